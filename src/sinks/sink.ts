@@ -1,0 +1,30 @@
+import type { SpanEffect } from '../trace/effects.js';
+
+/**
+ * Every sink implements this. A sink knows spans, never the Codex format.
+ *
+ * write(batch) resolves only once the batch is durably accepted (acknowledged);
+ * the pipeline moves a file's cursor only after every sink acknowledged.
+ * Transient failures are retried inside write() with backoff for a bounded time
+ * (honouring Retry-After); if still failing, write() rejects with a SinkError and
+ * the pipeline keeps the cursor where it is and tries again later (nothing dropped).
+ */
+export interface Sink {
+  readonly name: string;
+  write(batch: readonly SpanEffect[]): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SinkError extends Error {
+  constructor(
+    readonly sink: string,
+    message: string,
+    /** false for configuration errors (4xx other than 429): retrying soon will not help */
+    readonly transient: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${sink}: ${message}`);
+    this.name = 'SinkError';
+  }
+}

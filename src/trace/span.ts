@@ -1,0 +1,84 @@
+/**
+ * The span model shared by the reducer, the pipeline and every sink.
+ * `Span` is exactly the record `show --format jsonl` prints (one per line).
+ */
+export type SpanKind = 'session' | 'turn' | 'llm' | 'tool' | 'compaction' | 'subagent';
+export type SpanStatus = 'ok' | 'error' | 'unset';
+export type AttrValue = string | number | boolean | string[];
+export type Attributes = Record<string, AttrValue>;
+
+export interface Span {
+  /** 32 lower-case hex */
+  traceId: string;
+  /** 16 lower-case hex */
+  spanId: string;
+  parentSpanId: string | null;
+  kind: SpanKind;
+  name: string;
+  /** ISO-8601 with milliseconds, UTC */
+  startTime: string;
+  /** null while the span is still open */
+  endTime: string | null;
+  status: SpanStatus;
+  statusMessage?: string;
+  attributes: Attributes;
+}
+
+/** Token usage of one model response. cached ⊂ input, reasoning ⊂ output, total = input + output. */
+export interface Usage {
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+  total: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({ input: 0, cached: 0, output: 0, reasoning: 0, total: 0 });
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    cached: a.cached + b.cached,
+    output: a.output + b.output,
+    reasoning: a.reasoning + b.reasoning,
+    total: a.total + b.total,
+  };
+}
+
+/** Attribute names used on spans (OpenTelemetry GenAI names where one exists). */
+export const ATTR = {
+  conversationId: 'gen_ai.conversation.id',
+  operation: 'gen_ai.operation.name',
+  agentName: 'gen_ai.agent.name',
+  providerName: 'gen_ai.provider.name',
+  requestModel: 'gen_ai.request.model',
+  responseId: 'gen_ai.response.id',
+  inputTokens: 'gen_ai.usage.input_tokens',
+  outputTokens: 'gen_ai.usage.output_tokens',
+  cacheReadTokens: 'gen_ai.usage.cache_read.input_tokens',
+  reasoningTokens: 'gen_ai.usage.reasoning.output_tokens',
+  totalTokens: 'codex.usage.total_tokens',
+  toolName: 'gen_ai.tool.name',
+  toolCallId: 'gen_ai.tool.call.id',
+  toolType: 'gen_ai.tool.type',
+  /** content: what went in / came out (prompt, tool arguments, new LLM input) */
+  input: 'input.value',
+  output: 'output.value',
+  cliVersion: 'codex.cli_version',
+  cwd: 'codex.cwd',
+  originator: 'codex.originator',
+  source: 'codex.source',
+  turnIndex: 'codex.turn.index',
+  turnId: 'codex.turn.id',
+  exitCode: 'codex.tool.exit_code',
+  command: 'codex.tool.command',
+  toolCwd: 'codex.tool.cwd',
+  toolDurationMs: 'codex.tool.duration_ms',
+  subagentThreadId: 'codex.subagent.thread_id',
+  subagentParentThreadId: 'codex.subagent.parent_thread_id',
+  subagentDepth: 'codex.subagent.depth',
+  subagentNickname: 'codex.subagent.nickname',
+  subagentRole: 'codex.subagent.role',
+  parentThreadId: 'codex.parent_thread_id',
+  threadId: 'codex.thread.id',
+} as const;
