@@ -1,0 +1,59 @@
+import { StoreError } from '../store/errors.js';
+import type { OpenOptions } from '../store/db.js';
+import { TraceStore, type StoreLocation } from '../store/store.js';
+import type { SpanEffect } from '../trace/effects.js';
+import { SinkError, type Sink, type SinkStatus } from './sink.js';
+
+export type LocalSinkOptions = StoreLocation | { store: TraceStore };
+
+/**
+ * The default sink: spans upserted by id into the local SQLite store.
+ * It can update spans, so every effect (repeats included) is written; the last write wins.
+ */
+export class LocalSink implements Sink {
+  readonly name = 'local';
+  readonly store: TraceStore;
+  private readonly ownsStore: boolean;
+  private delivered = 0;
+  private lastError: string | undefined;
+
+  constructor(opts: LocalSinkOptions, openOpts: OpenOptions = {}) {
+    if ('store' in opts && opts.store !== undefined) {
+      this.store = opts.store;
+      this.ownsStore = false;
+    } else {
+      this.store = TraceStore.open(opts as StoreLocation, openOpts);
+      this.ownsStore = true;
+    }
+  }
+
+  async write(batch: readonly SpanEffect[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      this.delivered += this.store.applyEffects(batch);
+      this.lastError = undefined;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): SinkError {
+    const e = err instanceof StoreError ? err : new StoreError(this.store.path, String(err));
+    this.lastError = e.message;
+    return new SinkError(this.name, e.message, e.transient);
+  }
+
+  /** Each write is committed before it resolves: nothing to flush. */
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.ownsStore) this.store.close();
+  }
+
+  /** delivered counts spans written since the sink was opened; the local store never holds anything pending. */
+  status(): SinkStatus {
+    const s: SinkStatus = { name: this.name, state: this.lastError === undefined ? 'ok' : 'failing', delivered: this.delivered, pending: 0 };
+    if (this.lastError !== undefined) s.lastError = this.lastError;
+    return s;
+  }
+}

@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './db.js';
+
+/** How far a rollout file has been traced and acknowledged by every sink. */
+export interface StoredCursor {
+  path: string;
+  dev: number;
+  ino: number;
+  sessionId: string | null;
+  /** byte offset just past the last record whose effects every sink acknowledged */
+  committedOffset: number;
+  size: number;
+  mtimeMs: number;
+  finalized: boolean;
+  /** hash of the first line: a changed first record means the file was replaced */
+  firstLineHash: string | null;
+  /** epoch ms of the last write; set by putCursor when absent */
+  updatedAt?: number;
+}
+
+interface CursorRow {
+  path: string;
+  dev: number;
+  ino: number;
+  session_id: string | null;
+  committed_offset: number;
+  size: number;
+  mtime_ms: number;
+  finalized: number;
+  first_line_hash: string | null;
+  updated_at: number;
+}
+
+type Bind = string | number | null;
+
+const SELECT = 'SELECT path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at FROM cursors';
+
+function fromRow(r: CursorRow): StoredCursor {
+  return {
+    path: r.path,
+    dev: r.dev,
+    ino: r.ino,
+    sessionId: r.session_id,
+    committedOffset: r.committed_offset,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    finalized: r.finalized !== 0,
+    firstLineHash: r.first_line_hash,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toRow(c: StoredCursor, now: number): Bind[] {
+  return [c.path, c.dev, c.ino, c.sessionId, c.committedOffset, c.size, c.mtimeMs, c.finalized ? 1 : 0, c.firstLineHash, c.updatedAt ?? now];
+}
+
+/** Prepared statements of the cursors table, bound to one connection. */
+export class CursorTable {
+  private readonly one: Database.Statement<[string], CursorRow>;
+  private readonly all: Database.Statement<[], CursorRow>;
+  private readonly put: Database.Statement<Bind[]>;
+  private readonly del: Database.Statement<[string]>;
+  private readonly move: Database.Statement<[string, number, string]>;
+
+  constructor(db: Db) {
+    this.one = db.prepare<[string], CursorRow>(`${SELECT} WHERE path = ?`);
+    this.all = db.prepare<[], CursorRow>(`${SELECT} ORDER BY path`);
+    this.put = db.prepare<Bind[]>(`INSERT OR REPLACE INTO cursors
+      (path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.del = db.prepare<[string]>('DELETE FROM cursors WHERE path = ?');
+    this.move = db.prepare<[string, number, string]>('UPDATE cursors SET path = ?, updated_at = ? WHERE path = ?');
+  }
+
+  get(path: string): StoredCursor | undefined {
+    const r = this.one.get(path);
+    return r === undefined ? undefined : fromRow(r);
+  }
+
+  getAll(): StoredCursor[] {
+    return this.all.all().map(fromRow);
+  }
+
+  /** Inserts or replaces; call inside a transaction when writing several. */
+  putAll(cursors: readonly StoredCursor[], now: number): void {
+    for (const c of cursors) this.put.run(...toRow(c, now));
+  }
+
+  delete(path: string): boolean {
+    return this.del.run(path).changes > 0;
+  }
+
+  /** Moves a cursor to a new path (replacing any cursor there). Call inside a transaction. */
+  rename(oldPath: string, newPath: string, now: number): boolean {
+    if (oldPath === newPath) return this.one.get(oldPath) !== undefined;
+    if (this.one.get(oldPath) === undefined) return false;
+    this.del.run(newPath);
+    return this.move.run(newPath, now, oldPath).changes > 0;
+  }
+}

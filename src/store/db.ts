@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { StoreError, guard } from './errors.js';
+
+export type Db = Database.Database;
+export type Migration = (db: Db) => void;
+
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` holds how many have run.
+ * Never edit a released migration; append a new one.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE spans (
+        span_id          TEXT NOT NULL PRIMARY KEY,
+        trace_id         TEXT NOT NULL,
+        parent_span_id   TEXT,
+        kind             TEXT NOT NULL,
+        name             TEXT NOT NULL,
+        start_time       TEXT NOT NULL,
+        end_time         TEXT,
+        status           TEXT NOT NULL,
+        status_message   TEXT,
+        attributes       TEXT NOT NULL,
+        -- copied out of attributes at write time so listings need not parse JSON
+        session_id       TEXT,
+        cwd              TEXT,
+        model            TEXT,
+        input_tokens     INTEGER,
+        output_tokens    INTEGER,
+        cached_tokens    INTEGER,
+        reasoning_tokens INTEGER
+      );
+      CREATE INDEX spans_trace ON spans(trace_id, start_time);
+      CREATE INDEX spans_kind_start ON spans(kind, start_time);
+      CREATE INDEX spans_session_id ON spans(session_id) WHERE session_id IS NOT NULL;
+      CREATE TABLE cursors (
+        path             TEXT NOT NULL PRIMARY KEY,
+        dev              INTEGER NOT NULL,
+        ino              INTEGER NOT NULL,
+        session_id       TEXT,
+        committed_offset INTEGER NOT NULL,
+        size             INTEGER NOT NULL,
+        mtime_ms         REAL NOT NULL,
+        finalized        INTEGER NOT NULL DEFAULT 0,
+        first_line_hash  TEXT,
+        updated_at       INTEGER NOT NULL
+      );
+    `);
+  },
+];
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema up to date; each migration runs in its own transaction with its version bump. */
+export function migrate(db: Db, dbPath: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const from = schemaVersion(db);
+  if (from > migrations.length) {
+    throw new StoreError(dbPath, `schema version ${from} is newer than this codex-tracer knows (${migrations.length}); upgrade codex-tracer`);
+  }
+  for (let v = from; v < migrations.length; v++) {
+    const step = migrations[v] as Migration;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return migrations.length;
+}
+
+export interface OpenOptions {
+  /** open for reading only (the CLI's `sessions`/`show`); the file must exist and is not migrated */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** Creates the file with mode 0600 before SQLite does (SQLite gives its -wal/-shm files the same mode). */
+function createPrivateFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+}
+
+/** Opens (creating and migrating when writable) the SQLite file: WAL, synchronous=NORMAL, busy timeout. */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  return guard(file, () => {
+    if (opts.readonly === true && !existsSync(file)) {
+      throw new StoreError(file, 'no local store here yet (run `codex-tracer backfill` or `watch` first)', 'ENOENT');
+    }
+    if (opts.readonly !== true) createPrivateFile(file);
+    const db = new Database(file, { readonly: opts.readonly === true, fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      if (opts.readonly !== true) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        migrate(db, file);
+      } else if (schemaVersion(db) !== MIGRATIONS.length) {
+        throw new StoreError(file, `schema version ${schemaVersion(db)}, expected ${MIGRATIONS.length}; open it once for writing to migrate`);
+      }
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,154 @@
+import { statSync } from 'node:fs';
+import type { SpanEffect } from '../trace/effects.js';
+import type { Span } from '../trace/span.js';
+import { CursorTable, type StoredCursor } from './cursors.js';
+import { openDatabase, schemaVersion, type Db, type OpenOptions } from './db.js';
+import { guard } from './errors.js';
+import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './sessions.js';
+import { SpanTable, latestSpans } from './spans.js';
+import { dbPathIn, ensureStateDir } from './statedir.js';
+import { TraceLookup, type TraceMatch } from './traces.js';
+
+export interface StoreStats {
+  path: string;
+  schemaVersion: number;
+  spans: number;
+  traces: number;
+  sessions: number;
+  /** spans with no end time yet */
+  openSpans: number;
+  cursors: number;
+  /** size of the database file plus its write-ahead log */
+  dbBytes: number;
+}
+
+export type StoreLocation = { stateDir: string; file?: undefined } | { file: string; stateDir?: undefined };
+
+interface CountRow {
+  spans: number;
+  traces: number;
+  sessions: number;
+  open_spans: number;
+  cursors: number;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The local store: spans (upserted by id) and cursors in one SQLite file.
+ * Every method is synchronous; failures are StoreErrors naming the file.
+ */
+export class TraceStore {
+  private readonly spans: SpanTable;
+  private readonly cursors: CursorTable;
+  private readonly sessions: SessionQueries;
+  private readonly traces: TraceLookup;
+
+  private constructor(
+    readonly db: Db,
+    readonly path: string,
+  ) {
+    this.spans = new SpanTable(db);
+    this.cursors = new CursorTable(db);
+    this.sessions = new SessionQueries(db);
+    this.traces = new TraceLookup(db);
+  }
+
+  /** Opens `traces.sqlite` in a state dir (created 0700) or an explicit file. */
+  static open(where: StoreLocation, opts: OpenOptions = {}): TraceStore {
+    let file: string;
+    if (where.file !== undefined) file = where.file;
+    else {
+      if (opts.readonly !== true) guard(dbPathIn(where.stateDir), () => ensureStateDir(where.stateDir));
+      file = dbPathIn(where.stateDir);
+    }
+    const db = openDatabase(file, opts);
+    return guard(file, () => new TraceStore(db, file));
+  }
+
+  private tx<T>(fn: () => T): T {
+    return guard(this.path, () => this.db.transaction(fn).immediate());
+  }
+
+  /** Upserts spans by span id in one transaction; the last write wins (a re-opened root is re-opened). */
+  upsertSpans(spans: readonly Span[]): number {
+    return this.tx(() => this.spans.upsertAll(spans));
+  }
+
+  /** Applies span effects (started/updated/ended, repeats included) in one transaction; returns spans written. */
+  applyEffects(effects: readonly SpanEffect[]): number {
+    return this.upsertSpans(latestSpans(effects));
+  }
+
+  /** Spans and cursors in ONE transaction: a local-only run gets exactly-once delivery. */
+  commit(effects: readonly SpanEffect[], cursors: readonly StoredCursor[]): number {
+    const spans = latestSpans(effects);
+    return this.tx(() => {
+      this.cursors.putAll(cursors, Date.now());
+      return this.spans.upsertAll(spans);
+    });
+  }
+
+  getTraceSpans(traceId: string): Span[] {
+    return guard(this.path, () => this.spans.getTraceSpans(traceId));
+  }
+
+  getCursor(path: string): StoredCursor | undefined {
+    return guard(this.path, () => this.cursors.get(path));
+  }
+
+  getAllCursors(): StoredCursor[] {
+    return guard(this.path, () => this.cursors.getAll());
+  }
+
+  putCursor(c: StoredCursor): void {
+    this.putCursors([c]);
+  }
+
+  putCursors(cs: readonly StoredCursor[]): void {
+    this.tx(() => this.cursors.putAll(cs, Date.now()));
+  }
+
+  deleteCursor(path: string): boolean {
+    return guard(this.path, () => this.cursors.delete(path));
+  }
+
+  /** A file moved (e.g. to archived_sessions) keeps its session and progress. False if there was no cursor. */
+  renameCursor(oldPath: string, newPath: string): boolean {
+    return this.tx(() => this.cursors.rename(oldPath, newPath, Date.now()));
+  }
+
+  listSessions(q: ListSessionsQuery = {}): SessionSummary[] {
+    return guard(this.path, () => this.sessions.listSessions(q));
+  }
+
+  findTraces(idOrPrefix: string): TraceMatch[] {
+    return guard(this.path, () => this.traces.findTraces(idOrPrefix));
+  }
+
+  stats(): StoreStats {
+    return guard(this.path, () => {
+      const c = this.db
+        .prepare<[], CountRow>(
+          `SELECT (SELECT COUNT(*) FROM spans) AS spans,
+             (SELECT COUNT(DISTINCT trace_id) FROM spans) AS traces,
+             (SELECT COUNT(*) FROM spans WHERE kind = 'session') AS sessions,
+             (SELECT COUNT(*) FROM spans WHERE end_time IS NULL) AS open_spans,
+             (SELECT COUNT(*) FROM cursors) AS cursors`,
+        )
+        .get() as CountRow;
+      const dbBytes = fileSize(this.path) + fileSize(`${this.path}-wal`);
+      return { path: this.path, schemaVersion: schemaVersion(this.db), spans: c.spans, traces: c.traces, sessions: c.sessions, openSpans: c.open_spans, cursors: c.cursors, dbBytes };
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openDatabase, schemaVersion, StoreError, TraceStore } from '../../src/store/index.js';
+import { tempDir } from './helpers.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+function dir(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+describe('openDatabase', () => {
+  it('migrates an empty file to the current schema in WAL mode', () => {
+    const file = join(dir(), 'x.sqlite');
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['cursors', 'spans']);
+    db.close();
+    // reopening does not migrate again
+    const again = openDatabase(file);
+    expect(schemaVersion(again)).toBe(MIGRATIONS.length);
+    again.close();
+  });
+
+  it('refuses a store written by a newer version', () => {
+    const file = join(dir(), 'x.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/newer than this codex-tracer knows/);
+  });
+
+  it('names the file when it is not a database', async () => {
+    const file = join(dir(), 'x.sqlite');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'this is not sqlite at all, not even close'.repeat(40));
+    const err = (() => {
+      try {
+        openDatabase(file);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).message).toContain(file);
+    expect((err as StoreError).message).toMatch(/corrupt or not a codex-tracer database/);
+  });
+
+  it('a read-only open of a missing store says so', () => {
+    const file = join(dir(), 'missing.sqlite');
+    expect(() => openDatabase(file, { readonly: true })).toThrow(/no local store here yet/);
+  });
+});
+
+describe('TraceStore.open on a state dir', () => {
+  it('creates the dir 0700 and the db 0600 (tightening a looser dir)', async () => {
+    const stateDir = join(dir(), 'nested', 'state');
+    const store = TraceStore.open({ stateDir });
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(store.path).mode & 0o777).toBe(0o600);
+    expect(store.path).toBe(join(stateDir, 'traces.sqlite'));
+    store.close();
+
+    const { chmodSync } = await import('node:fs');
+    chmodSync(stateDir, 0o755);
+    TraceStore.open({ stateDir }).close();
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('writes to a read-only connection fail with a StoreError naming the file, and leave the store intact', () => {
+    const stateDir = dir();
+    TraceStore.open({ stateDir }).close();
+    const ro = TraceStore.open({ stateDir }, { readonly: true });
+    try {
+      ro.putCursor({ path: '/a', dev: 1, ino: 2, sessionId: null, committedOffset: 0, size: 0, mtimeMs: 0, finalized: false, firstLineHash: null });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StoreError);
+      expect((e as StoreError).message).toContain(ro.path);
+      expect((e as StoreError).message).toMatch(/read-only/);
+      expect((e as StoreError).transient).toBe(false);
+    }
+    expect(ro.stats().cursors).toBe(0);
+    ro.close();
+  });
+});
