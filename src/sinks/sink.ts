@@ -14,6 +14,19 @@ export interface Sink {
   write(batch: readonly SpanEffect[]): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** delivery health for `status` / `doctor` and the CI summary (remote sinks implement it) */
+  status?(): SinkStatus;
+}
+
+export interface SinkStatus {
+  name: string;
+  /** ok: last delivery succeeded; retrying: a delivery is being retried; failing: the last delivery gave up */
+  state: 'ok' | 'retrying' | 'failing';
+  /** spans (or rows) acknowledged by the backend since start */
+  delivered: number;
+  /** spans (or rows) accepted by write() and not yet acknowledged */
+  pending: number;
+  lastError?: string;
 }
 
 export class SinkError extends Error {
