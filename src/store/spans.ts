@@ -46,7 +46,8 @@ export interface SpanRow {
 
 /** The exact `Span` record back from a row (key order as in the Span type; no undefined keys). */
 export function rowToSpan(r: SpanRow): Span {
-  const span: Span = {
+  const attributes = JSON.parse(r.attributes) as Attributes;
+  const head = {
     traceId: r.trace_id,
     spanId: r.span_id,
     parentSpanId: r.parent_span_id,
@@ -55,11 +56,8 @@ export function rowToSpan(r: SpanRow): Span {
     startTime: r.start_time,
     endTime: r.end_time,
     status: r.status as SpanStatus,
-    attributes: {},
   };
-  if (r.status_message !== null) span.statusMessage = r.status_message;
-  span.attributes = JSON.parse(r.attributes) as Attributes;
-  return span;
+  return r.status_message === null ? { ...head, attributes } : { ...head, statusMessage: r.status_message, attributes };
 }
 
 /** The final state of each span in a batch, in first-seen order (a batch often holds started+ended of one span). */

@@ -36,7 +36,7 @@ export class TraceLookup {
     );
     this.byTrace = db.prepare<[string, number], MatchRow>(
       `SELECT t.trace_id, s.session_id, s.start_time, s.cwd
-       FROM (SELECT DISTINCT trace_id FROM spans WHERE trace_id GLOB ?1 LIMIT ?2) t
+       FROM (SELECT DISTINCT trace_id FROM spans WHERE trace_id GLOB ? LIMIT ?) t
        LEFT JOIN spans s ON s.trace_id = t.trace_id AND s.kind = 'session'
        ORDER BY s.start_time DESC`,
     );

@@ -14,16 +14,19 @@ let seq = 0;
 /** A span with sensible defaults; ids are unique per call unless given. */
 export function span(p: Partial<Span> & { traceId: string; kind: SpanKind }): Span {
   seq += 1;
-  return {
+  const head = {
+    traceId: p.traceId,
     spanId: p.spanId ?? seq.toString(16).padStart(16, '0'),
-    parentSpanId: null,
-    name: p.kind,
-    startTime: '2025-01-01T00:00:00.000Z',
-    endTime: '2025-01-01T00:01:00.000Z',
-    status: 'ok',
-    attributes: {},
-    ...p,
+    parentSpanId: p.parentSpanId ?? null,
+    kind: p.kind,
+    name: p.name ?? p.kind,
+    startTime: p.startTime ?? '2025-01-01T00:00:00.000Z',
+    endTime: p.endTime === undefined ? '2025-01-01T00:01:00.000Z' : p.endTime,
+    status: p.status ?? 'ok',
   };
+  const attributes = p.attributes ?? {};
+  // key order as in the Span type, as `show --format jsonl` prints it
+  return p.statusMessage === undefined ? { ...head, attributes } : { ...head, statusMessage: p.statusMessage, attributes };
 }
 
 export function llmAttrs(model: string, input: number, output: number, cached: number, reasoning: number): Attributes {

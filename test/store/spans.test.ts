@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalSink } from '../../src/sinks/local.js';
+import { SinkError } from '../../src/sinks/sink.js';
+import { TraceStore } from '../../src/store/index.js';
+import type { SpanEffect } from '../../src/trace/effects.js';
+import type { Span } from '../../src/trace/span.js';
+import { ended, span, tempDir } from './helpers.js';
+
+const T = 'a'.repeat(32);
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+function open(): TraceStore {
+  const t = tempDir();
+  const store = TraceStore.open({ stateDir: t.dir });
+  cleanups.push(() => {
+    store.close();
+    t.cleanup();
+  });
+  return store;
+}
+
+function rowCount(store: TraceStore): number {
+  return store.db.prepare('SELECT COUNT(*) FROM spans').pluck().get() as number;
+}
+
+describe('span upserts', () => {
+  it('the same batch twice leaves the same rows (ids are the identity)', () => {
+    const store = open();
+    const root = span({ traceId: T, kind: 'session', attributes: { 'gen_ai.conversation.id': 's1', tags: ['a', 'b'], ok: true } });
+    const turn = span({ traceId: T, kind: 'turn', parentSpanId: root.spanId, status: 'error', statusMessage: 'aborted' });
+    const batch = [ended(root), ended(turn)];
+    store.applyEffects(batch);
+    const first = store.getTraceSpans(T);
+    store.applyEffects(batch);
+    expect(store.getTraceSpans(T)).toEqual(first);
+    expect(rowCount(store)).toBe(2);
+    // exact Span objects back: parsed attributes, statusMessage only when set
+    expect(first).toEqual([root, turn]);
+    expect(first.map((x) => JSON.stringify(x))).toEqual([root, turn].map((x) => JSON.stringify(x)));
+    expect('statusMessage' in (first[0] as Span)).toBe(false);
+  });
+
+  it('an open span is stored, then updated when it ends', () => {
+    const store = open();
+    const open1 = span({ traceId: T, kind: 'llm', endTime: null, status: 'unset' });
+    store.applyEffects([{ type: 'span_started', span: open1 }]);
+    expect(store.getTraceSpans(T)[0]?.endTime).toBeNull();
+    expect(store.stats().openSpans).toBe(1);
+    const done = { ...open1, endTime: '2025-01-01T00:00:05.000Z', status: 'ok' as const, attributes: { 'gen_ai.usage.input_tokens': 10 } };
+    store.applyEffects([ended(done)]);
+    expect(store.getTraceSpans(T)).toEqual([done]);
+    expect(store.stats().openSpans).toBe(0);
+  });
+
+  it('a re-opened session root (span_updated with endTime null) wins, and a repeat end re-ends it', () => {
+    const store = open();
+    const root = span({ traceId: T, kind: 'session' });
+    store.applyEffects([ended(root)]);
+    const reopened = { ...root, endTime: null };
+    store.applyEffects([{ type: 'span_updated', span: reopened }]);
+    expect(store.getTraceSpans(T)[0]?.endTime).toBeNull();
+    const reEnded = { ...root, endTime: '2025-01-01T02:00:00.000Z' };
+    store.applyEffects([{ type: 'span_ended', span: reEnded, repeat: true }]);
+    expect(store.getTraceSpans(T)).toEqual([reEnded]);
+  });
+
+  it('within one batch the last effect of a span wins', () => {
+    const store = open();
+    const s = span({ traceId: T, kind: 'tool', endTime: null });
+    const batch: SpanEffect[] = [
+      { type: 'span_started', span: s },
+      { type: 'span_updated', span: { ...s, name: 'renamed' } },
+      ended({ ...s, name: 'final', endTime: '2025-01-01T00:00:09.000Z' }),
+    ];
+    expect(store.applyEffects(batch)).toBe(1);
+    expect(store.getTraceSpans(T).map((x) => x.name)).toEqual(['final']);
+  });
+
+  it('getTraceSpans orders by start time then span id', () => {
+    const store = open();
+    const b = span({ traceId: T, kind: 'turn', spanId: 'b'.repeat(16), startTime: '2025-01-01T00:00:01.000Z' });
+    const a = span({ traceId: T, kind: 'turn', spanId: 'a'.repeat(16), startTime: '2025-01-01T00:00:01.000Z' });
+    const first = span({ traceId: T, kind: 'session', spanId: 'f'.repeat(16), startTime: '2025-01-01T00:00:00.000Z' });
+    const other = span({ traceId: 'b'.repeat(32), kind: 'session' });
+    store.upsertSpans([b, a, first, other]);
+    expect(store.getTraceSpans(T).map((s) => s.spanId)).toEqual([first.spanId, a.spanId, b.spanId]);
+  });
+});
+
+describe('LocalSink', () => {
+  it('writes effects, reports status, and closes its own store', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const sink = new LocalSink({ stateDir: t.dir });
+    expect(sink.name).toBe('local');
+    const s = span({ traceId: T, kind: 'session' });
+    await sink.write([{ type: 'span_started', span: { ...s, endTime: null } }, ended(s)]);
+    await sink.write([]);
+    await sink.flush();
+    expect(sink.status()).toEqual({ name: 'local', state: 'ok', delivered: 1, pending: 0 });
+    expect(sink.store.getTraceSpans(T)).toEqual([s]);
+    await sink.close();
+    expect(sink.store.db.open).toBe(false);
+  });
+
+  it('a failing write rejects with a SinkError naming the db file', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    TraceStore.open({ stateDir: t.dir }).close();
+    const sink = new LocalSink({ stateDir: t.dir }, { readonly: true });
+    const err = await sink.write([ended(span({ traceId: T, kind: 'session' }))]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SinkError);
+    expect((err as SinkError).message).toContain(sink.store.path);
+    expect((err as SinkError).transient).toBe(false);
+    expect(sink.status().state).toBe('failing');
+    await sink.close();
+  });
+});
