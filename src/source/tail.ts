@@ -1,0 +1,48 @@
+/**
+ * Reading a rollout from a cursor offset: complete lines only, byte offsets exact.
+ * A final line without `\n` is not yielded; it is read again, whole, on the next
+ * pass once Codex has finished writing it.
+ */
+import { open } from 'node:fs/promises';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line } from './lines.js';
+
+export type { Line, TextLine, TooLongLine } from './lines.js';
+
+export interface ReadLinesOptions {
+  /** Lines longer than this are skipped and yielded as `tooLong` (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Bytes per read (default 1 MiB). */
+  highWaterMark?: number;
+}
+
+export const DEFAULT_READ_CHUNK = 1024 * 1024;
+
+/**
+ * Complete lines of `path` from `fromOffset` to the current end of the file, in
+ * batches (one per read). The cheapest way to consume a file; `readLines` wraps it.
+ */
+export async function* readLineBatches(path: string, fromOffset: number, opts: ReadLinesOptions = {}): AsyncGenerator<Line[]> {
+  const chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
+  const splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const fh = await open(path, 'r');
+  try {
+    let pos = fromOffset;
+    for (;;) {
+      // A fresh buffer per read: the splitter may keep a view of the unfinished tail.
+      const buf = Buffer.allocUnsafe(chunkSize);
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      const out: Line[] = [];
+      splitter.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead), out);
+      if (out.length > 0) yield out;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Complete lines of `path` from `fromOffset` (a byte offset at a line start). */
+export async function* readLines(path: string, fromOffset: number, opts: ReadLinesOptions = {}): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(path, fromOffset, opts)) yield* batch;
+}
