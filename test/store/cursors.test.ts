@@ -1,18 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TraceStore, type StoredCursor } from '../../src/store/index.js';
-import { ended, span, tempDir } from './helpers.js';
+import type { StoredCursor } from '../../src/store/index.js';
+import { ended, span, testStore, runCleanups } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function open(): TraceStore {
-  const t = tempDir();
-  const store = TraceStore.open({ stateDir: t.dir });
-  cleanups.push(() => {
-    store.close();
-    t.cleanup();
-  });
-  return store;
-}
+afterEach(runCleanups);
 
 const live = '/home/u/.codex/sessions/2025/01/01/rollout-2025-01-01T00-00-00-abc.jsonl';
 const archived = '/home/u/.codex/archived_sessions/rollout-2025-01-01T00-00-00-abc.jsonl';
@@ -34,7 +24,7 @@ function cursor(p: Partial<StoredCursor> = {}): StoredCursor {
 
 describe('cursors', () => {
   it('put, get, update, list and delete', () => {
-    const store = open();
+    const store = testStore();
     expect(store.getCursor(live)).toBeUndefined();
     store.putCursor(cursor({ updatedAt: 42 }));
     expect(store.getCursor(live)).toEqual(cursor({ updatedAt: 42 }));
@@ -50,7 +40,7 @@ describe('cursors', () => {
   });
 
   it('a file moved to archived_sessions keeps its cursor', () => {
-    const store = open();
+    const store = testStore();
     store.putCursor(cursor());
     expect(store.renameCursor(live, archived)).toBe(true);
     expect(store.getCursor(live)).toBeUndefined();
@@ -59,7 +49,7 @@ describe('cursors', () => {
   });
 
   it('rename replaces a cursor already at the new path', () => {
-    const store = open();
+    const store = testStore();
     store.putCursors([cursor(), cursor({ path: archived, committedOffset: 0 })]);
     store.renameCursor(live, archived);
     expect(store.getAllCursors()).toHaveLength(1);
@@ -67,7 +57,7 @@ describe('cursors', () => {
   });
 
   it('commit writes spans and cursors together, or neither', () => {
-    const store = open();
+    const store = testStore();
     const s = span({ traceId: 'c'.repeat(32), kind: 'session' });
     store.commit([ended(s)], [cursor()]);
     expect(store.getTraceSpans(s.traceId)).toEqual([s]);

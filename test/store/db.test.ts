@@ -3,19 +3,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openDatabase, schemaVersion, StoreError, TraceStore } from '../../src/store/index.js';
-import { tempDir } from './helpers.js';
+import { testDir, runCleanups } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+afterEach(runCleanups);
 
 describe('openDatabase', () => {
   it('migrates an empty file to the current schema in WAL mode', () => {
-    const file = join(dir(), 'x.sqlite');
+    const file = join(testDir(), 'x.sqlite');
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -31,7 +25,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a store written by a newer version', () => {
-    const file = join(dir(), 'x.sqlite');
+    const file = join(testDir(), 'x.sqlite');
     const raw = new Database(file);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
@@ -39,7 +33,7 @@ describe('openDatabase', () => {
   });
 
   it('names the file when it is not a database', async () => {
-    const file = join(dir(), 'x.sqlite');
+    const file = join(testDir(), 'x.sqlite');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, 'this is not sqlite at all, not even close'.repeat(40));
     const err = (() => {
@@ -56,14 +50,14 @@ describe('openDatabase', () => {
   });
 
   it('a read-only open of a missing store says so', () => {
-    const file = join(dir(), 'missing.sqlite');
+    const file = join(testDir(), 'missing.sqlite');
     expect(() => openDatabase(file, { readonly: true })).toThrow(/no local store here yet/);
   });
 });
 
 describe('TraceStore.open on a state dir', () => {
   it('creates the dir 0700 and the db 0600 (tightening a looser dir)', async () => {
-    const stateDir = join(dir(), 'nested', 'state');
+    const stateDir = join(testDir(), 'nested', 'state');
     const store = TraceStore.open({ stateDir });
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
     expect(statSync(store.path).mode & 0o777).toBe(0o600);
@@ -77,7 +71,7 @@ describe('TraceStore.open on a state dir', () => {
   });
 
   it('writes to a read-only connection fail with a StoreError naming the file, and leave the store intact', () => {
-    const stateDir = dir();
+    const stateDir = testDir();
     TraceStore.open({ stateDir }).close();
     const ro = TraceStore.open({ stateDir }, { readonly: true });
     try {

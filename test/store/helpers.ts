@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TraceStore } from '../../src/store/index.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Attributes, Span, SpanKind } from '../../src/trace/span.js';
 
@@ -40,3 +41,23 @@ export function llmAttrs(model: string, input: number, output: number, cached: n
 }
 
 export const ended = (s: Span): SpanEffect => ({ type: 'span_ended', span: s });
+
+const cleanups: (() => void)[] = [];
+
+/** A temp dir removed after the current test (call `afterEach(runCleanups)` in the file). */
+export function testDir(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+/** A fresh store in a temp state dir, closed and removed after the current test. */
+export function testStore(): TraceStore {
+  const store = TraceStore.open({ stateDir: testDir() });
+  cleanups.unshift(() => store.close());
+  return store;
+}
+
+export function runCleanups(): void {
+  cleanups.splice(0).forEach((f) => f());
+}

@@ -3,15 +3,9 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireWatchLock, isPidAlive, LockError, WATCH_LOCK_FILE } from '../../src/store/index.js';
-import { tempDir } from './helpers.js';
+import { testDir, runCleanups } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function dir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+afterEach(runCleanups);
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -22,7 +16,7 @@ function deadPid(): number {
 
 describe('acquireWatchLock', () => {
   it('a second acquire fails naming the pid that holds the lock; release frees it', () => {
-    const stateDir = dir();
+    const stateDir = testDir();
     const lock = acquireWatchLock(stateDir);
     expect(readFileSync(join(stateDir, WATCH_LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
     let err: unknown;
@@ -41,7 +35,7 @@ describe('acquireWatchLock', () => {
   });
 
   it('takes over a lock left by a dead process', () => {
-    const stateDir = dir();
+    const stateDir = testDir();
     const pid = deadPid();
     expect(isPidAlive(pid)).toBe(false);
     writeFileSync(join(stateDir, WATCH_LOCK_FILE), `${pid}\n`);
@@ -51,7 +45,7 @@ describe('acquireWatchLock', () => {
   });
 
   it('treats garbage as stale, and an empty lock as being created unless it is old', () => {
-    const stateDir = dir();
+    const stateDir = testDir();
     const file = join(stateDir, WATCH_LOCK_FILE);
     writeFileSync(file, 'not a pid');
     acquireWatchLock(stateDir).release();
@@ -63,7 +57,7 @@ describe('acquireWatchLock', () => {
   });
 
   it('release leaves a lock that is no longer ours alone', () => {
-    const stateDir = dir();
+    const stateDir = testDir();
     const lock = acquireWatchLock(stateDir);
     writeFileSync(lock.path, '1\n');
     lock.release();

@@ -4,20 +4,10 @@ import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
-import { ended, span, tempDir } from './helpers.js';
+import { ended, span, testDir, testStore, runCleanups } from './helpers.js';
 
 const T = 'a'.repeat(32);
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
-function open(): TraceStore {
-  const t = tempDir();
-  const store = TraceStore.open({ stateDir: t.dir });
-  cleanups.push(() => {
-    store.close();
-    t.cleanup();
-  });
-  return store;
-}
+afterEach(runCleanups);
 
 function rowCount(store: TraceStore): number {
   return store.db.prepare('SELECT COUNT(*) FROM spans').pluck().get() as number;
@@ -25,7 +15,7 @@ function rowCount(store: TraceStore): number {
 
 describe('span upserts', () => {
   it('the same batch twice leaves the same rows (ids are the identity)', () => {
-    const store = open();
+    const store = testStore();
     const root = span({ traceId: T, kind: 'session', attributes: { 'gen_ai.conversation.id': 's1', tags: ['a', 'b'], ok: true } });
     const turn = span({ traceId: T, kind: 'turn', parentSpanId: root.spanId, status: 'error', statusMessage: 'aborted' });
     const batch = [ended(root), ended(turn)];
@@ -41,7 +31,7 @@ describe('span upserts', () => {
   });
 
   it('an open span is stored, then updated when it ends', () => {
-    const store = open();
+    const store = testStore();
     const open1 = span({ traceId: T, kind: 'llm', endTime: null, status: 'unset' });
     store.applyEffects([{ type: 'span_started', span: open1 }]);
     expect(store.getTraceSpans(T)[0]?.endTime).toBeNull();
@@ -53,7 +43,7 @@ describe('span upserts', () => {
   });
 
   it('a re-opened session root (span_updated with endTime null) wins, and a repeat end re-ends it', () => {
-    const store = open();
+    const store = testStore();
     const root = span({ traceId: T, kind: 'session' });
     store.applyEffects([ended(root)]);
     const reopened = { ...root, endTime: null };
@@ -65,7 +55,7 @@ describe('span upserts', () => {
   });
 
   it('within one batch the last effect of a span wins', () => {
-    const store = open();
+    const store = testStore();
     const s = span({ traceId: T, kind: 'tool', endTime: null });
     const batch: SpanEffect[] = [
       { type: 'span_started', span: s },
@@ -77,7 +67,7 @@ describe('span upserts', () => {
   });
 
   it('getTraceSpans orders by start time then span id', () => {
-    const store = open();
+    const store = testStore();
     const b = span({ traceId: T, kind: 'turn', spanId: 'b'.repeat(16), startTime: '2025-01-01T00:00:01.000Z' });
     const a = span({ traceId: T, kind: 'turn', spanId: 'a'.repeat(16), startTime: '2025-01-01T00:00:01.000Z' });
     const first = span({ traceId: T, kind: 'session', spanId: 'f'.repeat(16), startTime: '2025-01-01T00:00:00.000Z' });
@@ -89,9 +79,7 @@ describe('span upserts', () => {
 
 describe('LocalSink', () => {
   it('writes effects, reports status, and closes its own store', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const sink = new LocalSink({ stateDir: t.dir });
+    const sink = new LocalSink({ stateDir: testDir() });
     expect(sink.name).toBe('local');
     const s = span({ traceId: T, kind: 'session' });
     await sink.write([{ type: 'span_started', span: { ...s, endTime: null } }, ended(s)]);
@@ -104,10 +92,9 @@ describe('LocalSink', () => {
   });
 
   it('a failing write rejects with a SinkError naming the db file', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    TraceStore.open({ stateDir: t.dir }).close();
-    const sink = new LocalSink({ stateDir: t.dir }, { readonly: true });
+    const stateDir = testDir();
+    TraceStore.open({ stateDir }).close();
+    const sink = new LocalSink({ stateDir }, { readonly: true });
     const err = await sink.write([ended(span({ traceId: T, kind: 'session' }))]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SinkError);
     expect((err as SinkError).message).toContain(sink.store.path);
