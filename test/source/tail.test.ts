@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/source/lines.js';
 import { readLineBatches, readLines, type Line } from '../../src/source/tail.js';
 import { collect, fixture, tempDir } from './helpers.js';
 
@@ -122,5 +123,22 @@ describe('readLines', () => {
     const batches = await collect(readLineBatches(p, 0));
     expect(batches).toHaveLength(1);
     expect(texts(batches[0] ?? [])).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('LineSplitter.flush', () => {
+  it('emits an unterminated last line of a finished stream', () => {
+    const s = new LineSplitter(10, 4);
+    const out: Line[] = [];
+    s.push(Buffer.from('ab\ncd'), out);
+    expect(s.committable).toBe(13);
+    s.flush(out);
+    s.push(Buffer.from('toolong'), out);
+    s.flush(out);
+    expect(out).toEqual([
+      { offset: 10, end: 13, text: 'ab' },
+      { offset: 13, end: 15, text: 'cd' },
+      { offset: 15, end: 22, tooLong: true, bytes: 7 },
+    ]);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * File identity and change classification for per-file cursors.
+ * DESIGN: "A file that shrank, or whose inode or first record changed, was replaced:
+ * start it over."
+ */
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+
+/** A per-file read position, persisted by the local store under exactly these names. */
+export interface Cursor {
+  path: string;
+  dev: number;
+  ino: number;
+  sessionId?: string;
+  /** Byte offset (line start) up to which every effect has been acknowledged. */
+  committedOffset: number;
+  /** File size when the file was last read. */
+  size: number;
+  mtimeMs: number;
+  finalized: boolean;
+  /** `hashFirstLine` of the file when the cursor was created. */
+  firstLineHash?: string;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * - `unchanged`: same file, nothing new to read.
+ * - `grown`: same file, bytes were appended (read on from `committedOffset`).
+ * - `replaced`: another file now lives at the path (inode or first line differ):
+ *   start over from 0.
+ * - `truncated`: same inode but it shrank: start over from 0 as well.
+ */
+export type Change = 'unchanged' | 'grown' | 'replaced' | 'truncated';
+
+export async function fileIdentity(path: string): Promise<FileIdentity> {
+  const st = await stat(path);
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+type CursorIdentity = Pick<Cursor, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'committedOffset' | 'firstLineHash'>;
+
+/**
+ * Compare a stored cursor with the file as it is now. `firstLineHash` (of the file
+ * now) is optional; when given and the cursor has one, a different first line means
+ * `replaced`. Same size with a new mtime is `unchanged` if the first line hashes match,
+ * otherwise `replaced` (an in-place rewrite; replay is safe because ids are
+ * deterministic).
+ */
+export function classifyChange(cursor: CursorIdentity, now: FileIdentity, firstLineHash?: string): Change {
+  if (now.dev !== cursor.dev || now.ino !== cursor.ino) return 'replaced';
+  const hashKnown = firstLineHash !== undefined && cursor.firstLineHash !== undefined;
+  if (hashKnown && firstLineHash !== cursor.firstLineHash) return 'replaced';
+  if (now.size < cursor.size || now.size < cursor.committedOffset) return 'truncated';
+  if (now.size > cursor.size) return 'grown';
+  if (now.mtimeMs === cursor.mtimeMs) return 'unchanged';
+  return hashKnown ? 'unchanged' : 'replaced';
+}
+
+export const FIRST_LINE_HASH_BYTES = 64 * 1024;
+
+/**
+ * Short sha256 (16 hex) of the file's first line, reading at most the first 64 KiB:
+ * a longer first line is hashed by its first 64 KiB. Undefined while the first line is
+ * still incomplete (shorter than the bound and without `\n`) or the file is empty.
+ */
+export async function hashFirstLine(path: string, maxBytes = FIRST_LINE_HASH_BYTES): Promise<string | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(maxBytes);
+    let n = 0;
+    while (n < maxBytes) {
+      const { bytesRead } = await fh.read(buf, n, maxBytes - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    const nl = buf.subarray(0, n).indexOf(0x0a);
+    if (nl < 0 && n < maxBytes) return undefined;
+    const line = buf.subarray(0, nl < 0 ? n : nl);
+    return createHash('sha256').update(line).digest('hex').slice(0, 16);
+  } finally {
+    await fh.close();
+  }
+}
