@@ -1,0 +1,97 @@
+/**
+ * Runs one end-to-end scenario with the real Codex CLI against the mock Responses API and
+ * returns where Codex wrote its rollouts together with what the mock actually served.
+ * Tests that check traces (`codex-tracer watch/backfill/trace`) build on `runScenario`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { codexConfig, findRollouts, prepareCodexDirs, runCodexExec, type CodexRun } from './codex.js';
+import { startMockResponses } from './mock-responses.js';
+import type { ServedLog } from './mock-types.js';
+import { scenarioByName, type Scenario } from './scenarios.js';
+
+export { killAllCodex } from './codex.js';
+export type { ServedLog, ServedResponse, ServedToolCall } from './mock-types.js';
+
+export interface RunScenarioOptions {
+  /** Hard limit for each `codex exec` process (killed after it). Default 90 s. */
+  timeoutMs?: number;
+  /** Parent of the scenario's temporary directory. Default: the OS temp dir. */
+  tmpRoot?: string;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  /** The isolated `CODEX_HOME` (sessions under `sessions/YYYY/MM/DD/`). */
+  codexHome: string;
+  workdir: string;
+  /** The main thread's rollout first, then any subagent rollouts, sorted by path. */
+  rolloutPaths: string[];
+  served: ServedLog;
+  /** Main thread id, from `codex exec --json`'s `thread.started`. */
+  threadId: string;
+  /** One entry per `codex exec` process (the first run, then each resume). */
+  runs: CodexRun[];
+  /** Deletes the scenario's temporary directory. */
+  dispose(): void;
+}
+
+function describeFailure(name: string, run: CodexRun): string {
+  const why = run.timedOut ? 'timed out' : `exited ${String(run.exitCode ?? run.signal)}`;
+  return `e2e scenario ${name}: codex ${why}\nstderr:\n${run.stderr.slice(-2000)}\nstdout:\n${run.stdout.slice(-2000)}`;
+}
+
+function orderRollouts(paths: string[], threadId: string): string[] {
+  const isMain = (p: string): boolean => basename(p).includes(threadId);
+  return [...paths.filter(isMain), ...paths.filter((p) => !isMain(p))];
+}
+
+async function runPrompts(
+  scenario: Scenario,
+  dirs: ReturnType<typeof prepareCodexDirs>,
+  timeoutMs: number,
+): Promise<{ runs: CodexRun[]; threadId: string }> {
+  const runs: CodexRun[] = [];
+  let threadId: string | undefined;
+  for (const prompt of scenario.prompts) {
+    const args = threadId === undefined ? [prompt] : ['resume', threadId, prompt];
+    const run = await runCodexExec(dirs, args, timeoutMs);
+    runs.push(run);
+    if (run.timedOut || run.exitCode !== 0) throw new Error(describeFailure(scenario.name, run));
+    threadId ??= run.threadId;
+    if (threadId === undefined) throw new Error(`no thread.started event\n${describeFailure(scenario.name, run)}`);
+  }
+  if (threadId === undefined) throw new Error(`e2e scenario ${scenario.name} has no prompts`);
+  return { runs, threadId };
+}
+
+/** Runs the scenario called `name` from start to end; throws when Codex fails or times out. */
+export async function runScenario(name: string, opts: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  const scenario = scenarioByName(name);
+  const mock = await startMockResponses(scenario.steps);
+  const root = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `codex-e2e-${name}-`));
+  const dispose = (): void => rmSync(root, { recursive: true, force: true });
+  try {
+    const dirs = prepareCodexDirs(root, codexConfig(mock.origin, scenario.extraConfig));
+    scenario.setup?.(dirs.workdir);
+    const { runs, threadId } = await runPrompts(scenario, dirs, opts.timeoutMs ?? 90_000);
+    return {
+      scenario,
+      codexHome: dirs.codexHome,
+      workdir: dirs.workdir,
+      rolloutPaths: orderRollouts(findRollouts(dirs.codexHome), threadId),
+      served: mock.served,
+      threadId,
+      runs,
+      dispose,
+    };
+  } catch (err) {
+    // CODEX_E2E_KEEP=1 keeps the Codex home of a failed run for inspection.
+    if (process.env.CODEX_E2E_KEEP) throw new Error(`${String(err)}\n(kept ${root})`, { cause: err });
+    dispose();
+    throw err;
+  } finally {
+    await mock.close();
+  }
+}

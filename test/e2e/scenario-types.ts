@@ -1,0 +1,29 @@
+/** Shapes of the end-to-end scenarios (see `scenarios.ts`). */
+import type { Step } from './mock-types.js';
+
+/** What a scenario's run must show, checkable without the tracer. */
+export interface ScenarioExpectation {
+  /** Model responses served in all (parent and subagent threads, compaction included). */
+  responses: number;
+  compactions: number;
+  /** Tool call ids the model issued; each must appear in a rollout. */
+  callIds: string[];
+  /** Subagent threads (each has its own rollout file). */
+  subagents: number;
+  /** Call ids of commands expected to fail, with their exit code. */
+  failing: { callId: string; exitCode: number }[];
+}
+
+/** One scripted Codex session: the user's prompts and the mock model's answers. */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The first prompt starts the session; each further one is `codex exec resume <thread>`. */
+  prompts: string[];
+  /** Extra top-level `config.toml` lines. */
+  extraConfig?: string[];
+  /** Prepares the work directory before Codex starts. */
+  setup?: (workdir: string) => void;
+  steps: Step[];
+  expect: ScenarioExpectation;
+}
