@@ -1,0 +1,106 @@
+/**
+ * One rollout file, line by line: parse → normalize → reduce. Holds the per-file
+ * normalizer and reducer state and the counts a user sees in summaries. Used by
+ * every mode (show, trace, backfill, watch); knows no sink and does no I/O.
+ */
+import { normalize, initialNormalizerState, type NormalizerState } from './rollout/normalize.js';
+import { parseLine, type RolloutRecord } from './rollout/parse.js';
+import type { Effect } from './trace/effects.js';
+import { initialTraceState, reduceSession, type ReducerOptions, type TraceState } from './trace/reduce.js';
+
+export type LineInput =
+  | { offset: number; text: string }
+  | { offset: number; tooLong: true; bytes: number };
+
+export interface ProcessorStats {
+  lines: number;
+  records: number;
+  skipped: number;
+  badLines: number;
+  badTimestamps: number;
+  unknown: Record<string, number>;
+  warnings: number;
+}
+
+export interface FileWarning {
+  file: string;
+  offset: number;
+  code: string;
+  message: string;
+}
+
+export class SessionProcessor {
+  readonly stats: ProcessorStats = { lines: 0, records: 0, skipped: 0, badLines: 0, badTimestamps: 0, unknown: {}, warnings: 0 };
+  readonly warnings: FileWarning[] = [];
+  private readonly norm: NormalizerState = initialNormalizerState();
+  private readonly trace: TraceState;
+  private lastTime?: string;
+
+  constructor(readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100) {
+    this.trace = initialTraceState(opts);
+  }
+
+  get threadId(): string | undefined {
+    return this.trace.thread?.threadId;
+  }
+
+  get traceId(): string | undefined {
+    return this.trace.thread?.traceId;
+  }
+
+  /** The time of the last record seen (for idle detection). */
+  get lastRecordTime(): string | undefined {
+    return this.lastTime;
+  }
+
+  push(line: LineInput): Effect[] {
+    this.stats.lines++;
+    if ('tooLong' in line) {
+      this.warn(line.offset, 'line_too_long', `line of ${line.bytes} bytes skipped (over the line size limit)`);
+      return [];
+    }
+    if (line.text.length === 0 || /^\s*$/.test(line.text)) return [];
+    const parsed = parseLine(line.text);
+    if (parsed.kind === 'skipped') {
+      this.stats.skipped++;
+      return [];
+    }
+    if (parsed.kind === 'bad') {
+      this.stats.badLines++;
+      this.warn(line.offset, 'bad_line', parsed.reason);
+      return [];
+    }
+    return this.pushRecord(parsed.record, line.offset);
+  }
+
+  pushRecord(record: RolloutRecord, offset: number): Effect[] {
+    this.stats.records++;
+    const res = normalize(this.norm, record);
+    if (res.unknown) this.stats.unknown[res.unknown] = (this.stats.unknown[res.unknown] ?? 0) + 1;
+    if (res.badTimestamp) {
+      this.stats.badTimestamps++;
+      this.warn(offset, 'bad_timestamp', 'missing or invalid timestamp; the previous one was used');
+    }
+    if (res.events.length === 0) return [];
+    const effects: Effect[] = [];
+    for (const ev of res.events) {
+      if (ev.time > (this.lastTime ?? '')) this.lastTime = ev.time;
+      for (const e of reduceSession(this.trace, ev).effects) {
+        if (e.type === 'warning') this.warn(offset, e.code, e.message);
+        effects.push(e);
+      }
+    }
+    return effects;
+  }
+
+  /** The session is idle or the run ends: close what is open, end the root span. */
+  finalize(): Effect[] {
+    const time = this.lastTime ?? '1970-01-01T00:00:00.000Z';
+    return reduceSession(this.trace, { type: 'finalize', time }).effects;
+  }
+
+  private warn(offset: number, code: string, message: string): void {
+    this.stats.warnings++;
+    if (this.warnings.length < this.maxWarnings) this.warnings.push({ file: this.file, offset, code, message });
+  }
+}

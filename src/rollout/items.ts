@@ -1,0 +1,179 @@
+/** `response_item` payloads (and bare legacy items) → domain events. */
+import type { DomainEvent } from '../trace/events.js';
+import { ResponseItem } from './schema.js';
+import { commandOf, parseToolOutput, shellJoin } from './tool-output.js';
+
+export interface ItemContext {
+  time: string;
+  turnId?: string;
+  /** bare legacy / TS-era lines: user-role items are the only record of the prompt */
+  legacy: boolean;
+  /** the paginated dialect marks the compaction request's output */
+  compactionOutput: boolean;
+  /** synthesizes a stable id for hosted calls that have none (web search) */
+  nextSyntheticId: (prefix: string) => string;
+}
+
+type Item = ResponseItem;
+
+const INJECTED_TAG = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*<\/\1>\s*$/;
+
+/** User-role items that Codex injects (environment, AGENTS.md, notifications) rather than what the human typed. */
+export function isInjectedUserText(text: string): boolean {
+  if (text.startsWith('# AGENTS.md instructions') || text.startsWith('<user_instructions>')) return true;
+  return INJECTED_TAG.test(text);
+}
+
+export function contentText(content: Item['content']): string {
+  if (!content) return '';
+  const parts: string[] = [];
+  for (const p of content) if (typeof p.text === 'string') parts.push(p.text);
+  return parts.join('\n');
+}
+
+export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
+  const parsed = ResponseItem.safeParse(raw);
+  if (!parsed.success) return [];
+  const item = parsed.data;
+  const at = { time: ctx.time, turnId: ctx.turnId ?? item.internal_chat_message_metadata_passthrough?.turn_id ?? undefined };
+  switch (item.type) {
+    case 'message':
+      return messageEvents(item, at, ctx);
+    case 'reasoning': {
+      const text = (item.summary ?? []).map((s) => (typeof s.text === 'string' ? s.text : '')).join('\n');
+      return [{ type: 'model_output', ...at, item: { kind: 'reasoning', text }, compaction: ctx.compactionOutput || undefined }];
+    }
+    case 'function_call':
+    case 'custom_tool_call':
+    case 'local_shell_call':
+    case 'tool_search_call':
+    case 'web_search_call':
+    case 'image_generation_call':
+      return toolCallEvents(item, at, ctx);
+    case 'function_call_output':
+    case 'custom_tool_call_output':
+    case 'tool_search_output':
+      return toolOutputEvents(item, at);
+    default:
+      // ghost_snapshot, compaction blobs, agent_message (v2), unknown item kinds: nothing to trace
+      return [];
+  }
+}
+
+type At = { time: string; turnId?: string };
+
+function messageEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
+  const text = contentText(item.content);
+  if (item.role === 'assistant') {
+    return [{ type: 'model_output', ...at, item: { kind: 'message', text, phase: item.phase ?? undefined }, compaction: ctx.compactionOutput || undefined }];
+  }
+  if (item.role !== 'user') return [];
+  if (text.includes('<subagent_notification>')) return subagentNotification(text, at);
+  if (ctx.legacy && !isInjectedUserText(text)) return [{ type: 'user_prompt', ...at, text }];
+  return [];
+}
+
+function subagentNotification(text: string, at: At): DomainEvent[] {
+  const m = /<subagent_notification>\s*([\s\S]*?)\s*<\/subagent_notification>/.exec(text);
+  if (!m) return [];
+  try {
+    const v = JSON.parse(m[1] as string) as { agent_path?: unknown; status?: unknown };
+    if (typeof v.agent_path !== 'string') return [];
+    const st = agentStatus(v.status);
+    return st ? [{ type: 'subagent_done', ...at, childThreadId: v.agent_path, ...st }] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** `{completed: msg}` / `{errored: msg}` / `"shutdown"` … → done or not */
+export function agentStatus(s: unknown): { status: 'ok' | 'error'; message?: string } | undefined {
+  if (s && typeof s === 'object') {
+    const o = s as Record<string, unknown>;
+    if ('completed' in o) return { status: 'ok', message: typeof o.completed === 'string' ? o.completed : undefined };
+    if ('errored' in o) return { status: 'error', message: typeof o.errored === 'string' ? o.errored : 'errored' };
+  }
+  if (s === 'shutdown' || s === 'not_found' || s === 'interrupted') return { status: 'error', message: s };
+  return undefined;
+}
+
+function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
+  const hosted = item.type === 'web_search_call' || item.type === 'image_generation_call';
+  const callId = (hosted ? item.id : undefined) ?? item.call_id ?? item.id ?? ctx.nextSyntheticId(item.type);
+  let name = item.name ?? item.type.replace(/_call$/, '');
+  let args: string | undefined;
+  let command: string | undefined;
+  let cwd: string | undefined;
+  if (item.type === 'custom_tool_call') {
+    args = typeof item.input === 'string' ? item.input : undefined;
+  } else if (item.type === 'local_shell_call') {
+    const action = (item.action ?? {}) as { command?: unknown; working_directory?: unknown };
+    if (Array.isArray(action.command)) command = shellJoin(action.command);
+    if (typeof action.working_directory === 'string') cwd = action.working_directory;
+    args = JSON.stringify(item.action ?? {});
+    name = 'local_shell';
+  } else if (hosted || item.type === 'tool_search_call') {
+    args = item.action !== undefined ? JSON.stringify(item.action) : typeof item.arguments === 'string' ? item.arguments : undefined;
+  } else {
+    args = typeof item.arguments === 'string' ? item.arguments : item.arguments !== undefined ? JSON.stringify(item.arguments) : undefined;
+    ({ command, cwd } = commandOf(name, args));
+    if (command?.startsWith('apply_patch')) name = 'apply_patch';
+  }
+  return [{
+    type: 'tool_call',
+    ...at,
+    call: {
+      callId,
+      name,
+      toolType: item.type.replace(/_call$/, '').replace(/^function$/, 'function'),
+      namespace: item.namespace ?? undefined,
+      arguments: args,
+      command,
+      cwd,
+      noOutput: hosted || undefined,
+    },
+  }];
+}
+
+function toolOutputEvents(item: Item, at: At): DomainEvent[] {
+  const callId = item.call_id ?? item.id;
+  if (!callId) return [];
+  const parsed = parseToolOutput(item.output);
+  const events: DomainEvent[] = [{
+    type: 'tool_output',
+    ...at,
+    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs },
+  }];
+  const spawned = spawnedAgent(parsed.text);
+  if (spawned) events.push({ type: 'subagent_spawned', ...at, callId, ...spawned });
+  for (const d of waitResults(parsed.text)) events.push({ type: 'subagent_done', ...at, ...d });
+  return events;
+}
+
+/** `spawn_agent` output: `{"agent_id": "<thread>", "nickname": "…"}` */
+function spawnedAgent(text: string): { childThreadId: string; nickname?: string } | undefined {
+  if (!text.startsWith('{"agent_id"')) return undefined;
+  try {
+    const v = JSON.parse(text) as { agent_id?: unknown; nickname?: unknown };
+    if (typeof v.agent_id !== 'string') return undefined;
+    return { childThreadId: v.agent_id, nickname: typeof v.nickname === 'string' ? v.nickname : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `wait` output: `{"status": {"<thread>": {"completed": "…"}}, "timed_out": false}` */
+function waitResults(text: string): { childThreadId: string; status: 'ok' | 'error'; message?: string }[] {
+  if (!text.startsWith('{"status"')) return [];
+  try {
+    const v = JSON.parse(text) as { status?: Record<string, unknown> };
+    const out: { childThreadId: string; status: 'ok' | 'error'; message?: string }[] = [];
+    for (const [id, s] of Object.entries(v.status ?? {})) {
+      const st = agentStatus(s);
+      if (st) out.push({ childThreadId: id, ...st });
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * One line of a rollout file → a record in a common shape, whatever its dialect.
+ * The dialect is decided per line (a new Codex resuming an old session appends
+ * new-style lines to an old file).
+ */
+import { Envelope, LegacyHeader, TsEraDocument } from './schema.js';
+
+export type Dialect = 'envelope' | 'paginated' | 'legacy' | 'ts';
+
+export interface RolloutRecord {
+  dialect: Dialect;
+  /** the line's own timestamp (legacy lines have none) */
+  timestamp?: string;
+  /** envelope type; legacy lines are mapped to `session_meta`, `response_item` or `legacy_state` */
+  type: string;
+  payload: unknown;
+  metadata?: unknown;
+}
+
+export type ParseResult =
+  | { kind: 'record'; record: RolloutRecord }
+  /** a record we never need (e.g. `world_state`), skipped without a full parse */
+  | { kind: 'skipped'; type: string }
+  | { kind: 'bad'; reason: string };
+
+/** Record types that are large and never needed: recognised from the line's head, not parsed. */
+const SKIPPED_HEAD = /^\{"timestamp":"[^"]*",(?:"ordinal":\d+,)?"type":"(world_state)"/;
+
+export function parseLine(text: string): ParseResult {
+  const head = SKIPPED_HEAD.exec(text.length > 96 ? text.slice(0, 96) : text);
+  if (head) return { kind: 'skipped', type: head[1] as string };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'bad', reason: `not JSON (${(err as Error).message.slice(0, 80)})` };
+  }
+  return classify(value);
+}
+
+export function classify(value: unknown): ParseResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { kind: 'bad', reason: 'not a JSON object' };
+  }
+  const obj = value as Record<string, unknown>;
+  if ('payload' in obj && typeof obj.type === 'string') {
+    const env = Envelope.safeParse(obj);
+    if (!env.success) return { kind: 'bad', reason: `bad envelope: ${env.error.issues[0]?.message ?? 'invalid'}` };
+    const e = env.data;
+    return {
+      kind: 'record',
+      record: {
+        dialect: typeof e.ordinal === 'number' ? 'paginated' : 'envelope',
+        timestamp: e.timestamp ?? undefined,
+        type: e.type,
+        payload: e.payload,
+        metadata: e.metadata,
+      },
+    };
+  }
+  if (typeof obj.record_type === 'string') {
+    return { kind: 'record', record: { dialect: 'legacy', type: `legacy_${obj.record_type}`, payload: obj } };
+  }
+  if (typeof obj.type === 'string') {
+    return { kind: 'record', record: { dialect: 'legacy', type: 'response_item', payload: obj } };
+  }
+  const header = LegacyHeader.safeParse(obj);
+  if (header.success) {
+    return {
+      kind: 'record',
+      record: { dialect: 'legacy', timestamp: header.data.timestamp ?? undefined, type: 'session_meta', payload: obj },
+    };
+  }
+  return { kind: 'bad', reason: 'unrecognised record shape' };
+}
+
+/** A TS-era `.json` rollout (one document `{session, items}`) → records. */
+export function parseTsEraDocument(text: string): { records: RolloutRecord[]; bad?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { records: [], bad: `not JSON (${(err as Error).message.slice(0, 80)})` };
+  }
+  const doc = TsEraDocument.safeParse(value);
+  if (!doc.success) return { records: [], bad: 'not a rollout document ({session, items})' };
+  const { session, items } = doc.data;
+  const records: RolloutRecord[] = [
+    { dialect: 'ts', timestamp: session.timestamp ?? undefined, type: 'session_meta', payload: session },
+  ];
+  for (const item of items) records.push({ dialect: 'ts', type: 'response_item', payload: item });
+  return { records };
+}

@@ -1,0 +1,98 @@
+/**
+ * What a tool's output says about how the call went, in every shape Codex has used:
+ *  - 2025 `shell`: a JSON string `{"output": …, "metadata": {"exit_code", "duration_seconds"}}`
+ *  - `shell_command`: `Exit code: N\nWall time: …\nOutput:\n…`
+ *  - unified exec (`exec_command`): `Chunk ID: …\nWall time: …\nProcess exited with code N\n…`
+ *  - content arrays `[{type:"input_text", text}, …]`
+ */
+export interface ParsedToolOutput {
+  text: string;
+  exitCode?: number;
+  durationMs?: number;
+}
+
+const EXIT_RE = /(?:^|\n)(?:Exit code: |Process exited with code )(-?\d+)/;
+const WALL_RE = /(?:^|\n)Wall time: ([\d.]+) seconds/;
+
+export function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (Array.isArray(output)) {
+    const parts: string[] = [];
+    for (const p of output) {
+      if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') {
+        parts.push((p as { text: string }).text);
+      }
+    }
+    return parts.join('\n');
+  }
+  if (output && typeof output === 'object') {
+    const o = output as { content?: unknown; text?: unknown };
+    if (typeof o.content === 'string') return o.content;
+    if (typeof o.text === 'string') return o.text;
+    return JSON.stringify(output);
+  }
+  return output === undefined || output === null ? '' : String(output);
+}
+
+export function parseToolOutput(output: unknown): ParsedToolOutput {
+  const text = outputText(output);
+  if (text.startsWith('{"output"')) {
+    try {
+      const v = JSON.parse(text) as { output?: unknown; metadata?: { exit_code?: unknown; duration_seconds?: unknown } };
+      const exit = v.metadata?.exit_code;
+      const dur = v.metadata?.duration_seconds;
+      return {
+        text: typeof v.output === 'string' ? v.output : text,
+        exitCode: typeof exit === 'number' ? exit : undefined,
+        durationMs: typeof dur === 'number' ? Math.round(dur * 1000) : undefined,
+      };
+    } catch {
+      // not the JSON form after all
+    }
+  }
+  const head = text.length > 400 ? text.slice(0, 400) : text;
+  const exit = EXIT_RE.exec(head);
+  const wall = WALL_RE.exec(head);
+  return {
+    text,
+    exitCode: exit ? Number(exit[1]) : undefined,
+    durationMs: wall ? Math.round(Number(wall[1]) * 1000) : undefined,
+  };
+}
+
+/** The command line a shell-like tool call runs, from its arguments (JSON string). */
+export function commandOf(name: string, args: unknown): { command?: string; cwd?: string } {
+  if (typeof args !== 'string' || !args.startsWith('{')) return {};
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(args) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const cwd = typeof v.workdir === 'string' ? v.workdir : typeof v.cwd === 'string' ? v.cwd : undefined;
+  const cmd = v.cmd ?? v.command;
+  if (Array.isArray(cmd)) return { command: shellJoin(cmd), cwd };
+  if (typeof cmd === 'string') return { command: cmd, cwd };
+  void name;
+  return { cwd };
+}
+
+/** `["bash","-lc","ls -1"]` → `ls -1` (the script of a `bash -lc`), else the argv joined. */
+export function shellJoin(argv: unknown[]): string {
+  const a = argv.map((x) => String(x));
+  if (a.length === 3 && /(^|\/)(ba|z)?sh$/.test(a[0] as string) && /^-l?c$/.test(a[1] as string)) return a[2] as string;
+  return a.map((s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** `file:///home/x` → `/home/x` (0.169 writes cwd as a file URI). */
+export function pathFromUri(p: string | null | undefined): string | undefined {
+  if (!p) return undefined;
+  if (p.startsWith('file://')) {
+    try {
+      return decodeURIComponent(p.slice('file://'.length));
+    } catch {
+      return p.slice('file://'.length);
+    }
+  }
+  return p;
+}

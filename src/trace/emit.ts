@@ -1,0 +1,62 @@
+/** Small helpers shared by the machines: span construction, snapshots, times. */
+import type { Effect } from './effects.js';
+import { spanIdFor } from './ids.js';
+import type { Attributes, Span, SpanKind } from './span.js';
+import type { Emitter, ThreadState } from './state.js';
+
+/** All times are ISO-8601 UTC with milliseconds (the normalizer guarantees it), so they compare as strings. */
+export function maxTime(a: string, b: string): string {
+  return a >= b ? a : b;
+}
+
+export function newSpan(
+  th: ThreadState,
+  kind: SpanKind,
+  key: string,
+  name: string,
+  parentSpanId: string | null,
+  startTime: string,
+  attributes: Attributes,
+): Span {
+  return {
+    traceId: th.traceId,
+    spanId: spanIdFor(th.threadId, key),
+    parentSpanId,
+    kind,
+    name,
+    startTime,
+    endTime: null,
+    status: 'unset',
+    attributes,
+  };
+}
+
+function snapshot(span: Span): Span {
+  return { ...span, attributes: { ...span.attributes } };
+}
+
+export function started(out: Emitter, span: Span): void {
+  out.effects.push({ type: 'span_started', span: snapshot(span) });
+}
+
+export function updated(out: Emitter, span: Span): void {
+  out.effects.push({ type: 'span_updated', span: snapshot(span) });
+}
+
+export function ended(out: Emitter, span: Span, endTime: string, repeat = false): void {
+  span.endTime = maxTime(span.startTime, endTime);
+  const e: Effect = { type: 'span_ended', span: snapshot(span) };
+  if (repeat) e.repeat = true;
+  out.effects.push(e);
+}
+
+export function warn(out: Emitter, code: string, message: string): void {
+  out.effects.push({ type: 'warning', code, message });
+}
+
+/** Sets an attribute only when the value is known (no undefined/empty values in spans). */
+export function setAttr(attrs: Attributes, key: string, value: string | number | boolean | string[] | undefined | null): void {
+  if (value === undefined || value === null || value === '') return;
+  if (typeof value === 'number' && !Number.isFinite(value)) return;
+  attrs[key] = value;
+}
