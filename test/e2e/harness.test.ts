@@ -99,7 +99,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('e2e %s', (name, scena
   if (scenario.prompts.length > 1)
     it('resume appends to the same file', () => {
     const r = result(name);
-    expect(r.runs.map((run) => run.threadId ?? r.threadId)).toEqual(scenario.prompts.map(() => r.threadId));
+    expect(r.runs.map((run) => run.threadId)).toEqual(scenario.prompts.map(() => r.threadId));
     const all = lines(r.rolloutPaths[0] ?? '');
     expect(payloadsOfType(all, 'session_meta').map((p) => p.id)).toEqual([r.threadId]);
     const turns = payloadsOfType(all, 'event_msg').filter((p) => p.type === 'task_started');
