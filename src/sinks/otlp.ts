@@ -1,7 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanEffect } from '../trace/effects.js';
@@ -21,12 +20,15 @@ interface SpanExporterLike {
   shutdown(): Promise<void>;
 }
 
+type ExporterOptions = NonNullable<ConstructorParameters<typeof ProtoExporter>[0]>;
+
 function createExporter(c: OtlpConfig): SpanExporterLike {
-  const options = {
+  const options: ExporterOptions = {
     url: c.url,
     headers: { ...c.headers },
     timeoutMillis: c.timeoutMillis,
-    compression: c.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    // the exporter's CompressionAlgorithm enum has exactly these string values
+    compression: c.compression as ExporterOptions['compression'],
   };
   return c.protocol === 'http/json' ? new JsonExporter(options) : new ProtoExporter(options);
 }
@@ -78,7 +80,11 @@ export class OtlpSink implements Sink {
     for (const effect of batch) this.roots.observe(effect.span);
     for (const effect of batch) {
       if (effect.type !== 'span_ended' || effect.repeat) continue;
-      spans.push(toReadableSpan(effect.span, this.resource, this.roots.conversationId(effect.span)));
+      try {
+        spans.push(toReadableSpan(effect.span, this.resource, this.roots.conversationId(effect.span)));
+      } catch (err) {
+        throw new SinkError(NAME, `span ${effect.span.spanId}: ${err instanceof Error ? err.message : String(err)}`, false);
+      }
     }
     await this.queue.push(spans);
   }
