@@ -65,7 +65,7 @@ interface SessionParams {
 }
 
 const LIST_SQL = `
-WITH sess AS (
+WITH sess AS MATERIALIZED (
   SELECT trace_id, span_id, session_id, start_time, end_time, status, cwd, model
   FROM spans
   WHERE kind = 'session'
@@ -75,8 +75,8 @@ WITH sess AS (
   ORDER BY start_time DESC, span_id
   LIMIT @limit
 ),
-agg AS (
-  SELECT trace_id,
+per_model AS MATERIALIZED (
+  SELECT trace_id, model,
     SUM(kind = 'turn') AS turns,
     SUM(kind = 'llm') AS llm_calls,
     SUM(kind = 'tool') AS tool_calls,
@@ -86,18 +86,26 @@ agg AS (
     TOTAL(CASE WHEN kind = 'llm' THEN cached_tokens END) AS cached_tokens,
     TOTAL(CASE WHEN kind = 'llm' THEN reasoning_tokens END) AS reasoning_tokens
   FROM spans WHERE trace_id IN (SELECT trace_id FROM sess)
-  GROUP BY trace_id
-),
-models AS (
-  SELECT trace_id, model, COUNT(*) AS n FROM spans
-  WHERE kind = 'llm' AND model IS NOT NULL AND trace_id IN (SELECT trace_id FROM sess)
   GROUP BY trace_id, model
+),
+agg AS (
+  SELECT trace_id, SUM(turns) AS turns, SUM(llm_calls) AS llm_calls, SUM(tool_calls) AS tool_calls, SUM(errors) AS errors,
+    SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+    SUM(cached_tokens) AS cached_tokens, SUM(reasoning_tokens) AS reasoning_tokens
+  FROM per_model GROUP BY trace_id
+),
+top_model AS (
+  SELECT trace_id, model FROM (
+    SELECT trace_id, model, ROW_NUMBER() OVER (PARTITION BY trace_id ORDER BY llm_calls DESC, model) AS rn
+    FROM per_model WHERE model IS NOT NULL AND llm_calls > 0
+  ) WHERE rn = 1
 )
 SELECT sess.trace_id, sess.span_id, sess.session_id, sess.start_time, sess.end_time, sess.status, sess.cwd,
-  COALESCE((SELECT m.model FROM models m WHERE m.trace_id = sess.trace_id ORDER BY m.n DESC, m.model LIMIT 1), sess.model) AS model,
+  COALESCE(top_model.model, sess.model) AS model,
   agg.turns, agg.llm_calls, agg.tool_calls, agg.errors,
   agg.input_tokens, agg.output_tokens, agg.cached_tokens, agg.reasoning_tokens
 FROM sess JOIN agg ON agg.trace_id = sess.trace_id
+LEFT JOIN top_model ON top_model.trace_id = sess.trace_id
 ORDER BY sess.start_time DESC, sess.span_id`;
 
 /** Last component of a path, POSIX or Windows. */
