@@ -1,0 +1,8 @@
+/** Rollout sources: finding files, reading them from a cursor, watching them. */
+export * from './discover.js';
+export * from './tail.js';
+export * from './zst.js';
+export * from './fileid.js';
+export * from './watch.js';
+export * from './coalesce.js';
+export { isRolloutName, parseRolloutName, type RolloutKind, type RolloutName } from './names.js';
