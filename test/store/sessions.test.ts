@@ -33,7 +33,7 @@ function trace1(): Span[] {
 function trace2(): Span[] {
   const root = span({
     traceId: T2, kind: 'session', startTime: '2025-03-02T09:00:00.000Z', endTime: null, status: 'unset',
-    attributes: { 'gen_ai.conversation.id': S2, 'codex.cwd': '/home/u/src/beta/' },
+    attributes: { 'gen_ai.conversation.id': S2, 'codex.cwd': '/home/u/src/beta/', 'gen_ai.request.model': 'o3' },
   });
   return [root, span({ traceId: T2, kind: 'turn', parentSpanId: root.spanId, endTime: null })];
 }
@@ -76,7 +76,7 @@ describe('listSessions', () => {
       reasoningTokens: 60,
     });
     expect(rows[0]).toMatchObject({
-      endTime: null, durationMs: null, project: 'beta', model: null, turns: 1, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0,
+      endTime: null, durationMs: null, project: 'beta', model: 'o3', // no model call yet: the session's own turns: 1, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0,
     });
   });
 

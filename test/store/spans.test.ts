@@ -77,6 +77,26 @@ describe('span upserts', () => {
   });
 });
 
+describe('a full disk', () => {
+  it('fails the whole batch with a clear, transient error and keeps what was committed', async () => {
+    const store = testStore();
+    const first = span({ traceId: T, kind: 'session' });
+    store.applyEffects([ended(first)]);
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    store.db.pragma(`max_page_count = ${pages + 2}`); // a disk with 8 KiB left
+    const big = Array.from({ length: 50 }, () => ended(span({ traceId: T, kind: 'llm', attributes: { 'output.value': 'x'.repeat(2000) } })));
+    const sink = new LocalSink({ store });
+    const err = await sink.write(big).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SinkError);
+    expect((err as SinkError).message).toMatch(/disk is full/);
+    expect((err as SinkError).message).toContain(store.path);
+    expect((err as SinkError).transient).toBe(true);
+    expect(store.getTraceSpans(T)).toEqual([first]);
+    await sink.close();
+    expect(store.db.open).toBe(true); // a borrowed store is left open
+  });
+});
+
 describe('LocalSink', () => {
   it('writes effects, reports status, and closes its own store', async () => {
     const sink = new LocalSink({ stateDir: testDir() });
