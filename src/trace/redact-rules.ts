@@ -1,0 +1,100 @@
+/**
+ * The built-in secret rules used by `redactSecrets`. Pure: no I/O.
+ *
+ * Every rule has trigger words, found by one case-insensitive pre-scan
+ * (`redact-scan.ts`); only rules whose trigger occurs in a string run their full
+ * regex over it. Rules run in table order, so vendor formats (more precise
+ * kinds) come before the name-based rules, which skip values already redacted.
+ */
+import { assignmentReplacement, looksSecret, isPlaceholder } from './redact-names.js';
+
+export interface RedactRule {
+  /** name of the rule (for tests and diagnostics) */
+  readonly name: string;
+  /** words (ASCII, any case) of which one must occur for the rule to run; none: it always runs */
+  readonly triggers: readonly string[];
+  /** global regex of the secret */
+  readonly re: RegExp;
+  /** replacement for one match, or null to keep it unchanged */
+  readonly render: (m: RegExpExecArray, input: string) => string | null;
+}
+
+export const redacted = (kind: string): string => `[REDACTED:${kind}]`;
+
+/** the whole match is the secret */
+const whole = (kind: string) => (): string => redacted(kind);
+
+/** group 1 is kept (a name, a header, a scheme); what follows it is the secret */
+const afterPrefix = (kind: string, test?: (value: string) => boolean) =>
+  (m: RegExpExecArray): string | null => {
+    const prefix = m[1] ?? '';
+    const value = m[0].slice(prefix.length);
+    if (isPlaceholder(value) || (test !== undefined && !test(value))) return null;
+    return prefix + redacted(kind);
+  };
+
+const rule = (
+  name: string,
+  triggers: readonly string[],
+  re: RegExp,
+  render: RedactRule['render'] = whole(name),
+): RedactRule => ({ name, triggers, re, render });
+
+const TOKEN_CHARS = 'A-Za-z0-9_\\-';
+/** trigger words of the two name-based rules */
+const NAME_TRIGGER = ['pass', 'secret', 'token', 'key', 'credential'];
+const hasDigitAndLetter = (v: string): boolean => /\d/.test(v) && /[A-Za-z]/.test(v);
+
+/** `user:password` after `curl -u`: not a uid:gid pair, not the same word twice */
+function isUserPassword(v: string): boolean {
+  const colon = v.indexOf(':');
+  const user = v.slice(0, colon);
+  const pass = v.slice(colon + 1);
+  if (/^\d+$/.test(pass) && /^\d+$/.test(user)) return false;
+  return pass !== user && looksSecret(pass, 4);
+}
+
+export const RULES: readonly RedactRule[] = [
+  rule('private_key', ['-----begin'],
+    /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g),
+  rule('url_credentials', ['://'],
+    /(:\/\/)[^\s/?#@:'"`<>\\]+:[^\s/?#@'"`<>\\]+(?=@[^\s/?#@]+)/g,
+    (m) => (m[0].includes('[REDACTED:') ? null : `${m[1] ?? ''}${redacted('url_credentials')}`)),
+  rule('anthropic_key', ['sk-'], new RegExp(`\\bsk-ant-[${TOKEN_CHARS}]{20,}`, 'g')),
+  rule('openai_key', ['sk-'],
+    new RegExp(`\\bsk-(?:proj-|svcacct-|admin-)?(?=[${TOKEN_CHARS}]*\\d)(?=[${TOKEN_CHARS}]*[A-Za-z])[${TOKEN_CHARS}]{20,}`, 'g')),
+  rule('aws_access_key_id', ['akia', 'asia', 'abia', 'acca'], /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g),
+  rule('github_token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g),
+  rule('gitlab_token', ['glpat-', 'gldt-', 'glrt-', 'glptt-'], new RegExp(`\\bgl(?:pat|dt|rt|ptt)-[${TOKEN_CHARS}]{20,}`, 'g')),
+  rule('slack_webhook', ['hooks.slack.com'],
+    /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g),
+  rule('slack_token', ['xox', 'xapp-'], /\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g),
+  rule('stripe_key', ['k_live_', 'k_test_', 'whsec_'], /\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})/g),
+  rule('google_api_key', ['aiza'], /\bAIza[0-9A-Za-z_-]{35}/g),
+  rule('google_oauth', ['gocspx-', 'ya29.'], /\b(?:GOCSPX-[A-Za-z0-9_-]{20,}|ya29\.[0-9A-Za-z_-]{20,})/g),
+  rule('jwt', ['eyj'], /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g),
+  rule('npm_token', ['npm_'], /\bnpm_[A-Za-z0-9]{36}\b/g),
+  rule('huggingface_token', ['hf_'], /\bhf_[A-Za-z0-9]{30,}\b/g),
+  rule('sendgrid_key', ['sg.'], /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g),
+  rule('twilio', [], /\b(?:AC|SK)[0-9a-f]{32}\b/g),
+  rule('vendor_token', ['pypi-age', '_v1_', 'shpat_', 'shpss_', 'shpca_', 'shppa_', 'dapi'],
+    /\b(?:pypi-AgE[A-Za-z0-9_-]{50,}|do[opr]_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|dapi[a-f0-9]{32}(?:-\d)?)\b/g),
+  rule('azure_key', ['accountkey=', 'sharedaccesskey='],
+    /\b((?:AccountKey|SharedAccessKey)=)[A-Za-z0-9+/]{20,}={0,2}/g, afterPrefix('azure_key')),
+  rule('azure_sas', ['sig='], /([?&]sig=)[A-Za-z0-9%+/=]{20,}/g, afterPrefix('azure_sas')),
+  rule('authorization', ['authorization'],
+    /\b((?:Proxy-)?Authorization\\?["'`]?[ \t]*[:=][ \t]*\\?["'`]?[ \t]*(?:(?:Bearer|Basic|Token|Bot|Negotiate|Digest|AWS4-HMAC-SHA256)[ \t]+)?)[^\s"'`\\,;]+(?:,[ \t]*[A-Za-z]+=[^\s"'`\\,;]+)*/gi,
+    afterPrefix('authorization', (v) => v.length >= 8 && looksSecret(v, 8))),
+  rule('bearer', ['bearer'], /\b(Bearer[ \t]+)[A-Za-z0-9\-._~+/]{16,}=*/gi, afterPrefix('bearer', hasDigitAndLetter)),
+  rule('basic_auth', [' -u ', '--user'], /(\s(?:-u|--user)(?:[ \t]+|=))[^\s:'"`]+:[^\s'"`]+/g,
+    afterPrefix('basic_auth', isUserPassword)),
+  rule('cli_secret_flag', NAME_TRIGGER,
+    /(--(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret)(?:[ \t]+|=))(?:"[^"\n]*"|'[^'\n]*'|[^\s"'`-][^\s"'`]*)/gi,
+    (m) => {
+      const strict = (m[1] ?? '').endsWith('=');
+      return afterPrefix('password', (v) => strict || looksSecret(v.replace(/^["']|["']$/g, ''), 6))(m);
+    }),
+  rule('assignment', NAME_TRIGGER,
+    /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\?["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\?")([^"\n]*?)\\?"|(\\?')([^'\n]*?)\\?'|([^\s"'`,;)}\]\\<>]+))/gi,
+    assignmentReplacement),
+];

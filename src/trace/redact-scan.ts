@@ -1,0 +1,91 @@
+/**
+ * The redaction pre-scan: one Aho–Corasick pass over a string finds which rules'
+ * trigger words occur in it (ASCII, case-insensitive), so rules that cannot match
+ * never run. A JavaScript loop over char codes beats one big regex alternation of
+ * short words by a wide margin, and it reports overlapping triggers too. Pure.
+ */
+
+const ALPHABET = 128;
+
+/** ASCII lower-casing table; everything outside ASCII maps to 0, which no trigger contains */
+const FOLD = new Uint8Array(65536);
+for (let c = 0; c < ALPHABET; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
+
+export interface TriggerScanner {
+  /** bit i set: a trigger of rule i occurs in text */
+  scan(text: string): number;
+}
+
+interface Trie {
+  next: number[][];
+  out: number[];
+}
+
+function buildTrie(triggers: readonly (readonly string[])[]): Trie {
+  const trie: Trie = { next: [new Array<number>(ALPHABET).fill(-1)], out: [0] };
+  triggers.forEach((words, rule) => {
+    for (const word of words) {
+      let state = 0;
+      for (const ch of word.toLowerCase()) {
+        const c = ch.charCodeAt(0);
+        if (c === 0 || c >= ALPHABET) throw new Error(`trigger must be printable ASCII: ${word}`);
+        const row = trie.next[state] as number[];
+        if (row[c] === -1) {
+          row[c] = trie.next.length;
+          trie.next.push(new Array<number>(ALPHABET).fill(-1));
+          trie.out.push(0);
+        }
+        state = row[c] as number;
+      }
+      trie.out[state] = (trie.out[state] as number) | (1 << rule);
+    }
+  });
+  return trie;
+}
+
+/** turns the trie into a full transition table (failure links folded in), breadth first */
+function buildTable({ next, out }: Trie): { table: Int32Array; outputs: Int32Array } {
+  const fail = new Array<number>(next.length).fill(0);
+  const queue: number[] = [];
+  const root = next[0] as number[];
+  for (let c = 0; c < ALPHABET; c++) {
+    const s = root[c] as number;
+    if (s === -1) root[c] = 0;
+    else queue.push(s);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const r = queue[head] as number;
+    const row = next[r] as number[];
+    const failRow = next[fail[r] as number] as number[];
+    for (let c = 0; c < ALPHABET; c++) {
+      const s = row[c] as number;
+      if (s === -1) {
+        row[c] = failRow[c] as number;
+        continue;
+      }
+      fail[s] = failRow[c] as number;
+      out[s] = (out[s] as number) | (out[fail[s] as number] as number);
+      queue.push(s);
+    }
+  }
+  const table = new Int32Array(next.length * ALPHABET);
+  next.forEach((row, i) => table.set(row, i * ALPHABET));
+  return { table, outputs: Int32Array.from(out) };
+}
+
+/** triggers[i] are the words of rule i (at most 31 rules) */
+export function makeTriggerScanner(triggers: readonly (readonly string[])[]): TriggerScanner {
+  if (triggers.length > 31) throw new Error('at most 31 rules with triggers');
+  const { table, outputs } = buildTable(buildTrie(triggers));
+  return {
+    scan(text: string): number {
+      let state = 0;
+      let found = 0;
+      for (let i = 0; i < text.length; i++) {
+        state = table[(state << 7) | (FOLD[text.charCodeAt(i)] as number)] as number;
+        found |= outputs[state] as number;
+      }
+      return found;
+    },
+  };
+}
