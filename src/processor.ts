@@ -66,8 +66,7 @@ export class SessionProcessor {
       return [];
     }
     if (parsed.kind === 'bad') {
-      this.stats.badLines++;
-      this.warn(line.offset, 'bad_line', parsed.reason);
+      this.badLine(line.offset, parsed.reason);
       return [];
     }
     return this.pushRecord(parsed.record, line.offset);
@@ -91,6 +90,12 @@ export class SessionProcessor {
       }
     }
     return effects;
+  }
+
+  /** A line (or document) that is not a record: counted and reported with its offset. */
+  badLine(offset: number, reason: string): void {
+    this.stats.badLines++;
+    this.warn(offset, 'bad_line', reason);
   }
 
   /** The session is idle or the run ends: close what is open, end the root span. */

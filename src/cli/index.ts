@@ -1,9 +1,135 @@
-import { Command } from 'commander';
+/** The command line: argument parsing and exit codes. One file per command beside this one. */
+import { Command, CommanderError, Option } from 'commander';
+import { SinkError } from '../sinks/sink.js';
+import { StoreError } from '../store/index.js';
+import { backfillCommand } from './backfill.js';
+import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { sessionsCommand } from './sessions.js';
+import { showCommand } from './show.js';
+import { loadStoredTraces } from './stored.js';
+import { statusCommand } from './status.js';
+import { traceCommand } from './trace-cmd.js';
+import { watchCommand } from './watch-cmd.js';
 
-export async function main(argv: string[]): Promise<number> {
+export const VERSION = '0.1.0';
+
+const collect = (v: string, prev: string[] = []): string[] => prev.concat([v]);
+
+function sinkOptions(cmd: Command): Command {
+  return cmd
+    .option('--sink <name>', 'where spans go: local (default), otlp, braintrust, jsonl; repeat for several', collect)
+    .option('--out <file>', 'jsonl sink: append to this file instead of stdout')
+    .option('--otlp-endpoint <url>', 'otlp sink: endpoint (overrides OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .option('--otlp-protocol <p>', 'otlp sink: http/protobuf (default) or http/json')
+    .option('--braintrust-project <name>', 'braintrust sink: project name (overrides BRAINTRUST_PROJECT)');
+}
+
+export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>): Command {
   const program = new Command('codex-tracer')
-    .description('Turn OpenAI Codex CLI session rollouts into traces.')
-    .version('0.1.0');
-  await program.parseAsync(argv);
-  return 0;
+    .description('Turn OpenAI Codex CLI session rollouts ($CODEX_HOME/sessions/**/rollout-*.jsonl) into traces.')
+    .version(VERSION)
+    .option('--state-dir <dir>', 'where the local store lives (default $XDG_STATE_HOME/codex-tracer or ~/.local/state/codex-tracer)')
+    .addOption(new Option('--content <mode>', 'capture prompts, answers, tool arguments and results (full), or structure, timing and usage only (none)').choices(['full', 'none']).default('full'))
+    .option('--max-field-bytes <n>', 'truncate each captured text field to this many bytes', '16384')
+    .option('--redact-pattern <regex>', 'also redact matches of this regex (repeatable; /re/flags or plain)', collect)
+    .option('--no-redact', 'do not redact secrets (not recommended)')
+    .addOption(new Option('--llm-input <mode>', 'LLM span input: what is new since the previous call, or the full history').choices(['new', 'full']).default('new'))
+    .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(new Option('--log-format <format>', 'stderr log format').choices(['text', 'json']).default('text'))
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command('show')
+    .description('draw a trace as a tree (or print its spans as JSON lines), straight from rollout files or from the local store by session id')
+    .argument('<file-or-id...>', 'rollout files (a parent and its subagent files together make one trace), or session ids / prefixes')
+    .addOption(new Option('--format <format>', 'tree or jsonl').choices(['tree', 'jsonl']).default('tree'))
+    .option('--open', 'leave a session that is still running open instead of finalizing it')
+    .action((targets: string[], _o, cmd: Command) => run((ctx) => showCommand(ctx, targets, cmd.optsWithGlobals()), cmd));
+
+  sinkOptions(program.command('backfill')
+    .description('trace the whole history once, with a progress bar; a second run does nothing new (cursors) unless --force')
+    .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
+    .option('--since <date>', 'only sessions from this day on (YYYY-MM-DD)')
+    .option('--until <date>', 'only sessions up to this day (YYYY-MM-DD)')
+    .option('--session <id>', 'only this session (id or prefix; repeatable)', collect)
+    .option('--cwd <path>', 'only sessions run in this directory (or below it)')
+    .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
+    .option('--concurrency <n>', 'files traced at once', '4')
+    .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
+    .option('--json', 'print the summary as JSON'))
+    .action((_o, cmd: Command) => run((ctx) => backfillCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  sinkOptions(program.command('trace')
+    .description('for CI: trace the given rollout files or folders, finalize every session, flush, print a summary; exit 1 if anything was not delivered')
+    .argument('<path...>', 'rollout files or folders (e.g. a job\'s own CODEX_HOME)')
+    .option('--summary-md <file>', 'append the summary as Markdown (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--timeout <duration>', 'give up delivering after this long', '5m')
+    .option('--json', 'print the summary as JSON'))
+    .action((paths: string[], _o, cmd: Command) => run((ctx) => traceCommand(ctx, paths, cmd.optsWithGlobals()), cmd));
+
+  sinkOptions(program.command('watch')
+    .description('follow every rollout as Codex writes it (catches up first); SIGINT/SIGTERM flush and exit 0')
+    .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
+    .option('--idle <duration>', 'finalize a session after this long without new records', '30m'))
+    .action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('sessions')
+    .description('list sessions from the local store: start, project, turns, model calls, tool calls, tokens, errors, duration')
+    .option('--since <date>', 'only sessions started on or after this date')
+    .option('--until <date>', 'only sessions started before this date')
+    .option('--cwd <path>', 'only sessions run in this directory (or below it)')
+    .option('--limit <n>', 'at most this many rows', '100')
+    .option('--json', 'print JSON')
+    .action((_o, cmd: Command) => run((ctx) => sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('status')
+    .description('where it reads and writes, cursors and lag, whether a watcher runs, sink configuration')
+    .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
+    .option('--json', 'print JSON')
+    .action((_o, cmd: Command) => run((ctx) => statusCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  return program;
+}
+
+export interface Io {
+  stdout: CommandContext['stdout'];
+  stderr: CommandContext['stderr'];
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage or configuration error). */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let code = 0;
+  const run = async (fn: (ctx: CommandContext) => Promise<number>, cmd: Command): Promise<void> => {
+    const ctx = makeContext(cmd.optsWithGlobals() as GlobalOptions, io, loadStoredTraces);
+    code = await fn(ctx);
+  };
+  const program = buildProgram(run, );
+  program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    return handleError(err, io);
+  }
+  return code;
+}
+
+function handleError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof SinkError && !err.transient) {
+    io.stderr.write(`codex-tracer: sink configuration: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof StoreError) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
+    return 1;
+  }
+  throw err;
 }

@@ -1,0 +1,70 @@
+/** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
+import { runFiles } from '../pipeline/run-files.js';
+import { TracerSet } from '../pipeline/tracers.js';
+import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
+import { readFileHead } from '../trace-files.js';
+import { UsageError, type CommandContext } from './context.js';
+import { createProgress } from './progress.js';
+import { reportRun } from './run-report.js';
+import { buildOutputs, closeOutputs, parseDate, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+
+export interface BackfillFlags extends SinkFlags {
+  codexHome?: string;
+  since?: string;
+  until?: string;
+  session?: string[];
+  cwd?: string;
+  force?: boolean;
+  json?: boolean;
+  idle?: string;
+  concurrency?: string;
+}
+
+async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promise<DiscoveredFile[]> {
+  let out = files;
+  if (flags.session && flags.session.length > 0) {
+    const ids = flags.session.map((s) => s.toLowerCase());
+    out = out.filter((f) => f.threadId !== undefined && ids.some((id) => (f.threadId as string).toLowerCase().startsWith(id)));
+  }
+  if (flags.cwd) {
+    const want = flags.cwd.replace(/\/+$/, '');
+    const heads = await Promise.all(out.map(async (f) => ({ f, cwd: (await readFileHead(f.path)).cwd })));
+    out = heads.filter((h) => h.cwd !== undefined && (h.cwd === want || h.cwd.startsWith(`${want}/`))).map((h) => h.f);
+  }
+  return out;
+}
+
+export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
+  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
+  let found;
+  try {
+    found = await discover(codexHome, { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until') });
+  } catch (err) {
+    if (err instanceof CodexHomeMissing) throw new UsageError(`${err.message} (set CODEX_HOME or pass --codex-home DIR)`);
+    throw err;
+  }
+  for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
+  const files = await selectFiles(found.files, flags);
+  const outputs = buildOutputs(ctx, flags, true);
+  try {
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
+    for (const f of found.files) set.noteFile(f.path);
+    const totalBytes = files.reduce((a, f) => a + f.size, 0);
+    const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
+    await runFiles(set, files.map((f) => ({ path: f.path, size: f.size })), {
+      finalize: 'idle', idleMs, force: flags.force, concurrency: Number(flags.concurrency ?? 4),
+      onProgress: (d) => progress.update(d, set.summary.spansDelivered),
+    });
+    progress.done();
+    const s = set.summary;
+    if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {
+      ctx.stdout.write(`Nothing new: ${s.files} rollout file(s) under ${codexHome} are already traced (use --force to trace them again).\n`);
+    } else {
+      reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks: outputs.names } });
+    }
+    return s.undeliveredFiles > 0 ? 1 : 0;
+  } finally {
+    await closeOutputs(outputs);
+  }
+}

@@ -1,0 +1,63 @@
+/** `codex-tracer sessions`: one row per session from the local store. */
+import { resolveStateDir, TraceStore, type SessionSummary } from '../store/index.js';
+import type { CommandContext } from './context.js';
+import { parseDate } from './setup.js';
+import { formatDuration } from './tree.js';
+
+export interface SessionsFlags {
+  stateDir?: string;
+  since?: string;
+  until?: string;
+  cwd?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export function openStoreReadonly(ctx: CommandContext, stateDir?: string): TraceStore {
+  return TraceStore.open({ stateDir: resolveStateDir(stateDir, ctx.env) });
+}
+
+function kfmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
+}
+
+function row(s: SessionSummary): string[] {
+  return [
+    s.startTime.slice(0, 16).replace('T', ' '),
+    s.project ?? '-',
+    String(s.turns), String(s.llmCalls), String(s.toolCalls),
+    kfmt(s.inputTokens), kfmt(s.cachedTokens), kfmt(s.outputTokens),
+    String(s.errors),
+    s.durationMs === null ? 'open' : formatDuration(s.durationMs),
+    s.sessionId ?? s.traceId,
+  ];
+}
+
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [fmt(header), ...rows.map(fmt)].join('\n');
+}
+
+export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags): Promise<number> {
+  const store = openStoreReadonly(ctx, flags.stateDir);
+  try {
+    const list = store.listSessions({
+      since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'),
+      cwd: flags.cwd, limit: flags.limit ? Number(flags.limit) : 100,
+    });
+    if (flags.json) {
+      ctx.stdout.write(`${JSON.stringify(list)}\n`);
+      return 0;
+    }
+    if (list.length === 0) {
+      ctx.stdout.write('No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n');
+      return 0;
+    }
+    const header = ['START (UTC)', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
+    ctx.stdout.write(`${renderTable(header, list.map(row))}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

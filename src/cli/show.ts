@@ -1,0 +1,40 @@
+/** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
+import { existsSync } from 'node:fs';
+import { traceFilesInMemory } from '../trace-files.js';
+import type { Span } from '../trace/span.js';
+import { renderTrees } from './tree.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
+
+export interface ShowOptions {
+  format: 'tree' | 'jsonl';
+  open?: boolean;
+  stateDir?: string;
+}
+
+export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
+  if (format === 'jsonl') {
+    for (const s of spans) ctx.stdout.write(`${JSON.stringify(s)}\n`);
+  } else {
+    ctx.stdout.write(`${renderTrees(spans)}\n`);
+  }
+}
+
+export async function showCommand(ctx: CommandContext, targets: string[], opts: ShowOptions): Promise<number> {
+  if (opts.format !== 'tree' && opts.format !== 'jsonl') throw new UsageError(`--format must be tree or jsonl, not ${String(opts.format)}`);
+  const files = targets.filter((t) => existsSync(t));
+  const ids = targets.filter((t) => !existsSync(t));
+  let spans: Span[] = [];
+  if (files.length > 0) {
+    const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
+    for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+    spans = res.spans;
+  }
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, opts.stateDir));
+  if (spans.length === 0) {
+    ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
+    return 1;
+  }
+  printSpans(ctx, spans, opts.format);
+  return 0;
+}

@@ -1,0 +1,108 @@
+/** `codex-tracer status`: where it reads, where it writes, cursors and lag, the watcher, sink configuration. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discover } from '../source/index.js';
+import { dbPathIn, isPidAlive, resolveStateDir, TraceStore, WATCH_LOCK_FILE } from '../store/index.js';
+import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
+import type { CommandContext } from './context.js';
+import { resolveCodexHome } from './setup.js';
+
+export interface StatusFlags {
+  codexHome?: string;
+  stateDir?: string;
+  json?: boolean;
+}
+
+export interface StatusReport {
+  codexHome: string;
+  codexHomeExists: boolean;
+  stateDir: string;
+  store: { path: string; exists: boolean; spans?: number; sessions?: number; openSpans?: number; cursors?: number; dbBytes?: number };
+  watcher: { running: boolean; pid?: number };
+  files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
+  behind: { path: string; lagBytes: number }[];
+  sinks: { otlp?: string; braintrust?: string };
+  warnings: string[];
+}
+
+function watcherState(stateDir: string): StatusReport['watcher'] {
+  try {
+    const pid = Number(readFileSync(join(stateDir, WATCH_LOCK_FILE), 'utf8').trim());
+    return isPidAlive(pid) ? { running: true, pid } : { running: false };
+  } catch {
+    return { running: false };
+  }
+}
+
+function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
+  const out: StatusReport['sinks'] = {};
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+    try {
+      out.otlp = describeOtlpConfig(otlpConfigFromEnv(env));
+    } catch (err) {
+      out.otlp = `misconfigured: ${(err as Error).message}`;
+    }
+  }
+  if (env.BRAINTRUST_API_KEY) out.braintrust = `project ${env.BRAINTRUST_PROJECT ?? 'codex'} at ${env.BRAINTRUST_API_URL ?? 'https://api.braintrust.dev'} (key set)`;
+  return out;
+}
+
+export async function buildStatus(ctx: CommandContext, flags: StatusFlags): Promise<StatusReport> {
+  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+  const dbPath = dbPathIn(stateDir);
+  const report: StatusReport = {
+    codexHome, codexHomeExists: existsSync(codexHome), stateDir,
+    store: { path: dbPath, exists: existsSync(dbPath) },
+    watcher: watcherState(stateDir),
+    files: { discovered: 0, traced: 0, behind: 0, lagBytes: 0, notFinalized: 0 },
+    behind: [], sinks: sinkConfig(ctx.env), warnings: [],
+  };
+  const found = report.codexHomeExists ? await discover(codexHome).catch(() => ({ files: [], warnings: [] })) : { files: [], warnings: [] };
+  report.files.discovered = found.files.length;
+  report.warnings = found.warnings.map((w) => `${w.path}: ${w.reason}`);
+  if (!report.store.exists) return report;
+  const store = TraceStore.open({ stateDir }, { readonly: true });
+  try {
+    const st = store.stats();
+    Object.assign(report.store, { spans: st.spans, sessions: st.sessions, openSpans: st.openSpans, cursors: st.cursors, dbBytes: st.dbBytes });
+    const cursors = new Map(store.getAllCursors().map((c) => [c.path, c]));
+    for (const f of found.files) {
+      const c = cursors.get(f.path);
+      if (c) report.files.traced++;
+      if (c && !c.finalized) report.files.notFinalized++;
+      const lag = f.size - (c?.committedOffset ?? 0);
+      if (lag > 0) {
+        report.files.behind++;
+        report.files.lagBytes += lag;
+        report.behind.push({ path: f.path, lagBytes: lag });
+      }
+    }
+    report.behind.sort((a, b) => b.lagBytes - a.lagBytes);
+    report.behind = report.behind.slice(0, 20);
+  } finally {
+    store.close();
+  }
+  return report;
+}
+
+export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Promise<number> {
+  const r = await buildStatus(ctx, flags);
+  if (flags.json) {
+    ctx.stdout.write(`${JSON.stringify(r)}\n`);
+    return 0;
+  }
+  const lines = [
+    `codex home:  ${r.codexHome}${r.codexHomeExists ? '' : '  (does not exist)'}`,
+    `state dir:   ${r.stateDir}`,
+    `store:       ${r.store.path}${r.store.exists ? `  (${r.store.sessions} sessions, ${r.store.spans} spans, ${r.store.openSpans} open, ${((r.store.dbBytes ?? 0) / 1e6).toFixed(1)} MB)` : '  (not created yet)'}`,
+    `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})` : 'not running'}`,
+    `files:       ${r.files.discovered} found, ${r.files.traced} traced, ${r.files.behind} behind (${r.files.lagBytes} bytes), ${r.files.notFinalized} sessions still open`,
+    `sink otlp:   ${r.sinks.otlp ?? 'not configured (OTEL_EXPORTER_OTLP_ENDPOINT)'}`,
+    `sink braintrust: ${r.sinks.braintrust ?? 'not configured (BRAINTRUST_API_KEY)'}`,
+    ...r.behind.slice(0, 5).map((b) => `  behind: ${b.path} (${b.lagBytes} bytes)`),
+    ...r.warnings.slice(0, 5).map((w) => `  warning: ${w}`),
+  ];
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,56 @@
+/** `codex-tracer watch`: follow every rollout as Codex writes it, until SIGINT/SIGTERM. */
+import { existsSync } from 'node:fs';
+import { startWatch } from '../pipeline/watch.js';
+import { TracerSet } from '../pipeline/tracers.js';
+import { acquireWatchLock, LockError, resolveStateDir, ensureStateDir } from '../store/index.js';
+import { UsageError, type CommandContext } from './context.js';
+import { buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+
+export interface WatchFlags extends SinkFlags {
+  codexHome?: string;
+  idle?: string;
+}
+
+export interface WatchControl {
+  /** resolves when the watcher should stop (signals, or a test) */
+  stopSignal: Promise<void>;
+}
+
+export function signalStop(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+export async function watchCommand(ctx: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
+  const stateDir = ensureStateDir(resolveStateDir(flags.stateDir, ctx.env));
+  let lock;
+  try {
+    lock = acquireWatchLock(stateDir);
+  } catch (err) {
+    if (err instanceof LockError) throw new UsageError(err.message);
+    throw err;
+  }
+  const outputs = buildOutputs(ctx, flags, true);
+  try {
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 1024 * 1024 });
+    if (!existsSync(codexHome)) ctx.log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
+    ctx.log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
+    const handle = await startWatch(set, {
+      codexHome, idleMs,
+      onCaughtUp: (files, ms) => ctx.log.info('caught up', { files, ms, spans: set.summary.spansDelivered }),
+    });
+    await control.stopSignal;
+    ctx.log.info('stopping: flushing and committing cursors');
+    await handle.stop();
+    ctx.log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
+    return 0;
+  } finally {
+    await closeOutputs(outputs);
+    lock.release();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Hands span effects to every configured sink and moves cursors only after all of
+ * them acknowledged. With the local store as the only sink, spans and cursor go
+ * in one SQLite transaction (exactly-once for free).
+ */
+import type { Sink } from '../sinks/sink.js';
+import { SinkError } from '../sinks/sink.js';
+import type { StoredCursor, TraceStore } from '../store/index.js';
+import type { SpanEffect } from '../trace/effects.js';
+
+export interface CursorStore {
+  get(path: string): StoredCursor | undefined;
+  all(): StoredCursor[];
+  put(c: StoredCursor): void;
+  rename(oldPath: string, newPath: string): void;
+}
+
+/** Cursors kept only for this process (the `trace` command: no state between runs). */
+export class MemoryCursors implements CursorStore {
+  private readonly map = new Map<string, StoredCursor>();
+  get(path: string): StoredCursor | undefined {
+    return this.map.get(path);
+  }
+  all(): StoredCursor[] {
+    return [...this.map.values()];
+  }
+  put(c: StoredCursor): void {
+    this.map.set(c.path, c);
+  }
+  rename(oldPath: string, newPath: string): void {
+    const c = this.map.get(oldPath);
+    if (!c) return;
+    this.map.delete(oldPath);
+    this.map.set(newPath, { ...c, path: newPath });
+  }
+}
+
+export class StoreCursors implements CursorStore {
+  constructor(readonly store: TraceStore) {}
+  get(path: string): StoredCursor | undefined {
+    return this.store.getCursor(path);
+  }
+  all(): StoredCursor[] {
+    return this.store.getAllCursors();
+  }
+  put(c: StoredCursor): void {
+    this.store.putCursor(c);
+  }
+  rename(oldPath: string, newPath: string): void {
+    this.store.renameCursor(oldPath, newPath);
+  }
+}
+
+export interface DeliveryCounts {
+  batches: number;
+  effects: number;
+  failures: number;
+  lastError?: string;
+}
+
+export class Delivery {
+  readonly counts: DeliveryCounts = { batches: 0, effects: 0, failures: 0 };
+
+  constructor(
+    readonly sinks: readonly Sink[],
+    readonly cursors: CursorStore,
+    /** set when the local store is the only sink: spans and cursor commit together */
+    private readonly atomicStore?: TraceStore,
+  ) {}
+
+  /** Delivers the effects to every sink, then records the cursor. Throws a SinkError if any sink failed. */
+  async commit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
+    try {
+      if (this.atomicStore) {
+        this.atomicStore.commit(effects, cursor ? [cursor] : []);
+      } else {
+        if (effects.length > 0) await Promise.all(this.sinks.map((s) => s.write(effects)));
+        if (cursor) this.cursors.put(cursor);
+      }
+    } catch (err) {
+      this.counts.failures++;
+      const e = err instanceof SinkError ? err : new SinkError(this.atomicStore ? 'local' : 'sink', err instanceof Error ? err.message : String(err), true);
+      this.counts.lastError = e.message;
+      throw e;
+    }
+    this.counts.batches++;
+    this.counts.effects += effects.length;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.sinks.map((s) => s.flush()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sinks.map((s) => s.close()));
+  }
+}

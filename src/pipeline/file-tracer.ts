@@ -1,0 +1,240 @@
+/**
+ * One rollout file followed through its cursor. The file is the write-ahead log:
+ * a fresh tracer replays the file from 0 to rebuild the reducer state, drops the
+ * effects of records before the committed offset (already delivered), and
+ * delivers the rest; the cursor moves only after every sink acknowledged.
+ */
+import { SessionProcessor } from '../processor.js';
+import { parseTsEraDocument } from '../rollout/parse.js';
+import { kindOfPath, type FileKind } from '../session-file.js';
+import { classifyChange, fileIdentity, hashFirstLine, readLineBatches, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
+import type { StoredCursor } from '../store/index.js';
+import type { Effect, SpanEffect } from '../trace/effects.js';
+import type { ReducerOptions } from '../trace/reduce.js';
+import type { Delivery } from './delivery.js';
+
+export interface TracerEnv {
+  delivery: Delivery;
+  reducer: (path: string) => ReducerOptions;
+  onEffects: (path: string, effects: readonly SpanEffect[]) => void;
+  onWarning: (w: { file: string; offset: number; code: string; message: string }) => void;
+  maxLineBytes?: number;
+  /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
+  batchBytes?: number;
+}
+
+export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
+
+interface Pending {
+  effects: SpanEffect[];
+  cursor: StoredCursor;
+}
+
+export class FileTracer {
+  readonly kind: FileKind;
+  private proc?: SessionProcessor;
+  private readOffset = 0;
+  private replayUntil = 0;
+  private replayFinalized = false;
+  private finalized = false;
+  private identity?: FileIdentity;
+  private firstLineHash?: string;
+  private pending?: Pending;
+  bytesRead = 0;
+
+  constructor(public path: string, private readonly env: TracerEnv) {
+    this.kind = kindOfPath(path);
+  }
+
+  get threadId(): string | undefined {
+    return this.proc?.threadId;
+  }
+  get lastRecordTime(): string | undefined {
+    return this.proc?.lastRecordTime;
+  }
+  get isFinalized(): boolean {
+    return this.finalized;
+  }
+  get isBlocked(): boolean {
+    return this.pending !== undefined;
+  }
+  get processor(): SessionProcessor | undefined {
+    return this.proc;
+  }
+
+  /**
+   * Reads what is new. `cursor` is the stored cursor (first step only). Returns
+   * 'idle' when nothing changed, 'blocked' when a sink refused (retry later).
+   */
+  async step(cursor: StoredCursor | undefined, force = false): Promise<StepResult> {
+    if (this.pending && !(await this.retryPending())) return 'blocked';
+    let ident: FileIdentity;
+    try {
+      ident = await fileIdentity(this.path);
+    } catch {
+      return 'gone';
+    }
+    if (!this.proc) {
+      const go = await this.begin(cursor, ident, force);
+      if (!go) return 'idle';
+    } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset)) {
+      await this.restart(ident);
+    } else if (ident.size === this.readOffset) {
+      this.identity = ident;
+      return 'idle';
+    }
+    this.identity = ident;
+    return this.readNew();
+  }
+
+  private async begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): Promise<boolean> {
+    if (cursor && !force) {
+      const c = { ...cursor, firstLineHash: cursor.firstLineHash ?? undefined };
+      const quick = classifyChange(c, ident);
+      if (quick === 'unchanged' && cursor.finalized) {
+        this.finalized = true;
+        this.readOffset = cursor.committedOffset;
+        return false;
+      }
+      const hash = await hashFirstLine(this.path);
+      const change = classifyChange(c, ident, hash);
+      if (change === 'unchanged' || change === 'grown') {
+        this.replayUntil = cursor.committedOffset;
+        this.replayFinalized = cursor.finalized;
+      }
+      this.firstLineHash = hash;
+    } else {
+      this.firstLineHash = await hashFirstLine(this.path);
+    }
+    this.identity = ident;
+    this.proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    this.readOffset = 0;
+    this.finalized = false;
+    return true;
+  }
+
+  /** The file was replaced or truncated: trace it again from the start (ids keep it idempotent). */
+  private async restart(ident: FileIdentity): Promise<void> {
+    this.proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    this.readOffset = 0;
+    this.replayUntil = 0;
+    this.replayFinalized = false;
+    this.finalized = false;
+    this.identity = ident;
+    this.firstLineHash = await hashFirstLine(this.path);
+  }
+
+  private async retryPending(): Promise<boolean> {
+    const p = this.pending as Pending;
+    try {
+      await this.env.delivery.commit(p.effects, p.cursor);
+      this.env.onEffects(this.path, p.effects);
+      this.pending = undefined;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private batches(): AsyncGenerator<Line[]> {
+    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: this.env.batchBytes };
+    if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
+    return readLineBatches(this.path, this.readOffset, opts);
+  }
+
+  private async readNew(): Promise<StepResult> {
+    if (this.kind === 'json') return this.readJsonDocument();
+    const proc = this.proc as SessionProcessor;
+    for await (const batch of this.batches()) {
+      const effects: SpanEffect[] = [];
+      let end = this.readOffset;
+      for (const line of batch) {
+        if (this.replayFinalized && line.offset >= this.replayUntil) {
+          proc.finalize(); // re-establish "was finalized": a resume then re-opens the root
+          this.replayFinalized = false;
+        }
+        this.collect(proc.push(line), line.offset, effects);
+        end = line.end;
+      }
+      this.bytesRead += end - this.readOffset;
+      this.readOffset = end;
+      if (end <= this.replayUntil && effects.length === 0) continue;
+      if (!(await this.deliver(effects, false))) return 'blocked';
+    }
+    return 'read';
+  }
+
+  private collect(produced: Effect[], offset: number, into: SpanEffect[]): void {
+    if (offset < this.replayUntil) return;
+    for (const e of produced) {
+      if (e.type === 'warning') this.env.onWarning({ file: this.path, offset, code: e.code, message: e.message });
+      else into.push(e);
+    }
+  }
+
+  /** TS-era rollouts are one JSON document, rewritten whole: re-trace it whenever it changes. */
+  private async readJsonDocument(): Promise<StepResult> {
+    const proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    this.proc = proc;
+    const text = await readWhole(this.path);
+    const doc = parseTsEraDocument(text);
+    if (doc.bad) {
+      proc.badLine(0, doc.bad);
+      this.env.onWarning({ file: this.path, offset: 0, code: 'bad_line', message: doc.bad });
+    }
+    const effects: SpanEffect[] = [];
+    doc.records.forEach((r, i) => this.collect(proc.pushRecord(r, i), Number.MAX_SAFE_INTEGER, effects));
+    this.readOffset = Buffer.byteLength(text);
+    this.bytesRead += this.readOffset;
+    return (await this.deliver(effects, false)) ? 'read' : 'blocked';
+  }
+
+  /** Ends the session (idle, or the run ends) and records the file as finalized. */
+  async finalize(): Promise<boolean> {
+    if (!this.proc || this.finalized) return true;
+    if (this.pending && !(await this.retryPending())) return false;
+    const effects: SpanEffect[] = [];
+    this.collect(this.proc.finalize(), Number.MAX_SAFE_INTEGER, effects);
+    this.finalized = true;
+    return this.deliver(effects, true);
+  }
+
+  private cursor(): StoredCursor {
+    const id = this.identity as FileIdentity;
+    return {
+      path: this.path,
+      dev: id.dev,
+      ino: id.ino,
+      sessionId: this.proc?.threadId ?? null,
+      committedOffset: Math.max(this.readOffset, this.replayUntil),
+      size: id.size,
+      mtimeMs: id.mtimeMs,
+      finalized: this.finalized,
+      firstLineHash: this.firstLineHash ?? null,
+    };
+  }
+
+  private async deliver(effects: SpanEffect[], _final: boolean): Promise<boolean> {
+    const cursor = this.cursor();
+    try {
+      await this.env.delivery.commit(effects, cursor);
+    } catch {
+      this.pending = { effects, cursor };
+      return false;
+    }
+    this.env.onEffects(this.path, effects);
+    return true;
+  }
+}
+
+async function* batchLines(lines: AsyncIterable<Line>, size = 1024): AsyncGenerator<Line[]> {
+  let batch: Line[] = [];
+  for await (const l of lines) {
+    batch.push(l);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -1,0 +1,60 @@
+/** backfill and trace: every given file once, with bounded concurrency and a progress report. */
+import PQueue from 'p-queue';
+import { fileIdentity } from '../source/index.js';
+import type { TracerSet } from './tracers.js';
+
+export interface RunFilesOptions {
+  /** trace: finalize every session at the end; backfill: only those idle for `idleMs` */
+  finalize: 'all' | 'idle';
+  idleMs: number;
+  force?: boolean;
+  concurrency?: number;
+  now?: () => number;
+  onProgress?: (done: { files: number; bytes: number }) => void;
+}
+
+export interface FileJob {
+  path: string;
+  size: number;
+}
+
+export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesOptions): Promise<void> {
+  const now = opts.now ?? Date.now;
+  for (const f of files) set.noteFile(f.path);
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  const done = { files: 0, bytes: 0 };
+  set.summary.files += files.length;
+  for (const f of files) {
+    void queue.add(async () => {
+      try {
+        await traceOne(set, f.path, opts, now);
+      } catch (err) {
+        set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
+        set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
+      }
+      done.files++;
+      done.bytes += f.size;
+      set.summary.bytes += f.size;
+      opts.onProgress?.(done);
+    });
+  }
+  await queue.onIdle();
+  await set.opts.delivery.flush();
+  for (const t of set.tracers.values()) {
+    if (t.isBlocked) {
+      set.summary.undeliveredFiles++;
+      set.summary.errors.push(`${t.path}: ${set.opts.delivery.counts.lastError ?? 'not delivered'}`);
+    }
+  }
+}
+
+async function traceOne(set: TracerSet, path: string, opts: RunFilesOptions, now: () => number): Promise<void> {
+  const id = await fileIdentity(path);
+  const r = await set.step(path, id.dev, id.ino, opts.force);
+  const t = set.tracer(path);
+  if (r === 'read') set.summary.filesRead++;
+  if (r === 'blocked' || r === 'gone') return;
+  const last = t.lastRecordTime;
+  const idle = last === undefined || now() - Date.parse(last) >= opts.idleMs;
+  if (!t.isFinalized && t.processor && (opts.finalize === 'all' || idle)) await t.finalize();
+}

@@ -1,0 +1,88 @@
+/** What a run did, counted from the span effects it delivered. */
+import type { FileWarning } from '../processor.js';
+import type { SpanEffect } from '../trace/effects.js';
+import { ATTR } from '../trace/span.js';
+
+export interface RunSummary {
+  files: number;
+  filesRead: number;
+  bytes: number;
+  sessions: number;
+  turns: number;
+  modelCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  errorSpans: number;
+  spansDelivered: number;
+  warnings: number;
+  badLines: number;
+  undeliveredFiles: number;
+  errors: string[];
+}
+
+export function emptySummary(): RunSummary {
+  return {
+    files: 0, filesRead: 0, bytes: 0, sessions: 0, turns: 0, modelCalls: 0, toolCalls: 0,
+    inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, errorSpans: 0,
+    spansDelivered: 0, warnings: 0, badLines: 0, undeliveredFiles: 0, errors: [],
+  };
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0;
+}
+
+/** Counts each span once, at its (first) end. */
+export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): void {
+  for (const e of effects) {
+    if (e.type !== 'span_ended' || e.repeat) continue;
+    s.spansDelivered++;
+    const span = e.span;
+    if (span.status === 'error') s.errorSpans++;
+    switch (span.kind) {
+      case 'session': s.sessions++; break;
+      case 'turn': s.turns++; break;
+      case 'tool': s.toolCalls++; break;
+      case 'llm':
+        s.modelCalls++;
+        s.inputTokens += num(span.attributes[ATTR.inputTokens]);
+        s.cachedTokens += num(span.attributes[ATTR.cacheReadTokens]);
+        s.outputTokens += num(span.attributes[ATTR.outputTokens]);
+        s.reasoningTokens += num(span.attributes[ATTR.reasoningTokens]);
+        break;
+      default: break;
+    }
+  }
+}
+
+export function noteWarnings(s: RunSummary, warnings: readonly FileWarning[], badLines: number): void {
+  s.warnings += warnings.length;
+  s.badLines += badLines;
+}
+
+export function summaryLines(s: RunSummary): string[] {
+  const mb = (s.bytes / 1e6).toFixed(1);
+  return [
+    `files: ${s.files} (${s.filesRead} read, ${mb} MB)`,
+    `sessions: ${s.sessions}  turns: ${s.turns}  model calls: ${s.modelCalls}  tool calls: ${s.toolCalls}`,
+    `tokens: input ${s.inputTokens} (cached ${s.cachedTokens})  output ${s.outputTokens} (reasoning ${s.reasoningTokens})`,
+    `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines})`,
+    ...(s.undeliveredFiles > 0 ? [`NOT DELIVERED: ${s.undeliveredFiles} file(s): ${s.errors.slice(0, 3).join('; ')}`] : []),
+  ];
+}
+
+export function summaryMarkdown(s: RunSummary, title = 'codex-tracer'): string {
+  const rows: [string, string | number][] = [
+    ['Files', `${s.files} (${(s.bytes / 1e6).toFixed(1)} MB)`],
+    ['Sessions', s.sessions], ['Turns', s.turns], ['Model calls', s.modelCalls], ['Tool calls', s.toolCalls],
+    ['Input tokens', `${s.inputTokens} (cached ${s.cachedTokens})`], ['Output tokens', `${s.outputTokens} (reasoning ${s.reasoningTokens})`],
+    ['Error spans', s.errorSpans], ['Spans delivered', s.spansDelivered], ['Warnings', s.warnings],
+    ['Undelivered files', s.undeliveredFiles],
+  ];
+  const status = s.undeliveredFiles > 0 ? '❌ some spans were not delivered' : '✅ all spans delivered';
+  return [`## ${title}`, '', status, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    ...(s.errors.length > 0 ? ['', '**Errors**', '', ...s.errors.slice(0, 20).map((e) => `- ${e}`)] : []), ''].join('\n');
+}

@@ -1,0 +1,105 @@
+/**
+ * The set of file tracers of one process, with what they share: the sinks, the
+ * cursor store, the thread ids known in this run (a subagent whose parent is not
+ * among them is traced as its own trace), the summary, warnings.
+ */
+import { basename } from 'node:path';
+import { parseRolloutName } from '../source/index.js';
+import type { StoredCursor } from '../store/index.js';
+import type { SpanEffect } from '../trace/effects.js';
+import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
+import { fallbackThreadId } from '../trace-files.js';
+import type { Delivery } from './delivery.js';
+import { FileTracer, type StepResult } from './file-tracer.js';
+import { countDelivered, emptySummary, type RunSummary } from './summary.js';
+import type { Logger } from '../cli/log.js';
+
+export interface TracerSetOptions {
+  delivery: Delivery;
+  reducer: Pick<ReducerOptions, 'content' | 'llmInput'>;
+  log: Logger;
+  maxLineBytes?: number;
+  batchBytes?: number;
+  /** called after effects were delivered (watch measures latency here) */
+  onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
+}
+
+export class TracerSet {
+  readonly tracers = new Map<string, FileTracer>();
+  readonly knownThreads = new Set<string>();
+  readonly summary: RunSummary = emptySummary();
+  private byInode = new Map<string, StoredCursor>();
+
+  constructor(readonly opts: TracerSetOptions) {
+    for (const c of opts.delivery.cursors.all()) {
+      this.byInode.set(`${c.dev}:${c.ino}`, c);
+      if (c.sessionId) this.knownThreads.add(c.sessionId);
+    }
+  }
+
+  noteFile(path: string): void {
+    const id = parseRolloutName(basename(path))?.threadId;
+    if (id) this.knownThreads.add(id);
+  }
+
+  private reducerFor = (path: string): ReducerOptions => ({
+    ...defaultReducerOptions(fallbackThreadId(path)),
+    ...this.opts.reducer,
+    parentKnown: (id) => this.knownThreads.has(id),
+  });
+
+  tracer(path: string): FileTracer {
+    let t = this.tracers.get(path);
+    if (!t) {
+      t = new FileTracer(path, {
+        delivery: this.opts.delivery,
+        reducer: this.reducerFor,
+        maxLineBytes: this.opts.maxLineBytes,
+        batchBytes: this.opts.batchBytes,
+        onEffects: (p, effects) => {
+          countDelivered(this.summary, effects);
+          this.opts.onDelivered?.(p, effects);
+        },
+        onWarning: (w) => {
+          this.summary.warnings++;
+          if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
+          this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+        },
+      });
+      this.tracers.set(path, t);
+    }
+    return t;
+  }
+
+  /** The stored cursor of a path, or of the same file under its old name (moved to archived_sessions). */
+  cursorFor(path: string, dev: number, ino: number): StoredCursor | undefined {
+    const cursors = this.opts.delivery.cursors;
+    const direct = cursors.get(path);
+    if (direct) return direct;
+    const moved = this.byInode.get(`${dev}:${ino}`);
+    if (moved && moved.path !== path) {
+      cursors.rename(moved.path, path);
+      const old = this.tracers.get(moved.path);
+      if (old) {
+        this.tracers.delete(moved.path);
+        old.path = path;
+        this.tracers.set(path, old);
+      }
+      return cursors.get(path);
+    }
+    return undefined;
+  }
+
+  async step(path: string, dev: number, ino: number, force = false): Promise<StepResult> {
+    const t = this.tracer(path);
+    const cursor = force ? undefined : this.cursorFor(path, dev, ino);
+    const r = await t.step(cursor, force);
+    if (r === 'blocked') this.noteBlocked(path);
+    return r;
+  }
+
+  noteBlocked(path: string): void {
+    const err = this.opts.delivery.counts.lastError ?? 'delivery failed';
+    this.opts.log.warn('delivery failed; will retry', { file: path, error: err });
+  }
+}
