@@ -41,6 +41,10 @@ export class FileTracer {
   private firstLineHash?: string;
   private pending?: Pending;
   bytesRead = 0;
+  /** wall-clock ms when the file last grew while being followed live (watch); idle counts from here too */
+  lastLiveGrowth?: number;
+  /** steps that read new bytes */
+  reads = 0;
 
   constructor(public path: string, private readonly env: TracerEnv) {
     this.kind = kindOfPath(path);
@@ -84,7 +88,9 @@ export class FileTracer {
       return 'idle';
     }
     this.identity = ident;
-    return this.readNew();
+    const r = await this.readNew();
+    if (r === 'read') this.reads++;
+    return r;
   }
 
   private async begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): Promise<boolean> {
@@ -157,6 +163,7 @@ export class FileTracer {
         end = line.end;
       }
       this.bytesRead += end - this.readOffset;
+      if (end > this.readOffset && end > this.replayUntil) this.finalized = false; // new records: a resumed session
       this.readOffset = end;
       if (end <= this.replayUntil && effects.length === 0) continue;
       if (!(await this.deliver(effects, false))) return 'blocked';

@@ -4,12 +4,13 @@
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
 import { createCoalescer, discover, fileIdentity, watchRoots, type Coalescer } from '../source/index.js';
+import type { FileTracer } from './file-tracer.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
   codexHome: string;
   idleMs: number;
-  /** how often idle sessions and blocked files are checked */
+  /** how often open sessions are polled, idle ones finalized, blocked files retried (default 250 ms) */
   tickMs?: number;
   now?: () => number;
   onCaughtUp?: (files: number, ms: number) => void;
@@ -32,10 +33,11 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
       return; // deleted (or moved: its new name arrives as its own event)
     }
     set.noteFile(path);
-    const r = await set.step(path, id.dev, id.ino);
     const t = set.tracer(path);
-    const last = t.lastRecordTime;
-    if (r !== 'blocked' && !t.isFinalized && t.processor && last !== undefined && now() - Date.parse(last) >= opts.idleMs) {
+    const followed = t.reads > 0;
+    const r = await set.step(path, id.dev, id.ino);
+    if (r === 'read' && followed) t.lastLiveGrowth = now();
+    if (r !== 'blocked' && !t.isFinalized && t.processor && isIdle(t, opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }
     if (r === 'blocked' || t.isBlocked) {
@@ -63,7 +65,7 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     await coalescer.idle();
     opts.onCaughtUp?.(found.files.length, now() - started);
   })();
-  const tick = setInterval(() => housekeeping(set, coalescer, retryAt, opts, now), opts.tickMs ?? Math.min(10_000, Math.max(250, opts.idleMs / 4)));
+  const tick = setInterval(() => housekeeping(set, coalescer, retryAt, now), opts.tickMs ?? 250);
   tick.unref();
   return {
     ready,
@@ -77,14 +79,23 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   };
 }
 
-function housekeeping(
-  set: TracerSet, coalescer: Coalescer, retryAt: Map<string, { at: number; delay: number }>, opts: WatchOptions, now: () => number,
-): void {
+/** Idle: no record newer than `idleMs`, and (when followed live) no growth for that long either. */
+function isIdle(t: FileTracer, idleMs: number, nowMs: number): boolean {
+  const last = t.lastRecordTime;
+  if (last === undefined) return false;
+  const since = Math.max(Date.parse(last), t.lastLiveGrowth ?? 0);
+  return nowMs - since >= idleMs;
+}
+
+/**
+ * Every tick: blocked files whose retry time came are retried, and every open
+ * session gets a pass — a stat when nothing changed. It catches appends whose
+ * change event the watcher coalesced away, and finalizes idle sessions (inside the
+ * file's own pass: never two passes over one file at once).
+ */
+function housekeeping(set: TracerSet, coalescer: Coalescer, retryAt: Map<string, { at: number; delay: number }>, now: () => number): void {
   for (const [path, r] of retryAt) if (r.at <= now()) coalescer.notify(path);
   for (const t of set.tracers.values()) {
-    const last = t.lastRecordTime;
-    if (t.isFinalized || !t.processor || last === undefined || t.isBlocked) continue;
-    // finalizing happens inside the file's own pass: never two passes over one file at once
-    if (now() - Date.parse(last) >= opts.idleMs) coalescer.notify(t.path);
+    if (!t.isFinalized && t.processor && !t.isBlocked) coalescer.notify(t.path);
   }
 }
