@@ -2,6 +2,7 @@
 import { ended, maxTime, newSpan, setAttr, started, updated } from '../emit.js';
 import type { SessionInfo } from '../events.js';
 import { spanIdFor, spanKey, traceIdFor } from '../ids.js';
+import { stripUrlCredentials } from '../redact.js';
 import { ATTR, type Attributes } from '../span.js';
 import type { Emitter, ReducerOptions, ThreadState, TraceState } from '../state.js';
 import { closeSubagents } from './subagent.js';
@@ -35,7 +36,8 @@ function sessionAttributes(info: SessionInfo): Attributes {
   setAttr(a, ATTR.cwd, info.cwd);
   setAttr(a, ATTR.originator, info.originator);
   setAttr(a, ATTR.source, info.source);
-  setAttr(a, 'vcs.repository.url.full', info.gitRepositoryUrl);
+  // a remote like https://user:token@host/x.git must not carry its token into any sink
+  setAttr(a, 'vcs.repository.url.full', info.gitRepositoryUrl === undefined ? undefined : stripUrlCredentials(info.gitRepositoryUrl));
   setAttr(a, 'vcs.ref.head.name', info.gitBranch);
   setAttr(a, 'vcs.ref.head.revision', info.gitCommit);
   setAttr(a, 'codex.forked_from_id', info.forkedFromId);
