@@ -31,8 +31,10 @@ export function newSpan(
   };
 }
 
+/** A copy in the key order of the Span type (statusMessage, set late by the machines, before attributes). */
 function snapshot(span: Span): Span {
-  return { ...span, attributes: { ...span.attributes } };
+  const { statusMessage, attributes, ...head } = span;
+  return statusMessage === undefined ? { ...head, attributes: { ...attributes } } : { ...head, statusMessage, attributes: { ...attributes } };
 }
 
 export function started(out: Emitter, span: Span): void {

@@ -1,0 +1,119 @@
+/**
+ * Test helpers for the CLI and pipeline: a temp CODEX_HOME built from the real
+ * fixtures, the CLI run in-process with captured output, and the store's spans.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { SpanRow } from '../../src/store/spans.js';
+import { main } from '../../src/cli/index.js';
+import { dbPathIn, rowToSpan } from '../../src/store/index.js';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export const VERSIONS = readdirSync(FIXTURES).filter((d) => d.startsWith('codex-')).map((d) => d.slice('codex-'.length));
+export const DAY_DIR = join('sessions', '2026', '11', '25');
+
+const cleanups: (() => void)[] = [];
+
+/** A temp dir removed by `runCleanups` (call it in `afterEach`/`afterAll`). */
+export function testDir(prefix = 'ct-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function runCleanups(): void {
+  cleanups.splice(0).forEach((f) => f());
+}
+
+export function fixturePath(version: string, name: string): string {
+  return join(FIXTURES, `codex-${version}`, name);
+}
+
+/** The thread id a rollout declares in its first line (`payload.id`, or the bare 0.20 header's `id`). */
+export function threadIdOf(text: string): string {
+  const first = JSON.parse(text.slice(0, text.indexOf('\n'))) as { id?: string; payload?: { id?: string } };
+  const id = first.payload?.id ?? first.id;
+  if (typeof id !== 'string') throw new Error('fixture without a thread id in its first line');
+  return id;
+}
+
+export function rolloutName(threadId: string, time = '2026-11-25T10-00-00'): string {
+  return `rollout-${time}-${threadId}.jsonl`;
+}
+
+export interface HomeFile {
+  /** `codex-<v>/<name>` of the fixture it came from */
+  fixture: string;
+  path: string;
+  threadId: string;
+}
+
+/** The fixture names (`*.jsonl`) of one version. */
+export function fixtureNames(version: string): string[] {
+  return readdirSync(join(FIXTURES, `codex-${version}`)).filter((n) => n.endsWith('.jsonl')).sort();
+}
+
+/** Copies fixtures into `<home>/sessions/2026/11/25/rollout-…-<thread id>.jsonl`. */
+export function addFixtures(home: string, version: string, names = fixtureNames(version), dayDir = DAY_DIR): HomeFile[] {
+  const dir = join(home, dayDir);
+  mkdirSync(dir, { recursive: true });
+  return names.map((name) => {
+    const src = fixturePath(version, name);
+    const threadId = threadIdOf(readFileSync(src, 'utf8'));
+    const path = join(dir, rolloutName(threadId));
+    copyFileSync(src, path);
+    return { fixture: `codex-${version}/${name}`, path, threadId };
+  });
+}
+
+/** A fresh CODEX_HOME holding the given versions' fixtures (all by default). */
+export function makeCodexHome(versions = VERSIONS): { home: string; files: HomeFile[] } {
+  const home = testDir('ct-home-');
+  const files = versions.flatMap((v) => addFixtures(home, v));
+  return { home, files };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in this process. `env` replaces process.env entirely (HOME points at a temp dir). */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const fullEnv = { HOME: testDir('ct-userhome-'), PATH: process.env.PATH, ...env };
+  const code = await main(['node', 'codex-tracer', ...args], { stdout: out, stderr: err, env: fullEnv });
+  return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
+}
+
+/** Every span row of the store, as sorted JSON strings (the exact `Span` records). */
+export function storeSpans(stateDir: string): string[] {
+  const db = new Database(dbPathIn(stateDir), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT * FROM spans').all() as SpanRow[];
+    return rows.map((r) => JSON.stringify(rowToSpan(r))).sort();
+  } finally {
+    db.close();
+  }
+}
+
+/** Non-empty JSON lines, sorted. */
+export function sortedLines(text: string): string[] {
+  return text.split('\n').filter((l) => l.length > 0).sort();
+}
+
+/** Spans `show FILE... --format jsonl` prints (sorted JSON lines). */
+export async function showFiles(paths: string[]): Promise<string[]> {
+  const r = await cli(['show', ...paths, '--format', 'jsonl']);
+  if (r.code !== 0) throw new Error(`show failed (${r.code}): ${r.stderr}`);
+  return sortedLines(r.stdout);
+}
