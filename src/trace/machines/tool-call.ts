@@ -24,7 +24,7 @@ export function onToolCall(th: ThreadState, turn: TurnState, time: string, call:
   };
   setAttr(attrs, 'codex.tool.namespace', call.namespace);
   setAttr(attrs, 'codex.tool.kind', call.toolType);
-  setAttr(attrs, ATTR.command, call.command);
+  setAttr(attrs, ATTR.command, th.opts.content(call.command));
   setAttr(attrs, ATTR.toolCwd, call.cwd);
   setAttr(attrs, ATTR.input, th.opts.content(call.arguments));
   const span = newSpan(th, 'tool', toolKey(th, call.callId), `execute_tool ${call.name}`, turn.span.spanId, time, attrs);
@@ -49,18 +49,19 @@ export function onToolCall(th: ThreadState, turn: TurnState, time: string, call:
 export function onToolResult(th: ThreadState, result: ToolResultInfo): void {
   const tool = th.tools.get(result.callId);
   if (!tool) return;
-  mergeResult(tool, result);
+  mergeResult(th, tool, result);
 }
 
-function mergeResult(tool: ToolState, r: ToolResultInfo): void {
+/** Command lines and error text are content: they pass the content filter (redaction, --content none). */
+function mergeResult(th: ThreadState, tool: ToolState, r: ToolResultInfo): void {
   const a = tool.span.attributes;
   if (r.exitCode !== undefined) tool.exitCode = r.exitCode;
   if (r.failed) {
     tool.failed = true;
-    tool.failureMessage ??= r.failureMessage;
+    tool.failureMessage ??= th.opts.content(r.failureMessage);
   }
   setAttr(a, ATTR.toolDurationMs, r.durationMs);
-  setAttr(a, ATTR.command, r.command);
+  setAttr(a, ATTR.command, th.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
 }
 
@@ -76,7 +77,7 @@ export function onToolOutput(th: ThreadState, turn: TurnState, time: string, res
 
 function finishTool(th: ThreadState, turn: TurnState, tool: ToolState, time: string, result: ToolResultInfo, out: Emitter): void {
   th.tools.delete(result.callId);
-  mergeResult(tool, result);
+  mergeResult(th, tool, result);
   const a = tool.span.attributes;
   const output = th.opts.content(result.output);
   setAttr(a, ATTR.output, output);

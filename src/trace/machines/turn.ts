@@ -103,8 +103,9 @@ export function closeTurn(th: ThreadState, turn: TurnState, time: string, end: T
   const failed = end.status === 'error' && (turn.explicit || end.reason !== 'the session ended before the turn completed');
   if (failed || turn.error) {
     span.status = 'error';
-    span.statusMessage = failed ? end.reason : turn.error;
-    setAttr(span.attributes, 'error.type', failed ? (end.reason ?? 'error') : 'error');
+    // error text can quote what the model or a tool said: it passes the content filter too
+    span.statusMessage = (failed ? c(end.reason) : c(turn.error)) ?? 'error';
+    setAttr(span.attributes, 'error.type', failed && end.reason?.startsWith('aborted') ? 'aborted' : 'turn_error');
   } else {
     span.status = 'ok';
   }
