@@ -42,11 +42,13 @@ function apply(state: TraceState, ev: DomainEvent, out: Emitter): void {
     if (!state.thread) openThread(state, ev.info, ev.time, out);
     return;
   }
-  const th = ensureThread(state, ev.time, out);
   if (ev.type === 'finalize') {
-    finalizeThread(th, out);
+    // a file with no record yet (empty, or only bad lines) has no session to end: inventing one would
+    // put a 1970 root span in every sink, under the file name's id
+    if (state.thread) finalizeThread(state.thread, out);
     return;
   }
+  const th = ensureThread(state, ev.time, out);
   touch(th, ev.time, out);
   switch (ev.type) {
     case 'turn_started':
