@@ -36,7 +36,11 @@ export class SessionProcessor {
   private readonly trace: TraceState;
   private lastTime?: string;
 
-  constructor(readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100) {
+  /** `onWarning` sees every warning as it happens (the kept list stops at `maxWarnings`). */
+  constructor(
+    readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100,
+    private readonly onWarning?: (w: FileWarning) => void,
+  ) {
     this.trace = initialTraceState(opts);
   }
 
@@ -106,6 +110,8 @@ export class SessionProcessor {
 
   private warn(offset: number, code: string, message: string): void {
     this.stats.warnings++;
-    if (this.warnings.length < this.maxWarnings) this.warnings.push({ file: this.file, offset, code, message });
+    const w: FileWarning = { file: this.file, offset, code, message };
+    if (this.warnings.length < this.maxWarnings) this.warnings.push(w);
+    this.onWarning?.(w);
   }
 }

@@ -81,7 +81,7 @@ export class FileTracer {
     if (!this.proc) {
       const go = await this.begin(cursor, ident, force);
       if (!go) return 'idle';
-    } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset)) {
+    } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
       await this.restart(ident);
     } else if (ident.size === this.readOffset) {
       this.identity = ident;
@@ -113,21 +113,46 @@ export class FileTracer {
       this.firstLineHash = await hashFirstLine(this.path);
     }
     this.identity = ident;
-    this.proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    this.proc = this.newProcessor();
     this.readOffset = 0;
     this.finalized = false;
     return true;
   }
 
+  /**
+   * Rewritten in place (same inode, not shorter than what was read): only the first
+   * record tells. Hashed only when the file changed since the last step.
+   */
+  private async rewritten(ident: FileIdentity): Promise<boolean> {
+    const prev = this.identity as FileIdentity;
+    if (ident.size === prev.size && ident.mtimeMs === prev.mtimeMs) return false;
+    const hash = await hashFirstLine(this.path);
+    if (this.firstLineHash === undefined) {
+      this.firstLineHash = hash;
+      return false;
+    }
+    return hash !== undefined && hash !== this.firstLineHash;
+  }
+
   /** The file was replaced or truncated: trace it again from the start (ids keep it idempotent). */
   private async restart(ident: FileIdentity): Promise<void> {
-    this.proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    this.proc = this.newProcessor();
     this.readOffset = 0;
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
     this.identity = ident;
     this.firstLineHash = await hashFirstLine(this.path);
+  }
+
+  /**
+   * Every warning (bad lines included, which produce no effect) goes to the log with
+   * file and offset; those of records already delivered before a restart are not repeated.
+   */
+  private newProcessor(): SessionProcessor {
+    return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
+      if (w.offset >= this.replayUntil) this.env.onWarning(w);
+    });
   }
 
   private async retryPending(): Promise<boolean> {
@@ -173,22 +198,16 @@ export class FileTracer {
 
   private collect(produced: Effect[], offset: number, into: SpanEffect[]): void {
     if (offset < this.replayUntil) return;
-    for (const e of produced) {
-      if (e.type === 'warning') this.env.onWarning({ file: this.path, offset, code: e.code, message: e.message });
-      else into.push(e);
-    }
+    for (const e of produced) if (e.type !== 'warning') into.push(e); // warnings: reported by the processor
   }
 
   /** TS-era rollouts are one JSON document, rewritten whole: re-trace it whenever it changes. */
   private async readJsonDocument(): Promise<StepResult> {
-    const proc = new SessionProcessor(this.path, this.env.reducer(this.path));
+    const proc = this.newProcessor();
     this.proc = proc;
     const text = await readWhole(this.path);
     const doc = parseTsEraDocument(text);
-    if (doc.bad) {
-      proc.badLine(0, doc.bad);
-      this.env.onWarning({ file: this.path, offset: 0, code: 'bad_line', message: doc.bad });
-    }
+    if (doc.bad) proc.badLine(0, doc.bad);
     const effects: SpanEffect[] = [];
     doc.records.forEach((r, i) => this.collect(proc.pushRecord(r, i), Number.MAX_SAFE_INTEGER, effects));
     this.readOffset = Buffer.byteLength(text);
@@ -201,7 +220,12 @@ export class FileTracer {
     if (!this.proc || this.finalized) return true;
     if (this.pending && !(await this.retryPending())) return false;
     const effects: SpanEffect[] = [];
-    this.collect(this.proc.finalize(), Number.MAX_SAFE_INTEGER, effects);
+    const produced = this.proc.finalize();
+    for (const e of produced) {
+      // the end of the session is not a line: its warnings (e.g. a tool without output) name the end of the file
+      if (e.type === 'warning') this.env.onWarning({ file: this.path, offset: this.readOffset, code: e.code, message: e.message });
+    }
+    this.collect(produced, Number.MAX_SAFE_INTEGER, effects);
     this.finalized = true;
     return this.deliver(effects, true);
   }
