@@ -53,7 +53,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
     await runFiles(set, files.map((f) => ({ path: f.path, size: f.size })), {
-      finalize: 'idle', idleMs, force: flags.force, concurrency: Number(flags.concurrency ?? 4),
+      finalize: 'idle', idleMs, force: flags.force, concurrency: Number(flags.concurrency ?? 16),
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     });
     progress.done();

@@ -58,8 +58,17 @@ export interface DeliveryCounts {
   lastError?: string;
 }
 
+interface QueuedCommit {
+  effects: readonly SpanEffect[];
+  cursor: StoredCursor | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 export class Delivery {
   readonly counts: DeliveryCounts = { batches: 0, effects: 0, failures: 0 };
+  private queued: QueuedCommit[] = [];
+  private flushScheduled = false;
 
   constructor(
     readonly sinks: readonly Sink[],
@@ -72,7 +81,7 @@ export class Delivery {
   async commit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
     try {
       if (this.atomicStore) {
-        this.atomicStore.commit(effects, cursor ? [cursor] : []);
+        await this.groupCommit(effects, cursor);
       } else {
         if (effects.length > 0) await Promise.all(this.sinks.map((s) => s.write(effects)));
         if (cursor) this.cursors.put(cursor);
@@ -85,6 +94,38 @@ export class Delivery {
     }
     this.counts.batches++;
     this.counts.effects += effects.length;
+  }
+
+  /**
+   * Commits arriving in the same turn of the event loop (many files traced at once)
+   * share one SQLite transaction; each caller learns the outcome of its group.
+   */
+  private groupCommit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ effects, cursor, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flushGroup());
+    });
+  }
+
+  private flushGroup(): void {
+    const group = this.queued;
+    this.queued = [];
+    this.flushScheduled = false;
+    const effects: SpanEffect[] = [];
+    const cursors: StoredCursor[] = [];
+    for (const q of group) {
+      for (const e of q.effects) effects.push(e);
+      if (q.cursor) cursors.push(q.cursor);
+    }
+    try {
+      (this.atomicStore as TraceStore).commit(effects, cursors);
+    } catch (err) {
+      for (const q of group) q.reject(err);
+      return;
+    }
+    for (const q of group) q.resolve();
   }
 
   async flush(): Promise<void> {

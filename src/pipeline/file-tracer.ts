@@ -7,7 +7,7 @@
 import { SessionProcessor } from '../processor.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
 import { kindOfPath, type FileKind } from '../session-file.js';
-import { classifyChange, fileIdentity, hashFirstLine, readLineBatches, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
+import { classifyChange, fileIdentitySync, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
 import type { StoredCursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
@@ -74,12 +74,12 @@ export class FileTracer {
     if (this.pending && !(await this.retryPending())) return 'blocked';
     let ident: FileIdentity;
     try {
-      ident = await fileIdentity(this.path);
+      ident = fileIdentitySync(this.path);
     } catch {
       return 'gone';
     }
     if (!this.proc) {
-      const go = await this.begin(cursor, ident, force);
+      const go = this.begin(cursor, ident, force);
       if (!go) return 'idle';
     } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
       await this.restart(ident);
@@ -93,7 +93,7 @@ export class FileTracer {
     return r;
   }
 
-  private async begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): Promise<boolean> {
+  private begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): boolean {
     if (cursor && !force) {
       const c = { ...cursor, firstLineHash: cursor.firstLineHash ?? undefined };
       const quick = classifyChange(c, ident);
@@ -102,7 +102,7 @@ export class FileTracer {
         this.readOffset = cursor.committedOffset;
         return false;
       }
-      const hash = await hashFirstLine(this.path);
+      const hash = hashFirstLineSync(this.path);
       const change = classifyChange(c, ident, hash);
       if (change === 'unchanged' || change === 'grown') {
         this.replayUntil = cursor.committedOffset;
@@ -110,7 +110,7 @@ export class FileTracer {
       }
       this.firstLineHash = hash;
     } else {
-      this.firstLineHash = await hashFirstLine(this.path);
+      this.firstLineHash = hashFirstLineSync(this.path);
     }
     this.identity = ident;
     this.proc = this.newProcessor();
@@ -126,7 +126,7 @@ export class FileTracer {
   private async rewritten(ident: FileIdentity): Promise<boolean> {
     const prev = this.identity as FileIdentity;
     if (ident.size === prev.size && ident.mtimeMs === prev.mtimeMs) return false;
-    const hash = await hashFirstLine(this.path);
+    const hash = hashFirstLineSync(this.path);
     if (this.firstLineHash === undefined) {
       this.firstLineHash = hash;
       return false;
@@ -135,14 +135,14 @@ export class FileTracer {
   }
 
   /** The file was replaced or truncated: trace it again from the start (ids keep it idempotent). */
-  private async restart(ident: FileIdentity): Promise<void> {
+  private restart(ident: FileIdentity): void {
     this.proc = this.newProcessor();
     this.readOffset = 0;
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
     this.identity = ident;
-    this.firstLineHash = await hashFirstLine(this.path);
+    this.firstLineHash = hashFirstLineSync(this.path);
   }
 
   /**
@@ -167,10 +167,10 @@ export class FileTracer {
     }
   }
 
-  private batches(): AsyncGenerator<Line[]> {
+  private batches(): AsyncGenerator<Line[]> | Generator<Line[]> {
     const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: this.env.batchBytes };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
-    return readLineBatches(this.path, this.readOffset, opts);
+    return readLineBatchesSync(this.path, this.readOffset, opts);
   }
 
   private async readNew(): Promise<StepResult> {

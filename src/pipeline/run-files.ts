@@ -1,6 +1,6 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
 import PQueue from 'p-queue';
-import { fileIdentity } from '../source/index.js';
+import { fileIdentitySync } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {
@@ -21,7 +21,7 @@ export interface FileJob {
 export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   for (const f of files) set.noteFile(f.path);
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 16 });
   const done = { files: 0, bytes: 0 };
   set.summary.files += files.length;
   for (const f of files) {
@@ -49,7 +49,7 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
 }
 
 async function traceOne(set: TracerSet, path: string, opts: RunFilesOptions, now: () => number): Promise<void> {
-  const id = await fileIdentity(path);
+  const id = fileIdentitySync(path);
   const r = await set.step(path, id.dev, id.ino, opts.force);
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;

@@ -4,6 +4,7 @@
  * start it over."
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** A per-file read position, persisted by the local store under exactly these names. */
@@ -69,6 +70,35 @@ export const FIRST_LINE_HASH_BYTES = 64 * 1024;
  * a longer first line is hashed by its first 64 KiB. Undefined while the first line is
  * still incomplete (shorter than the bound and without `\n`) or the file is empty.
  */
+function hashOfHead(buf: Buffer, n: number, maxBytes: number): string | undefined {
+  const nl = buf.subarray(0, n).indexOf(0x0a);
+  if (nl < 0 && n < maxBytes) return undefined;
+  const line = buf.subarray(0, nl < 0 ? n : nl);
+  return createHash('sha256').update(line).digest('hex').slice(0, 16);
+}
+
+/** `hashFirstLine` without thread-pool round trips (one small read). */
+export function hashFirstLineSync(path: string, maxBytes = FIRST_LINE_HASH_BYTES): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(maxBytes);
+    let n = 0;
+    while (n < maxBytes) {
+      const bytesRead = readSync(fd, buf, n, maxBytes - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return hashOfHead(buf, n, maxBytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function fileIdentitySync(path: string): FileIdentity {
+  const st = statSync(path);
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
 export async function hashFirstLine(path: string, maxBytes = FIRST_LINE_HASH_BYTES): Promise<string | undefined> {
   const fh = await open(path, 'r');
   try {
@@ -79,10 +109,7 @@ export async function hashFirstLine(path: string, maxBytes = FIRST_LINE_HASH_BYT
       if (bytesRead === 0) break;
       n += bytesRead;
     }
-    const nl = buf.subarray(0, n).indexOf(0x0a);
-    if (nl < 0 && n < maxBytes) return undefined;
-    const line = buf.subarray(0, nl < 0 ? n : nl);
-    return createHash('sha256').update(line).digest('hex').slice(0, 16);
+    return hashOfHead(buf, n, maxBytes);
   } finally {
     await fh.close();
   }
