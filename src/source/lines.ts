@@ -24,7 +24,12 @@ export interface TooLongLine {
 
 export type Line = TextLine | TooLongLine;
 
-export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * Longest line kept. Codex records stay far below it (the base instructions, a compacted
+ * history: a few MB at most); a longer one (a runaway tool output, a file that is not a
+ * rollout) is skipped with a warning, so memory per file stays near this bound.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NL = 0x0a;
 const CR = 0x0d;
