@@ -57,9 +57,12 @@ export function codexConfig(origin: string, extraTopLevel: string[] = []): strin
   ].join('\n');
 }
 
-/** Creates the three directories under `root` and writes the config. */
-export function prepareCodexDirs(root: string, config: string): CodexDirs {
-  const dirs = { codexHome: join(root, 'codex-home'), home: join(root, 'home'), workdir: join(root, 'work') };
+/**
+ * Creates the three directories under `root` (or uses the given `codexHome`, shared by
+ * scenarios that run one after another) and writes the config into the Codex home.
+ */
+export function prepareCodexDirs(root: string, config: string, codexHome = join(root, 'codex-home')): CodexDirs {
+  const dirs = { codexHome, home: join(root, 'home'), workdir: join(root, 'work') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   writeFileSync(join(dirs.codexHome, 'config.toml'), config);
   return dirs;

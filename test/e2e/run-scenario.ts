@@ -19,6 +19,15 @@ export interface RunScenarioOptions {
   timeoutMs?: number;
   /** Parent of the scenario's temporary directory. Default: the OS temp dir. */
   tmpRoot?: string;
+  /**
+   * An existing `CODEX_HOME` to run in (e.g. one a tracer already watches) instead of a
+   * fresh one. Its `config.toml` is rewritten for this scenario's mock, so scenarios sharing
+   * a home must run one at a time; `dispose()` leaves it in place, and `rolloutPaths` holds
+   * only the rollouts this scenario created.
+   */
+  codexHome?: string;
+  /** Awaited before each `codex exec resume` (e.g. to let a watcher finalize the session first). */
+  beforeResume?: (threadId: string) => Promise<void>;
 }
 
 export interface ScenarioResult {
@@ -50,13 +59,14 @@ function orderRollouts(paths: string[], threadId: string): string[] {
 async function runPrompts(
   scenario: Scenario,
   dirs: ReturnType<typeof prepareCodexDirs>,
-  timeoutMs: number,
+  opts: RunScenarioOptions,
 ): Promise<{ runs: CodexRun[]; threadId: string }> {
   const runs: CodexRun[] = [];
   let threadId: string | undefined;
   for (const prompt of scenario.prompts) {
+    if (threadId !== undefined) await opts.beforeResume?.(threadId);
     const args = threadId === undefined ? [prompt] : ['resume', threadId, prompt];
-    const run = await runCodexExec(dirs, args, timeoutMs);
+    const run = await runCodexExec(dirs, args, opts.timeoutMs ?? 90_000);
     runs.push(run);
     if (run.timedOut || run.exitCode !== 0) throw new Error(describeFailure(scenario.name, run));
     threadId ??= run.threadId;
@@ -73,14 +83,15 @@ export async function runScenario(name: string, opts: RunScenarioOptions = {}): 
   const root = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `codex-e2e-${name}-`));
   const dispose = (): void => rmSync(root, { recursive: true, force: true });
   try {
-    const dirs = prepareCodexDirs(root, codexConfig(mock.origin, scenario.extraConfig));
+    const dirs = prepareCodexDirs(root, codexConfig(mock.origin, scenario.extraConfig), opts.codexHome);
+    const before = new Set(findRollouts(dirs.codexHome));
     scenario.setup?.(dirs.workdir);
-    const { runs, threadId } = await runPrompts(scenario, dirs, opts.timeoutMs ?? 90_000);
+    const { runs, threadId } = await runPrompts(scenario, dirs, opts);
     return {
       scenario,
       codexHome: dirs.codexHome,
       workdir: dirs.workdir,
-      rolloutPaths: orderRollouts(findRollouts(dirs.codexHome), threadId),
+      rolloutPaths: orderRollouts(findRollouts(dirs.codexHome).filter((p) => !before.has(p)), threadId),
       served: mock.served,
       threadId,
       runs,

@@ -1,0 +1,92 @@
+/**
+ * The live end-to-end run behind `trace-live.test.ts`: `codex-tracer watch` starts on an
+ * empty `CODEX_HOME`, then every scenario runs in that home, one after another (they share
+ * its `config.toml`). After each `codex exec` ends, the store is polled until the
+ * scenario's trace is complete (or 10 s passed) and that snapshot is kept.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TraceStore } from '../../src/store/index.js';
+import type { Span } from '../../src/trace/span.js';
+import { runScenario, type ScenarioResult } from './run-scenario.js';
+import { SCENARIOS } from './scenarios.js';
+import { LatencyProbe, openStoreWhenReady, percentiles, pollUntil, storedTrace } from './store-probe.js';
+import { traceComplete } from './trace-expect.js';
+import { startWatchProcess, type WatchProcess } from './tracer-cli.js';
+
+/**
+ * `--idle` of the watcher: short, so every session is finalized soon after its scenario and
+ * the watcher's store can be compared with `backfill`/`trace` (which finalize every session).
+ */
+export const WATCH_IDLE_MS = 2000;
+
+/** How long a scenario's trace may take to appear after `codex exec` exited. */
+export const LIVE_DEADLINE_MS = 10_000;
+
+export interface LiveScenario {
+  result: ScenarioResult;
+  /** the scenario's trace as stored when it was complete (or at the deadline) */
+  spans: Span[];
+  /** ms from the last `codex exec` exit until the trace was complete; undefined if it never was */
+  waitedMs: number | undefined;
+}
+
+export interface LiveRun {
+  codexHome: string;
+  stateDir: string;
+  watch: WatchProcess;
+  store: TraceStore;
+  scenarios: Map<string, LiveScenario | Error>;
+  latency: ReturnType<typeof percentiles>;
+}
+
+/**
+ * Before a resume, wait until the watcher finalized the session (idle for `--idle`): the
+ * resumed turn must then re-open the finalized root, the path a later `codex resume` takes.
+ */
+async function sessionFinalized(store: TraceStore, threadId: string): Promise<void> {
+  const finalized = (): boolean => store.getAllCursors().some((c) => c.sessionId === threadId && c.finalized);
+  if (!(await pollUntil(finalized, WATCH_IDLE_MS + LIVE_DEADLINE_MS, 50))) {
+    throw new Error(`the watcher did not finalize ${threadId} before the resume`);
+  }
+}
+
+async function runOne(name: string, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
+  const result = await runScenario(name, {
+    codexHome, tmpRoot: root, timeoutMs: 90_000, beforeResume: (id) => sessionFinalized(store, id),
+  });
+  const started = Date.now();
+  const done = await pollUntil(() => traceComplete(storedTrace(store, result.threadId), result), LIVE_DEADLINE_MS);
+  return { result, spans: storedTrace(store, result.threadId), waitedMs: done ? Date.now() - started : undefined };
+}
+
+/** Starts the watcher under `root`, runs every scenario live, measures line → store latency. */
+export async function runLive(root: string): Promise<LiveRun> {
+  const codexHome = join(root, 'codex-home');
+  const stateDir = join(root, 'state-watch');
+  mkdirSync(join(codexHome, 'sessions'), { recursive: true });
+  const watch = await startWatchProcess(['--codex-home', codexHome, '--state-dir', stateDir, '--idle', `${WATCH_IDLE_MS}ms`]);
+  const store = await openStoreWhenReady(stateDir);
+  const probe = new LatencyProbe(codexHome, store);
+  probe.start();
+  const scenarios = new Map<string, LiveScenario | Error>();
+  try {
+    for (const { name } of SCENARIOS) {
+      try {
+        scenarios.set(name, await runOne(name, root, codexHome, store));
+      } catch (err) {
+        scenarios.set(name, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    await pollUntil(() => probe.unmatched === 0, LIVE_DEADLINE_MS);
+  } finally {
+    probe.stop();
+  }
+  return { codexHome, stateDir, watch, store, scenarios, latency: percentiles(probe.samples) };
+}
+
+/** Waits until the watcher finalized every rollout it follows (each session idle for `--idle`). */
+export function allFinalized(store: TraceStore, files: number): boolean {
+  const cursors = store.getAllCursors();
+  return cursors.length === files && cursors.every((c) => c.finalized);
+}
