@@ -95,6 +95,8 @@ export const RULES: readonly RedactRule[] = [
       return afterPrefix('password', (v) => strict || looksSecret(v.replace(/^["']|["']$/g, ''), 6))(m);
     }),
   rule('assignment', NAME_TRIGGER,
-    /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\?["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\?")([^"\n]*?)\\?"|(\\?')([^'\n]*?)\\?'|([^\s"'`,;)}\]\\<>]+))/gi,
+    // quotes may be escaped more than once (JSON in a JSON string in tool arguments: \\\"), and a
+    // single-quoted value may sit inside a shell-quoted command line ('\''value'\'')
+    /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\*["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\*")([^"\n]*?)\\*"|(\\*'(?:\\'')?)([^'\n]*?)\\*'|([^\s"'`,;)}\]\\<>]+))/gi,
     assignmentReplacement),
 ];
