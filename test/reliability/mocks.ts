@@ -1,0 +1,137 @@
+/**
+ * An OTLP/HTTP receiver and a Braintrust API mock that a test can break and mend:
+ * answer normally, answer 503, or stop listening (connections refused), then listen
+ * again on the same port. Every request body is kept (gunzipped) for byte searches.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { allSpans, decodeProtobuf, type OtlpSpan } from '../sinks/otlp-decode.js';
+
+export type Mode = 'ok' | '503';
+
+export interface MockServer {
+  url: string;
+  mode: Mode;
+  /** every request body, in order (also those answered 503) */
+  bodies: Buffer[];
+  /** stop listening: connections are refused until listen() */
+  down(): Promise<void>;
+  /** listen again on the same port */
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function controllable(handle: Handler): Promise<MockServer> {
+  const mock: MockServer = {
+    url: '',
+    mode: 'ok',
+    bodies: [],
+    down: async () => undefined,
+    up: async () => undefined,
+    close: async () => undefined,
+  };
+  const make = (): Server => createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      mock.bodies.push(body);
+      if (mock.mode === '503') {
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' }).end('unavailable');
+        return;
+      }
+      handle(req, body, res);
+    });
+  });
+  let server: Server | undefined = make();
+  const port = await listen(server, 0);
+  mock.url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  };
+  mock.down = stop;
+  mock.close = stop;
+  mock.up = async () => {
+    if (server) return;
+    server = make();
+    await listen(server, port);
+  };
+  return mock;
+}
+
+export interface OtlpReceiver extends MockServer {
+  /** the spans of every request answered 200 */
+  spans(): OtlpSpan[];
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const accepted: Buffer[] = [];
+  const m = await controllable((_req, body, res) => {
+    accepted.push(body);
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  });
+  return Object.assign(m, { spans: () => accepted.flatMap((b) => allSpans(decodeProtobuf(b))) });
+}
+
+type Row = Record<string, unknown> & { id: string };
+
+function deepMerge(into: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...into };
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = out[k];
+    const both = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur);
+    out[k] = both ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+export interface BraintrustMock extends MockServer {
+  /** rows by id after inserts and merges, as Braintrust keeps them */
+  rows: Map<string, Record<string, unknown>>;
+  /** merges that arrived for a row that was never inserted (Braintrust would drop their fields) */
+  orphanMerges: string[];
+  apiKey: string;
+}
+
+export async function startBraintrustMock(apiKey: string): Promise<BraintrustMock> {
+  const rows = new Map<string, Record<string, unknown>>();
+  const orphanMerges: string[] = [];
+  const m = await controllable((req, body, res) => {
+    const json = (status: number, b: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(b));
+    };
+    if (req.headers.authorization !== `Bearer ${apiKey}`) return json(401, { error: 'Invalid API key' });
+    const parsed = JSON.parse(body.toString('utf8')) as { name?: string; events?: (Row & { _is_merge?: boolean })[] };
+    if (req.url === '/v1/project') return json(200, { id: 'proj-1', name: parsed.name });
+    if (req.url === '/v1/project_logs/proj-1/insert' && Array.isArray(parsed.events)) {
+      for (const e of parsed.events) {
+        const { _is_merge: merge, ...fields } = e;
+        const prev = rows.get(e.id);
+        if (merge && !prev) orphanMerges.push(e.id);
+        rows.set(e.id, merge && prev ? deepMerge(prev, fields) : fields);
+      }
+      return json(200, { row_ids: parsed.events.map((e) => e.id) });
+    }
+    return json(404, { error: `no route ${req.url ?? ''}` });
+  });
+  return Object.assign(m, { rows, orphanMerges, apiKey });
+}
