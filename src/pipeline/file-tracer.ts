@@ -168,7 +168,10 @@ export class FileTracer {
   }
 
   private batches(): AsyncGenerator<Line[]> | Generator<Line[]> {
-    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: this.env.batchBytes };
+    // a read buffer no larger than what there is to read (most rollouts are small)
+    const remaining = (this.identity?.size ?? 0) - this.readOffset + 1;
+    const hwm = Math.max(64 * 1024, Math.min(this.env.batchBytes ?? 1024 * 1024, remaining));
+    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
     return readLineBatchesSync(this.path, this.readOffset, opts);
   }

@@ -98,8 +98,18 @@ export class TracerSet {
     return r;
   }
 
+  private blockedLog = { message: '', at: 0, suppressed: 0 };
+
+  /** Logs a delivery failure; the same error is logged at most every 5 s (with how many were not). */
   noteBlocked(path: string): void {
     const err = this.opts.delivery.counts.lastError ?? 'delivery failed';
-    this.opts.log.warn('delivery failed; will retry', { file: path, error: err });
+    const now = Date.now();
+    const b = this.blockedLog;
+    if (err === b.message && now - b.at < 5000) {
+      b.suppressed++;
+      return;
+    }
+    this.opts.log.warn('delivery failed; will retry', { file: path, error: err, ...(b.suppressed > 0 ? { alsoFailed: b.suppressed } : {}) });
+    this.blockedLog = { message: err, at: now, suppressed: 0 };
   }
 }

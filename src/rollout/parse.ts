@@ -3,6 +3,7 @@
  * The dialect is decided per line (a new Codex resuming an old session appends
  * new-style lines to an old file).
  */
+import { peekLine } from './fastpath.js';
 import { Envelope, LegacyHeader, TsEraDocument } from './schema.js';
 
 export type Dialect = 'envelope' | 'paginated' | 'legacy' | 'ts';
@@ -23,15 +24,12 @@ export type ParseResult =
   | { kind: 'skipped'; type: string }
   | { kind: 'bad'; reason: string };
 
-/** Record types that are large and never needed: recognised from the line's head, not parsed. */
-const SKIPPED_HEAD = /^\{"timestamp":"[^"]*",(?:"ordinal":\d+,)?"type":"(world_state)"/;
-
 export function parseLine(text: string): ParseResult {
-  const head = SKIPPED_HEAD.exec(text.length > 96 ? text.slice(0, 96) : text);
-  if (head) return { kind: 'skipped', type: head[1] as string };
+  const peek = peekLine(text);
+  if (peek.action === 'skip') return { kind: 'skipped', type: peek.type };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(peek.text);
   } catch (err) {
     return { kind: 'bad', reason: `not JSON (${(err as Error).message.slice(0, 80)})` };
   }

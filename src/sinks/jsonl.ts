@@ -5,6 +5,16 @@ import { SinkError, type Sink, type SinkStatus } from './sink.js';
 
 const NAME = 'jsonl';
 
+/** Durable once synced; a pipe or a device (`/dev/null`, `/dev/stdout`) cannot be synced and need not be. */
+async function syncIfPossible(fh: FileHandle): Promise<void> {
+  try {
+    await fh.datasync();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS') throw err;
+  }
+}
+
 export interface JsonlOptions {
   /** append to this file (created with mode 0600); stdout when absent */
   out?: string;
@@ -19,7 +29,7 @@ export interface JsonlOptions {
  */
 export class JsonlSink implements Sink {
   readonly name = NAME;
-  private file: FileHandle | undefined;
+  private file: Promise<FileHandle> | undefined;
   private delivered = 0;
   private lastError: string | undefined;
 
@@ -48,13 +58,13 @@ export class JsonlSink implements Sink {
   }
 
   async flush(): Promise<void> {
-    await this.file?.datasync();
+    if (this.file) await syncIfPossible(await this.file);
   }
 
   async close(): Promise<void> {
     const f = this.file;
     this.file = undefined;
-    await f?.close();
+    await (await f)?.close();
   }
 
   status(): SinkStatus {
@@ -64,9 +74,17 @@ export class JsonlSink implements Sink {
   }
 
   private async appendToFile(path: string, text: string): Promise<void> {
-    this.file ??= await open(path, 'a', 0o600);
-    await this.file.appendFile(text, 'utf8');
-    await this.file.datasync();
+    // one handle for all writes, also when several batches arrive at once
+    this.file ??= open(path, 'a', 0o600);
+    let fh: FileHandle;
+    try {
+      fh = await this.file;
+    } catch (err) {
+      this.file = undefined;
+      throw err;
+    }
+    await fh.appendFile(text, 'utf8');
+    await syncIfPossible(fh);
   }
 
   private writeStream(text: string): Promise<void> {

@@ -63,7 +63,7 @@ export function classifyChange(cursor: CursorIdentity, now: FileIdentity, firstL
   return hashKnown ? 'unchanged' : 'replaced';
 }
 
-export const FIRST_LINE_HASH_BYTES = 64 * 1024;
+export const FIRST_LINE_HASH_BYTES = 1024;
 
 /**
  * Short sha256 (16 hex) of the file's first line, reading at most the first 64 KiB:
