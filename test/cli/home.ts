@@ -117,3 +117,38 @@ export async function showFiles(paths: string[]): Promise<string[]> {
   if (r.code !== 0) throw new Error(`show failed (${r.code}): ${r.stderr}`);
   return sortedLines(r.stdout);
 }
+
+type Json = Record<string, unknown>;
+
+function fieldDiffs(id: string, a: Json, b: Json, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [x, y] = [a[k], b[k]];
+    if (k === 'attributes' && prefix === '') out.push(...fieldDiffs(id, x as Json, y as Json, 'attributes.'));
+    else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`${id} ${prefix}${k}: expected ${JSON.stringify(x)?.slice(0, 120)}, got ${JSON.stringify(y)?.slice(0, 120)}`);
+  }
+  if (out.length === 0) out.push(`${id}: same fields, different JSON (key order?)`);
+  return out;
+}
+
+/** Readable differences between two sets of span JSON lines (empty when equal). */
+export function spanDiff(expected: string[], got: string[]): string[] {
+  const key = (s: Json): string => `${String(s.kind)} ${String(s.spanId)}`;
+  const index = (lines: string[]): Map<string, { line: string; span: Json }> => {
+    const m = new Map<string, { line: string; span: Json }>();
+    for (const line of lines) {
+      const span = JSON.parse(line) as Json;
+      m.set(m.has(key(span)) ? `${key(span)} (duplicate ${m.size})` : key(span), { line, span });
+    }
+    return m;
+  };
+  const [e, g] = [index(expected), index(got)];
+  const out: string[] = [];
+  for (const [k, v] of e) {
+    const w = g.get(k);
+    if (!w) out.push(`${k}: missing`);
+    else if (w.line !== v.line) out.push(...fieldDiffs(k, v.span, w.span));
+  }
+  for (const k of g.keys()) if (!e.has(k)) out.push(`${k}: unexpected`);
+  return out;
+}

@@ -79,8 +79,12 @@ export function ensureThread(state: TraceState, time: string, out: Emitter): Thr
 export function touch(th: ThreadState, time: string, out: Emitter): void {
   th.lastActivity = maxTime(th.lastActivity, time);
   if (th.session && th.sessionEnded) {
+    // back to the shape of a root that never ended: what finalizeThread added goes
+    // (the store and `show FILE` must agree, attribute order included)
     th.sessionEnded = false;
     th.session.endTime = null;
+    th.session.status = 'unset';
+    delete th.session.attributes['codex.turn_count'];
     updated(out, th.session);
   }
 }

@@ -1,0 +1,50 @@
+/** An in-process watcher over a temp CODEX_HOME, writing to a local store in a temp state dir. */
+import { createLogger } from '../../src/cli/log.js';
+import { Delivery, StoreCursors } from '../../src/pipeline/delivery.js';
+import { TracerSet } from '../../src/pipeline/tracers.js';
+import { startWatch, type WatchHandle } from '../../src/pipeline/watch.js';
+import { LocalSink } from '../../src/sinks/local.js';
+import { TraceStore } from '../../src/store/index.js';
+import { DEFAULT_CONTENT } from '../../src/trace/content.js';
+import { makeContentFilter } from '../../src/trace/redact.js';
+import { storeSpans } from '../cli/home.js';
+
+export interface TestWatch {
+  handle: WatchHandle;
+  set: TracerSet;
+  stop(): Promise<void>;
+}
+
+export async function startTestWatch(codexHome: string, stateDir: string, idleMs = 30 * 60_000): Promise<TestWatch> {
+  const store = TraceStore.open({ stateDir });
+  const delivery = new Delivery([new LocalSink({ store })], new StoreCursors(store), store);
+  const log = createLogger(process.stderr, { level: 'error', format: 'text' });
+  const set = new TracerSet({ delivery, reducer: { content: makeContentFilter(DEFAULT_CONTENT), llmInput: 'new' }, log, batchBytes: 1024 * 1024 });
+  const handle = await startWatch(set, { codexHome, idleMs, tickMs: 100 });
+  await handle.ready;
+  let stopped = false;
+  return {
+    handle, set,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await handle.stop();
+      await delivery.close();
+      store.close();
+    },
+  };
+}
+
+/** Polls the store until it holds every expected span (and no other span of those traces), or times out. */
+export async function waitForSpans(stateDir: string, expected: string[], timeoutMs = 10_000): Promise<string[]> {
+  const traces = new Set(expected.map((s) => (JSON.parse(s) as { traceId: string }).traceId));
+  const deadline = Date.now() + timeoutMs;
+  let got: string[];
+  for (;;) {
+    got = storeSpans(stateDir).filter((s) => traces.has((JSON.parse(s) as { traceId: string }).traceId));
+    if (JSON.stringify(got) === JSON.stringify(expected) || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

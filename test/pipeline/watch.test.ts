@@ -1,0 +1,135 @@
+/**
+ * watch, in process over a temp CODEX_HOME: a rollout written line by line (one
+ * line split across two writes), new day folders, replaced and truncated files,
+ * idle finalization; and backfill then watch leaves the span set unchanged.
+ */
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
+import { sleep, startTestWatch, waitForSpans, type TestWatch } from './harness.js';
+
+/** an idle timeout the fixtures never reach: sessions stay open, as `show FILE --open` prints them */
+const NEVER = 365 * 86_400_000;
+
+let watcher: TestWatch | undefined;
+afterEach(async () => {
+  await watcher?.stop();
+  watcher = undefined;
+  runCleanups();
+});
+
+/** Spans `show FILE --open` prints: what a watcher that has not finalized the session holds. */
+async function showOpen(paths: string[]): Promise<string[]> {
+  const r = await cli(['show', ...paths, '--format', 'jsonl', '--open']);
+  return sortedLines(r.stdout);
+}
+
+function emptyHome(): { home: string; day: string } {
+  const home = testDir('ct-home-');
+  const day = join(home, DAY_DIR);
+  mkdirSync(day, { recursive: true });
+  return { home, day };
+}
+
+describe('watch', () => {
+  it('follows a rollout written line by line, a partial line split across two writes', async () => {
+    const { home, day } = emptyHome();
+    const state = testDir('ct-state-');
+    watcher = await startTestWatch(home, state, NEVER);
+    const src = fixturePath('0.169.0', 'e-multi-tool.jsonl');
+    const text = readFileSync(src, 'utf8');
+    const path = join(day, rolloutName(threadIdOf(text)));
+    const lines = text.split(/(?<=\n)/);
+    const split = Math.floor(lines.length / 2);
+    for (const [i, line] of lines.entries()) {
+      if (i === split) {
+        appendFileSync(path, line.slice(0, 20));
+        await sleep(400); // the watcher sees (and must not consume) the partial line
+        appendFileSync(path, line.slice(20));
+      } else {
+        appendFileSync(path, line);
+      }
+      if (i % 5 === 0) await sleep(10);
+    }
+    const expected = await showOpen([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+  });
+
+  it('picks up a new day folder created after it started', async () => {
+    const { home } = emptyHome();
+    const state = testDir('ct-state-');
+    watcher = await startTestWatch(home, state, NEVER);
+    const [f] = addFixtures(home, '0.140.0', ['b-shell.jsonl'], join('sessions', '2026', '11', '26'));
+    const expected = await showOpen([f!.path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+  });
+
+  it('traces again a file replaced by another rollout (new inode) or rewritten in place', async () => {
+    const { home, day } = emptyHome();
+    const state = testDir('ct-state-');
+    const path = join(day, rolloutName('00000000-0000-4000-8000-000000000001'));
+    copyFileSync(fixturePath('0.169.0', 'h-compaction.jsonl'), path);
+    watcher = await startTestWatch(home, state, NEVER);
+    let expected = await showOpen([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+
+    // rewritten in place (same inode), smaller: a truncation
+    writeFileSync(path, readFileSync(fixturePath('0.100.0', 'a-text.jsonl')));
+    expected = await showOpen([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+
+    // rewritten in place, larger than what was read: only the first record tells
+    writeFileSync(path, readFileSync(fixturePath('0.140.0', 'e-multi-tool.jsonl')));
+    expected = await showOpen([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+
+    // replaced by rename (new inode)
+    const tmp = join(home, 'tmp.jsonl');
+    copyFileSync(fixturePath('0.50.0', 'g-reasoning.jsonl'), tmp);
+    renameSync(tmp, path);
+    expected = await showOpen([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+  });
+
+  it('finalizes idle sessions: the store then holds what show FILE prints', async () => {
+    const { home, files } = makeCodexHome(['0.169.0']);
+    const state = testDir('ct-state-');
+    watcher = await startTestWatch(home, state, 1000);
+    for (const f of files.filter((x) => !x.fixture.includes('i-subagent'))) {
+      const expected = await showFiles([f.path]);
+      expect(spanDiff(expected, await waitForSpans(state, expected)), f.fixture).toEqual([]);
+    }
+  });
+
+  it('finalizes a session written live once it is idle, after re-opening it on new records', async () => {
+    const { home, day } = emptyHome();
+    const state = testDir('ct-state-');
+    watcher = await startTestWatch(home, state, 1000);
+    const text = readFileSync(fixturePath('0.100.0', 'f-resume.jsonl'), 'utf8');
+    const path = join(day, rolloutName(threadIdOf(text)));
+    const lines = text.split(/(?<=\n)/);
+    for (const [i, line] of lines.entries()) {
+      appendFileSync(path, line);
+      if (i % 4 === 0) await sleep(30);
+    }
+    const open = await showOpen([path]);
+    const root = (spans: string[]): string | undefined => spans.find((s) => s.includes('"parentSpanId":null'));
+    expect(root(open)).toContain('"endTime":null');
+    const expected = await showFiles([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+  });
+});
+
+describe('backfill then watch', () => {
+  it('leaves the same span set (same ids, no duplicates)', async () => {
+    const { home } = makeCodexHome();
+    const state = testDir('ct-state-');
+    expect((await cli(['backfill', '--codex-home', home, '--state-dir', state, '--idle', '1s'])).code).toBe(0);
+    const afterBackfill = storeSpans(state);
+    watcher = await startTestWatch(home, state, 1000);
+    await sleep(1500);
+    await watcher.stop();
+    expect(spanDiff(afterBackfill, storeSpans(state))).toEqual([]);
+  });
+});
