@@ -29,6 +29,8 @@ export interface LiveScenario {
   spans: Span[];
   /** ms from the last `codex exec` exit until the trace was complete; undefined if it never was */
   waitedMs: number | undefined;
+  /** spans stored under a subagent thread's own trace id (there should be none) */
+  strayChildSpans: Span[];
 }
 
 export interface LiveRun {
@@ -38,6 +40,8 @@ export interface LiveRun {
   store: TraceStore;
   scenarios: Map<string, LiveScenario | Error>;
   latency: ReturnType<typeof percentiles>;
+  /** rollout lines the store's cursors never passed (there should be none) */
+  unstoredLines: number;
 }
 
 /**
@@ -57,7 +61,13 @@ async function runOne(name: string, root: string, codexHome: string, store: Trac
   });
   const started = Date.now();
   const done = await pollUntil(() => traceComplete(storedTrace(store, result.threadId), result), LIVE_DEADLINE_MS);
-  return { result, spans: storedTrace(store, result.threadId), waitedMs: done ? Date.now() - started : undefined };
+  const children = new Set(result.served.responses.filter((r) => r.isSubagent).map((r) => r.threadId));
+  return {
+    result,
+    spans: storedTrace(store, result.threadId),
+    waitedMs: done ? Date.now() - started : undefined,
+    strayChildSpans: [...children].flatMap((id) => storedTrace(store, id)),
+  };
 }
 
 /** Starts the watcher under `root`, runs every scenario live, measures line → store latency. */
@@ -82,7 +92,8 @@ export async function runLive(root: string): Promise<LiveRun> {
   } finally {
     probe.stop();
   }
-  return { codexHome, stateDir, watch, store, scenarios, latency: percentiles(probe.samples) };
+  const latency = percentiles(probe.samples);
+  return { codexHome, stateDir, watch, store, scenarios, latency, unstoredLines: probe.unmatched };
 }
 
 /** Waits until the watcher finalized every rollout it follows (each session idle for `--idle`). */

@@ -110,6 +110,7 @@ describe.each(SCENARIOS.map((s) => [s.name] as const))('live trace of %s', (name
     const s = scenario(name);
     expectTurns(s.spans, s.result);
     expectSubagents(s.spans, s.result);
+    expect(s.strayChildSpans, 'spans under a subagent thread\'s own trace id').toEqual([]);
   });
 
   it('is the same span set through watch, backfill and trace', () => {
@@ -124,6 +125,11 @@ describe.each(SCENARIOS.map((s) => [s.name] as const))('live trace of %s', (name
 });
 
 describe('after the live run', () => {
+  it('every rollout line reached the store (its cursor passed it)', () => {
+    expect((live as LiveRun).latency.n).toBeGreaterThan(0);
+    expect((live as LiveRun).unstoredLines).toBe(0);
+  });
+
   it('the watcher stopped cleanly on SIGINT, without warnings', () => {
     expect(watchExit?.code, watchExit?.stderr).toBe(0);
     const logged = (watchExit?.stderr ?? '').split('\n').filter((l) => l.startsWith('{'));

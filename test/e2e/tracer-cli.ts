@@ -3,6 +3,7 @@
  * process, the way a user runs it: one-shot commands, and `watch` in the background.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,9 @@ interface Spawned {
 }
 
 function spawnTracer(args: string[]): Spawned {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'index.js'))) {
+    throw new Error('codex-tracer is not built: run `npm run build` first (`npm test` does)');
+  }
   const child = spawn(process.execPath, [TRACER_BIN, ...args], { env: tracerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';
