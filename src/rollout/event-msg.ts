@@ -1,7 +1,8 @@
 /** `event_msg` payloads → domain events. */
 import type { DomainEvent, ToolResultInfo } from '../trace/events.js';
 import { agentStatus, contentText, isInjectedUserText } from './items.js';
-import { durationMs, EventMsg, ExecEnd, ItemCompleted, TaskComplete, TaskStarted, TurnAborted } from './schema.js';
+import { readEventTag } from './read.js';
+import { durationMs, ExecEnd, ItemCompleted, TaskComplete, TaskStarted, TurnAborted } from './schema.js';
 import { pathFromUri, shellJoin } from './tool-output.js';
 
 type At = { time: string; turnId?: string };
@@ -19,9 +20,8 @@ export function isoFromMs(ms: number | null | undefined): string | undefined {
 }
 
 export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[] | 'unknown' {
-  const parsed = EventMsg.safeParse(raw);
-  if (!parsed.success) return 'unknown';
-  const p = parsed.data;
+  const p = readEventTag(raw);
+  if (!p) return 'unknown';
   const at: At = { time: ctx.time, turnId: p.turn_id ?? undefined };
   switch (p.type) {
     case 'task_started':

@@ -1,6 +1,7 @@
 /** `response_item` payloads (and bare legacy items) → domain events. */
 import type { DomainEvent } from '../trace/events.js';
-import { ResponseItem } from './schema.js';
+import { readResponseItem } from './read.js';
+import type { ResponseItem } from './schema.js';
 import { commandOf, parseToolOutput, shellJoin } from './tool-output.js';
 
 export interface ItemContext {
@@ -32,9 +33,8 @@ export function contentText(content: Item['content']): string {
 }
 
 export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
-  const parsed = ResponseItem.safeParse(raw);
-  if (!parsed.success) return [];
-  const item = parsed.data;
+  const item = readResponseItem(raw);
+  if (!item) return [];
   const at = { time: ctx.time, turnId: ctx.turnId ?? item.internal_chat_message_metadata_passthrough?.turn_id ?? undefined };
   switch (item.type) {
     case 'message':

@@ -9,7 +9,8 @@ import type { Usage } from '../trace/span.js';
 import { normalizeEventMsg } from './event-msg.js';
 import { normalizeItem } from './items.js';
 import type { RolloutRecord } from './parse.js';
-import { SessionMeta, SubagentSource, TokenCountInfo, TokenUsageRecord, TurnContext, type TokenUsage } from './schema.js';
+import { readTokenCountInfo, readTurnContext } from './read.js';
+import { SessionMeta, SubagentSource, TokenUsageRecord, type TokenUsage } from './schema.js';
 
 export interface NormalizerState {
   threadId?: string;
@@ -89,8 +90,7 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
       return { events: ev };
     }
     case 'turn_context': {
-      const t = TurnContext.safeParse(rec.payload);
-      const d = t.success ? t.data : {};
+      const d = readTurnContext(rec.payload);
       return { events: [{ type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined }] };
     }
     case 'legacy_state':
@@ -157,8 +157,8 @@ function totalsKey(u: TokenUsage | null | undefined): string | undefined {
 /** Keep the running total current even inside inherited history (the file's own counts continue from it). */
 function trackTotals(state: NormalizerState, payload: unknown): void {
   if ((payload as { type?: unknown } | null)?.type !== 'token_count') return;
-  const info = TokenCountInfo.safeParse((payload as { info?: unknown }).info);
-  const key = info.success ? totalsKey(info.data?.total_token_usage) : undefined;
+  const info = readTokenCountInfo((payload as { info?: unknown }).info);
+  const key = totalsKey(info?.total_token_usage);
   if (key) state.lastTotalKey = key;
 }
 
@@ -169,12 +169,12 @@ function trackTotals(state: NormalizerState, payload: unknown): void {
  */
 function tokenCount(state: NormalizerState, payload: unknown, at: { time: string; turnId?: string }): DomainEvent[] {
   if (state.usageRecords) return [];
-  const info = TokenCountInfo.safeParse((payload as { info?: unknown }).info);
-  if (!info.success || !info.data) return [];
-  const key = totalsKey(info.data.total_token_usage);
+  const info = readTokenCountInfo((payload as { info?: unknown }).info);
+  if (!info) return [];
+  const key = totalsKey(info.total_token_usage);
   if (key === undefined || key === state.lastTotalKey) return [];
   state.lastTotalKey = key;
-  const last = info.data.last_token_usage;
+  const last = info.last_token_usage;
   if (!last || ((last.total_tokens ?? 0) === 0 && (last.input_tokens ?? 0) === 0)) return [];
   return [{ type: 'usage', ...at, usage: toUsage(last) }];
 }

@@ -4,7 +4,8 @@
  * new-style lines to an old file).
  */
 import { peekLine } from './fastpath.js';
-import { Envelope, LegacyHeader, TsEraDocument } from './schema.js';
+import { readEnvelope } from './read.js';
+import { LegacyHeader, TsEraDocument } from './schema.js';
 
 export type Dialect = 'envelope' | 'paginated' | 'legacy' | 'ts';
 
@@ -42,14 +43,13 @@ export function classify(value: unknown): ParseResult {
   }
   const obj = value as Record<string, unknown>;
   if ('payload' in obj && typeof obj.type === 'string') {
-    const env = Envelope.safeParse(obj);
-    if (!env.success) return { kind: 'bad', reason: `bad envelope: ${env.error.issues[0]?.message ?? 'invalid'}` };
-    const e = env.data;
+    const e = readEnvelope(obj);
+    if (!e) return { kind: 'bad', reason: 'bad envelope: timestamp or ordinal of the wrong type' };
     return {
       kind: 'record',
       record: {
-        dialect: typeof e.ordinal === 'number' ? 'paginated' : 'envelope',
-        timestamp: e.timestamp ?? undefined,
+        dialect: e.ordinal !== undefined ? 'paginated' : 'envelope',
+        timestamp: e.timestamp,
         type: e.type,
         payload: e.payload,
         metadata: e.metadata,
