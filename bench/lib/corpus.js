@@ -1,0 +1,45 @@
+/** Corpora for the benchmarks: built once by make-corpus.js, cached under bench/.corpus/. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS_DIR = join(BENCH, '.corpus');
+const MAKE = join(BENCH, 'make-corpus.js');
+
+/**
+ * The CODEX_HOME for `{ mb, hugeMb, seed }`, generated unless a complete copy with the same
+ * parameters and generator is already cached. Returns its path.
+ */
+export function ensureCorpus({ mb, hugeMb = 0, seed = 1 }) {
+  const dir = join(CORPUS_DIR, `mb${mb}-huge${hugeMb}-seed${seed}`);
+  const marker = join(dir, '.complete');
+  const stamp = JSON.stringify({ mb, hugeMb, seed, generator: readFileSync(MAKE, 'utf8').length });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out = execFileSync(process.execPath, [MAKE, '--out', dir, '--mb', String(mb), '--huge-mb', String(hugeMb), '--seed', String(seed)], { encoding: 'utf8' });
+  process.stderr.write(`  corpus: ${out.trim().replace(/\n/g, '\n  ')}\n`);
+  writeFileSync(marker, stamp);
+  return dir;
+}
+
+/** A scratch directory under bench/.corpus/work (emptied first). */
+export function scratch(name) {
+  const dir = join(CORPUS_DIR, 'work', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A writable copy of a corpus or state dir. */
+export function copyDir(from, to) {
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  return to;
+}
+
+export function removeScratch() {
+  rmSync(join(CORPUS_DIR, 'work'), { recursive: true, force: true });
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every performance figure of DESIGN.md ("Performance budget") in one
+ * run on one machine, each beside its budget; prints a table and writes
+ * bench/results/latest.json.
+ *
+ *   node bench/run.js [--mb 200] [--huge-mb 200] [--seed 1] [--quick] [--keep]
+ *
+ * --quick: a 25 MB corpus and shorter windows (a smoke run, not for the README).
+ * --keep: leave the scratch copies under bench/.corpus/work for inspection.
+ */
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { copyDir, ensureCorpus, removeScratch, scratch } from './lib/corpus.js';
+import { startWatcher } from './lib/proc.js';
+import { formatTable, writeJson } from './lib/report.js';
+import { backfillRows, hugeRows, scalingRows, watchRows } from './lib/rows.js';
+import { measureBackfill, measureCcusage, measureFloor, measureScaling } from './measures/backfill.js';
+import { measureLatency } from './measures/latency.js';
+import { measureGrownRestart, measureRestartAndIdle } from './measures/watch.js';
+
+function parseArgs(argv) {
+  const quick = argv.includes('--quick');
+  const a = { mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 10 : 30, liveSeconds: quick ? 10 : 20 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = Number(argv[i + 1]);
+    if (argv[i] === '--mb') a.mb = v;
+    else if (argv[i] === '--huge-mb') a.hugeMb = v;
+    else if (argv[i] === '--seed') a.seed = v;
+    else continue;
+    if (!(v > 0)) throw new Error(`${argv[i]} needs a positive number`);
+    i++;
+  }
+  return a;
+}
+
+const step = (msg) => process.stderr.write(`bench: ${msg}\n`);
+
+function machine() {
+  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: +(totalmem() / 2 ** 30).toFixed(1), platform: `${process.platform}-${process.arch}` };
+}
+
+async function measureWatch(args, home, state, templateHome) {
+  step(`restart and ${args.idleSeconds} s idle (watch over the traced corpus)`);
+  const ri = await measureRestartAndIdle({ home, stateDir: state, idleSeconds: args.idleSeconds });
+  step(`watch latency: 8 live files, 20 records/s, ${args.liveSeconds} s`);
+  const w = startWatcher(home, state, { idle: '1000d' }); // live records carry old timestamps: no idle finalize mid-run
+  let lat;
+  try {
+    await w.caughtUp;
+    lat = await measureLatency({ home, stateDir: state, templateHome, slots: 8, ratePerSec: 20, seconds: args.liveSeconds });
+  } finally {
+    await w.stop();
+  }
+  if (lat.notSeenIn5s > 0) lat.watchLog = w.log().slice(-3000); // for diagnosis in latest.json
+  step('restart after 1% of files grew');
+  const grown = await measureGrownRestart({ home, stateDir: state, templateHome });
+  return { ri, lat, grown };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  step(`corpora (cached under bench/.corpus): ${args.mb} MB, huge ${args.hugeMb} MB, seed ${args.seed}`);
+  const corpus = ensureCorpus({ mb: args.mb, seed: args.seed });
+  const templateHome = ensureCorpus({ mb: 2, seed: 99 });
+  const home = copyDir(corpus, join(scratch('home'), 'codex'));
+  const state = scratch('state');
+  step('floor, backfill, ccusage');
+  const floor = await measureFloor(home);
+  const bf = await measureBackfill(home, state);
+  const cc = await measureCcusage(home, bf.bytes);
+  const watch = await measureWatch(args, home, state, templateHome);
+  step('huge session');
+  const huge = await measureBackfill(ensureCorpus({ mb: 0, hugeMb: args.hugeMb, seed: args.seed }), scratch('huge-state'));
+  const base = Math.max(1, Math.round(args.mb / 8));
+  step(`scaling: ${base}, ${2 * base}, ${4 * base} MB`);
+  const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus({ mb: k * base, seed: args.seed })));
+  const rows = [...backfillRows({ floor, bf, cc }), ...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling })];
+  const table = formatTable(rows);
+  const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
+  console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.mb} MB corpus, ${floor.files} files; node ${process.version}, ${machine().cpus} cpus)\n\n${table}\n`);
+  console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
+  const out = join(import.meta.dirname, 'results', 'latest.json');
+  writeJson(out, { date: new Date().toISOString(), command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), args, machine: machine(), seconds: Math.round((Date.now() - t0) / 1000), rows, table });
+  step(`wrote ${out} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  if (!args.keep) removeScratch();
+}
+
+await main();
