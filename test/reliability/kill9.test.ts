@@ -1,0 +1,125 @@
+/**
+ * `kill -9` at random moments, repeated: during backfill, and during watch while
+ * Codex keeps appending. After a final undisturbed run the local store holds exactly
+ * the spans of a run that was never killed (sorted span JSON compared whole): nothing
+ * lost, nothing duplicated, nothing half-written.
+ */
+import { appendFileSync, cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupTempDirs, cliBundle, fixture, makeCorpusHome, putRollout, removeBundle, runChild, sleep, spawnCli, storeJson, tempDir, waitFor, withNewIds,
+} from './helpers.js';
+
+const KILLS = 10;
+/** the corpus' records are old (finalized at once); the live sessions' are shifted to now (kept open) */
+const IDLE = '10m';
+
+/** The rollout with every timestamp moved so that its first one is now, as if Codex were writing it. */
+function writtenNow(text: string): string {
+  const first = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/.exec(text)?.[0];
+  if (!first) return text;
+  const shift = Date.now() - Date.parse(first);
+  return text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, (t) => new Date(Date.parse(t) + shift).toISOString());
+}
+
+beforeAll(async () => {
+  await cliBundle();
+});
+afterAll(() => {
+  removeBundle();
+  cleanupTempDirs();
+});
+
+/** A deterministic pseudo-random sequence (the test is the same every run). */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+const storeOf = (state: string): string => (existsSync(join(state, 'traces.sqlite')) ? storeJson(state) : '');
+
+async function reference(home: string): Promise<string> {
+  const state = tempDir();
+  const r = await runChild(['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE], {});
+  expect(r.code, r.stderr).toBe(0);
+  return storeJson(state);
+}
+
+async function killAfter(args: string[], ms: number): Promise<void> {
+  const c = await spawnCli(args, {});
+  await sleep(ms);
+  c.proc.kill('SIGKILL');
+  await c.exited;
+}
+
+describe('kill -9', () => {
+  it(`during backfill, ${KILLS} times: the finished store equals an undisturbed run`, async () => {
+    const home = makeCorpusHome(4);
+    const want = await reference(home);
+    expect(want.split('\n').length).toBeGreaterThan(300);
+    const state = tempDir();
+    const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
+    const random = rng(7);
+    let interrupted = 0; // kills that left a partial store behind: the kills did hit mid-run
+    for (let i = 0; i < KILLS; i++) {
+      await killAfter(args, 150 + Math.floor(random() * 700));
+      const got = storeOf(state);
+      if (got !== '' && got !== want) interrupted++;
+    }
+    expect(interrupted).toBeGreaterThan(0);
+    const last = await runChild(args, {});
+    expect(last.code, last.stderr).toBe(0);
+    expect(storeJson(state)).toBe(want);
+  });
+
+  it(`during watch while sessions are being written, ${KILLS} times: the finished store equals an undisturbed run`, async () => {
+    const home = makeCorpusHome(2);
+    const live = ['e-multi-tool.jsonl', 'f-resume.jsonl', 'h-compaction.jsonl'].map((f, i) => writtenNow(withNewIds(fixture(f), 900 + i)));
+    const finalHome = tempDir();
+    cpSync(home, finalHome, { recursive: true });
+    for (const text of live) putRollout(finalHome, text);
+    const want = await reference(finalHome);
+
+    const state = tempDir();
+    const args = ['watch', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
+    const chunks = live.map((text) => text.split(/(?<=\n)/));
+    const paths = live.map((text) => putRollout(home, text.slice(0, text.indexOf('\n') + 1)));
+    const written = chunks.map(() => 1);
+    const random = rng(11);
+    for (let i = 0; i < KILLS; i++) {
+      const c = await spawnCli(args, {});
+      const until = Date.now() + 200 + Math.floor(random() * 900);
+      while (Date.now() < until) {
+        const k = Math.floor(random() * chunks.length);
+        const lines = chunks[k]!;
+        const n = Math.min(lines.length, written[k]! + 1 + Math.floor(random() * 4));
+        appendFileSync(paths[k]!, lines.slice(written[k], n).join(''));
+        written[k] = n;
+        await sleep(30 + Math.floor(random() * 60));
+      }
+      c.proc.kill('SIGKILL');
+      await c.exited;
+    }
+    chunks.forEach((lines, k) => appendFileSync(paths[k]!, lines.slice(written[k]).join('')));
+    const final = await spawnCli(args, {});
+    try {
+      await waitFor(() => final.stderr().includes('caught up'), 15_000, 'the restarted watcher to catch up');
+      await waitFor(() => storeOf(state) === want, 20_000, 'the store to match the undisturbed run').catch(() => undefined);
+    } finally {
+      final.proc.kill('SIGTERM');
+    }
+    const exit = await final.exited;
+    expect(exit.code, final.stderr().slice(-2000)).toBe(0);
+    const got = storeOf(state);
+    if (got !== want) {
+      const g = new Set(got.split('\n'));
+      const w = new Set(want.split('\n'));
+      process.stderr.write(`DIFF missing:\n${[...w].filter((x) => !g.has(x)).map((x) => x.slice(0, 600)).join('\n')}\nEXTRA:\n${[...g].filter((x) => !w.has(x)).map((x) => x.slice(0, 600)).join('\n')}\n`);
+    }
+    expect(got).toBe(want);
+  });
+});
