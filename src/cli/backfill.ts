@@ -41,7 +41,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   try {
     found = await discover(codexHome, { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until') });
   } catch (err) {
-    if (err instanceof CodexHomeMissing) throw new UsageError(`${err.message} (set CODEX_HOME or pass --codex-home DIR)`);
+    if (err instanceof CodexHomeMissing) throw new UsageError(err.message); // the message already says how to point at it
     throw err;
   }
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });

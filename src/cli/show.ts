@@ -1,5 +1,6 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
+import { resolveStateDir } from '../store/index.js';
 import { traceFilesInMemory } from '../trace-files.js';
 import type { Span } from '../trace/span.js';
 import { renderTrees } from './tree.js';
@@ -30,7 +31,7 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
     for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
     spans = res.spans;
   }
-  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, opts.stateDir));
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
   if (spans.length === 0) {
     ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
     return 1;
