@@ -58,18 +58,21 @@ async function killAfter(args: string[], ms: number): Promise<void> {
 
 describe('kill -9', () => {
   it(`during backfill, ${KILLS} times: the finished store equals an undisturbed run`, async () => {
-    const home = makeCorpusHome(4);
+    const home = makeCorpusHome(8);
+    const started = Date.now();
     const want = await reference(home);
+    const full = Date.now() - started; // process start included
     expect(want.split('\n').length).toBeGreaterThan(300);
     const state = tempDir();
     const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
     const random = rng(7);
     let interrupted = 0; // kills that left a partial store behind: the kills did hit mid-run
     for (let i = 0; i < KILLS; i++) {
-      await killAfter(args, 150 + Math.floor(random() * 700));
+      await killAfter(args, Math.floor(full * (0.4 + random() * 0.55)));
       const got = storeOf(state);
       if (got !== '' && got !== want) interrupted++;
     }
+    process.stderr.write(`kill -9 during backfill: ${interrupted}/${KILLS} kills left a partial store\n`);
     expect(interrupted).toBeGreaterThan(0);
     const last = await runChild(args, {});
     expect(last.code, last.stderr).toBe(0);
