@@ -4,7 +4,7 @@
  * subagent child file together make one trace).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, makeCodexHome, runCleanups, showFiles, sortedLines, testDir, VERSIONS, type HomeFile } from './home.js';
+import { cli, makeCodexHome, runCleanups, showFiles, sortedLines, spanDiff, storeSpans, testDir, VERSIONS, type HomeFile } from './home.js';
 
 afterAll(runCleanups);
 
@@ -19,7 +19,7 @@ function traces(files: HomeFile[]): HomeFile[][] {
     });
 }
 
-describe.each(VERSIONS)('codex %s: backfill then show ID', (version) => {
+describe.each(VERSIONS)('codex %s: backfill', (version) => {
   it('prints the same spans as show FILE, for every session', async () => {
     const { home, files } = makeCodexHome([version]);
     const state = testDir('ct-state-');
@@ -32,5 +32,18 @@ describe.each(VERSIONS)('codex %s: backfill then show ID', (version) => {
       expect(stored.code, stored.stderr).toBe(0);
       expect(sortedLines(stored.stdout), (group[0] as HomeFile).fixture).toEqual(fromFiles);
     }
+  });
+
+  it('backfill twice, or again with --force, leaves the same span set (same ids, no duplicates)', async () => {
+    const { home } = makeCodexHome([version]);
+    const state = testDir('ct-state-');
+    const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', '1s'];
+    expect((await cli(args)).code).toBe(0);
+    const first = storeSpans(state);
+    expect(new Set(first.map((s) => (JSON.parse(s) as { spanId: string }).spanId)).size).toBe(first.length);
+    expect((await cli(args)).stdout).toMatch(/^Nothing new/);
+    expect(storeSpans(state)).toEqual(first);
+    expect((await cli([...args, '--force'])).code).toBe(0);
+    expect(spanDiff(first, storeSpans(state))).toEqual([]);
   });
 });
