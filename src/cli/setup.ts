@@ -67,7 +67,7 @@ export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: 
     }, ctx.env);
   });
   const cursors = useCursors && store ? new StoreCursors(store) : new MemoryCursors();
-  const atomic = useCursors && store && names.length === 1 && names[0] === 'local' ? store : undefined;
+  const atomic = useCursors && names.length === 1 && sinks[0] instanceof LocalSink ? sinks[0] : undefined;
   return { sinks, store, delivery: new Delivery(sinks, cursors, atomic), names };
 }
 

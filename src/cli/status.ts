@@ -5,6 +5,7 @@ import { discover } from '../source/index.js';
 import { dbPathIn, isPidAlive, resolveStateDir, TraceStore, WATCH_LOCK_FILE } from '../store/index.js';
 import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
+import { readStatus, type WatchStatus } from './watch-status.js';
 import { resolveCodexHome } from './setup.js';
 
 export interface StatusFlags {
@@ -18,7 +19,7 @@ export interface StatusReport {
   codexHomeExists: boolean;
   stateDir: string;
   store: { path: string; exists: boolean; spans?: number; sessions?: number; openSpans?: number; cursors?: number; dbBytes?: number };
-  watcher: { running: boolean; pid?: number };
+  watcher: { running: boolean; pid?: number; status?: WatchStatus };
   files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
   behind: { path: string; lagBytes: number }[];
   sinks: { otlp?: string; braintrust?: string };
@@ -26,12 +27,15 @@ export interface StatusReport {
 }
 
 function watcherState(stateDir: string): StatusReport['watcher'] {
+  let pid: number;
   try {
-    const pid = Number(readFileSync(join(stateDir, WATCH_LOCK_FILE), 'utf8').trim());
-    return isPidAlive(pid) ? { running: true, pid } : { running: false };
+    pid = Number(readFileSync(join(stateDir, WATCH_LOCK_FILE), 'utf8').trim());
   } catch {
     return { running: false };
   }
+  if (!isPidAlive(pid)) return { running: false };
+  const status = readStatus(stateDir);
+  return status && status.pid === pid ? { running: true, pid, status } : { running: true, pid };
 }
 
 function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
@@ -86,6 +90,11 @@ export async function buildStatus(ctx: CommandContext, flags: StatusFlags): Prom
   return report;
 }
 
+function watcherLine(s: WatchStatus | undefined): string {
+  if (!s) return '';
+  return `, ${s.caughtUp ? 'caught up' : 'catching up'}, ${s.files.open} open sessions, ${s.files.waitingOnDelivery} files waiting on delivery, ${s.spansDelivered} spans delivered since ${s.startedAt}`;
+}
+
 export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Promise<number> {
   const r = await buildStatus(ctx, flags);
   if (flags.json) {
@@ -96,7 +105,9 @@ export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Pr
     `codex home:  ${r.codexHome}${r.codexHomeExists ? '' : '  (does not exist)'}`,
     `state dir:   ${r.stateDir}`,
     `store:       ${r.store.path}${r.store.exists ? `  (${r.store.sessions} sessions, ${r.store.spans} spans, ${r.store.openSpans} open, ${((r.store.dbBytes ?? 0) / 1e6).toFixed(1)} MB)` : '  (not created yet)'}`,
-    `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})` : 'not running'}`,
+    `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})${watcherLine(r.watcher.status)}` : 'not running'}`,
+    ...(r.watcher.status?.sinks ?? []).map((s) => `  sink ${s.name}: ${s.state}, ${s.delivered} delivered, ${s.pending} pending${s.lastError ? `, last error: ${s.lastError}` : ''}`),
+    ...(r.watcher.status?.recentErrors ?? []).slice(-5).map((e) => `  ${e.time} ${e.level}: ${e.msg}${e.detail ? ` (${e.detail})` : ''}`),
     `files:       ${r.files.discovered} found, ${r.files.traced} traced, ${r.files.behind} behind (${r.files.lagBytes} bytes), ${r.files.notFinalized} sessions still open`,
     `sink otlp:   ${r.sinks.otlp ?? 'not configured (OTEL_EXPORTER_OTLP_ENDPOINT)'}`,
     `sink braintrust: ${r.sinks.braintrust ?? 'not configured (BRAINTRUST_API_KEY)'}`,

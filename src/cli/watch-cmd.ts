@@ -4,6 +4,7 @@ import { startWatch } from '../pipeline/watch.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { acquireWatchLock, LockError, resolveStateDir, ensureStateDir } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
+import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
 import { buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
 
 export interface WatchFlags extends SinkFlags {
@@ -36,20 +37,39 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
     throw err;
   }
   const outputs = buildOutputs(ctx, flags, true);
+  const { log, recent } = recordingLogger(ctx.log);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 1024 * 1024 });
-    if (!existsSync(codexHome)) ctx.log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
-    ctx.log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024 });
+    if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
+    log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
+    const base = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
+    const publish = (): void => {
+      try {
+        writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
+      } catch (err) {
+        log.debug('could not write the status file', { error: (err as Error).message });
+      }
+    };
     const handle = await startWatch(set, {
       codexHome, idleMs,
-      onCaughtUp: (files, ms) => ctx.log.info('caught up', { files, ms, spans: set.summary.spansDelivered }),
+      onCaughtUp: (files, ms) => {
+        base.caughtUp = true;
+        log.info('caught up', { files, ms, spans: set.summary.spansDelivered });
+        publish();
+      },
     });
+    publish();
+    timer = setInterval(publish, 2000);
+    timer.unref();
     await control.stopSignal;
-    ctx.log.info('stopping: flushing and committing cursors');
+    log.info('stopping: flushing and committing cursors');
     await handle.stop();
-    ctx.log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
+    publish();
+    log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
     return 0;
   } finally {
+    if (timer) clearInterval(timer);
     await closeOutputs(outputs);
     lock.release();
   }

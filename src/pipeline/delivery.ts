@@ -3,6 +3,7 @@
  * them acknowledged. With the local store as the only sink, spans and cursor go
  * in one SQLite transaction (exactly-once for free).
  */
+import type { LocalSink } from '../sinks/local.js';
 import type { Sink } from '../sinks/sink.js';
 import { SinkError } from '../sinks/sink.js';
 import type { StoredCursor, TraceStore } from '../store/index.js';
@@ -74,7 +75,7 @@ export class Delivery {
     readonly sinks: readonly Sink[],
     readonly cursors: CursorStore,
     /** set when the local store is the only sink: spans and cursor commit together */
-    private readonly atomicStore?: TraceStore,
+    private readonly atomicStore?: LocalSink,
   ) {}
 
   /** Delivers the effects to every sink, then records the cursor. Throws a SinkError if any sink failed. */
@@ -88,7 +89,7 @@ export class Delivery {
       }
     } catch (err) {
       this.counts.failures++;
-      const e = err instanceof SinkError ? err : new SinkError(this.atomicStore ? 'local' : 'sink', err instanceof Error ? err.message : String(err), true);
+      const e = err instanceof SinkError ? err : new SinkError('sink', err instanceof Error ? err.message : String(err), true);
       this.counts.lastError = e.message;
       throw e;
     }
@@ -120,7 +121,7 @@ export class Delivery {
       if (q.cursor) cursors.push(q.cursor);
     }
     try {
-      (this.atomicStore as TraceStore).commit(effects, cursors);
+      (this.atomicStore as LocalSink).commitWithCursors(effects, cursors);
     } catch (err) {
       for (const q of group) q.reject(err);
       return;

@@ -27,6 +27,16 @@ export class LocalSink implements Sink {
     }
   }
 
+  /** Spans and cursors written together through `store.commit` by the pipeline count as delivered here. */
+  commitWithCursors(effects: readonly SpanEffect[], cursors: Parameters<TraceStore['commit']>[1]): void {
+    try {
+      this.delivered += this.store.commit(effects, cursors);
+      this.lastError = undefined;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
   async write(batch: readonly SpanEffect[]): Promise<void> {
     if (batch.length === 0) return;
     try {

@@ -17,7 +17,8 @@ export interface TestWatch {
 
 export async function startTestWatch(codexHome: string, stateDir: string, idleMs = 30 * 60_000): Promise<TestWatch> {
   const store = TraceStore.open({ stateDir });
-  const delivery = new Delivery([new LocalSink({ store })], new StoreCursors(store), store);
+  const sink = new LocalSink({ store });
+  const delivery = new Delivery([sink], new StoreCursors(store), sink);
   const log = createLogger(process.stderr, { level: 'error', format: 'text' });
   const set = new TracerSet({ delivery, reducer: { content: makeContentFilter(DEFAULT_CONTENT), llmInput: 'new' }, log, batchBytes: 1024 * 1024 });
   const handle = await startWatch(set, { codexHome, idleMs, tickMs: 100 });
