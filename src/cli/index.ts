@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
 import { backfillCommand } from './backfill.js';
+import { doctorCommand } from './doctor.js';
 import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
@@ -87,6 +88,12 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => statusCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('doctor')
+    .description('check that tracing can work here: Node, CODEX_HOME, the newest rollout, the store, the watcher, the configured backends')
+    .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
+    .option('--json', 'print JSON')
+    .action((_o, cmd: Command) => run((ctx) => doctorCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   return program;
 }

@@ -1,0 +1,103 @@
+/**
+ * `codex-tracer doctor`: checks that tracing can work here and says what to fix —
+ * Node, CODEX_HOME, the state dir, the newest rollout (is its format understood?),
+ * the watcher, and whether the configured backends answer. Exit 1 if a check fails.
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { discover } from '../source/index.js';
+import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
+import { ensureStateDir, resolveStateDir, TraceStore } from '../store/index.js';
+import { traceFilesInMemory } from '../trace-files.js';
+import type { CommandContext } from './context.js';
+import { resolveCodexHome } from './setup.js';
+import { buildStatus } from './status.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function reachable(url: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status === 401 || res.status === 403) return { ok: false, detail: `${url} answered ${res.status}: check the credentials` };
+    return { ok: res.status < 500, detail: `${url} answered HTTP ${res.status}` };
+  } catch (err) {
+    const c = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+    const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
+    return { ok: false, detail: `${url} is not reachable (${cause})` };
+  }
+}
+
+async function sinkChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+    try {
+      const c = otlpConfigFromEnv(env);
+      // an empty export request is valid OTLP: the backend accepts it and stores nothing
+      const json = c.protocol === 'http/json';
+      const r = await reachable(c.url, { method: 'POST', headers: { ...c.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' }, body: json ? '{}' : new Uint8Array(0) });
+      checks.push({ name: 'otlp backend', ...r });
+    } catch (err) {
+      checks.push({ name: 'otlp backend', ok: false, detail: (err as Error).message });
+    }
+  }
+  if (env.BRAINTRUST_API_KEY) {
+    const c = braintrustConfigFromEnv(env);
+    const r = await reachable(`${c.apiUrl}/v1/project?project_name=${encodeURIComponent(c.project)}`, { headers: { authorization: `Bearer ${c.apiKey}` } });
+    checks.push({ name: 'braintrust api', ...r });
+  }
+  return checks;
+}
+
+async function newestRolloutCheck(codexHome: string): Promise<Check> {
+  const found = await discover(codexHome);
+  if (found.files.length === 0) return { name: 'rollouts', ok: true, detail: `no rollout files under ${codexHome} yet` };
+  const newest = [...found.files].sort((a, b) => b.mtimeMs - a.mtimeMs)[0] as { path: string };
+  const res = await traceFilesInMemory([newest.path]);
+  const unknown = Object.keys(res.stats[0]?.unknown ?? {});
+  const problems = res.warnings.length + unknown.length;
+  return {
+    name: 'newest rollout',
+    ok: res.spans.length > 0,
+    detail: `${found.files.length} rollouts; ${newest.path}: ${res.spans.length} spans, ${res.warnings.length} warnings` +
+      (unknown.length ? `, unknown record types ${unknown.join(', ')} (ignored)` : '') + (problems === 0 ? ', format understood' : ''),
+  };
+}
+
+export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: string; stateDir?: string }): Promise<Check[]> {
+  const checks: Check[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  checks.push({ name: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `Node ${process.versions.node} (needs >= 20.19)` });
+  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  if (!existsSync(codexHome)) {
+    checks.push({ name: 'codex home', ok: false, detail: `${codexHome} does not exist: set CODEX_HOME or pass --codex-home (watch waits for it)` });
+  } else {
+    checks.push({ name: 'codex home', ok: true, detail: codexHome });
+    checks.push(await newestRolloutCheck(codexHome));
+  }
+  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+  try {
+    ensureStateDir(stateDir);
+    accessSync(stateDir, constants.W_OK);
+    const store = TraceStore.open({ stateDir });
+    const st = store.stats();
+    store.close();
+    checks.push({ name: 'local store', ok: true, detail: `${st.path}: schema ${st.schemaVersion}, ${st.sessions} sessions, ${st.cursors} cursors` });
+  } catch (err) {
+    checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
+  }
+  const status = await buildStatus(ctx, { codexHome, stateDir });
+  checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
+  checks.push(...(await sinkChecks(ctx.env)));
+  return checks;
+}
+
+export async function doctorCommand(ctx: CommandContext, flags: { codexHome?: string; stateDir?: string; json?: boolean }): Promise<number> {
+  const checks = await doctorChecks(ctx, flags);
+  if (flags.json) ctx.stdout.write(`${JSON.stringify(checks)}\n`);
+  else for (const c of checks) ctx.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(15)} ${c.detail}\n`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
