@@ -91,8 +91,9 @@ export class TracerSet {
   }
 
   async step(path: string, dev: number, ino: number, force = false): Promise<StepResult> {
-    const t = this.tracer(path);
+    // a moved file's tracer follows it to the new name before a tracer is made for that name
     const cursor = force ? undefined : this.cursorFor(path, dev, ino);
+    const t = this.tracer(path);
     const r = await t.step(cursor, force);
     if (r === 'blocked') this.noteBlocked(path);
     return r;
