@@ -1,12 +1,11 @@
 /** Backfill throughput beside the read-and-parse floor and ccusage, on the same CODEX_HOME. */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { floor } from '../floor.js';
 import { backfill, runChild } from '../lib/proc.js';
 import { scratch } from '../lib/corpus.js';
+import { ccusageBin } from '../lib/ccusage.js';
 
 const MB = 1024 * 1024;
-const CCUSAGE = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'ccusage');
 
 /** best of `n` floor runs (the first also warms the page cache for everyone) */
 export async function measureFloor(home, n = 3) {
@@ -33,7 +32,13 @@ export async function measureBackfill(home, stateDir, nodeArgs = []) {
 
 /** `ccusage codex daily --json --offline` with CODEX_HOME=home (a pure token scanner, as reference) */
 export async function measureCcusage(home, bytes) {
-  const r = await runChild(CCUSAGE, ['codex', 'daily', '--json', '--offline'], { env: { CODEX_HOME: home } });
+  let bin;
+  try {
+    bin = ccusageBin();
+  } catch (err) {
+    return { error: `could not install ccusage: ${String(err.stderr ?? err.message).trim().slice(0, 300)}` };
+  }
+  const r = await runChild(bin, ['codex', 'daily', '--json', '--offline'], { env: { CODEX_HOME: home } });
   if (r.code !== 0) return { error: `exit ${r.code}: ${r.stderr.trim().slice(0, 300)}` };
   let days;
   try {
