@@ -96,7 +96,7 @@ export const RULES: readonly RedactRule[] = [
     }),
   rule('assignment', NAME_TRIGGER,
     // quotes may be escaped more than once (JSON in a JSON string in tool arguments: \\\"), and a
-    // single-quoted value may sit inside a shell-quoted command line ('\''value'\'')
-    /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\*["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\*")([^"\n]*?)\\*"|(\\*'(?:\\'')?)([^'\n]*?)\\*'|([^\s"'`,;)}\]\\<>]+))/gi,
+    // single-quoted value may sit inside shell-quoted command lines, even nested ('\''value'\'', '\''\'\'''\''value)
+    /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\*["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\*")([^"\n]*?)\\*"|(\\*'(?:[\\']*')?)([^'\n]*?)\\*'|([^\s"'`,;)}\]\\<>]+))/gi,
     assignmentReplacement),
 ];
