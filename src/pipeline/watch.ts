@@ -25,6 +25,8 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   const now = opts.now ?? Date.now;
   const log = set.opts.log;
   const retryAt = new Map<string, { at: number; delay: number }>();
+  /** after the catch-up, bytes that appear were written just now, whatever their record times say */
+  let caughtUp = false;
   const pass = async (path: string): Promise<void> => {
     let id;
     try {
@@ -36,7 +38,7 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     const t = set.tracer(path);
     const followed = t.reads > 0;
     const r = await set.step(path, id.dev, id.ino);
-    if (r === 'read' && followed) t.lastLiveGrowth = now();
+    if (r === 'read' && (followed || caughtUp)) t.lastLiveGrowth = now();
     if (r !== 'blocked' && !t.isFinalized && t.processor && isIdle(t, opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }
@@ -63,6 +65,7 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     for (const f of found.files) set.noteFile(f.path);
     for (const f of found.files) coalescer.notify(f.path);
     await coalescer.idle();
+    caughtUp = true;
     opts.onCaughtUp?.(found.files.length, now() - started);
   })();
   const tick = setInterval(() => housekeeping(set, coalescer, retryAt, now), opts.tickMs ?? 250);

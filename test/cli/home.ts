@@ -152,3 +152,11 @@ export function spanDiff(expected: string[], got: string[]): string[] {
   for (const k of g.keys()) if (!e.has(k)) out.push(`${k}: unexpected`);
   return out;
 }
+
+/** A resumed rollout cut where the first run ended (after its first `task_complete` line): [first run, the resume]. */
+export function splitAtResume(text: string): [string, string] {
+  const lines = text.split(/(?<=\n)/);
+  const cut = lines.findIndex((l) => l.includes('"type":"task_complete"')) + 1;
+  if (cut === 0) throw new Error('no task_complete in this rollout');
+  return [lines.slice(0, cut).join(''), lines.slice(cut).join('')];
+}

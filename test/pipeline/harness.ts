@@ -1,4 +1,5 @@
 /** An in-process watcher over a temp CODEX_HOME, writing to a local store in a temp state dir. */
+import { appendFileSync } from 'node:fs';
 import { createLogger } from '../../src/cli/log.js';
 import { Delivery, StoreCursors } from '../../src/pipeline/delivery.js';
 import { TracerSet } from '../../src/pipeline/tracers.js';
@@ -49,3 +50,19 @@ export async function waitForSpans(stateDir: string, expected: string[], timeout
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Appends a rollout line by line, the middle line in two writes with a pause between (a partial line for a while). */
+export async function writeLineByLine(path: string, text: string, pauseMs = 400): Promise<void> {
+  const lines = text.split(/(?<=\n)/);
+  const mid = Math.floor(lines.length / 2);
+  for (const [i, line] of lines.entries()) {
+    if (i === mid) {
+      appendFileSync(path, line.slice(0, 20));
+      await sleep(pauseMs); // the watcher sees (and must not consume) the partial line
+      appendFileSync(path, line.slice(20));
+    } else {
+      appendFileSync(path, line);
+    }
+    if (i % 5 === 0) await sleep(10);
+  }
+}

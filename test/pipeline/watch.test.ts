@@ -3,11 +3,11 @@
  * line split across two writes), new day folders, replaced and truncated files,
  * idle finalization; and backfill then watch leaves the span set unchanged.
  */
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
-import { sleep, startTestWatch, waitForSpans, type TestWatch } from './harness.js';
+import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
+import { sleep, startTestWatch, waitForSpans, writeLineByLine, type TestWatch } from './harness.js';
 
 /** an idle timeout the fixtures never reach: sessions stay open, as `show FILE --open` prints them */
 const NEVER = 365 * 86_400_000;
@@ -40,18 +40,7 @@ describe('watch', () => {
     const src = fixturePath('0.169.0', 'e-multi-tool.jsonl');
     const text = readFileSync(src, 'utf8');
     const path = join(day, rolloutName(threadIdOf(text)));
-    const lines = text.split(/(?<=\n)/);
-    const split = Math.floor(lines.length / 2);
-    for (const [i, line] of lines.entries()) {
-      if (i === split) {
-        appendFileSync(path, line.slice(0, 20));
-        await sleep(400); // the watcher sees (and must not consume) the partial line
-        appendFileSync(path, line.slice(20));
-      } else {
-        appendFileSync(path, line);
-      }
-      if (i % 5 === 0) await sleep(10);
-    }
+    await writeLineByLine(path, text);
     const expected = await showOpen([path]);
     expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
   });
@@ -102,22 +91,19 @@ describe('watch', () => {
     }
   });
 
-  it('finalizes a session written live once it is idle, after re-opening it on new records', async () => {
+  it('finalizes a session written live once idle; a resume re-opens it and it is finalized again', async () => {
     const { home, day } = emptyHome();
     const state = testDir('ct-state-');
-    watcher = await startTestWatch(home, state, 1000);
-    const text = readFileSync(fixturePath('0.100.0', 'f-resume.jsonl'), 'utf8');
+    const text = readFileSync(fixturePath('0.169.0', 'f-resume.jsonl'), 'utf8');
+    const [firstRun, resume] = splitAtResume(text);
     const path = join(day, rolloutName(threadIdOf(text)));
-    const lines = text.split(/(?<=\n)/);
-    for (const [i, line] of lines.entries()) {
-      appendFileSync(path, line);
-      if (i % 4 === 0) await sleep(30);
-    }
-    const open = await showOpen([path]);
-    const root = (spans: string[]): string | undefined => spans.find((s) => s.includes('"parentSpanId":null'));
-    expect(root(open)).toContain('"endTime":null');
-    const expected = await showFiles([path]);
-    expect(spanDiff(expected, await waitForSpans(state, expected))).toEqual([]);
+    watcher = await startTestWatch(home, state, 1000);
+    await writeLineByLine(path, firstRun);
+    let expected = await showFiles([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected)), 'finalized when idle').toEqual([]);
+    await writeLineByLine(path, resume);
+    expected = await showFiles([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected)), 'resumed, then finalized again').toEqual([]);
   });
 });
 
