@@ -23,23 +23,43 @@ export const DEFAULT_READ_CHUNK = 1024 * 1024;
  * batches (one per read). The cheapest way to consume a file; `readLines` wraps it.
  */
 export async function* readLineBatches(path: string, fromOffset: number, opts: ReadLinesOptions = {}): AsyncGenerator<Line[]> {
-  const chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
-  const splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const reader = new ChunkReader(fromOffset, opts);
   const fh = await open(path, 'r');
   try {
-    let pos = fromOffset;
     for (;;) {
-      // A fresh buffer per read: the splitter may keep a view of the unfinished tail.
-      const buf = Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
+      const buf = reader.buffer();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, reader.pos);
       if (bytesRead === 0) return;
-      pos += bytesRead;
-      const out: Line[] = [];
-      splitter.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead), out);
+      const out = reader.split(buf, bytesRead);
       if (out.length > 0) yield out;
     }
   } finally {
     await fh.close();
+  }
+}
+
+/** The state both readers share: position, splitter, and a fresh buffer per read. */
+class ChunkReader {
+  private readonly chunkSize: number;
+  private readonly splitter: LineSplitter;
+  pos: number;
+
+  constructor(fromOffset: number, opts: ReadLinesOptions) {
+    this.chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
+    this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.pos = fromOffset;
+  }
+
+  /** A fresh buffer per read: the splitter may keep a view of the unfinished tail. */
+  buffer(): Buffer {
+    return Buffer.allocUnsafe(this.chunkSize);
+  }
+
+  split(buf: Buffer, bytesRead: number): Line[] {
+    this.pos += bytesRead;
+    const out: Line[] = [];
+    this.splitter.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), out);
+    return out;
   }
 }
 
@@ -55,18 +75,14 @@ export async function* readLines(path: string, fromOffset: number, opts: ReadLin
  * never held for more than one chunk's worth of work.
  */
 export function* readLineBatchesSync(path: string, fromOffset: number, opts: ReadLinesOptions = {}): Generator<Line[]> {
-  const chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
-  const splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const reader = new ChunkReader(fromOffset, opts);
   const fd = openSync(path, 'r');
   try {
-    let pos = fromOffset;
     for (;;) {
-      const buf = Buffer.allocUnsafe(chunkSize);
-      const bytesRead = readSync(fd, buf, 0, chunkSize, pos);
+      const buf = reader.buffer();
+      const bytesRead = readSync(fd, buf, 0, buf.length, reader.pos);
       if (bytesRead === 0) return;
-      pos += bytesRead;
-      const out: Line[] = [];
-      splitter.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead), out);
+      const out = reader.split(buf, bytesRead);
       if (out.length > 0) yield out;
     }
   } finally {
