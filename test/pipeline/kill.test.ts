@@ -21,7 +21,7 @@ let clean: string[];
 
 beforeAll(async () => {
   home = testDir('ct-corpus-');
-  execFileSync(process.execPath, [`${ROOT}bench/make-corpus.js`, '--out', home, '--mb', '12'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [`${ROOT}bench/make-corpus.js`, '--out', home, '--mb', '10'], { stdio: 'ignore' });
   const state = testDir('ct-clean-');
   const r = await cli(['backfill', '--codex-home', home, '--state-dir', state, '--json']);
   expect(r.code, r.stderr).toBe(0);
@@ -71,7 +71,7 @@ const partialCursors = (state: string): number => count(state, 'SELECT COUNT(*) 
 describe('kill -9 during backfill, then restart', () => {
   const progress: number[] = [];
 
-  const moments: KillAt[] = [{ ms: 50 }, { ms: 200 }, { ms: 500 }, { cursors: 1 }, { cursors: 100 }, { cursors: 300 }];
+  const moments: KillAt[] = [{ ms: 50 }, { ms: 200 }, { ms: 500 }, { cursors: 100 }, { cursors: 250 }];
   it.each(moments)('killed at %o: the restart ends with the clean span set', async (at) => {
     expect(existsSync(`${ROOT}dist/cli/index.js`), 'run `npm run build` first').toBe(true);
     const state = testDir('ct-killed-');
@@ -85,7 +85,7 @@ describe('kill -9 during backfill, then restart', () => {
 
   it('killed again and again during the restarts', async () => {
     const state = testDir('ct-killed-');
-    for (const n of [60, 180, 360]) {
+    for (const n of [80, 240]) {
       await killedBackfill(state, { cursors: n });
       progress.push(cursorCount(state));
     }
@@ -101,7 +101,7 @@ describe('kill -9 during backfill, then restart', () => {
 describe('kill -9 in the middle of one large file, then restart', () => {
   it('replays the file, drops what was delivered, and ends with the clean span set', async () => {
     const big = testDir('ct-huge-');
-    execFileSync(process.execPath, [`${ROOT}bench/make-corpus.js`, '--out', big, '--mb', '0', '--huge-mb', '16'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [`${ROOT}bench/make-corpus.js`, '--out', big, '--mb', '0', '--huge-mb', '12'], { stdio: 'ignore' });
     const cleanState = testDir('ct-clean-');
     expect((await cli(['backfill', '--codex-home', big, '--state-dir', cleanState])).code).toBe(0);
     const expected = storeSpans(cleanState);
