@@ -70,7 +70,7 @@ describe('sink outage during watch', () => {
       await otlp.up();
       await bt.up();
       recovered = Date.now();
-      await waitFor(() => bt.rows.size >= want.length && new Set(otlp.spans().map((s) => s.spanId)).size >= want.length, 25_000, 'delivery after recovery');
+      await waitFor(() => bt.rows.size >= want.length && new Set(otlp.spans().map((s) => s.spanId)).size >= want.length, 40_000, 'delivery after recovery');
     } finally {
       clearInterval(sampler);
       w.proc.kill('SIGTERM');
@@ -79,7 +79,9 @@ describe('sink outage during watch', () => {
     await otlp.close();
     await bt.close();
     expect(exit.code, w.stderr().slice(-1500)).toBe(0);
-    expect(w.stderr()).toMatch(/delivery failed; will retry/);
+    // the outage was seen (short ones are absorbed by the sinks' own retries, longer ones block the file's cursor)
+    expect(otlp.rejected).toBeGreaterThan(0);
+    expect(bt.rejected).toBeGreaterThan(0);
     expect([...new Set(otlp.spans().map((s) => s.spanId))].sort()).toEqual(want);
     expect([...bt.rows.keys()].sort()).toEqual(want);
     expect(bt.orphanMerges).toEqual([]);

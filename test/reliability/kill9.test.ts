@@ -8,7 +8,7 @@ import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cleanupTempDirs, cliBundle, fixture, makeCorpusHome, putRollout, removeBundle, runChild, sleep, spawnCli, storeJson, tempDir, waitFor, withNewIds,
+  cleanupTempDirs, cliBundle, fixture, makeCorpusHome, putRollout, removeBundle, runChild, sleep, spawnCli, storeJson, storeSpans, tempDir, waitFor, withNewIds,
 } from './helpers.js';
 
 const KILLS = 10;
@@ -49,9 +49,23 @@ async function reference(home: string): Promise<string> {
   return storeJson(state);
 }
 
-async function killAfter(args: string[], ms: number): Promise<void> {
+function spanCount(state: string): number {
+  if (!existsSync(join(state, 'traces.sqlite'))) return 0;
+  try {
+    return storeSpans(state).length;
+  } catch {
+    return 0; // being created right now
+  }
+}
+
+/** Kills the run once it has visibly stored something new (plus a random delay): a kill mid-run, whatever the machine's speed. */
+async function killMidRun(args: string[], state: string, extraMs: number): Promise<void> {
+  const before = spanCount(state);
   const c = await spawnCli(args, {});
-  await sleep(ms);
+  let exited = false;
+  void c.exited.then(() => { exited = true; });
+  await waitFor(() => exited || spanCount(state) > before, 15_000, 'progress').catch(() => undefined);
+  await sleep(extraMs);
   c.proc.kill('SIGKILL');
   await c.exited;
 }
@@ -59,16 +73,14 @@ async function killAfter(args: string[], ms: number): Promise<void> {
 describe('kill -9', () => {
   it(`during backfill, ${KILLS} times: the finished store equals an undisturbed run`, async () => {
     const home = makeCorpusHome(8);
-    const started = Date.now();
     const want = await reference(home);
-    const full = Date.now() - started; // process start included
     expect(want.split('\n').length).toBeGreaterThan(300);
     const state = tempDir();
     const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
     const random = rng(7);
     let interrupted = 0; // kills that left a partial store behind: the kills did hit mid-run
     for (let i = 0; i < KILLS; i++) {
-      await killAfter(args, Math.floor(full * (0.4 + random() * 0.55)));
+      await killMidRun(args, state, Math.floor(random() * 60));
       const got = storeOf(state);
       if (got !== '' && got !== want) interrupted++;
     }

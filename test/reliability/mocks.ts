@@ -15,6 +15,8 @@ export interface MockServer {
   mode: Mode;
   /** every request body, in order (also those answered 503) */
   bodies: Buffer[];
+  /** requests answered 503 */
+  rejected: number;
   /** stop listening: connections are refused until listen() */
   down(): Promise<void>;
   /** listen again on the same port */
@@ -40,6 +42,7 @@ async function controllable(handle: Handler): Promise<MockServer> {
     url: '',
     mode: 'ok',
     bodies: [],
+    rejected: 0,
     down: async () => undefined,
     up: async () => undefined,
     close: async () => undefined,
@@ -52,7 +55,8 @@ async function controllable(handle: Handler): Promise<MockServer> {
       const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
       mock.bodies.push(body);
       if (mock.mode === '503') {
-        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' }).end('unavailable');
+        mock.rejected++;
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
         return;
       }
       handle(req, body, res);
