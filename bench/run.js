@@ -9,7 +9,7 @@
  * --quick: a 25 MB corpus and shorter windows (a smoke run, not for the README).
  * --keep: leave the scratch copies under bench/.corpus/work for inspection.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { copyDir, ensureCorpus, removeScratch, scratch } from './lib/corpus.js';
 import { startWatcher } from './lib/proc.js';
@@ -21,7 +21,7 @@ import { measureGrownRestart, measureRestartAndIdle } from './measures/watch.js'
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
-  const a = { mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 10 : 30, liveSeconds: quick ? 10 : 20 };
+  const a = { mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 20 : 60, liveSeconds: quick ? 10 : 20 };
   for (let i = 0; i < argv.length; i++) {
     const v = Number(argv[i + 1]);
     if (argv[i] === '--mb') a.mb = v;
@@ -37,7 +37,7 @@ function parseArgs(argv) {
 const step = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 function machine() {
-  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: +(totalmem() / 2 ** 30).toFixed(1), platform: `${process.platform}-${process.arch}` };
+  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: +(totalmem() / 2 ** 30).toFixed(1), platform: `${process.platform}-${process.arch}`, loadavg1m: +loadavg()[0].toFixed(2) };
 }
 
 async function measureWatch(args, home, state, templateHome) {
@@ -61,6 +61,7 @@ async function measureWatch(args, home, state, templateHome) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
+  const loadBefore = loadavg()[0];
   step(`corpora (cached under bench/.corpus): ${args.mb} MB, huge ${args.hugeMb} MB, seed ${args.seed}`);
   const corpus = ensureCorpus({ mb: args.mb, seed: args.seed });
   const templateHome = ensureCorpus({ mb: 2, seed: 99 });
@@ -80,9 +81,11 @@ async function main() {
   const table = formatTable(rows);
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
   console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.mb} MB corpus, ${floor.files} files; node ${process.version}, ${machine().cpus} cpus)\n\n${table}\n`);
+  const load = Math.max(loadBefore, loadavg()[0]);
+  if (load > cpus().length * 0.75) console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated`);
   console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
   const out = join(import.meta.dirname, 'results', 'latest.json');
-  writeJson(out, { date: new Date().toISOString(), command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), args, machine: machine(), seconds: Math.round((Date.now() - t0) / 1000), rows, table });
+  writeJson(out, { date: new Date().toISOString(), command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), args, machine: { ...machine(), loadavg1mBefore: +loadBefore.toFixed(2) }, seconds: Math.round((Date.now() - t0) / 1000), rows, table });
   step(`wrote ${out} (${Math.round((Date.now() - t0) / 1000)} s)`);
   if (!args.keep) removeScratch();
 }

@@ -8,21 +8,31 @@ import { startWatcher } from '../lib/proc.js';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts watch over the traced corpus, times its catch-up, then samples its CPU time
- * over `idleSeconds` of quiet and its RSS. Stops it.
+ * Starts watch over the traced corpus, times its catch-up, then samples its CPU time in
+ * 10 s windows over `idleSeconds` of quiet, and its RSS. The median window is the steady
+ * idle cost; the mean includes one-off work after catch-up (a major GC gives memory back
+ * some 30 s after start). Stops it.
  */
 export async function measureRestartAndIdle({ home, stateDir, idleSeconds }) {
   const w = startWatcher(home, stateDir);
   try {
     const restart = await w.caughtUp;
-    await sleep(2000); // let start-up garbage collection and timers settle
-    const cpu0 = cpuSeconds(w.pid);
-    await sleep(idleSeconds * 1000);
-    const cpu1 = cpuSeconds(w.pid);
+    const rssAfterCatchUpMb = vmMb(w.pid, 'VmRSS');
+    const windows = [];
+    for (let left = idleSeconds; left > 0; left -= 10) {
+      const secs = Math.min(10, left);
+      const cpu0 = cpuSeconds(w.pid);
+      await sleep(secs * 1000);
+      windows.push(((cpuSeconds(w.pid) - cpu0) * 60) / secs);
+    }
+    const sorted = [...windows].sort((a, b) => a - b);
     return {
       restart,
-      idleCpuSecPerMin: ((cpu1 - cpu0) * 60) / idleSeconds,
+      idleCpuSecPerMin: sorted[Math.floor((sorted.length - 1) / 2)],
+      idleCpuWindows: windows,
+      idleCpuMeanSecPerMin: windows.reduce((a, b) => a + b, 0) / windows.length,
       idleRssMb: vmMb(w.pid, 'VmRSS'),
+      rssAfterCatchUpMb,
       peakRssMb: vmMb(w.pid, 'VmHWM'),
     };
   } finally {
