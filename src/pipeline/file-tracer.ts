@@ -7,7 +7,7 @@
 import { SessionProcessor } from '../processor.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
 import { kindOfPath, type FileKind } from '../session-file.js';
-import { classifyChange, fileIdentitySync, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
+import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
 import type { StoredCursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
@@ -24,6 +24,14 @@ export interface TracerEnv {
 }
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
+
+export interface StepOptions {
+  force?: boolean;
+  /** the file's identity when the caller has just taken it (saves a stat) */
+  identity?: FileIdentity;
+  /** asked once the end of the file is reached: finalize now? Its effects then go out with the last batch (one commit) */
+  finalizeWhen?: (lastRecordTime: string | undefined) => boolean;
+}
 
 interface Pending {
   effects: SpanEffect[];
@@ -70,16 +78,16 @@ export class FileTracer {
    * Reads what is new. `cursor` is the stored cursor (first step only). Returns
    * 'idle' when nothing changed, 'blocked' when a sink refused (retry later).
    */
-  async step(cursor: StoredCursor | undefined, force = false): Promise<StepResult> {
+  async step(cursor: StoredCursor | undefined, opts: StepOptions = {}): Promise<StepResult> {
     if (this.pending && !(await this.retryPending())) return 'blocked';
     let ident: FileIdentity;
     try {
-      ident = fileIdentitySync(this.path);
+      ident = opts.identity ?? fileIdentitySync(this.path);
     } catch {
       return 'gone';
     }
     if (!this.proc) {
-      const go = this.begin(cursor, ident, force);
+      const go = this.begin(cursor, ident, opts.force === true);
       if (!go) return 'idle';
     } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
       await this.restart(ident);
@@ -88,7 +96,7 @@ export class FileTracer {
       return 'idle';
     }
     this.identity = ident;
-    const r = await this.readNew();
+    const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
   }
@@ -110,7 +118,7 @@ export class FileTracer {
       }
       this.firstLineHash = hash;
     } else {
-      this.firstLineHash = hashFirstLineSync(this.path);
+      this.firstLineHash = undefined; // taken from the first read (see batches())
     }
     this.identity = ident;
     this.proc = this.newProcessor();
@@ -171,15 +179,28 @@ export class FileTracer {
     // a read buffer no larger than what there is to read (most rollouts are small)
     const remaining = (this.identity?.size ?? 0) - this.readOffset + 1;
     const hwm = Math.max(64 * 1024, Math.min(this.env.batchBytes ?? 1024 * 1024, remaining));
-    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm };
+    const onChunk = this.readOffset === 0 && this.firstLineHash === undefined
+      ? (buf: Buffer, n: number, pos: number) => {
+          if (pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
+        }
+      : undefined;
+    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm, onChunk };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
     return readLineBatchesSync(this.path, this.readOffset, opts);
   }
 
-  private async readNew(): Promise<StepResult> {
+  /**
+   * Reads to the end of the file, delivering batch by batch. Each batch is held until
+   * the next one is read, so that the last one can carry the session's end when
+   * `finalizeWhen` says so: a small file costs one commit.
+   */
+  private async readNew(finalizeWhen?: StepOptions['finalizeWhen']): Promise<StepResult> {
     if (this.kind === 'json') return this.readJsonDocument();
     const proc = this.proc as SessionProcessor;
+    let held: SpanEffect[] | undefined;
     for await (const batch of this.batches()) {
+      if (held && !(await this.deliver(held))) return 'blocked';
+      held = undefined;
       const effects: SpanEffect[] = [];
       let end = this.readOffset;
       for (const line of batch) {
@@ -194,8 +215,13 @@ export class FileTracer {
       if (end > this.readOffset && end > this.replayUntil) this.finalized = false; // new records: a resumed session
       this.readOffset = end;
       if (end <= this.replayUntil && effects.length === 0) continue;
-      if (!(await this.deliver(effects, false))) return 'blocked';
+      held = effects;
     }
+    if (!this.finalized && finalizeWhen?.(proc.lastRecordTime)) {
+      held ??= [];
+      this.finalizeInto(held);
+    }
+    if (held && !(await this.deliver(held))) return 'blocked';
     return 'read';
   }
 
@@ -215,7 +241,7 @@ export class FileTracer {
     doc.records.forEach((r, i) => this.collect(proc.pushRecord(r, i), Number.MAX_SAFE_INTEGER, effects));
     this.readOffset = Buffer.byteLength(text);
     this.bytesRead += this.readOffset;
-    return (await this.deliver(effects, false)) ? 'read' : 'blocked';
+    return (await this.deliver(effects)) ? 'read' : 'blocked';
   }
 
   /** Ends the session (idle, or the run ends) and records the file as finalized. */
@@ -223,14 +249,18 @@ export class FileTracer {
     if (!this.proc || this.finalized) return true;
     if (this.pending && !(await this.retryPending())) return false;
     const effects: SpanEffect[] = [];
-    const produced = this.proc.finalize();
+    this.finalizeInto(effects);
+    return this.deliver(effects);
+  }
+
+  private finalizeInto(effects: SpanEffect[]): void {
+    const produced = (this.proc as SessionProcessor).finalize();
     for (const e of produced) {
       // the end of the session is not a line: its warnings (e.g. a tool without output) name the end of the file
       if (e.type === 'warning') this.env.onWarning({ file: this.path, offset: this.readOffset, code: e.code, message: e.message });
     }
     this.collect(produced, Number.MAX_SAFE_INTEGER, effects);
     this.finalized = true;
-    return this.deliver(effects, true);
   }
 
   private cursor(): StoredCursor {
@@ -248,7 +278,7 @@ export class FileTracer {
     };
   }
 
-  private async deliver(effects: SpanEffect[], _final: boolean): Promise<boolean> {
+  private async deliver(effects: SpanEffect[]): Promise<boolean> {
     const cursor = this.cursor();
     try {
       await this.env.delivery.commit(effects, cursor);

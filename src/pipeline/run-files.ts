@@ -49,12 +49,11 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
 }
 
 async function traceOne(set: TracerSet, path: string, opts: RunFilesOptions, now: () => number): Promise<void> {
-  const id = fileIdentitySync(path);
-  const r = await set.step(path, id.dev, id.ino, opts.force);
+  const shouldFinalize = (last: string | undefined): boolean =>
+    opts.finalize === 'all' || last === undefined || now() - Date.parse(last) >= opts.idleMs;
+  const r = await set.step(path, fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;
   if (r === 'blocked' || r === 'gone') return;
-  const last = t.lastRecordTime;
-  const idle = last === undefined || now() - Date.parse(last) >= opts.idleMs;
-  if (!t.isFinalized && t.processor && (opts.finalize === 'all' || idle)) await t.finalize();
+  if (!t.isFinalized && t.processor && shouldFinalize(t.lastRecordTime)) await t.finalize();
 }

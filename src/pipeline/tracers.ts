@@ -4,13 +4,13 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
-import { parseRolloutName } from '../source/index.js';
+import { parseRolloutName, type FileIdentity } from '../source/index.js';
 import type { StoredCursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
 import { fallbackThreadId } from '../trace-files.js';
 import type { Delivery } from './delivery.js';
-import { FileTracer, type StepResult } from './file-tracer.js';
+import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
 import type { Logger } from '../cli/log.js';
 
@@ -29,9 +29,12 @@ export class TracerSet {
   readonly knownThreads = new Set<string>();
   readonly summary: RunSummary = emptySummary();
   private byInode = new Map<string, StoredCursor>();
+  /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
+  private byPath = new Map<string, StoredCursor>();
 
   constructor(readonly opts: TracerSetOptions) {
     for (const c of opts.delivery.cursors.all()) {
+      this.byPath.set(c.path, c);
       this.byInode.set(`${c.dev}:${c.ino}`, c);
       if (c.sessionId) this.knownThreads.add(c.sessionId);
     }
@@ -74,7 +77,8 @@ export class TracerSet {
   /** The stored cursor of a path, or of the same file under its old name (moved to archived_sessions). */
   cursorFor(path: string, dev: number, ino: number): StoredCursor | undefined {
     const cursors = this.opts.delivery.cursors;
-    const direct = cursors.get(path);
+    if (this.tracers.get(path)?.processor) return undefined; // only a tracer's first step reads its cursor
+    const direct = this.byPath.get(path);
     if (direct) return direct;
     const moved = this.byInode.get(`${dev}:${ino}`);
     if (moved && moved.path !== path) {
@@ -90,11 +94,11 @@ export class TracerSet {
     return undefined;
   }
 
-  async step(path: string, dev: number, ino: number, force = false): Promise<StepResult> {
+  async step(path: string, identity: FileIdentity, opts: Omit<StepOptions, 'identity'> = {}): Promise<StepResult> {
     // a moved file's tracer follows it to the new name before a tracer is made for that name
-    const cursor = force ? undefined : this.cursorFor(path, dev, ino);
+    const cursor = opts.force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
     const t = this.tracer(path);
-    const r = await t.step(cursor, force);
+    const r = await t.step(cursor, { ...opts, identity });
     if (r === 'blocked') this.noteBlocked(path);
     return r;
   }

@@ -35,9 +35,9 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
       return; // deleted (or moved: its new name arrives as its own event)
     }
     set.noteFile(path);
+    const followed = (set.tracers.get(path)?.reads ?? 0) > 0;
+    const r = await set.step(path, id);
     const t = set.tracer(path);
-    const followed = t.reads > 0;
-    const r = await set.step(path, id.dev, id.ino);
     if (r === 'read' && (followed || caughtUp)) t.lastLiveGrowth = now();
     if (r !== 'blocked' && !t.isFinalized && t.processor && isIdle(t, opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);

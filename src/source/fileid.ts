@@ -70,6 +70,11 @@ export const FIRST_LINE_HASH_BYTES = 1024;
  * a longer first line is hashed by its first 64 KiB. Undefined while the first line is
  * still incomplete (shorter than the bound and without `\n`) or the file is empty.
  */
+/** The first-line hash from the first bytes of a file already in memory (`buf[0..n)` from offset 0). */
+export function firstLineHashOf(buf: Buffer, n: number, maxBytes = FIRST_LINE_HASH_BYTES): string | undefined {
+  return hashOfHead(buf, Math.min(n, maxBytes), maxBytes);
+}
+
 function hashOfHead(buf: Buffer, n: number, maxBytes: number): string | undefined {
   const nl = buf.subarray(0, n).indexOf(0x0a);
   if (nl < 0 && n < maxBytes) return undefined;

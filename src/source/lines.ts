@@ -58,8 +58,8 @@ export class LineSplitter {
   }
 
   /**
-   * Feed the next bytes; complete lines are appended to `out`. The splitter may keep a
-   * view of the chunk's unfinished tail, so callers must not reuse `chunk`'s memory.
+   * Feed the next bytes; complete lines are appended to `out`. The unfinished tail is
+   * copied, so the caller may reuse `chunk`'s memory once this returns.
    */
   push(chunk: Buffer, out: Line[]): void {
     const base = this.pos;
@@ -109,7 +109,8 @@ export class LineSplitter {
       this.carryLen = 0;
       this.skipping = true;
     } else {
-      this.carry.push(part);
+      // a copy: the reader may reuse its chunk buffer for the next read
+      this.carry.push(Buffer.from(part));
     }
   }
 

@@ -14,6 +14,8 @@ export interface ReadLinesOptions {
   maxLineBytes?: number;
   /** Bytes per read (default 1 MiB). */
   highWaterMark?: number;
+  /** Sees each chunk as read (`buf[0..n)` starting at byte `pos`), before it is split; sync reader only. */
+  onChunk?: (buf: Buffer, n: number, pos: number) => void;
 }
 
 export const DEFAULT_READ_CHUNK = 1024 * 1024;
@@ -38,7 +40,9 @@ export async function* readLineBatches(path: string, fromOffset: number, opts: R
   }
 }
 
-/** The state both readers share: position, splitter, and a fresh buffer per read. */
+let sharedBuffer = Buffer.allocUnsafe(0);
+
+/** The state both readers share: position, splitter, and the read buffer. */
 class ChunkReader {
   private readonly chunkSize: number;
   private readonly splitter: LineSplitter;
@@ -50,9 +54,15 @@ class ChunkReader {
     this.pos = fromOffset;
   }
 
-  /** A fresh buffer per read: the splitter may keep a view of the unfinished tail. */
-  buffer(): Buffer {
-    return Buffer.allocUnsafe(this.chunkSize);
+  /**
+   * The buffer for the next read. Synchronous readers share one buffer (a read and its
+   * split never interleave with another reader's, and the splitter copies what it
+   * keeps); asynchronous readers get a fresh one.
+   */
+  buffer(shared = false): Buffer {
+    if (!shared) return Buffer.allocUnsafe(this.chunkSize);
+    if (sharedBuffer.length < this.chunkSize) sharedBuffer = Buffer.allocUnsafe(this.chunkSize);
+    return sharedBuffer.length === this.chunkSize ? sharedBuffer : sharedBuffer.subarray(0, this.chunkSize);
   }
 
   split(buf: Buffer, bytesRead: number): Line[] {
@@ -79,9 +89,10 @@ export function* readLineBatchesSync(path: string, fromOffset: number, opts: Rea
   const fd = openSync(path, 'r');
   try {
     for (;;) {
-      const buf = reader.buffer();
+      const buf = reader.buffer(true);
       const bytesRead = readSync(fd, buf, 0, buf.length, reader.pos);
       if (bytesRead === 0) return;
+      opts.onChunk?.(buf, bytesRead, reader.pos);
       const out = reader.split(buf, bytesRead);
       if (out.length > 0) yield out;
     }
