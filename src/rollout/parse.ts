@@ -32,9 +32,20 @@ export function parseLine(text: string): ParseResult {
   try {
     value = JSON.parse(peek.text);
   } catch (err) {
-    return { kind: 'bad', reason: `not JSON (${(err as Error).message.slice(0, 80)})` };
+    return { kind: 'bad', reason: jsonError(err) };
   }
   return classify(value);
+}
+
+/**
+ * Why a line is not JSON, without quoting it: V8's messages include a piece of the
+ * input, which may hold a secret, and warnings go to logs and summaries.
+ */
+export function jsonError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : '';
+  if (/Unexpected end of JSON input|Unterminated string/.test(msg)) return 'not JSON (cut short)';
+  const pos = /at position (\d+)/.exec(msg);
+  return pos ? `not JSON (invalid at character ${pos[1]})` : 'not JSON';
 }
 
 export function classify(value: unknown): ParseResult {
@@ -78,7 +89,7 @@ export function parseTsEraDocument(text: string): { records: RolloutRecord[]; ba
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { records: [], bad: `not JSON (${(err as Error).message.slice(0, 80)})` };
+    return { records: [], bad: jsonError(err) };
   }
   const doc = TsEraDocument.safeParse(value);
   if (!doc.success) return { records: [], bad: 'not a rollout document ({session, items})' };

@@ -52,6 +52,18 @@ export function ended(out: Emitter, span: Span, endTime: string, repeat = false)
   out.effects.push(e);
 }
 
+/**
+ * Emits the span as ended without ending it in the machine: a session that went idle
+ * in the middle of a turn shows the turn ended, but the turn can still go on if the
+ * session resumes. `edit` adjusts the copy (status, end attributes).
+ */
+export function endedCopy(out: Emitter, span: Span, endTime: string, edit: (copy: Span) => void): void {
+  const copy: Span = { ...span, attributes: { ...span.attributes } };
+  edit(copy);
+  copy.endTime = maxTime(copy.startTime, endTime);
+  out.effects.push({ type: 'span_ended', span: snapshot(copy) });
+}
+
 export function warn(out: Emitter, code: string, message: string): void {
   out.effects.push({ type: 'warning', code, message });
 }

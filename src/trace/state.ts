@@ -70,6 +70,8 @@ export interface TurnState {
   newInput: string[];
   allInput: string[];
   hadActivity: boolean;
+  /** the session went idle during this turn: its spans were sent as ended, and re-open if it goes on */
+  suspended?: boolean;
 }
 
 export interface PendingUsage {
@@ -97,6 +99,8 @@ export interface ThreadState {
   orphanOutputs: Map<string, { time: string; output?: string; exitCode?: number }>;
   subagents: Map<string, { span: Span; ended: boolean }>;
   pendingUsage?: PendingUsage;
+  /** usage markers carry response ids (token_usage_record): LLM spans are keyed by them */
+  keysByResponseId?: boolean;
 }
 
 export interface TraceState {

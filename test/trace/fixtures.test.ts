@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceFilesInMemory } from '../../src/trace-files.js';
 import type { Span } from '../../src/trace/span.js';
-import { assertWellFormed, byKind, num } from './helpers.js';
+import { foldSpans } from '../../src/trace/reduce.js';
+import { assertWellFormed, byKind, num, traceLines } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
 const VERSIONS = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).sort();
@@ -154,6 +155,20 @@ describe('determinism and order independence', () => {
       const { spans } = await traceFilesInMemory([join(ROOT, v, 'f-resume.jsonl')]);
       expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
       expect(byKind(spans, 'turn')).toHaveLength(2);
+    }
+  });
+});
+
+describe('a session that goes idle in the middle of a turn and then goes on', () => {
+  it.each(VERSIONS.filter((v) => v !== 'codex-0.20.0'))('%s: gives the same spans as one that never paused', (version) => {
+    const lines = readFileSync(join(ROOT, version, 'e-multi-tool.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const whole = traceLines(lines, { file: 'e.jsonl' });
+    for (const cut of [6, 10, 14, Math.floor(lines.length / 2)]) {
+      const paused = traceLines(lines.slice(0, cut), { file: 'e.jsonl' });
+      // the idle session was sent as ended; then the rest of the file arrives
+      const rest = lines.slice(cut).flatMap((l) => paused.proc.push({ offset: 0, text: l }));
+      const final = foldSpans([...paused.effects, ...rest, ...paused.proc.finalize()]);
+      expect([...final.values()].sort((a, b) => (a.spanId < b.spanId ? -1 : 1))).toEqual(whole.spans.sort((a, b) => (a.spanId < b.spanId ? -1 : 1)));
     }
   });
 });

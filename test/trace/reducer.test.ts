@@ -200,6 +200,14 @@ describe('bad input and dialects', () => {
     expect(proc.stats.unknown).toEqual({ brand_new_record: 1, 'event_msg:brand_new_event': 1 });
   });
 
+  it('never quotes a bad line in its warning (it may hold a secret)', () => {
+    const secret = 'sk-proj-' + 'Z9y8X7w6V5u4T3s2'.repeat(3);
+    const { warnings } = traceLines([meta(T), `{"cmd": ${secret}}`, `garbage ${secret}`, `{"cut": "${secret}`]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings.every((w) => w.message.startsWith('not JSON') && !w.message.includes('sk-'))).toBe(true);
+    expect(warnings[2]?.message).toBe('not JSON (cut short)');
+  });
+
   it('reads a legacy file that a newer Codex resumed with envelope lines', () => {
     const { spans } = traceLines([
       { id: T, timestamp: '2025-08-01T00:00:00.000Z', instructions: null },

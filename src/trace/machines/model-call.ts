@@ -63,6 +63,7 @@ export function onModelItem(
 }
 
 export function onUsage(th: ThreadState, turn: TurnState | undefined, time: string, usage: Usage, responseId: string | undefined, out: Emitter): void {
+  if (responseId !== undefined) th.keysByResponseId = true;
   const call = turn?.call;
   if (turn && call && !call.closed && !call.usage) {
     call.usage = usage;

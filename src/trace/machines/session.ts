@@ -6,7 +6,7 @@ import { stripUrlCredentials } from '../redact.js';
 import { ATTR, type Attributes } from '../span.js';
 import type { Emitter, ReducerOptions, ThreadState, TraceState } from '../state.js';
 import { closeSubagents } from './subagent.js';
-import { closeTurn } from './turn.js';
+import { resumeTurn, suspendTurn } from './turn.js';
 
 function newThread(opts: ReducerOptions, threadId: string, traceId: string, rootSpanId: string, time: string): ThreadState {
   return {
@@ -87,6 +87,7 @@ export function touch(th: ThreadState, time: string, out: Emitter): void {
     delete th.session.attributes['codex.turn_count'];
     updated(out, th.session);
   }
+  if (th.turn?.suspended) resumeTurn(th, th.turn, out);
 }
 
 export function setSessionModel(th: ThreadState, model: string | undefined, out: Emitter): void {
@@ -101,7 +102,7 @@ export function setSessionModel(th: ThreadState, model: string | undefined, out:
 /** The session went idle or the run ends: close what is open and end the root span. */
 export function finalizeThread(th: ThreadState, out: Emitter): void {
   const end = th.lastActivity;
-  if (th.turn) closeTurn(th, th.turn, end, { status: 'error', reason: 'the session ended before the turn completed' }, out);
+  if (th.turn) suspendTurn(th, th.turn, end, out);
   closeSubagents(th, end, out);
   if (th.session && !th.sessionEnded) {
     th.session.attributes['codex.turn_count'] = th.turnCount;

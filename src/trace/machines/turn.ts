@@ -1,9 +1,9 @@
 /** TurnMachine: task_started .. task_complete | turn_aborted, or inferred from user prompts in older formats. */
-import { ended, maxTime, newSpan, setAttr, started, warn } from '../emit.js';
+import { ended, endedCopy, maxTime, newSpan, setAttr, started, updated, warn } from '../emit.js';
 import { spanKey } from '../ids.js';
-import { ATTR, type Attributes } from '../span.js';
+import { ATTR, type Attributes, type Span } from '../span.js';
 import type { Emitter, ThreadState, TurnState } from '../state.js';
-import { closeOpenCall, settle } from './model-call.js';
+import { closeOpenCall, emitCall, settle } from './model-call.js';
 import { closeOpenTools } from './tool-call.js';
 
 export function openTurn(th: ThreadState, time: string, turnId: string | undefined, out: Emitter): TurnState {
@@ -93,14 +93,22 @@ export function closeTurn(th: ThreadState, turn: TurnState, time: string, end: T
     ended(out, turn.compaction.span, time);
     turn.compaction.ended = true;
   }
-  const span = turn.span;
+  applyTurnEnd(th, turn, end, turn.span);
+  ended(out, turn.span, time);
+  turn.suspended = false;
+  if (th.turn === turn) th.turn = undefined;
+  th.lastActivity = maxTime(th.lastActivity, time);
+}
+
+/** Sets the end-of-turn attributes and status on `span` (the turn's own, or a copy of it). */
+function applyTurnEnd(th: ThreadState, turn: TurnState, end: TurnEnd, span: Span): void {
   const c = th.opts.content;
   setAttr(span.attributes, ATTR.input, c(turn.prompt));
   setAttr(span.attributes, ATTR.output, c(end.lastAgentMessage ?? turn.answer));
   setAttr(span.attributes, 'codex.turn.duration_ms', end.durationMs);
   setAttr(span.attributes, 'codex.turn.time_to_first_token_ms', end.ttftMs);
   setAttr(span.attributes, ATTR.requestModel, th.model);
-  const failed = end.status === 'error' && (turn.explicit || end.reason !== 'the session ended before the turn completed');
+  const failed = end.status === 'error' && (turn.explicit || end.reason !== SESSION_ENDED);
   if (failed || turn.error) {
     span.status = 'error';
     // error text can quote what the model or a tool said: it passes the content filter too
@@ -109,7 +117,41 @@ export function closeTurn(th: ThreadState, turn: TurnState, time: string, end: T
   } else {
     span.status = 'ok';
   }
-  ended(out, span, time);
-  if (th.turn === turn) th.turn = undefined;
-  th.lastActivity = maxTime(th.lastActivity, time);
+}
+
+export const SESSION_ENDED = 'the session ended before the turn completed';
+
+/**
+ * The session went idle (or the run ends) during the turn: the turn and its calls
+ * still waiting for output are sent as ended — an error for formats that mark turn
+ * ends — but the machine keeps them open, so a session that goes on (a tool that
+ * ran longer than --idle, a resume) continues the same spans instead of new ones.
+ */
+export function suspendTurn(th: ThreadState, turn: TurnState, time: string, out: Emitter): void {
+  if (turn.suspended) return;
+  settle(th, turn, out);
+  // the call being collected is sent as it is and stays open in case more of its response arrives —
+  // unless the format keys calls by response id, which only the usage record brings: sending it now
+  // would leave a second span behind once the record arrives
+  if (turn.call && !th.keysByResponseId) emitCall(th, turn, turn.call, out);
+  for (const tool of th.tools.values()) {
+    if (tool.span.parentSpanId !== turn.span.spanId) continue;
+    endedCopy(out, tool.span, time, (copy) => {
+      copy.status = 'error';
+      copy.statusMessage = 'no output before the session went idle';
+      copy.attributes['error.type'] = 'no_output';
+    });
+  }
+  if (turn.compaction && !turn.compaction.ended) endedCopy(out, turn.compaction.span, time, () => undefined);
+  endedCopy(out, turn.span, time, (copy) => applyTurnEnd(th, turn, { status: 'error', reason: SESSION_ENDED }, copy));
+  turn.suspended = true;
+}
+
+/** More records after a suspension: the turn and its open calls are open again. */
+export function resumeTurn(th: ThreadState, turn: TurnState, out: Emitter): void {
+  if (!turn.suspended) return;
+  turn.suspended = false;
+  updated(out, turn.span);
+  for (const tool of th.tools.values()) if (tool.span.parentSpanId === turn.span.spanId) updated(out, tool.span);
+  if (turn.compaction && !turn.compaction.ended) updated(out, turn.compaction.span);
 }
