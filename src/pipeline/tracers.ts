@@ -4,7 +4,7 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
-import { parseRolloutName, type FileIdentity } from '../source/index.js';
+import { classifyChange, parseRolloutName, type FileIdentity } from '../source/index.js';
 import type { StoredCursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
@@ -92,6 +92,17 @@ export class TracerSet {
       return cursors.get(path);
     }
     return undefined;
+  }
+
+  /**
+   * True when the file is exactly as its finalized stored cursor left it (same path, inode,
+   * size and mtime) and no tracer follows it yet: a step would be 'idle' without reading,
+   * so none is needed. A later change still gets its step, which starts from that cursor.
+   */
+  settled(path: string, identity: FileIdentity): boolean {
+    const c = this.byPath.get(path);
+    if (!c?.finalized || this.tracers.has(path)) return false;
+    return classifyChange({ ...c, firstLineHash: undefined }, identity) === 'unchanged';
   }
 
   async step(path: string, identity: FileIdentity, opts: Omit<StepOptions, 'identity'> = {}): Promise<StepResult> {

@@ -63,7 +63,8 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     const found = await discover(opts.codexHome).catch(() => ({ files: [], warnings: [] }));
     for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
     for (const f of found.files) set.noteFile(f.path);
-    for (const f of found.files) coalescer.notify(f.path);
+    // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
+    for (const f of found.files) if (!set.settled(f.path, f)) coalescer.notify(f.path);
     await coalescer.idle();
     caughtUp = true;
     opts.onCaughtUp?.(found.files.length, now() - started);

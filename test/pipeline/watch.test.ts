@@ -3,7 +3,7 @@
  * line split across two writes), new day folders, replaced and truncated files,
  * idle finalization; and backfill then watch leaves the span set unchanged.
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
@@ -117,5 +117,21 @@ describe('backfill then watch', () => {
     await sleep(1500);
     await watcher.stop();
     expect(spanDiff(afterBackfill, storeSpans(state))).toEqual([]);
+  });
+
+  it('gives no pass to files as backfill left them, yet traces a later append to one of them', async () => {
+    const { home, files } = makeCodexHome(['0.169.0']);
+    const text = readFileSync(fixturePath('0.169.0', 'f-resume.jsonl'), 'utf8');
+    const [firstRun, resume] = splitAtResume(text);
+    const path = join(home, DAY_DIR, rolloutName(threadIdOf(text), '2026-11-25T23-59-59'));
+    writeFileSync(path, firstRun);
+    const state = testDir('ct-state-');
+    expect((await cli(['backfill', '--codex-home', home, '--state-dir', state, '--idle', '1s'])).code).toBe(0);
+    watcher = await startTestWatch(home, state, 1000);
+    expect(files.length).toBeGreaterThan(3);
+    expect(watcher.set.tracers.size, 'tracers made at catch-up').toBe(0);
+    appendFileSync(path, resume);
+    const expected = await showFiles([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected)), 'the resume, finalized again').toEqual([]);
   });
 });

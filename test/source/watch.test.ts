@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watchRoots, type RootWatcher, type WatchEvent } from '../../src/source/watch.js';
@@ -83,6 +83,29 @@ describe('watchRoots', () => {
     const viaHome = join(home, 'sessions/2026/11/26', NAME);
     await waitFor(() => has(events, 'add', viaHome), 5000, 'add via the symlinked root');
     expect(events.every((e) => e.path.startsWith(home))).toBe(true);
+  });
+
+  it('reports nothing already there; a rollout made later in an old folder, and a folder removed and made again', async () => {
+    const home = join(tmp.dir, 'home');
+    const day = join(home, 'sessions/2026/11/26');
+    mkdirSync(day, { recursive: true });
+    const old = join(day, NAME);
+    writeFileSync(old, '{}\n');
+    const events: WatchEvent[] = [];
+    watcher = await watchRoots(home, (e) => events.push(e));
+    await watcher.ready;
+    const later = join(day, NAME.replace('0001.jsonl', '0002.jsonl'));
+    writeFileSync(later, '{}\n');
+    await waitFor(() => has(events, 'add', later), 5000, 'add in a folder that existed at start');
+    expect(events.some((e) => e.path === old)).toBe(false);
+
+    rmSync(join(home, 'sessions/2026'), { recursive: true });
+    await waitFor(() => has(events, 'unlink', old), 5000, 'the removal seen');
+    mkdirSync(day, { recursive: true });
+    writeFileSync(old, '{}\n');
+    await waitFor(() => has(events, 'add', old), 5000, 'add in the folder made again');
+    appendFileSync(old, '{}\n');
+    await waitFor(() => has(events, 'change', old), 5000, 'change in the folder made again');
   });
 
   it('closes cleanly while still waiting for the home', async () => {
