@@ -7,7 +7,7 @@
  * file inside $CODEX_HOME is followed, anything else (directories, targets outside
  * the root, loops) is not.
  */
-import { promises as fsp, type Dirent, type Stats } from 'node:fs';
+import { promises as fsp, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { createLimiter, type Limiter } from './limit.js';
 import { localDay, parseRolloutName, plainSiblingOf, type RolloutKind } from './names.js';
@@ -37,6 +37,12 @@ export interface DiscoverOptions {
   until?: Date;
   /** Concurrent readdir/stat calls (default 16). */
   concurrency?: number;
+  /**
+   * Synchronous readdir/stat calls: about three times faster over thousands of files (no
+   * thread-pool round trips), but the event loop waits for the whole walk (~0.1 s for
+   * 8,000 files on a local disk).
+   */
+  sync?: boolean;
 }
 
 /** `files` sorted by path; `warnings` lists what could not be read and why. */
@@ -58,8 +64,28 @@ interface DayRange {
   until?: string;
 }
 
+/** The file-system calls of a walk: asynchronous, or synchronous ones behind the same signatures. */
+interface FsCalls {
+  readdir(dir: string): Promise<Dirent[]>;
+  stat(path: string): Promise<Stats>;
+  realpath(path: string): Promise<string>;
+}
+
+const ASYNC_FS: FsCalls = {
+  readdir: (dir) => fsp.readdir(dir, { withFileTypes: true }),
+  stat: (path) => fsp.stat(path),
+  realpath: (path) => fsp.realpath(path),
+};
+
+const SYNC_FS: FsCalls = {
+  readdir: async (dir) => readdirSync(dir, { withFileTypes: true }),
+  stat: async (path) => statSync(path),
+  realpath: async (path) => realpathSync.native(path),
+};
+
 interface Walk {
   realRoot: string;
+  fs: FsCalls;
   limit: Limiter;
   range: DayRange;
   warnings: DiscoverWarning[];
@@ -99,13 +125,13 @@ function toFile(path: string, st: Stats, kind: RolloutKind, archived: boolean, t
 async function statRollout(w: Walk, path: string, symlink: boolean): Promise<Stats | undefined> {
   try {
     if (symlink) {
-      const real = await w.limit(() => fsp.realpath(path));
+      const real = await w.limit(() => w.fs.realpath(path));
       if (!real.startsWith(w.realRoot + sep)) {
         w.warnings.push({ path, reason: 'symlink points outside the Codex home; not followed' });
         return undefined;
       }
     }
-    const st = await w.limit(() => fsp.stat(path));
+    const st = await w.limit(() => w.fs.stat(path));
     return st.isFile() ? st : undefined;
   } catch (err) {
     if (!isEnoent(err) || symlink) w.warnings.push({ path, reason: errReason(err) });
@@ -126,7 +152,7 @@ async function visitFile(w: Walk, dir: string, segs: readonly string[], ent: Dir
 async function walkDir(w: Walk, dir: string, segs: readonly string[], archived: boolean): Promise<void> {
   let entries: Dirent[];
   try {
-    entries = await w.limit(() => fsp.readdir(dir, { withFileTypes: true }));
+    entries = await w.limit(() => w.fs.readdir(dir));
   } catch (err) {
     if (!(segs.length === 0 && isEnoent(err))) w.warnings.push({ path: dir, reason: errReason(err) });
     return;
@@ -171,7 +197,8 @@ export async function discover(codexHome: string, opts: DiscoverOptions = {}): P
   if (opts.until) range.until = localDay(opts.until);
   const w: Walk = {
     realRoot: await realHome(codexHome),
-    limit: createLimiter(opts.concurrency ?? 16),
+    fs: opts.sync ? SYNC_FS : ASYNC_FS,
+    limit: opts.sync ? (fn) => fn() : createLimiter(opts.concurrency ?? 16),
     range,
     warnings: [],
     found: [],

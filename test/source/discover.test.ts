@@ -115,6 +115,23 @@ describe('discover', () => {
     }
   });
 
+  it('walks synchronously with the same result: files, symlink and unreadable-folder warnings, day filter', async () => {
+    const locked = join(home, 'sessions/2026/09');
+    mkdirSync(join(locked, '01'), { recursive: true });
+    chmodSync(locked, 0o000);
+    try {
+      const sync = await discover(home, { sync: true });
+      expect(sync).toEqual(await discover(home));
+      expect(sync.files.length).toBe(8);
+      expect(sync.warnings.length).toBeGreaterThanOrEqual(2);
+      const since = new Date(2026, 10, 24, 23, 59);
+      expect(await discover(home, { since, sync: true })).toEqual(await discover(home, { since }));
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+    await expect(discover(join(tmp.dir, 'nope'), { sync: true })).rejects.toBeInstanceOf(CodexHomeMissing);
+  });
+
   it('throws CodexHomeMissing for a missing home, and returns nothing for an empty one', async () => {
     await expect(discover(join(tmp.dir, 'nope'))).rejects.toBeInstanceOf(CodexHomeMissing);
     await expect(discover(join(tmp.dir, 'nope'))).rejects.toThrow(/nope does not exist/);
