@@ -46,14 +46,17 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   }
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
-  const outputs = buildOutputs(ctx, flags, true);
+  // SQLite's work runs in a writer thread, beside reading and reducing
+  const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
     for (const f of found.files) set.noteFile(f.path);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
+    const concurrency = Number(flags.concurrency ?? 16);
+    outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     await runFiles(set, files.map((f) => ({ path: f.path, size: f.size })), {
-      finalize: 'idle', idleMs, force: flags.force, concurrency: Number(flags.concurrency ?? 16),
+      finalize: 'idle', idleMs, force: flags.force, concurrency,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     });
     progress.done();

@@ -49,7 +49,7 @@ export interface Outputs {
  * Builds the configured sinks (default: the local store). Cursors live in the local
  * store when there is one (`useCursors`), otherwise in memory for this run.
  */
-export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: boolean): Outputs {
+export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: boolean, opts: { writerThread?: boolean } = {}): Outputs {
   const names = [...new Set(flags.sink && flags.sink.length > 0 ? flags.sink : ['local'])];
   for (const n of names) {
     if (!(ALL_SINKS as readonly string[]).includes(n)) throw new UsageError(`--sink: unknown sink "${n}" (use ${ALL_SINKS.join(', ')})`);
@@ -58,8 +58,9 @@ export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: 
   let store: TraceStore | undefined;
   const needStore = names.includes('local') || useCursors;
   if (needStore) store = TraceStore.open({ stateDir });
+  const localOnly = useCursors && names.length === 1 && names[0] === 'local';
   const sinks: Sink[] = names.map((n) => {
-    if (n === 'local') return new LocalSink({ store: store as TraceStore });
+    if (n === 'local') return new LocalSink({ store: store as TraceStore }, {}, { writerThread: localOnly && opts.writerThread });
     return createSink(n as SinkName, {
       out: flags.out,
       otlp: { ...(flags.otlpEndpoint ? { endpoint: flags.otlpEndpoint } : {}), ...(flags.otlpProtocol ? { protocol: flags.otlpProtocol } : {}) },
@@ -67,7 +68,7 @@ export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: 
     }, ctx.env);
   });
   const cursors = useCursors && store ? new StoreCursors(store) : new MemoryCursors();
-  const atomic = useCursors && names.length === 1 && sinks[0] instanceof LocalSink ? sinks[0] : undefined;
+  const atomic = localOnly && sinks[0] instanceof LocalSink ? sinks[0] : undefined;
   return { sinks, store, delivery: new Delivery(sinks, cursors, atomic), names };
 }
 

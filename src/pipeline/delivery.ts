@@ -70,6 +70,13 @@ export class Delivery {
   readonly counts: DeliveryCounts = { batches: 0, effects: 0, failures: 0 };
   private queued: QueuedCommit[] = [];
   private flushScheduled = false;
+  private writing = false;
+  /**
+   * Commits after which a group goes out at once when nothing is being written, rather
+   * than at the end of the event-loop turn. Backfill sets it to about half the files
+   * traced at once, so that one half is written while the other half is read.
+   */
+  groupCommits = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly sinks: readonly Sink[],
@@ -98,35 +105,48 @@ export class Delivery {
   }
 
   /**
-   * Commits arriving in the same turn of the event loop (many files traced at once)
-   * share one SQLite transaction; each caller learns the outcome of its group.
+   * Commits arriving while the previous group is being written (or in the same turn of
+   * the event loop) share one SQLite transaction; each caller learns the outcome of its
+   * group. One group is written at a time: callers wait for their own commit before
+   * reading on, so what waits here is bounded by the files traced at once.
    */
   private groupCommit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queued.push({ effects, cursor, resolve, reject });
+      if (this.writing) return;
+      if (this.queued.length >= this.groupCommits) {
+        void this.flushGroup();
+        return;
+      }
       if (this.flushScheduled) return;
       this.flushScheduled = true;
-      setImmediate(() => this.flushGroup());
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (!this.writing) void this.flushGroup();
+      });
     });
   }
 
-  private flushGroup(): void {
-    const group = this.queued;
-    this.queued = [];
-    this.flushScheduled = false;
-    const effects: SpanEffect[] = [];
-    const cursors: StoredCursor[] = [];
-    for (const q of group) {
-      for (const e of q.effects) effects.push(e);
-      if (q.cursor) cursors.push(q.cursor);
+  private async flushGroup(): Promise<void> {
+    while (this.queued.length > 0) {
+      const group = this.queued;
+      this.queued = [];
+      const effects: SpanEffect[] = [];
+      const cursors: StoredCursor[] = [];
+      for (const q of group) {
+        for (const e of q.effects) effects.push(e);
+        if (q.cursor) cursors.push(q.cursor);
+      }
+      this.writing = true;
+      try {
+        await (this.atomicStore as LocalSink).commitWithCursors(effects, cursors);
+        for (const q of group) q.resolve();
+      } catch (err) {
+        for (const q of group) q.reject(err);
+      } finally {
+        this.writing = false;
+      }
     }
-    try {
-      (this.atomicStore as LocalSink).commitWithCursors(effects, cursors);
-    } catch (err) {
-      for (const q of group) q.reject(err);
-      return;
-    }
-    for (const q of group) q.resolve();
   }
 
   async flush(): Promise<void> {

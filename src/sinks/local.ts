@@ -1,10 +1,17 @@
 import { StoreError } from '../store/errors.js';
 import type { OpenOptions } from '../store/db.js';
+import { latestSpans } from '../store/spans.js';
 import { TraceStore, type StoreLocation } from '../store/store.js';
+import { createWriter, type SpanWriter } from '../store/writer.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { SinkError, type Sink, type SinkStatus } from './sink.js';
 
 export type LocalSinkOptions = StoreLocation | { store: TraceStore };
+
+export interface LocalSinkExtra {
+  /** run the pipeline's span+cursor commits in a writer thread (backfill), when the built files are there */
+  writerThread?: boolean;
+}
 
 /**
  * The default sink: spans upserted by id into the local SQLite store.
@@ -14,10 +21,11 @@ export class LocalSink implements Sink {
   readonly name = 'local';
   readonly store: TraceStore;
   private readonly ownsStore: boolean;
+  private readonly writer: SpanWriter;
   private delivered = 0;
   private lastError: string | undefined;
 
-  constructor(opts: LocalSinkOptions, openOpts: OpenOptions = {}) {
+  constructor(opts: LocalSinkOptions, openOpts: OpenOptions = {}, extra: LocalSinkExtra = {}) {
     if ('store' in opts && opts.store !== undefined) {
       this.store = opts.store;
       this.ownsStore = false;
@@ -25,12 +33,16 @@ export class LocalSink implements Sink {
       this.store = TraceStore.open(opts as StoreLocation, openOpts);
       this.ownsStore = true;
     }
+    this.writer = createWriter(this.store, extra.writerThread === true);
   }
 
-  /** Spans and cursors written together through `store.commit` by the pipeline count as delivered here. */
-  commitWithCursors(effects: readonly SpanEffect[], cursors: Parameters<TraceStore['commit']>[1]): void {
+  /**
+   * Spans and cursors written together in one transaction by the pipeline (they count as
+   * delivered here); resolves once it committed. Commits are applied in call order.
+   */
+  async commitWithCursors(effects: readonly SpanEffect[], cursors: Parameters<TraceStore['commit']>[1]): Promise<void> {
     try {
-      this.delivered += this.store.commit(effects, cursors);
+      this.delivered += await this.writer.commit(latestSpans(effects), cursors);
       this.lastError = undefined;
     } catch (err) {
       throw this.fail(err);
@@ -57,6 +69,7 @@ export class LocalSink implements Sink {
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
+    await this.writer.close();
     if (this.ownsStore) this.store.close();
   }
 

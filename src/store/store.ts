@@ -88,7 +88,11 @@ export class TraceStore {
 
   /** Spans and cursors in ONE transaction: a local-only run gets exactly-once delivery. */
   commit(effects: readonly SpanEffect[], cursors: readonly StoredCursor[]): number {
-    const spans = latestSpans(effects);
+    return this.commitSpans(latestSpans(effects), cursors);
+  }
+
+  /** `commit` for spans already reduced to their latest state (see `latestSpans`). */
+  commitSpans(spans: readonly Span[], cursors: readonly StoredCursor[]): number {
     return this.tx(() => {
       this.cursors.putAll(cursors, Date.now());
       return this.spans.upsertAll(spans);
