@@ -1,5 +1,5 @@
 /** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
-import { runFiles } from '../pipeline/run-files.js';
+import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../trace-files.js';
@@ -34,12 +34,25 @@ async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promi
   return out;
 }
 
+/**
+ * With the writer thread: files in flight per file read at once (see backfillCommand), and
+ * the bytes a file reads per commit (a quarter of the inline batch): together they bound memory.
+ */
+const WAITING_FACTOR = 4;
+const BATCH_BYTES = 1024 * 1024;
+
+/** What discovery found is what backfill traces: the file as it was then (a later growth is the next run's). */
+function toJob(f: DiscoveredFile): FileJob {
+  return { path: f.path, size: f.size, identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs } };
+}
+
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   let found;
   try {
-    found = await discover(codexHome, { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until') });
+    // synchronous walk: about three times faster, and nothing else runs yet
+    found = await discover(codexHome, { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'), sync: true });
   } catch (err) {
     if (err instanceof CodexHomeMissing) throw new UsageError(err.message); // the message already says how to point at it
     throw err;
@@ -49,13 +62,18 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   // SQLite's work runs in a writer thread, beside reading and reducing
   const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
-    const concurrency = Number(flags.concurrency ?? 16);
-    outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
-    await runFiles(set, files.map((f) => ({ path: f.path, size: f.size })), {
+    let concurrency = Number(flags.concurrency ?? 16);
+    if (outputs.delivery.writesInThread) {
+      // --concurrency files are read and reduced at once; more wait for their commit while the
+      // writer thread writes, or gather into the next transaction (half go out at once)
+      concurrency *= WAITING_FACTOR;
+      outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
+    }
+    await runFiles(set, files.map(toJob), {
       finalize: 'idle', idleMs, force: flags.force, concurrency,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     });

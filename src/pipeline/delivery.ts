@@ -85,6 +85,11 @@ export class Delivery {
     private readonly atomicStore?: LocalSink,
   ) {}
 
+  /** true when span+cursor commits run in the store's writer thread, beside the reading */
+  get writesInThread(): boolean {
+    return this.atomicStore?.threaded === true;
+  }
+
   /** Delivers the effects to every sink, then records the cursor. Throws a SinkError if any sink failed. */
   async commit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
     try {

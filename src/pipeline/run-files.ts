@@ -1,6 +1,6 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
 import PQueue from 'p-queue';
-import { fileIdentitySync } from '../source/index.js';
+import { fileIdentitySync, type FileIdentity } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {
@@ -16,6 +16,8 @@ export interface RunFilesOptions {
 export interface FileJob {
   path: string;
   size: number;
+  /** the file's identity as just found (backfill's discovery): saves a stat per file */
+  identity?: FileIdentity;
 }
 
 export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesOptions): Promise<void> {
@@ -27,7 +29,7 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
   for (const f of files) {
     void queue.add(async () => {
       try {
-        await traceOne(set, f.path, opts, now);
+        await traceOne(set, f, opts, now);
       } catch (err) {
         set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
         set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
@@ -48,10 +50,11 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
   }
 }
 
-async function traceOne(set: TracerSet, path: string, opts: RunFilesOptions, now: () => number): Promise<void> {
+async function traceOne(set: TracerSet, job: FileJob, opts: RunFilesOptions, now: () => number): Promise<void> {
+  const path = job.path;
   const shouldFinalize = (last: string | undefined): boolean =>
     opts.finalize === 'all' || last === undefined || now() - Date.parse(last) >= opts.idleMs;
-  const r = await set.step(path, fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
+  const r = await set.step(path, job.identity ?? fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;
   if (r === 'blocked' || r === 'gone') return;

@@ -36,6 +36,11 @@ export class LocalSink implements Sink {
     this.writer = createWriter(this.store, extra.writerThread === true);
   }
 
+  /** true when commits run in a writer thread (they then overlap the pipeline's reading) */
+  get threaded(): boolean {
+    return this.writer.threaded;
+  }
+
   /**
    * Spans and cursors written together in one transaction by the pipeline (they count as
    * delivered here); resolves once it committed. Commits are applied in call order.

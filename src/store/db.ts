@@ -34,8 +34,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       -- covers the per-trace sums of listSessions, so they never read the (large) attributes
       CREATE INDEX spans_trace ON spans(trace_id, kind, status, model, input_tokens, output_tokens, cached_tokens, reasoning_tokens);
-      CREATE INDEX spans_kind_start ON spans(kind, start_time);
-      CREATE INDEX spans_session_id ON spans(session_id) WHERE session_id IS NOT NULL;
+      -- session spans only (one in six or so): listSessions' time range and order, findTraces by session id
+      CREATE INDEX spans_session_start ON spans(start_time) WHERE kind = 'session';
+      CREATE INDEX spans_session_id ON spans(session_id) WHERE kind = 'session';
       CREATE TABLE cursors (
         path             TEXT NOT NULL PRIMARY KEY,
         dev              INTEGER NOT NULL,

@@ -12,6 +12,7 @@ import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
 
 export interface SpanWriter {
+  readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
   commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
@@ -35,6 +36,7 @@ export function writerThreadAvailable(): boolean {
 }
 
 class InlineWriter implements SpanWriter {
+  readonly threaded = false;
   constructor(private readonly store: TraceStore) {}
   async commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
@@ -49,6 +51,7 @@ interface Waiter {
 
 /** Commits run in order in a worker thread with its own connection to the same file. */
 class ThreadWriter implements SpanWriter {
+  readonly threaded = true;
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
