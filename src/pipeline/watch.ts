@@ -3,7 +3,8 @@
  * rollout as Codex writes it. Sessions idle for `idleMs` are finalized; a file
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
-import { createCoalescer, discover, fileIdentity, watchRoots, type Coalescer } from '../source/index.js';
+import { stat } from 'node:fs/promises';
+import { createCoalescer, discover, fileIdentity, watchRoots, type Coalescer, type DiscoveredFile } from '../source/index.js';
 import type { FileTracer } from './file-tracer.js';
 import type { TracerSet } from './tracers.js';
 
@@ -17,17 +18,87 @@ export interface WatchOptions {
 }
 
 export interface WatchHandle {
+  /** caught up: every file changed since its stored cursor has had its pass */
   ready: Promise<void>;
+  /** the watcher is live too, and what changed between the catch-up and that moment has had its pass */
+  live: Promise<void>;
   stop(): Promise<void>;
+}
+
+interface RetryAt {
+  at: number;
+  delay: number;
 }
 
 export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<WatchHandle> {
   const now = opts.now ?? Date.now;
   const log = set.opts.log;
-  const retryAt = new Map<string, { at: number; delay: number }>();
+  const retryAt = new Map<string, RetryAt>();
+  const state: PassState = { caughtUp: false, stopping: false };
+  const coalescer: Coalescer = createCoalescer(makePass(set, opts, retryAt, state), {
+    concurrency: 4,
+    onError: (err, path) => log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
+  });
+  const started = now();
+  const watcher = await watchRoots(opts.codexHome, (e) => {
+    if (e.type !== 'unlink') coalescer.notify(e.path);
+  }, { onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }) });
+  /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do). */
+  const discoverAndPass = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
+    const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
+    for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
+    for (const f of found.files) set.noteFile(f.path);
+    // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
+    for (const f of found.files) if (needsPass(f) && !set.settled(f.path, f)) coalescer.notify(f.path);
+    await coalescer.idle();
+    return found.files;
+  };
+  // The catch-up does not wait for chokidar's initial scan (~1 s over 8,000 rollouts): both run at once.
+  const ready = (async () => {
+    const homeMissing = !(await isDir(opts.codexHome));
+    if (homeMissing) await watcher.ready; // nothing to catch up on until the home appears
+    const files = await discoverAndPass(() => true);
+    state.caughtUp = true;
+    opts.onCaughtUp?.(files.length, now() - started);
+    return homeMissing ? undefined : files;
+  })();
+  // Once the watcher is live, a second walk closes the gap: a file made or changed after the
+  // first walk but before chokidar took in its folder sent no event, and gets its pass here.
+  const live = (async () => {
+    const first = await ready.catch(() => undefined);
+    await watcher.ready;
+    if (!first || state.stopping) return;
+    const before = new Map(first.map((f) => [f.path, f]));
+    let changed = 0;
+    await discoverAndPass((f) => changedSince(before.get(f.path), f) && ++changed > 0);
+    log.debug('watcher live', { changedSinceCatchUp: changed, ms: now() - started });
+  })();
+  const tick = setInterval(() => housekeeping(set, coalescer, retryAt, now), opts.tickMs ?? 250);
+  tick.unref();
+  return {
+    ready: ready.then(() => undefined),
+    live,
+    async stop() {
+      clearInterval(tick);
+      state.stopping = true;
+      await watcher.close();
+      await live.catch(() => undefined);
+      await coalescer.idle();
+      await set.opts.delivery.flush().catch(() => undefined);
+    },
+  };
+}
+
+interface PassState {
   /** after the catch-up, bytes that appear were written just now, whatever their record times say */
-  let caughtUp = false;
-  const pass = async (path: string): Promise<void> => {
+  caughtUp: boolean;
+  stopping: boolean;
+}
+
+/** One file's pass: read what is new, finalize it when idle, schedule a retry when delivery is blocked. */
+function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, RetryAt>, state: PassState): (path: string) => Promise<void> {
+  const now = opts.now ?? Date.now;
+  return async (path) => {
     let id;
     try {
       id = await fileIdentity(path);
@@ -38,7 +109,7 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     const followed = (set.tracers.get(path)?.reads ?? 0) > 0;
     const r = await set.step(path, id);
     const t = set.tracer(path);
-    if (r === 'read' && (followed || caughtUp)) t.lastLiveGrowth = now();
+    if (r === 'read' && (followed || state.caughtUp)) t.lastLiveGrowth = now();
     if (r !== 'blocked' && !t.isFinalized && t.processor && isIdle(t, opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }
@@ -50,38 +121,15 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
       retryAt.delete(path);
     }
   };
-  const coalescer: Coalescer = createCoalescer(pass, {
-    concurrency: 4,
-    onError: (err, path) => log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
-  });
-  const started = now();
-  const watcher = await watchRoots(opts.codexHome, (e) => {
-    if (e.type !== 'unlink') coalescer.notify(e.path);
-  }, { onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }) });
-  const ready = (async () => {
-    await watcher.ready;
-    // synchronous: ~3x faster than the async walk, and nothing else needs the event loop yet
-    const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
-    for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
-    for (const f of found.files) set.noteFile(f.path);
-    // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
-    for (const f of found.files) if (!set.settled(f.path, f)) coalescer.notify(f.path);
-    await coalescer.idle();
-    caughtUp = true;
-    opts.onCaughtUp?.(found.files.length, now() - started);
-  })();
-  const tick = setInterval(() => housekeeping(set, coalescer, retryAt, now), opts.tickMs ?? 250);
-  tick.unref();
-  return {
-    ready,
-    async stop() {
-      clearInterval(tick);
-      await watcher.close();
-      await ready.catch(() => undefined);
-      await coalescer.idle();
-      await set.opts.delivery.flush().catch(() => undefined);
-    },
-  };
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return stat(path).then((st) => st.isDirectory(), () => false);
+}
+
+/** New since the first walk, or not the same bytes (another inode, size or mtime). */
+function changedSince(before: DiscoveredFile | undefined, now: DiscoveredFile): boolean {
+  return !before || before.dev !== now.dev || before.ino !== now.ino || before.size !== now.size || before.mtimeMs !== now.mtimeMs;
 }
 
 /** Idle: no record newer than `idleMs`, and (when followed live) no growth for that long either. */
@@ -98,7 +146,7 @@ function isIdle(t: FileTracer, idleMs: number, nowMs: number): boolean {
  * change event the watcher coalesced away, and finalizes idle sessions (inside the
  * file's own pass: never two passes over one file at once).
  */
-function housekeeping(set: TracerSet, coalescer: Coalescer, retryAt: Map<string, { at: number; delay: number }>, now: () => number): void {
+function housekeeping(set: TracerSet, coalescer: Coalescer, retryAt: Map<string, RetryAt>, now: () => number): void {
   for (const [path, r] of retryAt) if (r.at <= now()) coalescer.notify(path);
   for (const t of set.tracers.values()) {
     if (!t.isFinalized && t.processor && !t.isBlocked) coalescer.notify(t.path);

@@ -1,21 +1,22 @@
 /**
- * Watching $CODEX_HOME for rollout files: one native watch (fs.watch, inotify on Linux)
- * per folder — the home itself, `sessions/` and its `YYYY/MM/DD` folders (new ones
- * included), and the flat `archived_sessions/` — never one per file. A folder's watch
- * is set before the folder is read, so nothing written while a new folder is being
- * taken in is missed. No polling; `ready` resolves once every existing folder is watched
- * (existing files are not reported: the caller catches up with discover()). Only rollout
- * file names are reported, always as paths under $CODEX_HOME (also when a root is a
- * symlink: its watch follows the link). Missing roots are fine; a missing $CODEX_HOME is
+ * Watching $CODEX_HOME for rollout files with chokidar: `sessions/` (its `YYYY/MM/DD`
+ * folders, new ones included) and the flat `archived_sessions/`. Native events only (no
+ * polling, no awaitWriteFinish); `ignoreInitial`, because the caller catches up with
+ * discover(). Only rollout file names are reported, always as paths under $CODEX_HOME
+ * (also when a root is a symlink). Missing roots are fine; a missing $CODEX_HOME is
  * polled for once a second until it appears.
  *
- * Why not chokidar: it lstats every file twice and sets one watch per file before it is
- * ready (about 1 s for 8,000 rollouts, and as many inotify watches as files).
+ * Cost: chokidar lstats every entry of every watched folder before it is `ready` (it
+ * cannot be turned off) and sets one native watch per rollout (its change events come
+ * from those). Everything else is kept cheap: one watcher on the home, `ignored` decided
+ * by name (no stat) for everything outside the roots, below the day folders, and for
+ * non-rollout names; no `alwaysStat`; `atomic` off (Codex appends, it never renames a
+ * temp file over a rollout, so unlinks need no 100 ms hold). Callers should not wait for
+ * `ready` before catching up: see startWatch.
  */
-import { watch, type Dirent, type FSWatcher, type Stats } from 'node:fs';
-import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
 import { isRolloutName } from './names.js';
 
 export interface WatchEvent {
@@ -31,7 +32,7 @@ export interface WatchOptions {
 }
 
 export interface RootWatcher {
-  /** Resolves once the watcher is live (after `codexHome` appeared, if it was missing). */
+  /** Resolves once the watcher is live: `codexHome` appeared and chokidar's initial scan is done. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -61,116 +62,93 @@ async function waitForDir(path: string, everyMs: number, stop: Stopper): Promise
   }
 }
 
-/** The roots, with how many levels of sub-folders are watched: sessions/YYYY/MM/DD; archived_sessions is flat. */
+/** The roots, with how many levels of folders lie between a root and its rollouts: sessions/YYYY/MM/DD; archived_sessions is flat. */
 const ROOTS = new Map([
   ['sessions', 3],
   ['archived_sessions', 0],
 ]);
 
-function errCode(err: unknown): unknown {
-  return err && typeof err === 'object' && 'code' in err ? err.code : undefined;
-}
+/** Where the home's paths are watched from: symlinked roots (e.g. sessions/ on another disk) are watched at their real path. */
+class PathMap {
+  /** real path -> the root's path under the home */
+  readonly links = new Map<string, string>();
+  private readonly homePrefix: string;
 
-function statOrUndefined(path: string, follow: boolean): Stats | undefined {
-  try {
-    return follow ? statSync(path) : lstatSync(path);
-  } catch {
-    return undefined;
+  constructor(private readonly home: string) {
+    this.homePrefix = home + sep;
   }
-}
 
-/** The folder watches of one home. Folders are taken in synchronously: watched first, then read. */
-class FolderWatches {
-  private readonly folders = new Map<string, FSWatcher>();
-  private closed = false;
-
-  constructor(
-    private readonly onEvent: (e: WatchEvent) => void,
-    private readonly onError: (err: unknown) => void,
-  ) {}
-
-  /** Watches the home for its roots appearing, and every root already there. */
-  start(home: string): void {
-    this.add(home, -1, false, (name) => ROOTS.has(name));
+  /** The path under the home, or undefined when `path` is not in the home or a linked root. */
+  toHome(path: string): string | undefined {
+    if (path === this.home || path.startsWith(this.homePrefix)) return path;
+    for (const [real, link] of this.links) {
+      if (path === real || path.startsWith(real + sep)) return link + path.slice(real.length);
+    }
+    return undefined;
   }
 
   /**
-   * Watches `dir`, then reads it: sub-folders (down to `levels` more) are taken in the
-   * same way; with `report`, every rollout found is reported as added (a new folder).
-   * `levels` -1 is the home, whose only sub-folders of interest are the roots.
+   * chokidar's `ignored`, by name alone: the home, the roots, the folders below them and
+   * rollout names there are kept, everything else is not read, stat-ed or watched. Only a
+   * non-folder where a folder belongs (known when chokidar passes its stats) is dropped.
    */
-  private add(dir: string, levels: number, report: boolean, isRoot?: (name: string) => boolean): void {
-    if (this.closed) return;
-    if (!statOrUndefined(dir, true)?.isDirectory()) return;
-    if (this.folders.has(dir)) this.dropTree(dir); // replaced, or moved back in: taken in afresh
-    let watcher: FSWatcher;
+  ignored(path: string, stats?: { isDirectory(): boolean; isSymbolicLink(): boolean }): boolean {
+    const ours = this.toHome(path);
+    if (ours === undefined) return true;
+    if (ours === this.home) return false;
+    const parts = ours.slice(this.homePrefix.length).split(sep);
+    const levels = ROOTS.get(parts[0] ?? '');
+    if (levels === undefined) return true;
+    const below = parts.length - 1;
+    if (below <= levels) return stats !== undefined && !stats.isDirectory() && !stats.isSymbolicLink();
+    return below > levels + 1 || !isRolloutName(parts[below] ?? '');
+  }
+}
+
+/** The roots that are symlinks now, by their real path. */
+async function linkRoots(home: string, map: PathMap): Promise<string[]> {
+  const added: string[] = [];
+  for (const name of ROOTS.keys()) {
+    const root = join(home, name);
     try {
-      watcher = watch(dir, { persistent: true }, (type, name) => {
-        if (name) this.onFsEvent(dir, levels, type, name.toString(), isRoot);
-      });
-    } catch (err) {
-      if (errCode(err) !== 'ENOENT') this.onError(err);
+      if (!(await lstat(root)).isSymbolicLink()) continue;
+      const real = await realpath(root);
+      if (map.links.get(real) === root) continue;
+      map.links.set(real, root);
+      added.push(real);
+    } catch {
+      // missing or dangling: seen when it appears under the home
+    }
+  }
+  return added;
+}
+
+function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => void, opts: WatchOptions): FSWatcher {
+  const watcher = watch([home, ...map.links.keys()], {
+    ignoreInitial: true,
+    persistent: true,
+    followSymlinks: false,
+    usePolling: false,
+    atomic: false,
+    depth: 4, // <home>/sessions/YYYY/MM/DD is read; its files are depth 5 and need no read
+    ignored: (path, stats) => map.ignored(path, stats),
+  });
+  const report = (type: WatchEvent['type']) => (path: string) => {
+    const ours = map.toHome(path);
+    if (ours !== undefined && isRolloutName(basename(ours))) onEvent({ type, path: ours });
+  };
+  watcher.on('add', (path) => {
+    // a root made a symlink after the start (chokidar does not follow it): watch where it points
+    if (dirname(path) === home && ROOTS.has(basename(path))) {
+      void linkRoots(home, map).then((real) => { if (real.length > 0) watcher.add(real); });
       return;
     }
-    watcher.on('error', (err) => {
-      this.drop(dir);
-      if (errCode(err) !== 'ENOENT') this.onError(err);
-    });
-    this.folders.set(dir, watcher);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      if (errCode(err) !== 'ENOENT') this.onError(err);
-      return;
-    }
-    for (const e of entries) this.takeIn(dir, e.name, e, levels, report, isRoot);
-  }
-
-  /** One entry of a folder being read: a folder to watch, or a rollout to report (when `report`). */
-  private takeIn(dir: string, name: string, e: Dirent | Stats, levels: number, report: boolean, isRoot?: (name: string) => boolean): void {
-    const path = join(dir, name);
-    if (isRoot) {
-      if (isRoot(name)) this.add(path, ROOTS.get(name) ?? 0, report); // a symlinked root is followed
-    } else if (e.isDirectory()) {
-      if (levels > 0) this.add(path, levels - 1, report);
-    } else if (report && isRolloutName(name)) {
-      this.onEvent({ type: 'add', path });
-    }
-  }
-
-  private onFsEvent(dir: string, levels: number, type: string, name: string, isRoot?: (name: string) => boolean): void {
-    if (this.closed || (isRoot && (type !== 'rename' || !isRoot(name)))) return;
-    const path = join(dir, name);
-    if (type === 'change') {
-      if (isRolloutName(name)) this.onEvent({ type: 'change', path });
-      return;
-    }
-    // 'rename': created, deleted, or moved in or out
-    const st = statOrUndefined(path, isRoot !== undefined);
-    if (st) {
-      this.takeIn(dir, name, st, levels, true, isRoot);
-      return;
-    }
-    this.dropTree(path);
-    if (!isRoot && isRolloutName(name)) this.onEvent({ type: 'unlink', path });
-  }
-
-  private drop(dir: string): void {
-    this.folders.get(dir)?.close();
-    this.folders.delete(dir);
-  }
-
-  /** Stops watching `dir` and every folder under it (it is gone). */
-  private dropTree(dir: string): void {
-    const prefix = join(dir, '/');
-    for (const path of [...this.folders.keys()]) if (path === dir || path.startsWith(prefix)) this.drop(path);
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const path of [...this.folders.keys()]) this.drop(path);
-  }
+    report('add')(path);
+  });
+  watcher.on('change', report('change'));
+  watcher.on('unlink', report('unlink'));
+  watcher.on('error', (err) => opts.onError?.(err));
+  return watcher;
 }
 
 export async function watchRoots(
@@ -179,17 +157,26 @@ export async function watchRoots(
   opts: WatchOptions = {},
 ): Promise<RootWatcher> {
   const stop: Stopper = { stopped: false };
-  const folders = new FolderWatches(onEvent, (err) => opts.onError?.(err));
+  let watcher: FSWatcher | undefined;
   const ready = (async () => {
     await waitForDir(codexHome, opts.homePollMs ?? 1000, stop);
-    if (!stop.stopped) folders.start(codexHome);
+    if (stop.stopped) return;
+    const map = new PathMap(codexHome);
+    await linkRoots(codexHome, map);
+    if (stop.stopped) return;
+    const w = startChokidar(codexHome, map, onEvent, opts);
+    watcher = w;
+    await new Promise<void>((resolve) => {
+      w.once('ready', () => resolve());
+      stop.wake = resolve; // close() before chokidar is ready
+    });
   })();
   return {
     ready,
     async close() {
       stop.stopped = true;
       stop.wake?.();
-      folders.close();
+      await watcher?.close();
     },
   };
 }

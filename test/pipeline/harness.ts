@@ -1,5 +1,6 @@
 /** An in-process watcher over a temp CODEX_HOME, writing to a local store in a temp state dir. */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../src/cli/log.js';
 import { Delivery, StoreCursors } from '../../src/pipeline/delivery.js';
 import { TracerSet } from '../../src/pipeline/tracers.js';
@@ -8,7 +9,7 @@ import { LocalSink } from '../../src/sinks/local.js';
 import { TraceStore } from '../../src/store/index.js';
 import { DEFAULT_CONTENT } from '../../src/trace/content.js';
 import { makeContentFilter } from '../../src/trace/redact.js';
-import { storeSpans } from '../cli/home.js';
+import { cli, fixturePath, makeCodexHome, rolloutName, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR, type HomeFile } from '../cli/home.js';
 
 export interface TestWatch {
   handle: WatchHandle;
@@ -65,4 +66,20 @@ export async function writeLineByLine(path: string, text: string, pauseMs = 400)
     }
     if (i % 5 === 0) await sleep(10);
   }
+}
+
+/**
+ * A home of fixtures plus the first run of a resumed session, backfilled (idle 1 s) into a
+ * fresh state dir; `resume` is what a later `codex resume` appends to `path`.
+ */
+export async function backfilledHome(): Promise<{ home: string; files: HomeFile[]; state: string; path: string; resume: string }> {
+  const { home, files } = makeCodexHome(['0.169.0']);
+  const text = readFileSync(fixturePath('0.169.0', 'f-resume.jsonl'), 'utf8');
+  const [firstRun, resume] = splitAtResume(text);
+  const path = join(home, DAY_DIR, rolloutName(threadIdOf(text), '2026-11-25T23-59-59'));
+  writeFileSync(path, firstRun);
+  const state = testDir('ct-state-');
+  const r = await cli(['backfill', '--codex-home', home, '--state-dir', state, '--idle', '1s']);
+  if (r.code !== 0) throw new Error(`backfill failed (${r.code}): ${r.stderr}`);
+  return { home, files, state, path, resume };
 }

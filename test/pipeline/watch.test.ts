@@ -7,7 +7,7 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writ
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
-import { sleep, startTestWatch, waitForSpans, writeLineByLine, type TestWatch } from './harness.js';
+import { backfilledHome, sleep, startTestWatch, waitForSpans, writeLineByLine, type TestWatch } from './harness.js';
 
 /** an idle timeout the fixtures never reach: sessions stay open, as `show FILE --open` prints them */
 const NEVER = 365 * 86_400_000;
@@ -120,13 +120,7 @@ describe('backfill then watch', () => {
   });
 
   it('gives no pass to files as backfill left them, yet traces a later append to one of them', async () => {
-    const { home, files } = makeCodexHome(['0.169.0']);
-    const text = readFileSync(fixturePath('0.169.0', 'f-resume.jsonl'), 'utf8');
-    const [firstRun, resume] = splitAtResume(text);
-    const path = join(home, DAY_DIR, rolloutName(threadIdOf(text), '2026-11-25T23-59-59'));
-    writeFileSync(path, firstRun);
-    const state = testDir('ct-state-');
-    expect((await cli(['backfill', '--codex-home', home, '--state-dir', state, '--idle', '1s'])).code).toBe(0);
+    const { home, files, state, path, resume } = await backfilledHome();
     watcher = await startTestWatch(home, state, 1000);
     expect(files.length).toBeGreaterThan(3);
     expect(watcher.set.tracers.size, 'tracers made at catch-up').toBe(0);

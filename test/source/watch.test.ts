@@ -85,6 +85,24 @@ describe('watchRoots', () => {
     expect(events.every((e) => e.path.startsWith(home))).toBe(true);
   });
 
+  it('follows a root that becomes a symlink after the start', async () => {
+    const home = join(tmp.dir, 'home');
+    const elsewhere = join(tmp.dir, 'disk/archive');
+    mkdirSync(home);
+    mkdirSync(elsewhere, { recursive: true });
+    const events: WatchEvent[] = [];
+    watcher = await watchRoots(home, (e) => events.push(e));
+    await watcher.ready;
+    symlinkSync(elsewhere, join(home, 'archived_sessions'));
+    const viaHome = join(home, 'archived_sessions', NAME);
+    // the link's target is taken in asynchronously: write until the rollout is seen
+    await waitFor(() => {
+      writeFileSync(join(elsewhere, NAME), '{}\n');
+      return has(events, 'add', viaHome) || has(events, 'change', viaHome);
+    }, 5000, 'a rollout via the root linked later');
+    expect(events.every((e) => e.path.startsWith(home))).toBe(true);
+  });
+
   it('reports nothing already there; a rollout made later in an old folder, and a folder removed and made again', async () => {
     const home = join(tmp.dir, 'home');
     const day = join(home, 'sessions/2026/11/26');
