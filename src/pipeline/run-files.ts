@@ -1,5 +1,4 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
-import PQueue from 'p-queue';
 import { fileIdentitySync, type FileIdentity } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
@@ -23,24 +22,26 @@ export interface FileJob {
 export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   for (const f of files) set.noteFile(f.path);
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 16 });
   const done = { files: 0, bytes: 0 };
   set.summary.files += files.length;
-  for (const f of files) {
-    void queue.add(async () => {
-      try {
-        await traceOne(set, f, opts, now);
-      } catch (err) {
-        set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
-        set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
-      }
-      done.files++;
-      done.bytes += f.size;
-      set.summary.bytes += f.size;
-      opts.onProgress?.(done);
-    });
-  }
-  await queue.onIdle();
+  const one = async (f: FileJob): Promise<void> => {
+    try {
+      await traceOne(set, f, opts, now);
+    } catch (err) {
+      set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
+      set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
+    }
+    done.files++;
+    done.bytes += f.size;
+    set.summary.bytes += f.size;
+    opts.onProgress?.(done);
+  };
+  // `concurrency` loops take the files in order (a plain pool: thousands of small files cost no queue bookkeeping)
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < files.length) await one(files[next++] as FileJob);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 16, files.length)) }, loop));
   await set.opts.delivery.flush();
   for (const t of set.tracers.values()) {
     if (t.isBlocked) {
