@@ -1,13 +1,22 @@
+/**
+ * The sinks by name. The OTLP and Braintrust sinks are imported only when one is made
+ * (OpenTelemetry alone is ~150 ms of module loading that a local-only run never needs):
+ * import their classes from './otlp.js' and './braintrust.js' directly.
+ */
 import type { Writable } from 'node:stream';
-import { BraintrustSink, braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust.js';
+import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust-config.js';
 import { JsonlSink } from './jsonl.js';
-import { OtlpSink, otlpConfigFromEnv, type OtlpOverrides } from './otlp.js';
+import { LazySink } from './lazy.js';
+import { otlpConfigFromEnv, type OtlpOverrides } from './otlp-config.js';
 import { SinkError, type Sink } from './sink.js';
 
 export { SinkError, type Sink, type SinkStatus } from './sink.js';
-export { OtlpSink, otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp.js';
-export { BraintrustSink, braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust.js';
+export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp-config.js';
+export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust-config.js';
 export { JsonlSink, type JsonlOptions } from './jsonl.js';
+export { LazySink } from './lazy.js';
+export type { OtlpSink } from './otlp.js';
+export type { BraintrustSink } from './braintrust.js';
 
 /** Sinks this factory builds. The local SQLite sink ('local') joins here: add it to the union and to the switch. */
 export type SinkName = 'otlp' | 'braintrust' | 'jsonl';
@@ -29,13 +38,19 @@ type Env = Record<string, string | undefined>;
 /**
  * Build a sink by name. Configuration errors (gRPC asked for, no Braintrust key,
  * bad metadata JSON) throw a SinkError with transient=false before anything is read.
+ * 'otlp' and 'braintrust' are LazySinks: their module is imported now, in the
+ * background, and writes wait for it (`LazySink.load()` gives the sink itself).
  */
 export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: Env = process.env): Sink {
   switch (name) {
-    case 'otlp':
-      return new OtlpSink(otlpConfigFromEnv(env, opts.otlp));
-    case 'braintrust':
-      return new BraintrustSink(braintrustConfigFromEnv(env, opts.braintrust));
+    case 'otlp': {
+      const config = otlpConfigFromEnv(env, opts.otlp);
+      return new LazySink(name, async () => new (await import('./otlp.js')).OtlpSink(config));
+    }
+    case 'braintrust': {
+      const config = braintrustConfigFromEnv(env, opts.braintrust);
+      return new LazySink(name, async () => new (await import('./braintrust.js')).BraintrustSink(config));
+    }
     case 'jsonl':
       return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}) });
     // case 'local': the SQLite store's sink goes here.

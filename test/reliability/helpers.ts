@@ -127,7 +127,8 @@ export function jsonlSpans(text: string): Span[] {
 let built: string | undefined;
 
 /**
- * The CLI as one ES module (bundled from src with rolldown, which vitest's vite brings),
+ * The CLI as an ES module (bundled from src with rolldown, which vitest's vite brings; the
+ * sinks imported on demand are chunks beside it),
  * so child processes run the code under test without `npm run build`. Bare imports stay
  * external and resolve from the repository's node_modules.
  */
@@ -137,14 +138,15 @@ export async function cliBundle(): Promise<string> {
   const dir = join(ROOT, 'node_modules', '.cache', 'codex-tracer-reliability');
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `entry-${process.pid}.ts`);
-  const file = join(dir, `cli-${process.pid}.mjs`);
+  const outDir = join(dir, `cli-${process.pid}`);
+  const file = join(outDir, 'cli.mjs');
   writeFileSync(entry, `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/index.ts'))};\n`
     + 'main(process.argv).then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });\n');
   await build({
     input: entry,
     platform: 'node',
     external: (id: string) => !id.startsWith('.') && !id.startsWith('/'),
-    output: { file, format: 'esm' },
+    output: { dir: outDir, entryFileNames: 'cli.mjs', format: 'esm' },
     logLevel: 'silent',
   });
   built = file;

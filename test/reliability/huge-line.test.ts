@@ -73,8 +73,10 @@ describe('a 64 MB line', () => {
     expect(storeSpans(s2).map((s) => s.spanId).sort()).toEqual(want);
     const growBackfill = maxRssMb(b2.stderr) - maxRssMb(b1.stderr);
     process.stderr.write(`64 MB line: peak RSS ${maxRssMb(base.stderr).toFixed(1)} -> ${maxRssMb(big.stderr).toFixed(1)} MB (show), ${maxRssMb(b1.stderr).toFixed(1)} -> ${maxRssMb(b2.stderr).toFixed(1)} MB (backfill); growth show ${growShow.toFixed(1)} MB, backfill ${growBackfill.toFixed(1)} MB\n`);
-    // the reader holds at most the 16 MB line limit before it gives the line up (twice that with GC lag)
-    expect(growShow).toBeLessThan(40);
-    expect(growBackfill).toBeLessThan(40);
+    // the reader holds at most the 16 MB line limit before it gives the line up (up to three
+    // times that with GC lag: the base run, which loads no OpenTelemetry, starts with a small
+    // heap, so collections come later); holding the 64 MB line would grow by more than 64 MB
+    expect(growShow).toBeLessThan(48);
+    expect(growBackfill).toBeLessThan(48);
   });
 });

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { BraintrustSink, JsonlSink, OtlpSink, SinkError, createSink, type SinkName } from '../../src/sinks/index.js';
+import { BraintrustSink } from '../../src/sinks/braintrust.js';
+import { JsonlSink, LazySink, SinkError, createSink, type SinkName } from '../../src/sinks/index.js';
+import { OtlpSink } from '../../src/sinks/otlp.js';
 
 describe('createSink', () => {
-  it('builds each remote sink from flags and environment', async () => {
+  it('builds each remote sink from flags and environment, OTLP and Braintrust imported lazily', async () => {
     const otlp = createSink('otlp', { otlp: { endpoint: 'http://127.0.0.1:1' } }, {});
-    expect(otlp).toBeInstanceOf(OtlpSink);
-    expect((otlp as OtlpSink).config.url).toBe('http://127.0.0.1:1/v1/traces');
-    expect(createSink('braintrust', {}, { BRAINTRUST_API_KEY: 'k' })).toBeInstanceOf(BraintrustSink);
+    expect(otlp).toBeInstanceOf(LazySink);
+    expect(otlp.name).toBe('otlp');
+    expect(otlp.status?.()).toEqual({ name: 'otlp', state: 'ok', delivered: 0, pending: 0 });
+    const inner = await (otlp as LazySink).load();
+    expect(inner).toBeInstanceOf(OtlpSink);
+    expect((inner as OtlpSink).config.url).toBe('http://127.0.0.1:1/v1/traces');
+    const bt = createSink('braintrust', {}, { BRAINTRUST_API_KEY: 'k' });
+    expect(bt.name).toBe('braintrust');
+    expect(await (bt as LazySink).load()).toBeInstanceOf(BraintrustSink);
     expect(createSink('jsonl', {}, {})).toBeInstanceOf(JsonlSink);
     await otlp.close();
+    await bt.close();
   });
 
   it('configuration errors are permanent SinkErrors', () => {
