@@ -6,10 +6,23 @@
  * the text, so they are never parsed into objects.
  */
 
-const HEAD = 240;
+const HEAD = 320;
 const ENVELOPE_HEAD = /^\{"timestamp":"[^"]*",(?:"ordinal":\d+,)?"type":"([a-z_]+)"/;
 /** a `response_item` message whose role we can read from the head */
 const MESSAGE_ROLE = /"payload":\{"type":"message",(?:"status":"[^"]*",)?(?:"id":"[^"]*",)?"role":"([a-z]+)"/;
+
+/** `event_msg` payloads the trace never uses (the response items carry the same content). */
+const IGNORED_EVENT = /"payload":\{"type":"(agent_message|agent_reasoning|agent_reasoning_raw_content)"/;
+const IGNORED_ITEM = /"payload":\{"type":"item_completed",(?:"thread_id":"[^"]*",)?(?:"turn_id":"[^"]*",)?"item":\{"type":"(AgentMessage|Reasoning)"/;
+/** Big values inside records that are otherwise needed. */
+const ELIDED_IN: Record<string, readonly string[]> = {
+  // rate-limit snapshots: only the token totals are read
+  event_msg: ['rate_limits'],
+  // only the summary and the window are read; the replacement history can be the whole context
+  compacted: ['replacement_history', 'replacement_history_metadata', 'retained_context', 'latest_token_usage_record', 'resume_metadata'],
+  // reasoning: the summary is read, the encrypted content never
+  response_item: ['encrypted_content'],
+};
 
 /** Keys whose values are never traced and can be large. */
 const ELIDED_KEYS = ['base_instructions', 'instructions', 'dynamic_tools', 'user_instructions', 'developer_instructions'];
@@ -25,17 +38,22 @@ export function peekLine(text: string): Peek {
   if (head) {
     const type = head[1] as string;
     if (type === 'world_state') return { action: 'skip', type };
+    const headText = text.length > HEAD ? text.slice(0, HEAD) : text;
     if (type === 'response_item') {
-      const role = MESSAGE_ROLE.exec(text.length > HEAD ? text.slice(0, HEAD) : text)?.[1];
+      const role = MESSAGE_ROLE.exec(headText)?.[1];
       // developer/system text is never traced; user-role items matter only as subagent notifications
       // (the human's prompt comes from user_message / item_completed events in this dialect)
       if (role === 'developer' || role === 'system') return { action: 'skip', type: 'response_item:message' };
       if (role === 'user' && !text.includes('<subagent_notification>')) return { action: 'skip', type: 'response_item:message' };
-      return { action: 'parse', text };
+    } else if (type === 'event_msg') {
+      const ignored = IGNORED_EVENT.exec(headText)?.[1] ?? IGNORED_ITEM.exec(headText)?.[1];
+      if (ignored) return { action: 'skip', type: `event_msg:${ignored}` };
     }
     if ((type === 'session_meta' || type === 'turn_context') && text.length > ELIDE_MIN_LENGTH) {
       return { action: 'parse', text: elideKeys(text, ELIDED_KEYS) };
     }
+    const elided = ELIDED_IN[type];
+    if (elided && text.length > ELIDE_MIN_LENGTH / 2) return { action: 'parse', text: elideKeys(text, elided) };
     return { action: 'parse', text };
   }
   // a bare legacy header carries the instructions too
