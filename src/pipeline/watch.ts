@@ -4,7 +4,7 @@
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
 import { stat } from 'node:fs/promises';
-import { createCoalescer, discover, fileIdentity, watchRoots, type Coalescer, type DiscoveredFile } from '../source/index.js';
+import { createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type DiscoveredFile } from '../source/index.js';
 import type { FileTracer } from './file-tracer.js';
 import type { TracerSet } from './tracers.js';
 
@@ -101,7 +101,7 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
   return async (path) => {
     let id;
     try {
-      id = await fileIdentity(path);
+      id = fileIdentitySync(path); // sync: an async stat would queue behind the watcher's start-up scan in the thread pool
     } catch {
       return; // deleted (or moved: its new name arrives as its own event)
     }
