@@ -4,13 +4,15 @@
  * every mode (show, trace, backfill, watch); knows no sink and does no I/O.
  */
 import { normalize, initialNormalizerState, type NormalizerState } from './rollout/normalize.js';
-import { parseLine, type RolloutRecord } from './rollout/parse.js';
+import { parseDecided, parseLine, type RolloutRecord } from './rollout/parse.js';
 import type { Effect } from './trace/effects.js';
 import { initialTraceState, reduceSession, type ReducerOptions, type TraceState } from './trace/reduce.js';
 
 export type LineInput =
-  | { offset: number; text: string }
-  | { offset: number; tooLong: true; bytes: number };
+  | { offset: number; text: string; decided?: true }
+  | { offset: number; tooLong: true; bytes: number }
+  /** a line the reader dropped undecoded (see `decideLine`) */
+  | { offset: number; skipped: string };
 
 export interface ProcessorStats {
   lines: number;
@@ -63,8 +65,12 @@ export class SessionProcessor {
       this.warn(line.offset, 'line_too_long', `line of ${line.bytes} bytes skipped (over the line size limit)`);
       return [];
     }
+    if ('skipped' in line) {
+      this.stats.skipped++;
+      return [];
+    }
     if (line.text.length === 0 || /^\s*$/.test(line.text)) return [];
-    const parsed = parseLine(line.text);
+    const parsed = line.decided ? parseDecided(line.text) : parseLine(line.text);
     if (parsed.kind === 'skipped') {
       this.stats.skipped++;
       return [];

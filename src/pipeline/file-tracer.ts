@@ -5,6 +5,7 @@
  * delivers the rest; the cursor moves only after every sink acknowledged.
  */
 import { SessionProcessor } from '../processor.js';
+import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
 import { kindOfPath, type FileKind } from '../session-file.js';
 import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
@@ -184,7 +185,8 @@ export class FileTracer {
           if (pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
         }
       : undefined;
-    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm, onChunk };
+    // records nobody traces are recognised on their bytes and never decoded (src/rollout/fastpath.ts)
+    const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm, onChunk, decide: decideLine };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
     return readLineBatchesSync(this.path, this.readOffset, opts);
   }

@@ -28,9 +28,14 @@ export type ParseResult =
 export function parseLine(text: string): ParseResult {
   const peek = peekLine(text);
   if (peek.action === 'skip') return { kind: 'skipped', type: peek.type };
+  return parseDecided(peek.text);
+}
+
+/** A line `decideLine` already looked at (and possibly cut): parsed as it is. */
+export function parseDecided(text: string): ParseResult {
   let value: unknown;
   try {
-    value = JSON.parse(peek.text);
+    value = JSON.parse(text);
   } catch (err) {
     return { kind: 'bad', reason: jsonError(err) };
   }

@@ -9,6 +9,8 @@
 export interface TextLine {
   offset: number;
   end: number;
+  /** the reader's `decide` hook produced this text (the caller need not look at the line again) */
+  decided?: true;
   /** The line without `\n` / `\r\n`; invalid UTF-8 becomes U+FFFD. */
   text: string;
 }
@@ -22,7 +24,22 @@ export interface TooLongLine {
   bytes: number;
 }
 
-export type Line = TextLine | TooLongLine;
+/** A line the reader's `decide` hook chose not to decode (a record nobody needs); `skipped` says what it was. */
+export interface SkippedLine {
+  offset: number;
+  end: number;
+  skipped: string;
+}
+
+export type Line = TextLine | TooLongLine | SkippedLine;
+
+/**
+ * Looks at a complete line's bytes (`buf[start..end)`, no `\n`/`\r`) before it is decoded:
+ * `{skip}` drops it undecoded, `{text}` is the line's text as the hook decoded it (it may
+ * cut parts out), undefined decodes it whole. The source layer knows no record format:
+ * the hook comes from the caller.
+ */
+export type LineDecider = (buf: Buffer, start: number, end: number) => { skip: string } | { text: string } | undefined;
 
 /**
  * Longest line kept. Codex records stay far below it (the base instructions, a compacted
@@ -47,7 +64,7 @@ export class LineSplitter {
   private pos: number;
 
   /** `startOffset`: the absolute offset of the first byte that will be pushed. */
-  constructor(startOffset: number, private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
+  constructor(startOffset: number, private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES, private readonly decide?: LineDecider) {
     this.lineStart = startOffset;
     this.pos = startOffset;
   }
@@ -79,7 +96,7 @@ export class LineSplitter {
       const offset = base + i;
       const end = base + nl + 1;
       if (nl - i > max) out.push({ offset, end, tooLong: true, bytes: end - offset });
-      else out.push({ offset, end, text: decode(chunk, i, nl) });
+      else out.push(this.line(chunk, i, nl, offset, end));
       i = nl + 1;
     }
     this.lineStart = base + i;
@@ -101,6 +118,15 @@ export class LineSplitter {
     this.reset(this.pos);
   }
 
+  private line(buf: Buffer, start: number, stop: number, offset: number, end: number): Line {
+    if (this.decide) {
+      const last = stop > start && buf[stop - 1] === CR ? stop - 1 : stop;
+      const d = this.decide(buf, start, last);
+      if (d) return 'skip' in d ? { offset, end, skipped: d.skip } : { offset, end, text: d.text, decided: true };
+    }
+    return { offset, end, text: decode(buf, start, stop) };
+  }
+
   private hold(part: Buffer): void {
     if (this.skipping) return;
     this.carryLen += part.length;
@@ -120,7 +146,7 @@ export class LineSplitter {
       out.push({ offset, end, tooLong: true, bytes: end - offset });
     } else {
       const buf = Buffer.concat([...this.carry, chunk.subarray(0, nl)], this.carryLen + nl);
-      out.push({ offset, end, text: decode(buf, 0, buf.length) });
+      out.push(this.line(buf, 0, buf.length, offset, end));
     }
     this.reset(end);
   }

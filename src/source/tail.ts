@@ -5,15 +5,17 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line, type LineDecider } from './lines.js';
 
-export type { Line, TextLine, TooLongLine } from './lines.js';
+export type { Line, LineDecider, SkippedLine, TextLine, TooLongLine } from './lines.js';
 
 export interface ReadLinesOptions {
   /** Lines longer than this are skipped and yielded as `tooLong` (default 64 MiB). */
   maxLineBytes?: number;
   /** Bytes per read (default 1 MiB). */
   highWaterMark?: number;
+  /** Decides, per complete line and before decoding, to skip it or how to decode it. */
+  decide?: LineDecider;
   /** Sees each chunk as read (`buf[0..n)` starting at byte `pos`), before it is split; sync reader only. */
   onChunk?: (buf: Buffer, n: number, pos: number) => void;
 }
@@ -50,7 +52,7 @@ class ChunkReader {
 
   constructor(fromOffset: number, opts: ReadLinesOptions) {
     this.chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
-    this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.decide);
     this.pos = fromOffset;
   }
 

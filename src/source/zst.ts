@@ -36,7 +36,7 @@ export async function* zstChunks(path: string, highWaterMark = DEFAULT_READ_CHUN
  * at the end of the stream.
  */
 export async function* readZstLines(path: string, fromOffset: number, opts: ReadLinesOptions = {}): AsyncGenerator<Line> {
-  const splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.decide);
   let pos = 0;
   for await (const block of zstChunks(path, opts.highWaterMark)) {
     const start = pos;

@@ -12,7 +12,7 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 function texts(lines: Line[]): string[] {
-  return lines.map((l) => ('text' in l ? l.text : `<tooLong ${l.bytes}>`));
+  return lines.map((l) => ('text' in l ? l.text : 'bytes' in l ? `<tooLong ${l.bytes}>` : `<skipped ${l.skipped}>`));
 }
 
 function write(name: string, content: string | Buffer): string {

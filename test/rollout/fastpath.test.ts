@@ -1,0 +1,41 @@
+/** The byte-level line decision must agree with the string one on every real record (and on edge cases). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decideLine, elideKeys, elideKeysBytes } from '../../src/rollout/fastpath.js';
+import { parseDecided, parseLine } from '../../src/rollout/parse.js';
+
+const ROOT = join(import.meta.dirname, '../../fixtures');
+const lines = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).flatMap((d) =>
+  readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(ROOT, d, f), 'utf8').split('\n').filter(Boolean)));
+
+function viaBytes(text: string): ReturnType<typeof parseLine> {
+  const buf = Buffer.from(`xx${text}yy`); // not at offset 0, with bytes around it
+  const d = decideLine(buf, 2, buf.length - 2);
+  return 'skip' in d ? { kind: 'skipped', type: d.skip } : parseDecided(d.text);
+}
+
+describe('decideLine', () => {
+  it('gives the same record or skip as parseLine for every fixture line', () => {
+    let skipped = 0;
+    for (const text of lines) {
+      const a = parseLine(text);
+      expect(viaBytes(text)).toEqual(a);
+      if (a.kind === 'skipped') skipped++;
+    }
+    expect(skipped).toBeGreaterThan(100);
+  });
+
+  it('cuts values like elideKeys, with multi-byte text, escapes and nested keys', () => {
+    const text = JSON.stringify({ timestamp: 't', type: 'session_meta', payload: { id: 'é✓', base_instructions: { text: 'a "quoted" \\ b' + 'x'.repeat(3000) }, cwd: '/naïve', dynamic_tools: [{ instructions: 'nested' }], n: 1 } });
+    const keys = ['base_instructions', 'dynamic_tools', 'instructions'];
+    expect(elideKeysBytes(Buffer.from(text), keys)).toBe(elideKeys(text, keys));
+    expect(JSON.parse(elideKeysBytes(Buffer.from(text), keys) as string).payload).toEqual({ id: 'é✓', base_instructions: null, cwd: '/naïve', dynamic_tools: null, n: 1 });
+  });
+
+  it('decodes a line it cannot cut whole (the parser then reports it)', () => {
+    const bad = `{"timestamp":"t","type":"session_meta","payload":{"base_instructions":{"text":"${'x'.repeat(3000)}`;
+    const d = decideLine(Buffer.from(bad), 0, Buffer.byteLength(bad));
+    expect(d).toEqual({ text: bad });
+  });
+});
