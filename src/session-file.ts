@@ -3,9 +3,10 @@
  * batches, whatever its container: JSON lines, zstd-compressed JSON lines, or a
  * TS-era single JSON document.
  */
+import { decideLine } from './rollout/fastpath.js';
 import { parseTsEraDocument } from './rollout/parse.js';
 import type { SessionProcessor } from './processor.js';
-import { readLineBatches, readWhole, readZstLines, type Line } from './source/index.js';
+import { readLineBatches, readWhole, readZstLines, type Line, type LineDecider } from './source/index.js';
 import type { Effect } from './trace/effects.js';
 
 export type FileKind = 'jsonl' | 'json' | 'zst';
@@ -20,6 +21,7 @@ export function kindOfPath(path: string): FileKind {
 export type BatchSink = (effects: Effect[], endOffset: number, startOffsets: number[]) => Promise<void> | void;
 
 export interface FeedOptions {
+  decide?: LineDecider;
   maxLineBytes?: number;
 }
 
@@ -44,7 +46,8 @@ export async function feedFile(
   proc: SessionProcessor, path: string, kind: FileKind, fromOffset: number, sink: BatchSink, opts: FeedOptions = {},
 ): Promise<number> {
   if (kind === 'json') return feedJsonDocument(proc, path, sink);
-  const batches = kind === 'zst' ? zstBatches(path, fromOffset, opts) : readLineBatches(path, fromOffset, opts);
+  const read = { ...opts, decide: decideLine };
+  const batches = kind === 'zst' ? zstBatches(path, fromOffset, read) : readLineBatches(path, fromOffset, read);
   let reached = fromOffset;
   for await (const batch of batches) {
     const effects: Effect[] = [];

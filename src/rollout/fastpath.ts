@@ -62,18 +62,22 @@ function decideHead(head: string, length: number, contains: (needle: string) => 
   return elided && length > ELIDE_MIN_LENGTH / 2 ? { elide: elided } : undefined;
 }
 
-/** What to do with a line: skip it unparsed, or parse it (possibly with big never-needed values cut out). */
+/**
+ * What to do with a line given as text (tests, single lines): the same decision as
+ * `decideLine`, which the file readers make on the bytes.
+ */
 export function peekLine(text: string): Peek {
-  const d = decideHead(text.length > HEAD ? text.slice(0, HEAD) : text, text.length, (n) => text.includes(n));
-  if (d === undefined) return { action: 'parse', text };
-  if ('skip' in d) return { action: 'skip', type: d.skip };
-  return { action: 'parse', text: elideKeys(text, d.elide) };
+  const buf = Buffer.from(text);
+  const d = decideLine(buf, 0, buf.length);
+  return 'skip' in d ? { action: 'skip', type: d.skip } : { action: 'parse', text: d.text };
 }
 
 /**
- * The same decision made on a line's bytes before it is decoded (the file readers'
- * `decide` hook): three quarters of a typical rollout's bytes are never turned into
- * strings at all, and cut-out values are never decoded.
+ * The decision on a line's bytes, before it is decoded (the file readers' `decide`
+ * hook): three quarters of a typical rollout's bytes are never turned into strings
+ * at all, and cut-out values are never decoded. A value is cut by replacing it with
+ * `null`; inside a JSON string a quote is always escaped, so an unescaped `"key":`
+ * is a real key.
  */
 export function decideLine(buf: Buffer, start: number, end: number): { skip: string } | { text: string } {
   const head = buf.toString('latin1', start, Math.min(end, start + HEAD));
@@ -93,7 +97,7 @@ function needle(key: string): Buffer {
   return n;
 }
 
-/** `elideKeys` on bytes: decodes only what is kept. Undefined when the line is not well-formed there. */
+/** Replaces the value of every `"key":` with `null`, decoding only what is kept. Undefined when the line is not well-formed there. */
 export function elideKeysBytes(line: Buffer, keys: readonly string[]): string | undefined {
   const ranges: [number, number][] = [];
   for (const key of keys) {
@@ -117,7 +121,7 @@ export function elideKeysBytes(line: Buffer, keys: readonly string[]): string | 
   return out + line.toString('utf8', pos);
 }
 
-/** `skipValue` on bytes. */
+/** Index just past the JSON value starting at `i` (spaces allowed before it), or -1. */
 function skipValueBytes(b: Buffer, i: number): number {
   while (b[i] === 0x20) i++;
   const c = b[i];
@@ -149,70 +153,6 @@ function skipStringBytes(b: Buffer, i: number): number {
     if (q < 0) return -1;
     let backslashes = 0;
     for (let k = q - 1; b[k] === 0x5c; k--) backslashes++;
-    if (backslashes % 2 === 0) return q + 1;
-    j = q + 1;
-  }
-}
-
-/**
- * Replaces the value of every `"key":` with `null`. Inside a JSON string a quote is
- * always escaped, so an unescaped `"key":` is a real key. Invalid JSON is returned
- * as it is (the parser reports it).
- */
-export function elideKeys(text: string, keys: readonly string[]): string {
-  let out = text;
-  for (const key of keys) {
-    const needle = `"${key}":`;
-    let from = 0;
-    for (let i = out.indexOf(needle, from); i >= 0; i = out.indexOf(needle, from)) {
-      const start = i + needle.length;
-      const end = skipValue(out, start);
-      if (end < 0) return out;
-      out = `${out.slice(0, start)}null${out.slice(end)}`;
-      from = start + 4;
-    }
-  }
-  return out;
-}
-
-/** Index just past the JSON value starting at `i` (whitespace allowed before it), or -1. */
-export function skipValue(s: string, i: number): number {
-  while (s.charCodeAt(i) === 0x20) i++;
-  const c = s.charCodeAt(i);
-  if (c === 0x22) return skipString(s, i);
-  if (c !== 0x7b && c !== 0x5b) {
-    // number, true, false, null: up to the next delimiter
-    let j = i;
-    while (j < s.length) {
-      const d = s.charCodeAt(j);
-      if (d === 0x2c || d === 0x7d || d === 0x5d) break;
-      j++;
-    }
-    return j;
-  }
-  let depth = 0;
-  for (let j = i; j < s.length; j++) {
-    const d = s.charCodeAt(j);
-    if (d === 0x22) {
-      j = skipString(s, j) - 1;
-      if (j < 0) return -1;
-    } else if (d === 0x7b || d === 0x5b) depth++;
-    else if (d === 0x7d || d === 0x5d) {
-      depth--;
-      if (depth === 0) return j + 1;
-    }
-  }
-  return -1;
-}
-
-/** Index just past the string starting at `i` (a quote), or -1 when unterminated. */
-function skipString(s: string, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = s.indexOf('"', j);
-    if (q < 0) return -1;
-    let backslashes = 0;
-    for (let k = q - 1; s.charCodeAt(k) === 0x5c; k--) backslashes++;
     if (backslashes % 2 === 0) return q + 1;
     j = q + 1;
   }

@@ -64,7 +64,13 @@ export class LineSplitter {
   private pos: number;
 
   /** `startOffset`: the absolute offset of the first byte that will be pushed. */
-  constructor(startOffset: number, private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES, private readonly decide?: LineDecider) {
+  constructor(
+    startOffset: number,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    private readonly decide?: LineDecider,
+    /** set by readers that reuse their chunk buffer: the unfinished tail is then copied */
+    private readonly copyTail = false,
+  ) {
     this.lineStart = startOffset;
     this.pos = startOffset;
   }
@@ -75,8 +81,9 @@ export class LineSplitter {
   }
 
   /**
-   * Feed the next bytes; complete lines are appended to `out`. The unfinished tail is
-   * copied, so the caller may reuse `chunk`'s memory once this returns.
+   * Feed the next bytes; complete lines are appended to `out`. With `copyTail` the
+   * unfinished tail is copied, so the caller may reuse `chunk`'s memory once this
+   * returns; without it the splitter keeps a view of the chunk.
    */
   push(chunk: Buffer, out: Line[]): void {
     const base = this.pos;
@@ -135,8 +142,8 @@ export class LineSplitter {
       this.carryLen = 0;
       this.skipping = true;
     } else {
-      // a copy: the reader may reuse its chunk buffer for the next read
-      this.carry.push(Buffer.from(part));
+      // a reader that reuses its chunk buffer needs a copy; one that reads into fresh buffers does not
+      this.carry.push(this.copyTail ? Buffer.from(part) : part);
     }
   }
 

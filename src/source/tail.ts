@@ -50,9 +50,9 @@ class ChunkReader {
   private readonly splitter: LineSplitter;
   pos: number;
 
-  constructor(fromOffset: number, opts: ReadLinesOptions) {
+  constructor(fromOffset: number, opts: ReadLinesOptions, private readonly shared = false) {
     this.chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
-    this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.decide);
+    this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.decide, shared);
     this.pos = fromOffset;
   }
 
@@ -61,8 +61,8 @@ class ChunkReader {
    * split never interleave with another reader's, and the splitter copies what it
    * keeps); asynchronous readers get a fresh one.
    */
-  buffer(shared = false): Buffer {
-    if (!shared) return Buffer.allocUnsafe(this.chunkSize);
+  buffer(): Buffer {
+    if (!this.shared) return Buffer.allocUnsafe(this.chunkSize);
     if (sharedBuffer.length < this.chunkSize) sharedBuffer = Buffer.allocUnsafe(this.chunkSize);
     return sharedBuffer.length === this.chunkSize ? sharedBuffer : sharedBuffer.subarray(0, this.chunkSize);
   }
@@ -87,11 +87,11 @@ export async function* readLines(path: string, fromOffset: number, opts: ReadLin
  * never held for more than one chunk's worth of work.
  */
 export function* readLineBatchesSync(path: string, fromOffset: number, opts: ReadLinesOptions = {}): Generator<Line[]> {
-  const reader = new ChunkReader(fromOffset, opts);
+  const reader = new ChunkReader(fromOffset, opts, true);
   const fd = openSync(path, 'r');
   try {
     for (;;) {
-      const buf = reader.buffer(true);
+      const buf = reader.buffer();
       const bytesRead = readSync(fd, buf, 0, buf.length, reader.pos);
       if (bytesRead === 0) return;
       opts.onChunk?.(buf, bytesRead, reader.pos);

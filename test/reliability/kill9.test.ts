@@ -76,7 +76,8 @@ describe('kill -9', () => {
     const want = await reference(home);
     expect(want.split('\n').length).toBeGreaterThan(300);
     const state = tempDir();
-    const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
+    // few files in flight: many small commits, so kills land between commits and mid-run
+    const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE, '--concurrency', '1'];
     const random = rng(7);
     let interrupted = 0; // kills that left a partial store behind: the kills did hit mid-run
     for (let i = 0; i < KILLS; i++) {
