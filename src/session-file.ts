@@ -1,5 +1,5 @@
 /**
- * Feeding one rollout file (from a byte offset) through a SessionProcessor, in
+ * Feeding one whole rollout file through a SessionProcessor (what `show FILE` does), in
  * batches, whatever its container: JSON lines, zstd-compressed JSON lines, or a
  * TS-era single JSON document.
  */
@@ -17,17 +17,12 @@ export function kindOfPath(path: string): FileKind {
   return 'jsonl';
 }
 
-/** Called per batch with the effects of the batch's lines and the byte offset just past its last line. */
-export type BatchSink = (effects: Effect[], endOffset: number, startOffsets: number[]) => Promise<void> | void;
+/** Called with the effects of each batch of lines. */
+export type BatchSink = (effects: Effect[]) => Promise<void> | void;
 
-export interface FeedOptions {
-  decide?: LineDecider;
-  maxLineBytes?: number;
-}
-
-async function* zstBatches(path: string, from: number, opts: FeedOptions): AsyncGenerator<Line[]> {
+async function* zstBatches(path: string, opts: { decide: LineDecider }): AsyncGenerator<Line[]> {
   let batch: Line[] = [];
-  for await (const line of readZstLines(path, from, opts)) {
+  for await (const line of readZstLines(path, 0, opts)) {
     batch.push(line);
     if (batch.length >= 512) {
       yield batch;
@@ -38,47 +33,28 @@ async function* zstBatches(path: string, from: number, opts: FeedOptions): Async
 }
 
 /**
- * Feeds the file from `fromOffset` and returns the offset reached. Effects of a batch
- * are handed to `sink` with the offsets of the records that produced them, so replay
- * can drop what was delivered before.
+ * Feeds the whole file through the processor, handing `sink` the effects of each batch
+ * of lines. Records nobody traces are skipped on their bytes (`decideLine`).
  */
-export async function feedFile(
-  proc: SessionProcessor, path: string, kind: FileKind, fromOffset: number, sink: BatchSink, opts: FeedOptions = {},
-): Promise<number> {
+export async function feedFile(proc: SessionProcessor, path: string, kind: FileKind, sink: BatchSink): Promise<void> {
   if (kind === 'json') return feedJsonDocument(proc, path, sink);
-  const read = { ...opts, decide: decideLine };
-  const batches = kind === 'zst' ? zstBatches(path, fromOffset, read) : readLineBatches(path, fromOffset, read);
-  let reached = fromOffset;
+  const read = { decide: decideLine };
+  const batches = kind === 'zst' ? zstBatches(path, read) : readLineBatches(path, 0, read);
   for await (const batch of batches) {
     const effects: Effect[] = [];
-    const starts: number[] = [];
-    for (const line of batch) {
-      const produced = proc.push(line);
-      for (const e of produced) {
-        effects.push(e);
-        starts.push(line.offset);
-      }
-      reached = line.end;
-    }
-    await sink(effects, reached, starts);
+    for (const line of batch) for (const e of proc.push(line)) effects.push(e);
+    await sink(effects);
   }
-  return reached;
 }
 
-/** TS-era rollouts are rewritten whole; the "offset" of a record is its index in the document. */
-async function feedJsonDocument(proc: SessionProcessor, path: string, sink: BatchSink): Promise<number> {
+/** TS-era rollouts are one document; the "offset" of a record is its index in it. */
+async function feedJsonDocument(proc: SessionProcessor, path: string, sink: BatchSink): Promise<void> {
   const text = await readWhole(path);
   const doc = parseTsEraDocument(text);
   if (doc.bad) proc.badLine(0, doc.bad);
   const effects: Effect[] = [];
-  const starts: number[] = [];
   doc.records.forEach((r, i) => {
-    for (const e of proc.pushRecord(r, i)) {
-      effects.push(e);
-      starts.push(i);
-    }
+    for (const e of proc.pushRecord(r, i)) effects.push(e);
   });
-  const size = Buffer.byteLength(text);
-  await sink(effects, size, starts);
-  return size;
+  await sink(effects);
 }

@@ -66,7 +66,7 @@ export async function traceFilesInMemory(
   for (const path of paths) {
     const opts2: ReducerOptions = { ...defaultReducerOptions(fallbackThreadId(path)), parentKnown: (id) => known.has(id), ...base };
     const proc = new SessionProcessor(path, opts2);
-    await feedFile(proc, path, kindOfPath(path), 0, (effects) => collect(effects));
+    await feedFile(proc, path, kindOfPath(path), (effects) => collect(effects));
     if (opts.finalize !== false) collect(proc.finalize());
     warnings.push(...proc.warnings);
     stats.push(proc.stats);

@@ -1,5 +1,4 @@
 /** What a run did, counted from the span effects it delivered. */
-import type { FileWarning } from '../processor.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { ATTR } from '../trace/span.js';
 
@@ -56,11 +55,6 @@ export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): v
       default: break;
     }
   }
-}
-
-export function noteWarnings(s: RunSummary, warnings: readonly FileWarning[], badLines: number): void {
-  s.warnings += warnings.length;
-  s.badLines += badLines;
 }
 
 export function summaryLines(s: RunSummary): string[] {

@@ -18,6 +18,3 @@ export type Effect =
 
 export type SpanEffect = Extract<Effect, { span: Span }>;
 
-export function isSpanEffect(e: Effect): e is SpanEffect {
-  return e.type !== 'warning';
-}

@@ -87,5 +87,3 @@ export type DomainEvent =
   | ({ type: 'subagent_done'; childThreadId: string; status: 'ok' | 'error'; message?: string } & At)
   /** synthesized by the pipeline, never by the parser: the session is idle / the run ends */
   | ({ type: 'finalize' } & At);
-
-export type DomainEventType = DomainEvent['type'];

@@ -33,18 +33,6 @@ export interface Usage {
   total: number;
 }
 
-export const ZERO_USAGE: Usage = Object.freeze({ input: 0, cached: 0, output: 0, reasoning: 0, total: 0 });
-
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    input: a.input + b.input,
-    cached: a.cached + b.cached,
-    output: a.output + b.output,
-    reasoning: a.reasoning + b.reasoning,
-    total: a.total + b.total,
-  };
-}
-
 /** Attribute names used on spans (OpenTelemetry GenAI names where one exists). */
 export const ATTR = {
   conversationId: 'gen_ai.conversation.id',
