@@ -51,8 +51,11 @@ describe('watch (the binary)', () => {
     const state = testDir('ct-state-');
     const w = await startWatcher(home, state);
 
-    const status = JSON.parse((await cli(['status', '--codex-home', home, '--state-dir', state, '--json'])).stdout) as { watcher: { running: boolean; pid?: number } };
+    type Status = { watcher: { running: boolean; pid?: number; status?: { pid: number; caughtUp: boolean; sinks: { name: string; state: string }[] } } };
+    const status = JSON.parse((await cli(['status', '--codex-home', home, '--state-dir', state, '--json'])).stdout) as Status;
     expect(status.watcher).toMatchObject({ running: true, pid: w.child.pid });
+    // the running watcher's own report (watch-status.json): caught up, and each sink's state
+    expect(status.watcher.status).toMatchObject({ pid: w.child.pid, caughtUp: true, sinks: [{ name: 'local', state: 'ok' }] });
 
     const day = join(home, DAY_DIR); // created after the watcher started
     mkdirSync(day, { recursive: true });
