@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/trace/**/*.ts'],
+    files: ['src/trace/**/*.ts', 'src/content/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:fs*', 'node:path', 'node:os', 'node:child_process', 'node:net', 'node:http*', 'node:timers*', 'node:process', 'fs', 'path', '../source/*', '../sinks/*', '../../source/*', '../../sinks/*'] }],
       'no-restricted-globals': ['error', 'Date', 'setTimeout', 'setInterval', 'process'],

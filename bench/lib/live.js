@@ -7,9 +7,9 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SessionProcessor } from '../../dist/processor.js';
+import { SessionProcessor } from '../../dist/pipeline/processor.js';
 import { defaultReducerOptions } from '../../dist/trace/reduce.js';
-import { fallbackThreadId } from '../../dist/trace-files.js';
+import { fallbackThreadId } from '../../dist/pipeline/trace-files.js';
 
 function rolloutsUnder(dir) {
   return readdirSync(dir, { recursive: true })

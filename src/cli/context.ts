@@ -1,6 +1,6 @@
 /** What every command gets: streams, a structured logger, the content policy, store access. */
-import { DEFAULT_CONTENT, type ContentOptions } from '../trace/content.js';
-import { makeContentFilter, parseRedactPattern } from '../trace/redact.js';
+import { DEFAULT_CONTENT, type ContentOptions } from '../content/options.js';
+import { makeContentFilter, parseRedactPattern } from '../content/redact.js';
 import type { ContentFilter } from '../trace/state.js';
 import type { Span } from '../trace/span.js';
 import { createLogger, type Logger } from './log.js';

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
 import { ensureStateDir, resolveStateDir, TraceStore } from '../store/index.js';
-import { traceFilesInMemory } from '../trace-files.js';
+import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { CommandContext } from './context.js';
 import { resolveCodexHome } from './setup.js';
 import { buildStatus } from './status.js';

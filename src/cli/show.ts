@@ -1,7 +1,7 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
 import { resolveStateDir } from '../store/index.js';
-import { traceFilesInMemory } from '../trace-files.js';
+import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { Span } from '../trace/span.js';
 import { renderTrees } from './tree.js';
 import type { CommandContext } from './context.js';

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { parseRolloutName } from '../source/index.js';
-import { readFileHead } from '../trace-files.js';
+import { readFileHead } from '../pipeline/trace-files.js';
 import { UsageError, type CommandContext } from './context.js';
 import { reportRun } from './run-report.js';
 import { buildOutputs, closeOutputs, parseDuration, type SinkFlags } from './setup.js';

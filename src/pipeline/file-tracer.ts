@@ -4,10 +4,10 @@
  * effects of records before the committed offset (already delivered), and
  * delivers the rest; the cursor moves only after every sink acknowledged.
  */
-import { SessionProcessor } from '../processor.js';
+import { SessionProcessor } from './processor.js';
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
-import { kindOfPath, type FileKind } from '../session-file.js';
+import { kindOfPath, type FileKind } from './session-file.js';
 import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
 import type { StoredCursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';

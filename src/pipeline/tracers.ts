@@ -8,7 +8,7 @@ import { classifyChange, parseRolloutName, type FileIdentity } from '../source/i
 import type { StoredCursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
-import { fallbackThreadId } from '../trace-files.js';
+import { fallbackThreadId } from './trace-files.js';
 import type { Delivery } from './delivery.js';
 import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';

@@ -1,22 +1,22 @@
 /**
  * The sinks by name. The OTLP and Braintrust sinks are imported only when one is made
  * (OpenTelemetry alone is ~150 ms of module loading that a local-only run never needs):
- * import their classes from './otlp.js' and './braintrust.js' directly.
+ * import their classes from './otlp/sink.js' and './braintrust/sink.js' directly.
  */
 import type { Writable } from 'node:stream';
-import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust-config.js';
+import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust/config.js';
 import { JsonlSink } from './jsonl.js';
 import { LazySink } from './lazy.js';
-import { otlpConfigFromEnv, type OtlpOverrides } from './otlp-config.js';
+import { otlpConfigFromEnv, type OtlpOverrides } from './otlp/config.js';
 import { SinkError, type Sink } from './sink.js';
 
 export { SinkError, type Sink, type SinkStatus } from './sink.js';
-export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp-config.js';
-export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust-config.js';
+export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
+export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust/config.js';
 export { JsonlSink, type JsonlOptions } from './jsonl.js';
 export { LazySink } from './lazy.js';
-export type { OtlpSink } from './otlp.js';
-export type { BraintrustSink } from './braintrust.js';
+export type { OtlpSink } from './otlp/sink.js';
+export type { BraintrustSink } from './braintrust/sink.js';
 
 /** Sinks this factory builds. The local SQLite sink ('local') joins here: add it to the union and to the switch. */
 export type SinkName = 'otlp' | 'braintrust' | 'jsonl';
@@ -45,11 +45,11 @@ export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: En
   switch (name) {
     case 'otlp': {
       const config = otlpConfigFromEnv(env, opts.otlp);
-      return new LazySink(name, async () => new (await import('./otlp.js')).OtlpSink(config));
+      return new LazySink(name, async () => new (await import('./otlp/sink.js')).OtlpSink(config));
     }
     case 'braintrust': {
       const config = braintrustConfigFromEnv(env, opts.braintrust);
-      return new LazySink(name, async () => new (await import('./braintrust.js')).BraintrustSink(config));
+      return new LazySink(name, async () => new (await import('./braintrust/sink.js')).BraintrustSink(config));
     }
     case 'jsonl':
       return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}) });

@@ -4,7 +4,7 @@
  * object is owned by the reducer and updated in place (backfill pushes millions
  * of events through it); callers treat it as opaque.
  */
-import { DEFAULT_CONTENT } from './content.js';
+import { DEFAULT_CONTENT } from '../content/options.js';
 import type { Effect } from './effects.js';
 import type { DomainEvent } from './events.js';
 import { onCompacted } from './machines/compaction.js';
@@ -13,7 +13,7 @@ import { ensureThread, finalizeThread, openThread, setSessionModel, touch } from
 import { onSubagentDone, onSubagentSpawned } from './machines/subagent.js';
 import { onToolCall, onToolOutput, onToolResult } from './machines/tool-call.js';
 import { ensureTurn, onTurnEnded, onTurnStarted, onUserPrompt } from './machines/turn.js';
-import { makeContentFilter } from './redact.js';
+import { makeContentFilter } from '../content/redact.js';
 import type { Emitter, ReducerOptions, TraceState } from './state.js';
 
 export type { ReducerOptions, TraceState } from './state.js';

@@ -7,8 +7,8 @@ import { TracerSet } from '../../src/pipeline/tracers.js';
 import { startWatch, type WatchHandle } from '../../src/pipeline/watch.js';
 import { LocalSink } from '../../src/sinks/local.js';
 import { TraceStore } from '../../src/store/index.js';
-import { DEFAULT_CONTENT } from '../../src/trace/content.js';
-import { makeContentFilter } from '../../src/trace/redact.js';
+import { DEFAULT_CONTENT } from '../../src/content/options.js';
+import { makeContentFilter } from '../../src/content/redact.js';
 import { cli, fixturePath, makeCodexHome, rolloutName, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR, type HomeFile } from '../cli/home.js';
 
 export interface TestWatch {

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTENT, type ContentOptions } from '../../src/trace/content.js';
+import { DEFAULT_CONTENT, type ContentOptions } from '../../src/content/options.js';
 import {
   makeContentFilter,
   parseRedactPattern,
   redactSecrets,
   stripUrlCredentials,
   truncateUtf8,
-} from '../../src/trace/redact.js';
+} from '../../src/content/redact.js';
 import { NEGATIVES, PLANTED } from './corpus.js';
 
 const opts = (over: Partial<ContentOptions> = {}): ContentOptions => ({ ...DEFAULT_CONTENT, ...over });

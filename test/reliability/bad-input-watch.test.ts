@@ -6,7 +6,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/trace-files.js';
+import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
 import { cleanupTempDirs, DAY_DIR, fixture, putRollout, runCli, storeSpans, tempDir, waitFor, watchInProcess, withNewIds } from './helpers.js';
 
 afterAll(cleanupTempDirs);

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/trace-files.js';
+import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
 import type { Span } from '../../src/trace/span.js';
 import { cleanupTempDirs, fixture, jsonlSpans, putRollout, runCli, storeSpans, tempDir } from './helpers.js';
 

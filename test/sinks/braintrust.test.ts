@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BraintrustSink, braintrustConfigFromEnv } from '../../src/sinks/braintrust.js';
-import type { BraintrustRow } from '../../src/sinks/braintrust-rows.js';
+import { BraintrustSink, braintrustConfigFromEnv } from '../../src/sinks/braintrust/sink.js';
+import type { BraintrustRow } from '../../src/sinks/braintrust/rows.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { spanIdFor } from '../../src/trace/ids.js';
 import { SESSION, ended, sampleTrace, span, startServer, started, updated, type Received } from './helpers.js';

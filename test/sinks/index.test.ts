@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BraintrustSink } from '../../src/sinks/braintrust.js';
+import { BraintrustSink } from '../../src/sinks/braintrust/sink.js';
 import { JsonlSink, LazySink, SinkError, createSink, type SinkName } from '../../src/sinks/index.js';
-import { OtlpSink } from '../../src/sinks/otlp.js';
+import { OtlpSink } from '../../src/sinks/otlp/sink.js';
 
 describe('createSink', () => {
   it('builds each remote sink from flags and environment, OTLP and Braintrust imported lazily', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtlpSink, otlpConfigFromEnv, describeOtlpConfig } from '../../src/sinks/otlp.js';
+import { OtlpSink, otlpConfigFromEnv, describeOtlpConfig } from '../../src/sinks/otlp/sink.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { allSpans, attrs, decodeProtobuf, type OtlpRequest, type OtlpSpan } from './otlp-decode.js';
 import { SESSION, TRACE, ended, sampleTrace, startServer, started, updated, type Reply } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchQueue } from '../../src/sinks/delivery.js';
+import { BatchQueue } from '../../src/sinks/batch-queue.js';
 import { DEFAULT_RETRY, backoffDelay, httpError, parseRetryAfter, toSinkError, withRetry } from '../../src/sinks/retry.js';
 import { SinkError } from '../../src/sinks/sink.js';
 

@@ -1,7 +1,7 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { toReadableSpan } from '../../src/sinks/otlp-map.js';
+import { toReadableSpan } from '../../src/sinks/otlp/map.js';
 import { TraceRoots, uuidFromTraceId } from '../../src/sinks/trace-roots.js';
 import { spanIdFor, traceIdFor } from '../../src/trace/ids.js';
 import { SESSION, TRACE, sampleTrace, span } from './helpers.js';

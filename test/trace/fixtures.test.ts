@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/trace-files.js';
+import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
 import type { Span } from '../../src/trace/span.js';
 import { foldSpans } from '../../src/trace/reduce.js';
 import { assertWellFormed, byKind, num, traceLines } from './helpers.js';

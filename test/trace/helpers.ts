@@ -1,5 +1,5 @@
 /** Test helpers for the pure core: records in, final spans out. No file system, no timers. */
-import { SessionProcessor } from '../../src/processor.js';
+import { SessionProcessor } from '../../src/pipeline/processor.js';
 import type { Effect } from '../../src/trace/effects.js';
 import { defaultReducerOptions, foldSpans, type ReducerOptions } from '../../src/trace/reduce.js';
 import type { Span } from '../../src/trace/span.js';

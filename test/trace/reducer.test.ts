@@ -3,8 +3,8 @@
  * Records in, final spans out; no file system, no timers.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeContentFilter } from '../../src/trace/redact.js';
-import { DEFAULT_CONTENT } from '../../src/trace/content.js';
+import { makeContentFilter } from '../../src/content/redact.js';
+import { DEFAULT_CONTENT } from '../../src/content/options.js';
 import type { Span } from '../../src/trace/span.js';
 import { assertWellFormed, byKind, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage, env } from './helpers.js';
 

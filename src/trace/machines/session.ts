@@ -2,7 +2,7 @@
 import { ended, maxTime, newSpan, setAttr, started, updated } from '../emit.js';
 import type { SessionInfo } from '../events.js';
 import { spanIdFor, spanKey, traceIdFor } from '../ids.js';
-import { stripUrlCredentials } from '../redact.js';
+import { stripUrlCredentials } from '../../content/redact.js';
 import { ATTR, type Attributes } from '../span.js';
 import type { Emitter, ReducerOptions, ThreadState, TraceState } from '../state.js';
 import { closeSubagents } from './subagent.js';

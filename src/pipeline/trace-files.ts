@@ -4,11 +4,11 @@
  */
 import { SessionProcessor } from './processor.js';
 import { feedFile, kindOfPath } from './session-file.js';
-import { parseRolloutName, readLines } from './source/index.js';
-import type { Effect } from './trace/effects.js';
+import { parseRolloutName, readLines } from '../source/index.js';
+import type { Effect } from '../trace/effects.js';
 import type { FileWarning, ProcessorStats } from './processor.js';
-import { defaultReducerOptions, type ReducerOptions } from './trace/reduce.js';
-import type { Span } from './trace/span.js';
+import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
+import type { Span } from '../trace/span.js';
 import { basename } from 'node:path';
 
 export interface FileHead {

@@ -3,15 +3,15 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { SpanEffect } from '../trace/effects.js';
-import { BatchQueue, DeliveryStatus } from './delivery.js';
-import { otlpConfigFromEnv, type OtlpConfig } from './otlp-config.js';
-import { toReadableSpan } from './otlp-map.js';
-import { shortMessage, toSinkError } from './retry.js';
-import { SinkError, type Sink, type SinkStatus } from './sink.js';
-import { TraceRoots } from './trace-roots.js';
+import type { SpanEffect } from '../../trace/effects.js';
+import { BatchQueue, DeliveryStatus } from '../batch-queue.js';
+import { otlpConfigFromEnv, type OtlpConfig } from './config.js';
+import { toReadableSpan } from './map.js';
+import { shortMessage, toSinkError } from '../retry.js';
+import { SinkError, type Sink, type SinkStatus } from '../sink.js';
+import { TraceRoots } from '../trace-roots.js';
 
-export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp-config.js';
+export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './config.js';
 
 const NAME = 'otlp';
 

@@ -1,5 +1,5 @@
-import { SinkError } from './sink.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { SinkError } from '../sink.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
 
 export interface BraintrustConfig {
   /** API base, e.g. https://api.braintrust.dev */

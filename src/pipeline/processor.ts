@@ -3,10 +3,10 @@
  * normalizer and reducer state and the counts a user sees in summaries. Used by
  * every mode (show, trace, backfill, watch); knows no sink and does no I/O.
  */
-import { normalize, initialNormalizerState, type NormalizerState } from './rollout/normalize.js';
-import { parseDecided, parseLine, type RolloutRecord } from './rollout/parse.js';
-import type { Effect } from './trace/effects.js';
-import { initialTraceState, reduceSession, type ReducerOptions, type TraceState } from './trace/reduce.js';
+import { normalize, initialNormalizerState, type NormalizerState } from '../rollout/normalize.js';
+import { parseDecided, parseLine, type RolloutRecord } from '../rollout/parse.js';
+import type { Effect } from '../trace/effects.js';
+import { initialTraceState, reduceSession, type ReducerOptions, type TraceState } from '../trace/reduce.js';
 
 export type LineInput =
   | { offset: number; text: string; decided?: true }

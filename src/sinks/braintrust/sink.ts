@@ -1,12 +1,12 @@
-import type { SpanEffect } from '../trace/effects.js';
-import { braintrustConfigFromEnv, type BraintrustConfig } from './braintrust-config.js';
-import { collapseRows, toRow, type BraintrustRow } from './braintrust-rows.js';
-import { BatchQueue, DeliveryStatus } from './delivery.js';
-import { postJson } from './http.js';
-import { SinkError, type Sink, type SinkStatus } from './sink.js';
-import { TraceRoots } from './trace-roots.js';
+import type { SpanEffect } from '../../trace/effects.js';
+import { braintrustConfigFromEnv, type BraintrustConfig } from './config.js';
+import { collapseRows, toRow, type BraintrustRow } from './rows.js';
+import { BatchQueue, DeliveryStatus } from '../batch-queue.js';
+import { postJson } from '../http.js';
+import { SinkError, type Sink, type SinkStatus } from '../sink.js';
+import { TraceRoots } from '../trace-roots.js';
 
-export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust-config.js';
+export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './config.js';
 
 const NAME = 'braintrust';
 

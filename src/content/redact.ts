@@ -6,7 +6,7 @@
  * pre-scan (`redact-scan.ts`) finds which rules can apply at all, and only those run; strings much
  * longer than the field limit are cut to a window before redaction.
  */
-import type { ContentOptions } from './content.js';
+import type { ContentOptions } from './options.js';
 import { RULES, redacted, type RedactRule } from './redact-rules.js';
 import { makeTriggerScanner } from './redact-scan.js';
 

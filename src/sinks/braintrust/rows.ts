@@ -1,4 +1,4 @@
-import { ATTR, type AttrValue, type Span, type SpanKind } from '../trace/span.js';
+import { ATTR, type AttrValue, type Span, type SpanKind } from '../../trace/span.js';
 
 /**
  * Span -> Braintrust project-logs row. The row id is the spanId, so a re-run or a

@@ -3,11 +3,11 @@
  * batches, whatever its container: JSON lines, zstd-compressed JSON lines, or a
  * TS-era single JSON document.
  */
-import { decideLine } from './rollout/fastpath.js';
-import { parseTsEraDocument } from './rollout/parse.js';
+import { decideLine } from '../rollout/fastpath.js';
+import { parseTsEraDocument } from '../rollout/parse.js';
 import type { SessionProcessor } from './processor.js';
-import { readLineBatches, readWhole, readZstLines, type Line, type LineDecider } from './source/index.js';
-import type { Effect } from './trace/effects.js';
+import { readLineBatches, readWhole, readZstLines, type Line, type LineDecider } from '../source/index.js';
+import type { Effect } from '../trace/effects.js';
 
 export type FileKind = 'jsonl' | 'json' | 'zst';
 

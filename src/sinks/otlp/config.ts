@@ -1,5 +1,5 @@
-import { SinkError } from './sink.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { SinkError } from '../sink.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
 
 /** Where and how the OTLP sink sends: the standard OTEL_* variables, then flags on top. */
 export interface OtlpConfig {

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, type Attributes as OtelAttributes
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ATTR, type Attributes, type Span } from '../trace/span.js';
+import { ATTR, type Attributes, type Span } from '../../trace/span.js';
 
 /**
  * Our finished Span -> an OpenTelemetry ReadableSpan with our own ids and the
