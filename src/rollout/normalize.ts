@@ -91,7 +91,10 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
-      return { events: [{ type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined }] };
+      const tc: DomainEvent = { type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined };
+      // turn_context may omit the tier (older versions never wrote one): absent keeps the thread's
+      if (d.service_tier !== undefined) tc.serviceTier = d.service_tier;
+      return { events: [tc] };
     }
     case 'legacy_state':
       return { events: [{ type: 'request_boundary', time }] };
