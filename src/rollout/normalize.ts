@@ -33,7 +33,7 @@ export interface NormalizeResult {
 }
 
 /** Copied history is written in one burst; a record this long after the foreign meta is the file's own again. */
-const INHERITED_BURST_MS = 1000;
+export const INHERITED_BURST_MS = 1000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
