@@ -26,7 +26,8 @@ export interface CallUsage {
 }
 
 export type CallPrice =
-  | { priced: true; micros: number; modelId: string; tier: ServiceTier; longContext: boolean }
+  /** micros = inputMicros (cached included) + outputMicros (reasoning included) */
+  | { priced: true; micros: number; inputMicros: number; outputMicros: number; modelId: string; tier: ServiceTier; longContext: boolean }
   | { priced: false; model: string; reason: string };
 
 type Resolved = { modelId: string; price: ModelPrice; byDay: boolean } | { reason: string; byDay?: undefined };
@@ -125,6 +126,8 @@ export function priceCall(u: CallUsage): CallPrice {
   if (!input || !output) return { priced: false, model: u.model, reason: `${r.modelId} has no token prices` };
   const cacheRead = rateOf(r.price.cache_read_mtok, u.input) ?? input;
   const cached = Math.min(Math.max(u.cached, 0), u.input);
-  const raw = (u.input - cached) * input.rate + cached * cacheRead.rate + u.output * output.rate;
-  return { priced: true, micros: Math.round(raw * mult), modelId: r.modelId, tier, longContext: input.tiered || output.tiered };
+  const inputRaw = (u.input - cached) * input.rate + cached * cacheRead.rate;
+  const micros = Math.round((inputRaw + u.output * output.rate) * mult);
+  const inputMicros = Math.min(micros, Math.round(inputRaw * mult));
+  return { priced: true, micros, inputMicros, outputMicros: micros - inputMicros, modelId: r.modelId, tier, longContext: input.tiered || output.tiered };
 }
