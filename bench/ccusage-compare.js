@@ -4,13 +4,16 @@
  * rollout file (ccusage's unit) and per UTC day, and cost. Traces into a scratch state dir with the
  * built CLI (run `npm run build` first), installs ccusage into bench/.tools on first use.
  *
- *   node bench/ccusage-compare.js [--codex-home DIR] [--out FILE] [--quiet]
+ *   node bench/ccusage-compare.js [--codex-home DIR | --fork-demo] [--out FILE] [--quiet]
+ *
+ * --fork-demo compares on a home holding a fork with copied parent history (bench/lib/fork-home.js).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ccusageBin } from './lib/ccusage.js';
+import { makeForkHome } from './lib/fork-home.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const { TraceStore } = await import(join(ROOT, 'dist/store/index.js'));
@@ -21,7 +24,9 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const home = opt('--codex-home', join(ROOT, 'fixtures/sample-codex-home'));
+const forkDemo = args.includes('--fork-demo');
+const home = forkDemo ? mkdtempSync(join(tmpdir(), 'ct-fork-home-')) : opt('--codex-home', join(ROOT, 'fixtures/sample-codex-home'));
+if (forkDemo) makeForkHome(home);
 const outFile = opt('--out', join(ROOT, 'bench/results/ccusage-compare.json'));
 const quiet = args.includes('--quiet');
 
@@ -114,4 +119,5 @@ try {
   }
 } finally {
   rmSync(state, { recursive: true, force: true });
+  if (forkDemo) rmSync(home, { recursive: true, force: true });
 }
