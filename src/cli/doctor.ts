@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
-import { ensureStateDir, resolveStateDir, TraceStore } from '../store/index.js';
+import { ensureStateDir, resolveStateDir, stateDirWarning, TraceStore } from '../store/index.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { CommandContext } from './context.js';
 import { resolveCodexHome } from './setup.js';
@@ -86,6 +86,8 @@ export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: str
     const st = store.stats();
     store.close();
     checks.push({ name: 'local store', ok: true, detail: `${st.path}: schema ${st.schemaVersion}, ${st.sessions} sessions, ${st.cursors} cursors` });
+    const open = stateDirWarning(stateDir);
+    if (open !== undefined) checks.push({ name: 'state dir', ok: false, detail: open });
   } catch (err) {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }
