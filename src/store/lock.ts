@@ -66,7 +66,9 @@ const isBusy = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test((err as {
  * over a `watchLockHolder` probe, which holds the lock for a moment.
  */
 function takeKernelLock(stateDir: string, waitMs: number, fileMustExist = false): Database.Database | undefined {
-  const db = new Database(join(stateDir, KERNEL_LOCK_FILE), { timeout: waitMs, fileMustExist });
+  const file = join(stateDir, KERNEL_LOCK_FILE);
+  if (!fileMustExist) closeSync(openSync(file, 'a', 0o600)); // private like every file of the state dir
+  const db = new Database(file, { timeout: waitMs, fileMustExist });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS lock (held INTEGER); COMMIT');

@@ -76,3 +76,16 @@ describe('a corrupt store', () => {
     expect(storeSpans(state).length).toBeGreaterThan(3);
   });
 });
+
+describe('credentials written into the OTLP endpoint URL', () => {
+  it('are masked by status, status --json and doctor', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://alice:s3cr3t-PW@127.0.0.1:9/otel?api_key=sk-live-abcdef123456&tenant=t1' };
+    const flags = ['--state-dir', tempDir(), '--codex-home', tempDir()];
+    for (const args of [['status'], ['status', '--json'], ['doctor'], ['doctor', '--json']]) {
+      const r = await runCli([...args, ...flags], env);
+      const out = r.stdout + r.stderr;
+      expect(out, args.join(' ')).not.toMatch(/s3cr3t-PW|alice|sk-live-abcdef123456/);
+      expect(out, args.join(' ')).toContain('127.0.0.1:9');
+    }
+  });
+});
