@@ -59,6 +59,16 @@ export interface ReportFlags {
   breakdown?: boolean;
 }
 
+const DAY = /^\d{4}-\d\d-\d\d$/;
+
+/** A `--since`/`--until` local day (YYYY-MM-DD or YYYYMMDD). */
+export function localDay(text: string | undefined, flag: string): string | undefined {
+  if (text === undefined) return undefined;
+  const t = text.replace(/^(\d{4})(\d\d)(\d\d)$/, '$1-$2-$3');
+  if (!DAY.test(t) || Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw new UsageError(`${flag}: "${text}" is not a date (YYYY-MM-DD)`);
+  return t;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Throws a RangeError for a zone Intl does not know. */

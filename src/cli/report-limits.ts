@@ -7,8 +7,7 @@
 import { discover, readLines } from '../source/index.js';
 import { decideRateLimitLine, RateLimitScanner, type RateLimitWindow } from '../rollout/rate-limits.js';
 import type { CommandContext } from './context.js';
-import { UsageError } from './context.js';
-import { localDateTime, resolveTimeZone, type ReportFlags } from './report-groups.js';
+import { localDateTime, localDay, resolveTimeZone, type ReportFlags } from './report-groups.js';
 import { resolveCodexHome } from './setup.js';
 import { renderTable } from './sessions.js';
 
@@ -99,12 +98,11 @@ function renderWindows(windows: LimitWindow[], tz: string): string {
 
 export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Promise<number> {
   const tz = resolveTimeZone(flags.tz);
-  for (const [flag, v] of [['--since', flags.since], ['--until', flags.until]] as const) {
-    if (v !== undefined && !/^\d{4}-\d\d-\d\d$/.test(v)) throw new UsageError(`${flag}: "${v}" is not a date (YYYY-MM-DD)`);
-  }
+  const since = localDay(flags.since, '--since');
+  const until = localDay(flags.until, '--until');
   const inRange = (iso: string): boolean => {
     const d = localDateTime(iso, tz).slice(0, 10);
-    return !(flags.since && d < flags.since) && !(flags.until && d > flags.until);
+    return !(since && d < since) && !(until && d > until);
   };
   const { windows, skipped } = await collectWindows(resolveCodexHome(flags.codexHome, ctx.env), inRange);
   if (skipped > 0) ctx.log.info('rate limits: compressed and .json rollouts are not read', { files: skipped });

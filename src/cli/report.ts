@@ -6,18 +6,9 @@
 import { formatCost, type CostTotal } from '../pricing/cost.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
-import { buildReport, REPORT_KINDS, resolveTimeZone, tallyJson, type Report, type ReportFlags, type ReportKind, type ReportRow, type Tally } from './report-groups.js';
+import { buildReport, localDay, REPORT_KINDS, resolveTimeZone, tallyJson, type Report, type ReportFlags, type ReportKind, type ReportRow, type Tally } from './report-groups.js';
 import { limitsCommand } from './report-limits.js';
 import { openStoreReadonly, renderTable } from './sessions.js';
-
-const DAY = /^\d{4}-\d\d-\d\d$/;
-
-function localDay(text: string | undefined, flag: string): string | undefined {
-  if (text === undefined) return undefined;
-  const t = text.replace(/^(\d{4})(\d\d)(\d\d)$/, '$1-$2-$3');
-  if (!DAY.test(t) || Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw new UsageError(`${flag}: "${text}" is not a date (YYYY-MM-DD)`);
-  return t;
-}
 
 /** A UTC range surely holding every call of the local days since..until (any zone is within ±14 h). */
 function utcWindow(since?: string, until?: string): { since?: Date; until?: Date } {
