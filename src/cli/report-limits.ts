@@ -4,9 +4,10 @@
  * of a window is how far its used percentage moved between the session's first and last snapshot
  * in that window (other sessions running at the same time move it too).
  */
-import { discover, readLines } from '../source/index.js';
+import { CodexHomeMissing, discover, readLines } from '../source/index.js';
 import { decideRateLimitLine, RateLimitScanner, type RateLimitWindow } from '../rollout/rate-limits.js';
 import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 import { localDateTime, localDay, resolveTimeZone, type ReportFlags } from './report-groups.js';
 import { resolveCodexHome } from './setup.js';
 import { renderTable } from './sessions.js';
@@ -104,7 +105,14 @@ export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Pr
     const d = localDateTime(iso, tz).slice(0, 10);
     return !(since && d < since) && !(until && d > until);
   };
-  const { windows, skipped } = await collectWindows(resolveCodexHome(flags.codexHome, ctx.env), inRange);
+  let found: Awaited<ReturnType<typeof collectWindows>>;
+  try {
+    found = await collectWindows(resolveCodexHome(flags.codexHome, ctx.env), inRange);
+  } catch (err) {
+    if (err instanceof CodexHomeMissing) throw new UsageError(err.message);
+    throw err;
+  }
+  const { windows, skipped } = found;
   if (skipped > 0) ctx.log.info('rate limits: compressed and .json rollouts are not read', { files: skipped });
   if (flags.json) ctx.stdout.write(`${JSON.stringify({ timezone: tz, windows })}\n`);
   else if (windows.length === 0) ctx.stdout.write('No rate-limit snapshots recorded in these rollouts (Codex writes them with token counts when signed in with ChatGPT).\n');

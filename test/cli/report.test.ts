@@ -153,5 +153,8 @@ describe('report limits', () => {
     const human = await cli(['report', 'limits', '--codex-home', lim, '--tz', 'UTC']);
     expect(human.stdout).toMatch(/5-hour window \(codex, resets .*\): peak 25% used/);
     expect(human.stdout).toMatch(/weekly window/);
+    const missing = await cli(['report', 'limits', '--codex-home', join(lim, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/does not exist/);
   });
 });
