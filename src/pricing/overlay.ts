@@ -2,9 +2,11 @@
  * Our own price overlay: the few things @pydantic/genai-prices 0.1.8 does not know about Codex.
  * The only file of prices we maintain; everything else comes from the package's bundled data.
  *
- * Source: OpenAI API pricing page (https://developers.openai.com/api/docs/pricing, "Standard",
- * "Priority" and "Flex" tabs), the model catalog built into Codex CLI 0.169.0 (its `service_tiers`
- * per model), and genai-prices' own data (prices/providers/openai.yml, openai_codex.yml).
+ * Sources: OpenAI's API pricing page (https://developers.openai.com/api/docs/pricing, its "Priority"
+ * and "Flex" rate tables, as transcribed here on 2026-12-01 without a fresh read of the live page:
+ * verify before relying on a priority or flex figure), the model catalog built into Codex CLI 0.169.0
+ * (`service_tiers`: Codex offers only `priority`, shown as "Fast"; `codex-auto-review` names no
+ * backing model) and genai-prices' own data (prices/providers/openai.yml, openai_codex.yml).
  * Date: 2026-12-01. Re-check on every genai-prices upgrade: an id it learns should leave this file.
  *
  * Rules (never fuzzy): an id is looked up as written; then with an `openai/` provider prefix removed;
@@ -51,7 +53,8 @@ export const SERVICE_TIER_MULTIPLIERS: Readonly<Record<string, Readonly<Partial<
   'gpt-5.4': { priority: 2, flex: 0.5 },
   'gpt-5.5': { priority: 2.5, flex: 0.5 },
   o3: { priority: 1.75, flex: 0.5 },
-  'o4-mini': { priority: 1.82, flex: 0.5 },
+  // $2.00 / $0.50 / $8.00 against $1.10 / $0.275 / $4.40
+  'o4-mini': { priority: 20 / 11, flex: 0.5 },
 };
 
 /** Names the session may record for a service tier → the tier priced. */
