@@ -52,7 +52,7 @@ describe('rate-limit snapshots', () => {
     expect(used.every((u) => u === 55)).toBe(true);
   });
 
-  it('ignores snapshots whose windows are null (as the fixtures' mock server left them)', () => {
+  it('ignores snapshots whose windows are null (as the fixtures’ mock server left them)', () => {
     expect(scan(load('codex-0.100.0/a-text.jsonl')).used).toEqual([]);
   });
 });
