@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ccusageBin } from './lib/ccusage.js';
 import { makeForkHome } from './lib/fork-home.js';
 
@@ -96,7 +96,7 @@ try {
     return { files: f.length, equal: f.filter((x) => x.equal).length };
   };
   const result = {
-    codexHome: home, ccusage: 'ccusage codex session|daily --offline --timezone UTC',
+    codexHome: forkDemo ? '(--fork-demo)' : relative(ROOT, home) || '.', ccusage: 'ccusage codex session|daily --offline --timezone UTC',
     byKind: Object.fromEntries(['session', 'subagent', 'fork / copied history', '?'].map((k) => [k, tally(k)])),
     onlyInCodexTracer: files.filter((f) => f.ccusage === null).length,
     days, files,
