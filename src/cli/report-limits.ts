@@ -4,7 +4,7 @@
  * of a window is how far its used percentage moved between the session's first and last snapshot
  * in that window (other sessions running at the same time move it too).
  */
-import { CodexHomeMissing, discover, readLines } from '../source/index.js';
+import { CodexHomeMissing, discover, readLines, readZstLines } from '../source/index.js';
 import { decideRateLimitLine, RateLimitScanner, type RateLimitWindow } from '../rollout/rate-limits.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
@@ -45,18 +45,19 @@ export function windowName(w: Pick<LimitWindow, 'slot' | 'windowMinutes'>): stri
   return w.windowMinutes === undefined ? w.slot : `${w.windowMinutes}-minute`;
 }
 
-/** Collects the windows of every rollout under `codexHome` (plain .jsonl files). */
+/** Collects the windows of every rollout under `codexHome` (.jsonl and .jsonl.zst; TS-era .json documents predate rate limits). */
 export async function collectWindows(codexHome: string, inRange: (iso: string) => boolean): Promise<{ windows: LimitWindow[]; files: number; skipped: number }> {
   const found = await discover(codexHome, { sync: true });
   const windows = new Map<string, LimitWindow>();
   let skipped = 0;
   for (const f of found.files) {
-    if (f.kind !== 'jsonl') {
+    if (f.kind === 'json') {
       skipped++;
       continue;
     }
     const scan = new RateLimitScanner();
-    for await (const line of readLines(f.path, 0, { decide: decideRateLimitLine })) {
+    const read = f.kind === 'zst' ? readZstLines : readLines;
+    for await (const line of read(f.path, 0, { decide: decideRateLimitLine })) {
       if (!('text' in line)) continue;
       const s = scan.push(line.text);
       if (!s || !inRange(s.time)) continue;
@@ -113,7 +114,7 @@ export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Pr
     throw err;
   }
   const { windows, skipped } = found;
-  if (skipped > 0) ctx.log.info('rate limits: compressed and .json rollouts are not read', { files: skipped });
+  if (skipped > 0) ctx.log.info('rate limits: TS-era .json rollouts hold none and are not read', { files: skipped });
   if (flags.json) ctx.stdout.write(`${JSON.stringify({ timezone: tz, windows })}\n`);
   else if (windows.length === 0) ctx.stdout.write('No rate-limit snapshots recorded in these rollouts (Codex writes them with token counts when signed in with ChatGPT).\n');
   else ctx.stdout.write(`${renderWindows(windows, tz)}\n`);

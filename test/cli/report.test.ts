@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceCall } from '../../src/pricing/price.js';
-import { cli, DAY_DIR, fixturePath, makeCodexHome, rolloutName, runCleanups, testDir, type HomeFile } from './home.js';
+import { cli, DAY_DIR, FIXTURES, fixturePath, makeCodexHome, rolloutName, runCleanups, testDir, type HomeFile } from './home.js';
 
 interface Truth {
   usage_sum: { input: number; cached: number; output: number; reasoning: number };
@@ -145,7 +145,8 @@ describe('report limits', () => {
     withLimits('b-shell.jsonl', 20, 25);
     const r = await cli(['report', 'limits', '--codex-home', lim, '--json', '--tz', 'UTC']);
     expect(r.code, r.stderr).toBe(0);
-    const { windows } = JSON.parse(r.stdout) as { windows: { slot: string; windowMinutes: number; peakPercent: number; sessions: { fromPercent: number; toPercent: number }[] }[] };
+    const parsed = JSON.parse(r.stdout) as { windows: { slot: string; windowMinutes: number; peakPercent: number; sessions: { fromPercent: number; toPercent: number }[] }[] };
+    const { windows } = parsed;
     const five = windows.find((w) => w.windowMinutes === 300);
     expect(five?.peakPercent).toBe(25);
     expect(five?.sessions.map((s) => [s.fromPercent, s.toPercent]).sort()).toEqual([[10, 20], [20, 25]]);
@@ -153,6 +154,13 @@ describe('report limits', () => {
     const human = await cli(['report', 'limits', '--codex-home', lim, '--tz', 'UTC']);
     expect(human.stdout).toMatch(/5-hour window \(codex, resets .*\): peak 25% used/);
     expect(human.stdout).toMatch(/weekly window/);
+    // a compressed rollout is read too
+    const zst = readFileSync(join(FIXTURES, 'zst', 'b-shell-limits-0.140.0.jsonl.zst'));
+    const zHome = testDir('ct-limits-zst-');
+    mkdirSync(join(zHome, DAY_DIR), { recursive: true });
+    writeFileSync(join(zHome, DAY_DIR, `${rolloutName('01a213a2-dc50-7dd2-8a1a-f5e427f2635b')}.zst`), zst);
+    const z = JSON.parse((await cli(['report', 'limits', '--codex-home', zHome, '--json', '--tz', 'UTC'])).stdout) as typeof parsed;
+    expect(z.windows.find((w) => w.windowMinutes === 300)?.sessions.map((s) => [s.fromPercent, s.toPercent])).toEqual([[30, 34]]);
     const missing = await cli(['report', 'limits', '--codex-home', join(lim, 'nope')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/does not exist/);
