@@ -166,3 +166,12 @@ describe('report limits', () => {
     expect(missing.stderr).toMatch(/does not exist/);
   });
 });
+
+describe('report keys', () => {
+  it('names a project by its repository (any remote form), weeks by their Monday', async () => {
+    const { repoName, weekOf } = await import('../../src/cli/report-groups.js');
+    for (const u of ['https://github.com/org/repo.git', 'git@github.com:org/repo.git', 'ssh://git@github.com/org/repo']) expect(repoName(u)).toBe('github.com/org/repo');
+    expect(repoName('/srv/git/repo')).toBe('/srv/git/repo');
+    expect([weekOf('2026-11-23'), weekOf('2026-11-29'), weekOf('2026-11-30')]).toEqual(['2026-11-23', '2026-11-23', '2026-11-30']);
+  });
+});
