@@ -22,13 +22,13 @@ function kfmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
 }
 
-function row(s: SessionSummary & Partial<SessionCost>): string[] {
+function row(s: SessionSummary & SessionCost): string[] {
   return [
     s.startTime.slice(0, 16).replace('T', ' '),
     s.project ?? '-',
     String(s.turns), String(s.llmCalls), String(s.toolCalls),
     kfmt(s.inputTokens), kfmt(s.cachedTokens), kfmt(s.outputTokens),
-    s.costText ?? '-',
+    s.costText,
     String(s.errors),
     s.durationMs === null ? 'open' : formatDuration(s.durationMs),
     s.sessionId ?? s.traceId,
@@ -49,7 +49,8 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
       cwd: flags.cwd, limit: flags.limit ? Number(flags.limit) : 100,
     });
     const costs = sessionCosts(store, list);
-    const withCost = list.map((s) => ({ ...s, ...costs.get(s.traceId) }));
+    // a session without model calls costs nothing: 0 in JSON, '-' in the table
+    const withCost = list.map((s) => ({ ...s, ...(costs.get(s.traceId) ?? { costUsd: 0, unpriced: {}, unpricedCalls: 0, costText: '-' }) }));
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(withCost.map(({ costText: _t, ...rest }) => rest))}\n`);
       return 0;
