@@ -97,25 +97,41 @@ export function readLogTail(path: string, lines: number): { text: string; end: n
   return { text: kept === '' ? '' : `${kept}\n`, end: size };
 }
 
+function stamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Prints what is appended to the log from `offset` until `stop` resolves. After a rotation
- * (the file got shorter) the rest of the old content is read from `<file>.1` first.
+ * Prints what is appended to the log from `offset` until `stop` resolves. A rotation (a new
+ * `<file>.1`, the live file truncated: its size alone may not show it) is noticed by the
+ * rotated file changing; the rest of the old content is read from there first.
  */
 export async function followLog(path: string, offset: number, write: (chunk: Buffer) => void, stop: Promise<void>, intervalMs = 250): Promise<void> {
+  const old = rotatedPath(path);
   let pos = offset;
+  let rotation = stamp(old);
   let stopped = false;
   void stop.then(() => { stopped = true; });
-  while (!stopped) {
-    const size = sizeOf(path);
-    if (size !== undefined && size < pos) {
-      const oldSize = sizeOf(rotatedPath(path)) ?? 0;
-      if (oldSize > pos) write(readRange(rotatedPath(path), pos, oldSize));
+  for (;;) {
+    const now = stamp(old);
+    if (now !== rotation) {
+      rotation = now;
+      const oldSize = sizeOf(old) ?? 0;
+      if (oldSize > pos) write(readRange(old, pos, oldSize));
       pos = 0;
     }
+    const size = sizeOf(path);
+    if (size !== undefined && size < pos) pos = 0; // truncated by hand
     if (size !== undefined && size > pos) {
       write(readRange(path, pos, size));
       pos = size;
     }
+    if (stopped) return; // after one last read
     await Promise.race([stop, new Promise((r) => setTimeout(r, intervalMs))]);
   }
 }
