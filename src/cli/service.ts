@@ -73,6 +73,7 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
   if (flags.start === false) {
     const how = spec.kind === 'systemd' ? `systemctl --user daemon-reload && systemctl --user enable --now ${UNIT_NAME}` : `launchctl bootstrap gui/${deps.uid} '${spec.unitPath}'`;
     out(`not started (--no-start); to start it: ${how}`);
+    if (spec.kind === 'systemd') out(`lingering:   ${await lingerHint(deps)}`);
     return 0;
   }
   const manager = managerFor(spec.kind, deps);
