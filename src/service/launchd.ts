@@ -18,6 +18,14 @@ export function parseLaunchctlPrint(text: string): ManagerView {
   return view;
 }
 
+/** Whether `launchctl print-disabled gui/<uid>` lists the label as disabled (`=> disabled`, older macOS `=> true`). */
+export function parseDisabled(text: string, label: string): boolean {
+  const line = text.split('\n').find((l) => l.trim().startsWith(`"${label}"`));
+  return line !== undefined && /=>\s*(disabled|true)\s*$/.test(line);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 export class LaunchdManager implements ServiceManager {
   readonly kind = 'launchd';
   private readonly domain: string;
@@ -32,7 +40,12 @@ export class LaunchdManager implements ServiceManager {
     if (enable.code === 127) throw new ManagerError(`launchctl is missing (${enable.stderr}); the files are written`);
     // a reinstall: unload the old definition first (fails harmlessly when none is loaded)
     await this.run('launchctl', ['bootout', this.target]);
-    const boot = await this.run('launchctl', ['bootstrap', this.domain, plistPath]);
+    // bootout returns before the old job is gone: bootstrap fails (5, 37) until it is
+    let boot = await this.run('launchctl', ['bootstrap', this.domain, plistPath]);
+    for (let attempt = 1; boot.code !== 0 && attempt < 5; attempt++) {
+      await sleep(1000);
+      boot = await this.run('launchctl', ['bootstrap', this.domain, plistPath]);
+    }
     if (boot.code !== 0) throw new ManagerError(failure(`launchctl bootstrap ${this.domain} ${plistPath}`, boot));
   }
 
@@ -51,7 +64,9 @@ export class LaunchdManager implements ServiceManager {
   async query(): Promise<ManagerView | { unreachable: string }> {
     const r = await this.run('launchctl', ['print', this.target]);
     if (r.code === 127) return { unreachable: r.stderr };
+    const disabled = await this.run('launchctl', ['print-disabled', this.domain]);
+    const enabled = disabled.code !== 0 || !parseDisabled(disabled.stdout, LAUNCHD_LABEL);
     if (r.code !== 0) return { loaded: false, enabled: false, active: false, state: 'not loaded' };
-    return parseLaunchctlPrint(r.stdout);
+    return { ...parseLaunchctlPrint(r.stdout), enabled };
   }
 }

@@ -1,4 +1,5 @@
 /** systemd's user manager: `systemctl --user` for the unit, `loginctl` for lingering. */
+import { dirname } from 'node:path';
 import { failure, ManagerError, type ManagerView, type Runner, type RunResult, type ServiceManager } from './manager.js';
 import { UNIT_NAME } from './spec.js';
 
@@ -30,6 +31,14 @@ export function systemdView(p: Record<string, string>): ManagerView {
   return view;
 }
 
+/** The manager's `UnitPath`: space-separated, an entry with spaces double-quoted (C escapes inside). */
+export function parseUnitPath(value: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] as string));
+  return out;
+}
+
 /** No user manager to talk to: not installed, no session bus, no XDG_RUNTIME_DIR. */
 function unreachable(r: RunResult): string | undefined {
   if (r.code === 127) return r.stderr.trim();
@@ -46,11 +55,26 @@ export class SystemdManager implements ServiceManager {
     return this.run('systemctl', ['--user', ...args]);
   }
 
-  async enableAndStart(): Promise<void> {
+  /** The manager reads units from its own XDG_CONFIG_HOME, which may not be this shell's. */
+  private async checkSearchPath(unitPath: string): Promise<void> {
+    const r = await this.systemctl('show', '--property=UnitPath');
+    if (r.code !== 0) return; // an older systemd: enable will say if it cannot find the unit
+    const dirs = parseUnitPath(parseSystemctlShow(r.stdout).UnitPath ?? '');
+    const dir = dirname(unitPath);
+    if (dirs.length > 0 && !dirs.includes(dir)) {
+      throw new ManagerError(
+        `the systemd user manager does not read ${dir} (it reads ${dirs.filter((d) => d.endsWith('/systemd/user')).join(', ')}): ` +
+          'it runs with another XDG_CONFIG_HOME than this shell (see `systemctl --user show-environment`); install again with the same XDG_CONFIG_HOME',
+      );
+    }
+  }
+
+  async enableAndStart(unitPath: string): Promise<void> {
     const reload = await this.systemctl('daemon-reload');
     const away = unreachable(reload);
     if (away) throw new ManagerError(`no systemd user manager answered (${away}); the files are written: start it with \`systemctl --user enable --now ${UNIT_NAME}\` once you have one, or install with --no-start`);
     if (reload.code !== 0) throw new ManagerError(failure('systemctl --user daemon-reload', reload));
+    await this.checkSearchPath(unitPath);
     const enable = await this.systemctl('enable', UNIT_NAME);
     if (enable.code !== 0) throw new ManagerError(failure(`systemctl --user enable ${UNIT_NAME}`, enable));
     // restart, not start: a reinstall must run the new command line

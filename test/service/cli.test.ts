@@ -84,6 +84,25 @@ describe.runIf(process.platform === 'linux')('service install --no-start / unins
     expect((await cli(['service', 'uninstall'], env)).stdout).toContain('no service was installed');
   });
 
+  it('install without a reachable manager writes the files, then says so and how to start it: exit 1', async () => {
+    const env = userEnv();
+    const r = await cli(['service', 'install'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no systemd user manager answered .*systemctl --user enable --now codex-tracer.service/);
+    expect(existsSync(join(env.HOME as string, '.config/systemd/user/codex-tracer.service'))).toBe(true);
+  });
+
+  it('status warns when the node binary the unit runs is gone', async () => {
+    const env = userEnv();
+    const { ctx } = captured(env);
+    const gone = join(env.HOME as string, '.nvm/versions/node/v18.0.0/bin/node');
+    expect(await serviceInstall(ctx, { start: false }, { ...defaultDeps(env), execPath: gone })).toBe(0);
+    const r = await cli(['service', 'status', '--json'], env);
+    const report = JSON.parse(r.stdout) as { service: { installed: boolean; problems: string[] } };
+    expect(report.service.installed).toBe(true);
+    expect(report.service.problems).toEqual([`${gone} no longer exists (a Node version or the package was removed): run \`codex-tracer service install\` again`]);
+  });
+
   it('status says when nothing is installed and no manager answers', async () => {
     const r = await cli(['service', 'status'], userEnv());
     expect(r.code).toBe(0);

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvFile, renderEnvFile } from '../../src/service/envfile.js';
 import { ServiceConfigError } from '../../src/service/escape.js';
-import { parseLaunchctlPrint } from '../../src/service/launchd.js';
+import { parseDisabled, parseLaunchctlPrint } from '../../src/service/launchd.js';
 import { buildSpec, ephemeralInstall, serviceEnvironment, type SpecInput } from '../../src/service/spec.js';
-import { parseSystemctlShow, systemdView } from '../../src/service/systemd.js';
+import { parseSystemctlShow, parseUnitPath, systemdView } from '../../src/service/systemd.js';
 
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
@@ -71,6 +71,19 @@ describe('what the managers say', () => {
     expect(systemdView(parseSystemctlShow(gone))).toEqual({ loaded: false, enabled: false, active: false, state: 'inactive (dead)', restarts: 0 });
     const failed = 'MainPID=0\nResult=exit-code\nNRestarts=3\nExecMainStatus=2\nLoadState=loaded\nActiveState=failed\nSubState=failed\nUnitFileState=enabled\nActiveEnterTimestamp=\n';
     expect(systemdView(parseSystemctlShow(failed))).toMatchObject({ active: false, state: 'failed (exit-code)', restarts: 3, lastExit: 'exit code 2' });
+  });
+
+  it('the user manager\'s UnitPath, quoted and escaped as systemctl show prints it', () => {
+    // systemd 252 with XDG_CONFIG_HOME='/tmp/h/c fg é\b"q$x' (one backslash)
+    const value = String.raw`"/tmp/h/c fg é\\b\"q\$x/systemd/user.control" /run/user/0/systemd/transient "/tmp/h/c fg é\\b\"q\$x/systemd/user" /etc/systemd/user /usr/lib/systemd/user`;
+    expect(parseUnitPath(value)).toEqual(['/tmp/h/c fg é\\b"q$x/systemd/user.control', '/run/user/0/systemd/transient', '/tmp/h/c fg é\\b"q$x/systemd/user', '/etc/systemd/user', '/usr/lib/systemd/user']);
+  });
+
+  it('launchctl print-disabled: disabled (or true on older macOS)', () => {
+    const text = 'disabled services = {\n\t"com.apple.x" => enabled\n\t"io.github.codex-tracer" => disabled\n}\n';
+    expect(parseDisabled(text, 'io.github.codex-tracer')).toBe(true);
+    expect(parseDisabled(text.replace('=> disabled', '=> false'), 'io.github.codex-tracer')).toBe(false);
+    expect(parseDisabled('disabled services = {\n}\n', 'io.github.codex-tracer')).toBe(false);
   });
 
   it('launchctl print: state, pid, runs', () => {

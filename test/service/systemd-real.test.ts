@@ -116,6 +116,12 @@ describe('service under a real systemd user manager', () => {
       return;
     }
     expect(existsSync(join(ROOT, 'dist', 'cli', 'index.js')), 'run `npm run build` first: the service runs bin/codex-tracer.js').toBe(true);
+    // a shell whose XDG_CONFIG_HOME is not the manager's: the unit would be written where the manager never looks
+    const elsewhere = await cli(['service', 'install', '--codex-home', codexHome, '--state-dir', stateDir], { ...env, XDG_CONFIG_HOME: join(home, 'other') });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(`the systemd user manager does not read ${join(home, 'other', 'systemd', 'user')}`);
+    expect((await cli(['service', 'uninstall'], { ...env, XDG_CONFIG_HOME: join(home, 'other') })).code).toBe(0);
+
     const install = await cli(['service', 'install', '--codex-home', codexHome, '--state-dir', stateDir], env);
     expect(install.stderr).toBe('');
     expect(install.code).toBe(0);
@@ -131,6 +137,10 @@ describe('service under a real systemd user manager', () => {
     });
     expect(first.service.manager).toMatchObject({ enabled: true, active: true, restarts: 0 });
     expect(first.status.watcher).toMatchObject({ running: true, pid: first.service.manager.pid, status: { caughtUp: true, sinks: [{ name: 'local', state: 'ok' }] } });
+    const text = (await cli(['service', 'status'], env)).stdout;
+    expect(text).toContain(`service:     systemd user unit ${join(home, 'cfg "x"', 'systemd', 'user', 'codex-tracer.service')}`);
+    expect(text).toMatch(new RegExp(`^manager: +enabled, active \\(running\\), pid ${first.service.manager.pid}, since .*, 0 restarts$`, 'm'));
+    expect(text).toMatch(new RegExp(`^watcher: +running \\(pid ${first.service.manager.pid}\\), caught up`, 'm'));
     // lingering cannot be read in a container: it says so, and how to turn it on
     expect(first.service.lingering).toMatch(/loginctl enable-linger/);
 
