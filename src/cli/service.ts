@@ -28,6 +28,11 @@ export function globalArgs(g: GlobalOptions): string[] {
   return a;
 }
 
+/** An argument as a POSIX shell would need it, for showing the command line. */
+function shellWord(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
 export interface InstallFlags extends SinkFlags, GlobalOptions {
   codexHome?: string;
   idle?: string;
@@ -69,7 +74,7 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
   out(`${spec.kind === 'systemd' ? 'unit' : 'launch agent'}: ${spec.unitPath}${changed ? '' : ' (unchanged)'}`);
   out(`environment: ${spec.envFile} (mode 0600: ${Object.keys(spec.env).sort().join(', ') || 'no variables'})`);
   out(`log file:    ${spec.logFile}`);
-  out(`runs:        ${spec.argv.join(' ')}`);
+  out(`runs:        ${spec.argv.map(shellWord).join(' ')}`);
   if (flags.start === false) {
     const how = spec.kind === 'systemd' ? `systemctl --user daemon-reload && systemctl --user enable --now ${UNIT_NAME}` : `launchctl bootstrap gui/${deps.uid} '${spec.unitPath}'`;
     out(`not started (--no-start); to start it: ${how}`);
