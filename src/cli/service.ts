@@ -8,7 +8,7 @@ import { writeServiceFiles, readInstallRecord, removeServiceFiles } from '../ser
 import { ManagerError } from '../service/manager.js';
 import { buildSpec, servicePaths, UNIT_NAME, type ServiceSpec } from '../service/spec.js';
 import { UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { ALL_SINKS, resolveCodexHome, type SinkFlags } from './setup.js';
+import { ALL_SINKS, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
 import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
 import { signalStop } from './watch-cmd.js';
@@ -44,6 +44,7 @@ function serviceSpec(ctx: CommandContext, flags: InstallFlags, deps: ServiceDeps
   for (const n of sinks) {
     if (!(ALL_SINKS as readonly string[]).includes(n)) throw new UsageError(`--sink: unknown sink "${n}" (use ${ALL_SINKS.join(', ')})`);
   }
+  if (flags.idle) parseDuration(flags.idle, '--idle'); // a bad one would only fail in the service
   const spec = wrapConfig(() => buildSpec({
     platform: deps.platform, env: ctx.env, home: deps.home, execPath: deps.execPath, script: deps.script,
     codexHome: resolveCodexHome(flags.codexHome, ctx.env), stateDir: resolveStateDir(flags.stateDir, ctx.env),

@@ -63,6 +63,9 @@ describe.runIf(process.platform === 'linux')('service install --no-start / unins
     const jsonl = await cli(['service', 'install', '--no-start', '--sink', 'jsonl'], env);
     expect(jsonl.code).toBe(2);
     expect(jsonl.stderr).toContain('--out FILE');
+    const idle = await cli(['service', 'install', '--no-start', '--idle', 'soon'], env);
+    expect(idle.code).toBe(2);
+    expect(idle.stderr).toContain('--idle: "soon" is not a duration');
     const { ctx } = captured(env);
     const deps = { ...defaultDeps(env), script: join(env.HOME as string, '.npm/_npx/0a1b2c/node_modules/codex-tracer/bin/codex-tracer.js') };
     await expect(serviceInstall(ctx, { start: false }, deps)).rejects.toThrow(/npx's cache .*\(npm install -g codex-tracer\)/);
