@@ -5,13 +5,15 @@ import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
 import { ensureStateDir, resolveStateDir } from '../store/index.js';
 import { ServiceConfigError } from '../service/escape.js';
 import { writeServiceFiles, readInstallRecord, removeServiceFiles } from '../service/files.js';
-import { ManagerError } from '../service/manager.js';
+import { readLogTail } from '../service/logfile.js';
+import { ManagerError, type ServiceManager } from '../service/manager.js';
 import { buildSpec, servicePaths, UNIT_NAME, type ServiceSpec } from '../service/spec.js';
 import { UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { ALL_SINKS, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
 import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
 import { signalStop } from './watch-cmd.js';
+import { readStatus } from './watch-status.js';
 
 type Run = (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>;
 
@@ -90,10 +92,28 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
     ctx.stderr.write(`codex-tracer: ${err.message}\n`);
     return 1;
   }
-  const view = await manager.query();
+  const view = await watchStarted(manager, spec.stateDir);
   out(`service:     ${'unreachable' in view ? `unknown (${view.unreachable})` : `${view.enabled ? 'enabled' : 'not enabled'}, ${view.state}${view.pid ? `, pid ${view.pid}` : ''}`}`);
   if (spec.kind === 'systemd') out(`lingering:   ${await lingerHint(deps)}`);
-  return 0;
+  if ('unreachable' in view || view.active) return 0;
+  ctx.stderr.write(`codex-tracer: the service stopped right after it started; the end of ${spec.logFile}:\n${readLogTail(spec.logFile, 10).text}`);
+  return 1;
+}
+
+/**
+ * Waits (up to `timeoutMs`) until the watcher the manager started reports itself, or the manager
+ * says it is not running: a watcher that exits at once (another watcher holds the state dir,
+ * the store cannot be opened) is reported by install, not found later.
+ */
+async function watchStarted(manager: ServiceManager, stateDir: string, timeoutMs = 5000): Promise<Awaited<ReturnType<ServiceManager['query']>>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await manager.query();
+    if ('unreachable' in view || !view.active) return view;
+    if (view.pid !== undefined && readStatus(stateDir)?.pid === view.pid) return view;
+    if (Date.now() > end) return view;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export async function serviceUninstall(ctx: CommandContext, deps: ServiceDeps = defaultDeps(ctx.env)): Promise<number> {

@@ -122,6 +122,24 @@ describe('service under a real systemd user manager', () => {
     expect(elsewhere.stderr).toContain(`the systemd user manager does not read ${join(home, 'other', 'systemd', 'user')}`);
     expect((await cli(['service', 'uninstall'], { ...env, XDG_CONFIG_HOME: join(home, 'other') })).code).toBe(0);
 
+    // a watcher already running on the state dir: the service's exits with code 2 (not restarted) and install says why
+    const manual = spawn(process.execPath, [SCRIPT, 'watch', '--codex-home', codexHome, '--state-dir', stateDir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let manualErr = '';
+    await new Promise<void>((resolve, reject) => {
+      manual.stderr?.on('data', (b: Buffer) => {
+        manualErr += b.toString();
+        if (manualErr.includes('msg="caught up"')) resolve();
+      });
+      manual.once('exit', () => reject(new Error(`watch exited: ${manualErr}`)));
+    });
+    const clash = await cli(['service', 'install', '--codex-home', codexHome, '--state-dir', stateDir], env);
+    manual.kill('SIGTERM');
+    await new Promise((r) => manual.once('exit', r));
+    expect(clash.code).toBe(1);
+    expect(clash.stdout).toContain('failed (exit-code)');
+    expect(clash.stderr).toContain(`codex-tracer: the service stopped right after it started`);
+    expect(clash.stderr).toContain(`another codex-tracer watch is already running (pid ${manual.pid})`);
+
     const install = await cli(['service', 'install', '--codex-home', codexHome, '--state-dir', stateDir], env);
     expect(install.stderr).toBe('');
     expect(install.code).toBe(0);
