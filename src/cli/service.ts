@@ -105,7 +105,7 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
  * says it is not running: a watcher that exits at once (another watcher holds the state dir,
  * the store cannot be opened) is reported by install, not found later.
  */
-async function watchStarted(manager: ServiceManager, stateDir: string, timeoutMs = 5000): Promise<Awaited<ReturnType<ServiceManager['query']>>> {
+async function watchStarted(manager: ServiceManager, stateDir: string, timeoutMs = 10_000): Promise<Awaited<ReturnType<ServiceManager['query']>>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const view = await manager.query();
