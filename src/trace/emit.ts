@@ -1,34 +1,15 @@
-/** Small helpers shared by the machines: span construction, snapshots, times. */
+/** Small helpers shared by the machines: the effect list, span snapshots, times. */
 import type { Effect } from './effects.js';
-import { spanIdFor } from './ids.js';
-import type { Attributes, Span, SpanKind } from './span.js';
-import type { Emitter, ThreadState } from './state.js';
+import type { Attributes, Span } from './span.js';
+
+/** Where a machine's effects go, in order. */
+export interface Emitter {
+  effects: Effect[];
+}
 
 /** All times are ISO-8601 UTC with milliseconds (the normalizer guarantees it), so they compare as strings. */
 export function maxTime(a: string, b: string): string {
   return a >= b ? a : b;
-}
-
-export function newSpan(
-  th: ThreadState,
-  kind: SpanKind,
-  key: string,
-  name: string,
-  parentSpanId: string | null,
-  startTime: string,
-  attributes: Attributes,
-): Span {
-  return {
-    traceId: th.traceId,
-    spanId: spanIdFor(th.threadId, key),
-    parentSpanId,
-    kind,
-    name,
-    startTime,
-    endTime: null,
-    status: 'unset',
-    attributes,
-  };
 }
 
 /** A copy in the key order of the Span type (statusMessage, set late by the machines, before attributes). */
