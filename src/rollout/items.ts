@@ -2,7 +2,7 @@
 import type { DomainEvent } from '../trace/events.js';
 import { readResponseItem } from './read.js';
 import type { ResponseItem } from './schema.js';
-import { commandOf, parseToolOutput, shellJoin } from './tool-output.js';
+import { commandOf, mcpToolOf, parseToolOutput, shellJoin } from './tool-output.js';
 
 export interface ItemContext {
   time: string;
@@ -119,13 +119,15 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
     ({ command, cwd } = commandOf(name, args));
     if (command?.startsWith('apply_patch')) name = 'apply_patch';
   }
+  const mcp = item.type === 'function_call' ? mcpToolOf(name, item.namespace) : undefined;
   return [{
     type: 'tool_call',
     ...at,
     call: {
       callId,
-      name,
-      toolType: item.type.replace(/_call$/, '').replace(/^function$/, 'function'),
+      name: mcp?.tool ?? name,
+      toolType: mcp ? 'mcp' : item.type.replace(/_call$/, ''),
+      mcpServer: mcp?.server,
       namespace: item.namespace ?? undefined,
       arguments: args,
       command,

@@ -23,6 +23,7 @@ export function onToolCall(th: ThreadState, turn: TurnState, time: string, call:
     [ATTR.threadId]: th.threadId,
   };
   setAttr(attrs, 'codex.tool.namespace', call.namespace);
+  setAttr(attrs, ATTR.mcpServer, call.mcpServer);
   setAttr(attrs, 'codex.tool.kind', call.toolType);
   setAttr(attrs, ATTR.command, th.opts.content(call.command));
   setAttr(attrs, ATTR.toolCwd, call.cwd);
@@ -61,6 +62,13 @@ function mergeResult(th: ThreadState, tool: ToolState, r: ToolResultInfo): void 
     tool.failureMessage ??= th.opts.content(r.failureMessage);
   }
   setAttr(a, ATTR.toolDurationMs, r.durationMs);
+  setAttr(a, ATTR.mcpServer, r.mcpServer);
+  if (r.mcpTool !== undefined && r.mcpTool !== tool.name) {
+    // the completion record names the MCP tool exactly (a call name may be shortened or flat)
+    tool.name = r.mcpTool;
+    a[ATTR.toolName] = r.mcpTool;
+    tool.span.name = `execute_tool ${r.mcpTool}`;
+  }
   setAttr(a, ATTR.command, th.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
 }
