@@ -137,8 +137,13 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
   }];
 }
 
+/**
+ * A tool output names its call by `call_id`. One without (`name: "goal_objective"`,
+ * `additional_context_tool_output: true`, …) is context Codex adds for the model, shaped
+ * like a tool output: no tool ran, so no span and no warning (its `id` is the item's own).
+ */
 function toolOutputEvents(item: Item, at: At): DomainEvent[] {
-  const callId = item.call_id ?? item.id;
+  const callId = item.call_id;
   if (!callId) return [];
   const parsed = parseToolOutput(item.output);
   const events: DomainEvent[] = [{
