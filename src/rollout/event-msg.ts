@@ -130,12 +130,22 @@ function patchApplyEnd(raw: unknown, at: At): DomainEvent[] {
   }];
 }
 
+/** `{server, tool}` of an MCP call's `invocation` (`mcp_tool_call_end`) or `McpToolCall` item. */
+function mcpNames(o: { server?: unknown; tool?: unknown } | undefined): { mcpServer?: string; mcpTool?: string } {
+  return {
+    mcpServer: typeof o?.server === 'string' && o.server !== '' ? o.server : undefined,
+    mcpTool: typeof o?.tool === 'string' && o.tool !== '' ? o.tool : undefined,
+  };
+}
+
 function mcpEnd(raw: unknown, at: At): DomainEvent[] {
   const e = ExecEnd.safeParse(raw);
   if (!e.success || !e.data.call_id) return [];
-  const result = (raw as { result?: unknown }).result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
+  const r = raw as { result?: unknown; invocation?: { server?: unknown; tool?: unknown } };
+  const result = r.result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
   const failed = !!result && (result.Err !== undefined || result.Ok?.isError === true);
-  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: durationMs(e.data.duration), failed } }];
+  const names = mcpNames(r.invocation);
+  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: durationMs(e.data.duration), failed, ...names } }];
 }
 
 function spawnEnd(raw: unknown, at: At): DomainEvent[] {
@@ -184,7 +194,8 @@ function itemCompleted(raw: unknown, at: At): DomainEvent[] {
       if (!item.id) return [];
       const st = it.status;
       const failed = st === 'failed' || st === 'declined' || st === 'errored';
-      return [{ type: 'tool_result', ...at, result: { callId: item.id, failed: failed || undefined, ...times } }];
+      const names = item.type === 'McpToolCall' ? mcpNames(it) : {};
+      return [{ type: 'tool_result', ...at, result: { callId: item.id, failed: failed || undefined, ...names, ...times } }];
     }
     case 'CollabAgentToolCall':
       return collabItem(it, at);

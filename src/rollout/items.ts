@@ -2,7 +2,7 @@
 import type { DomainEvent } from '../trace/events.js';
 import { readResponseItem } from './read.js';
 import type { ResponseItem } from './schema.js';
-import { commandOf, parseToolOutput, shellJoin } from './tool-output.js';
+import { commandOf, mcpToolOf, parseToolOutput, shellJoin } from './tool-output.js';
 
 export interface ItemContext {
   time: string;
@@ -119,13 +119,15 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
     ({ command, cwd } = commandOf(name, args));
     if (command?.startsWith('apply_patch')) name = 'apply_patch';
   }
+  const mcp = item.type === 'function_call' ? mcpToolOf(name, item.namespace) : undefined;
   return [{
     type: 'tool_call',
     ...at,
     call: {
       callId,
-      name,
-      toolType: item.type.replace(/_call$/, '').replace(/^function$/, 'function'),
+      name: mcp?.tool ?? name,
+      toolType: mcp ? 'mcp' : item.type.replace(/_call$/, ''),
+      mcpServer: mcp?.server,
       namespace: item.namespace ?? undefined,
       arguments: args,
       command,
@@ -135,8 +137,13 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
   }];
 }
 
+/**
+ * A tool output names its call by `call_id`. One without (`name: "goal_objective"`,
+ * `additional_context_tool_output: true`, …) is context Codex adds for the model, shaped
+ * like a tool output: no tool ran, so no span and no warning (its `id` is the item's own).
+ */
 function toolOutputEvents(item: Item, at: At): DomainEvent[] {
-  const callId = item.call_id ?? item.id;
+  const callId = item.call_id;
   if (!callId) return [];
   const parsed = parseToolOutput(item.output);
   const events: DomainEvent[] = [{

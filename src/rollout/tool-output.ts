@@ -96,3 +96,17 @@ export function pathFromUri(p: string | null | undefined): string | undefined {
   }
   return p;
 }
+
+/**
+ * The MCP server and tool a call names, from the names Codex gives MCP tools: 0.16x+ calls name
+ * a namespace `mcp__<server>` (sometimes with a trailing `__`) and the bare tool; older ones a
+ * flat `mcp__<server>__<tool>`. Server names have no `__` (Codex sanitizes them), tool names may.
+ */
+export function mcpToolOf(name: string, namespace: string | null | undefined): { server: string; tool: string } | undefined {
+  if (namespace?.startsWith('mcp__')) {
+    const server = namespace.slice('mcp__'.length).replace(/__$/, '');
+    return server !== '' ? { server, tool: name } : undefined;
+  }
+  const m = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(name);
+  return m ? { server: m[1] as string, tool: m[2] as string } : undefined;
+}

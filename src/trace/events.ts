@@ -33,9 +33,11 @@ export type OutputItem =
 export interface ToolCallInfo {
   callId: string;
   name: string;
-  /** function | custom | local_shell | web_search | tool_search | image_generation */
+  /** function | custom | local_shell | web_search | tool_search | image_generation | mcp */
   toolType: string;
   namespace?: string;
+  /** an MCP call: the server (`name` is then the server's tool) */
+  mcpServer?: string;
   arguments?: string;
   command?: string;
   cwd?: string;
@@ -53,6 +55,9 @@ export interface ToolResultInfo {
   command?: string;
   cwd?: string;
   output?: string;
+  /** an MCP call's server and tool as its completion record names them (`invocation`, `McpToolCall`) */
+  mcpServer?: string;
+  mcpTool?: string;
   /** precise times from the format (`started_at_ms`/`completed_at_ms`), ISO */
   startTime?: string;
   endTime?: string;

@@ -62,6 +62,8 @@ export const ATTR = {
   command: 'codex.tool.command',
   toolCwd: 'codex.tool.cwd',
   toolDurationMs: 'codex.tool.duration_ms',
+  /** the MCP server of an MCP tool call (`gen_ai.tool.name` is the server's tool) */
+  mcpServer: 'codex.mcp.server',
   subagentThreadId: 'codex.subagent.thread_id',
   subagentParentThreadId: 'codex.subagent.parent_thread_id',
   subagentDepth: 'codex.subagent.depth',

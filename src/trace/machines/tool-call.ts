@@ -11,7 +11,7 @@ import { newSpan, toolKey, type Scope } from './scope.js';
 
 export interface ToolState {
   readonly span: Span;
-  readonly name: string;
+  name: string;
   exitCode?: number;
   failed?: boolean;
   failureMessage?: string;
@@ -56,6 +56,7 @@ export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call
     [ATTR.threadId]: scope.threadId,
   };
   setAttr(attrs, 'codex.tool.namespace', call.namespace);
+  setAttr(attrs, ATTR.mcpServer, call.mcpServer);
   setAttr(attrs, 'codex.tool.kind', call.toolType);
   setAttr(attrs, ATTR.command, scope.opts.content(call.command));
   setAttr(attrs, ATTR.toolCwd, call.cwd);
@@ -94,6 +95,13 @@ function mergeResult(scope: Scope, tool: ToolState, r: ToolResultInfo): void {
     tool.failureMessage ??= scope.opts.content(r.failureMessage);
   }
   setAttr(a, ATTR.toolDurationMs, r.durationMs);
+  setAttr(a, ATTR.mcpServer, r.mcpServer);
+  if (r.mcpTool !== undefined && r.mcpTool !== tool.name) {
+    // the completion record names the MCP tool exactly (a call name may be shortened or flat)
+    tool.name = r.mcpTool;
+    a[ATTR.toolName] = r.mcpTool;
+    tool.span.name = `execute_tool ${r.mcpTool}`;
+  }
   setAttr(a, ATTR.command, scope.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
 }
