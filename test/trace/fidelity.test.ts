@@ -138,6 +138,18 @@ describe('item 4: failure in text or objects', () => {
   });
 });
 
+describe('item 12: failed requests', () => {
+  it('makes the request that an `error` event reports (extended history) an error LLM span of the turn', () => {
+    const { spans } = traceLines([
+      meta(T), start(TURN), prompt('q'), ev({ type: 'error', message: 'unexpected status 502 Bad Gateway', codex_error_info: { http_connection_failed: { http_status_code: 502 } } }), done(TURN),
+    ]);
+    const [turn] = byKind(spans, 'turn');
+    const llm = byKind(spans, 'llm');
+    expect(turn?.status).toBe('error');
+    expect(llm.map((s) => [s.status, s.statusMessage, s.parentSpanId])).toEqual([['error', 'unexpected status 502 Bad Gateway', turn?.spanId]]);
+  });
+});
+
 describe('item 6: review mode', () => {
   it('ends the turn normally at a task_complete that names the turn which started the review', () => {
     const { spans, warnings } = traceLines([meta(T), start('review-turn', 'parent-turn'), prompt('review'), done('parent-turn')]);

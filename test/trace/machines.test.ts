@@ -191,6 +191,47 @@ describe('ToolCallMachine', () => {
   });
 });
 
+describe('ends on a failure', () => {
+  it('turns the response being collected into an error span at an abort, and leaves a measured one ok', () => {
+    const step = inTurn();
+    step(say('partial'));
+    const effects = step({ ...ended('t1', 'error', 'aborted: interrupted'), abort: 'interrupted' });
+    expect(rows(effects)).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
+    expect(effects[0]?.type === 'span_ended' && [effects[0].span.statusMessage, effects[0].span.endTime]).toEqual(['interrupted', effects[1]?.type === 'span_ended' && effects[1].span.endTime]);
+  });
+
+  it('gives a failed request with nothing written an error span of its own', () => {
+    const step = inTurn();
+    step({ type: 'user_prompt', time: t(), text: 'hi' });
+    expect(rows(step({ ...ended('t1', 'error', 'HTTP 500'), requestFailed: true }))).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
+  });
+
+  it('sends the tool of an ended turn again when a late record names it', () => {
+    const step = inTurn();
+    step(call('a'));
+    step(usage());
+    step({ ...ended('t1', 'error', 'aborted: interrupted'), abort: 'interrupted' });
+    const late = step({ type: 'tool_result', time: t(), turnId: 't1', result: { callId: 'a', exitCode: -1, failed: true } });
+    expect(rows(late)).toEqual([['span_ended', 'tool', 'execute_tool exec_command', 'error']]);
+    expect(late[0]?.type === 'span_ended' && [late[0].span.statusMessage, late[0].span.attributes['codex.tool.exit_code']]).toEqual(['exit code -1', -1]);
+  });
+});
+
+describe('review mode', () => {
+  it('opens the reviewing turn, ignores the review thread’s own turn start mirrored into the file, and ends at the turn’s end', () => {
+    const { step } = machine();
+    step(metaEv());
+    expect(rows(step({ type: 'review_started', time: t(), turnId: 'p1', hint: 'current changes' }))).toEqual([['span_started', 'turn', 'turn 1', 'unset']]);
+    expect(step({ type: 'turn_started', time: t(), turnId: 'r1', parentTurnId: 'p1' })).toEqual([]);
+    expect(rows(step({ type: 'subagent_spawned', time: t(), childThreadId: 'review-thread', role: 'review' }))).toEqual([['span_started', 'subagent', 'invoke_agent review', 'unset']]);
+    step({ type: 'subagent_done', time: t(), childThreadId: 'review-thread', status: 'ok' });
+    step({ type: 'review_ended', time: t(), turnId: 'p1' });
+    const end = step(ended('p1'));
+    expect(rows(end)).toEqual([['span_ended', 'turn', 'turn 1', 'ok']]);
+    expect(end[0]?.type === 'span_ended' && end[0].span.attributes['input.value']).toBe('current changes');
+  });
+});
+
 describe('subagents', () => {
   it('opens an invoke_agent span under the spawning turn from the spawning call, and ends it when the child is done', () => {
     const step = inTurn();
