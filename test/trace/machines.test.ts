@@ -40,7 +40,7 @@ const say = (text: string): DomainEvent => ({ type: 'model_output', time: t(), i
 const call = (callId: string, name = 'exec_command'): DomainEvent => ({ type: 'tool_call', time: t(), call: { callId, name, toolType: 'function' } });
 const output = (callId: string, out = 'Process exited with code 0', exitCode?: number): DomainEvent => ({ type: 'tool_output', time: t(), result: { callId, output: out, exitCode } });
 const usage = (): DomainEvent => ({ type: 'usage', time: t(), usage: U });
-const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): DomainEvent => ({ type: 'turn_ended', time: t(), turnId, status, reason });
+const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): Extract<DomainEvent, { type: 'turn_ended' }> => ({ type: 'turn_ended', time: t(), turnId, status, reason });
 
 describe('SessionMachine', () => {
   it('opens the root at session_meta, ends it at finalize, re-opens it on a later record and marks the second end a repeat', () => {
