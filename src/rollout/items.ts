@@ -32,6 +32,16 @@ export function contentText(content: Item['content']): string {
   return parts.join('\n');
 }
 
+/**
+ * Every `ResponseItem` kind Codex writes, traced or deliberately ignored (ghost snapshots,
+ * compaction blobs, the v2 `agent_message`); anything else is counted as drift.
+ */
+export const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output',
+  'local_shell_call', 'tool_search_call', 'tool_search_output', 'web_search_call', 'image_generation_call',
+  'ghost_snapshot', 'compaction', 'compaction_summary', 'agent_message',
+]);
+
 export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
   const item = readResponseItem(raw);
   if (!item) return [];

@@ -6,8 +6,8 @@
  */
 import type { DomainEvent, SessionInfo } from '../trace/events.js';
 import type { Usage } from '../trace/span.js';
-import { normalizeEventMsg } from './event-msg.js';
-import { normalizeItem } from './items.js';
+import { KNOWN_COMPLETED_ITEMS, normalizeEventMsg } from './event-msg.js';
+import { KNOWN_ITEM_TYPES, normalizeItem } from './items.js';
 import type { RolloutRecord } from './parse.js';
 import { readTokenCountInfo, readTurnContext } from './read.js';
 import { SessionMeta, SubagentSource, TokenUsageRecord, type TokenUsage } from './schema.js';
@@ -73,6 +73,7 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     case 'response_item': {
       const md = rec.metadata as { compaction_output?: unknown } | undefined;
       return {
+        unknown: unknownItem(rec.payload),
         events: normalizeItem(rec.payload, {
           time,
           legacy,
@@ -87,7 +88,7 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
         const t = (rec.payload as { type?: unknown } | null)?.type;
         return { events: [], unknown: `event_msg:${typeof t === 'string' ? t : '?'}` };
       }
-      return { events: ev };
+      return { events: ev, unknown: unknownCompletedItem(rec.payload) };
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
@@ -102,6 +103,20 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     default:
       return { events: [], unknown: rec.type };
   }
+}
+
+/** `response_item:<type>` for an item kind we do not know (drift), else undefined. */
+function unknownItem(payload: unknown): string | undefined {
+  const t = (payload as { type?: unknown } | null)?.type;
+  if (typeof t !== 'string') return undefined; // a TS-era bare {role, content} message
+  return KNOWN_ITEM_TYPES.has(t) ? undefined : `response_item:${t}`;
+}
+
+/** `event_msg:item_completed:<Type>` for an `item_completed` item type we do not know. */
+function unknownCompletedItem(payload: unknown): string | undefined {
+  const p = payload as { type?: unknown; item?: { type?: unknown } } | null;
+  if (p?.type !== 'item_completed' || typeof p.item?.type !== 'string') return undefined;
+  return KNOWN_COMPLETED_ITEMS.has(p.item.type) ? undefined : `event_msg:item_completed:${p.item.type}`;
 }
 
 function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): DomainEvent[] {
