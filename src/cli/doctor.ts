@@ -112,6 +112,8 @@ export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: str
   }
   const status = await buildStatus(ctx, { codexHome, stateDir });
   checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
+  const limit = status.watcher.status?.watchLimit;
+  if (limit) checks.push({ name: 'inotify watches', ok: false, detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}` });
   checks.push(...(await sinkChecks(ctx.env)));
   return checks;
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
+import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
@@ -133,6 +134,10 @@ function handleError(err: unknown, io: Io): number {
   }
   if (err instanceof SinkError && !err.transient) {
     io.stderr.write(`codex-tracer: sink configuration: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof NotARegularFile || err instanceof FileTooLarge) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
     return 2;
   }
   if (err instanceof StoreError) {

@@ -89,3 +89,16 @@ describe('credentials written into the OTLP endpoint URL', () => {
     }
   });
 });
+
+describe('--sink jsonl --out into a directory that does not exist', () => {
+  it('fails at once (exit 2) naming the directory, before anything is read', async () => {
+    const home = tempDir();
+    putRollout(home, fixture('b-shell.jsonl'));
+    const out = join(tempDir(), 'no', 'such', 'dir', 'spans.jsonl');
+    const started = Date.now();
+    const r = await runCli(['trace', home, '--sink', 'jsonl', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the directory ${join(out, '..')} does not exist`);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
