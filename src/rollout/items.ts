@@ -17,12 +17,23 @@ export interface ItemContext {
 
 type Item = ResponseItem;
 
-const INJECTED_TAG = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*<\/\1>\s*$/;
+/** One leading `<tag …>…</tag>` block (its own closing tag), and the whitespace around it. */
+const INJECTED_BLOCK = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*?<\/\1>\s*/;
 
-/** User-role items that Codex injects (environment, AGENTS.md, notifications) rather than what the human typed. */
+/**
+ * User-role items that Codex injects (environment, AGENTS.md, user instructions, notifications)
+ * rather than what the human typed: text made only of wrapper blocks (`<user_instructions>…`,
+ * `<environment_context>…`, one or several), or the AGENTS.md preamble.
+ */
 export function isInjectedUserText(text: string): boolean {
-  if (text.startsWith('# AGENTS.md instructions') || text.startsWith('<user_instructions>')) return true;
-  return INJECTED_TAG.test(text);
+  const t = text.trimStart();
+  if (t.startsWith('# AGENTS.md instructions') || t.startsWith('<user_instructions>')) return true;
+  let rest = t;
+  for (let m = INJECTED_BLOCK.exec(rest); m; m = INJECTED_BLOCK.exec(rest)) {
+    rest = rest.slice(m[0].length);
+    if (rest === '') return true;
+  }
+  return false;
 }
 
 export function contentText(content: Item['content']): string {

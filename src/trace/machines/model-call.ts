@@ -59,6 +59,8 @@ export function onModelItem(
   else call.outputs.push(item);
   if (item.kind === 'message' && !compaction) turn.answer = item.text;
   call.end = maxTime(call.end, time);
+  // a turn without an end record (0.3x envelope, legacy) ends at its last output item, not at the start of its last call
+  turn.lastActivity = maxTime(turn.lastActivity, time);
   turn.hadActivity = true;
 }
 
