@@ -126,7 +126,9 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
   if (state.threadId === undefined) {
     state.threadId = d.id;
     if (rec.timestamp === undefined && d.timestamp) state.lastTime = recordTime(state, d.timestamp).time;
-    return [{ type: 'session_meta', time: state.lastTime ?? time, info: sessionInfo(d) }];
+    const info = sessionInfo(d);
+    if (rec.dialect === 'legacy' || rec.dialect === 'ts') info.untimed = true;
+    return [{ type: 'session_meta', time: state.lastTime ?? time, info }];
   }
   if (d.id !== state.threadId) state.inheritedSince = Date.parse(time);
   // same id again: a metadata refresh (0.145/0.146), not a new session

@@ -1,7 +1,7 @@
 /** Small helpers shared by the machines: span construction, snapshots, times. */
 import type { Effect } from './effects.js';
 import { spanIdFor } from './ids.js';
-import type { Attributes, Span, SpanKind } from './span.js';
+import { ATTR, type Attributes, type Span, type SpanKind } from './span.js';
 import type { Emitter, ThreadState } from './state.js';
 
 /** All times are ISO-8601 UTC with milliseconds (the normalizer guarantees it), so they compare as strings. */
@@ -18,6 +18,10 @@ export function newSpan(
   startTime: string,
   attributes: Attributes,
 ): Span {
+  if (th.untimed) {
+    th.spanSeq = (th.spanSeq ?? 0) + 1;
+    attributes[ATTR.seq] = th.spanSeq;
+  }
   return {
     traceId: th.traceId,
     spanId: spanIdFor(th.threadId, key),

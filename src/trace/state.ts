@@ -20,6 +20,8 @@ export interface ReducerOptions {
 }
 
 export interface ModelCallState {
+  /** file order of the call's first item, on untimed sessions (its span is made only when the call ends) */
+  order?: number;
   seq: number;
   parentSpanId: string;
   start: string;
@@ -101,6 +103,9 @@ export interface ThreadState {
   pendingUsage?: PendingUsage;
   /** usage markers carry response ids (token_usage_record): LLM spans are keyed by them */
   keysByResponseId?: boolean;
+  /** the file's lines have no timestamps (legacy, TS era): spans carry their file order (`codex.seq`) */
+  untimed?: boolean;
+  spanSeq?: number;
 }
 
 export interface TraceState {

@@ -121,3 +121,26 @@ describe('TS-era .json documents: items without type', () => {
     expect(byKind(spans, 'llm').every((s) => turns.some((t) => t.spanId === s.parentSpanId))).toBe(true);
   });
 });
+
+describe('lines without timestamps keep file order', () => {
+  it('0.20.0 e-multi-tool: every span starts at the header time, yet the spans come in the order of their records', async () => {
+    const path = join(ROOT, 'codex-0.20.0', 'e-multi-tool.jsonl');
+    const { spans } = await traceFilesInMemory([path]);
+    expect(new Set(spans.map((s) => s.startTime)).size).toBe(1); // no line has a time of its own
+    const turn = byKind(spans, 'turn')[0] as Span;
+    const kids = spans.filter((s) => s.parentSpanId === turn.spanId); // as sorted for show and sinks
+    // the file: message, call, output, [state] call, output, call, output, [state] call, output, call, output, [state] message
+    const expected = ['llm', 'mkdir', 'llm', 'cat', 'ls', 'llm', 'apply_patch', 'wc', 'llm'];
+    const label = (s: Span): string => (s.kind === 'llm' ? 'llm' : String(s.attributes[ATTR.command]).split(/[ ']/).find((w) => w !== '') ?? '');
+    expect(kids.map(label)).toEqual(expected);
+    const seqs = kids.map((s) => Number(s.attributes[ATTR.seq]));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('0.20.0 f-resume: turns in file order; timed recordings carry no order attribute', async () => {
+    const legacy = await traceFilesInMemory([join(ROOT, 'codex-0.20.0', 'f-resume.jsonl')]);
+    expect(legacy.spans.filter((s) => s.kind === 'turn').map((t) => t.attributes[ATTR.turnIndex])).toEqual([1, 2]);
+    const timed = await traceFilesInMemory([join(ROOT, 'codex-0.169.0', 'f-resume.jsonl')]);
+    expect(timed.spans.some((s) => s.attributes[ATTR.seq] !== undefined)).toBe(false);
+  });
+});

@@ -32,6 +32,7 @@ function newCall(th: ThreadState, turn: TurnState, compaction: boolean, out: Emi
     closed: false,
     compaction,
   };
+  if (th.untimed) call.order = th.spanSeq = (th.spanSeq ?? 0) + 1;
   const pending = th.pendingUsage;
   if (pending) {
     call.usage = pending.usage;
@@ -150,6 +151,7 @@ export function emitCall(th: ThreadState, turn: TurnState, call: ModelCallState,
   setAttr(attrs, ATTR.input, c(call.input));
   setAttr(attrs, ATTR.output, c(outputText(call)));
   const span = newSpan(th, 'llm', key, `chat ${model}`, call.parentSpanId, call.start, attrs);
+  if (call.order !== undefined) span.attributes[ATTR.seq] = call.order;
   span.status = 'ok';
   if (!call.usage && call.outputs.length === 0 && call.toolNames.length === 0) warn(out, 'empty_model_call', 'a model call with neither output nor usage');
   ended(out, span, call.end);

@@ -53,11 +53,13 @@ export function openThread(state: TraceState, info: SessionInfo, time: string, o
     const rootSession = info.rootSessionId ?? parent;
     const th = newThread(state.opts, info.threadId, traceIdFor(rootSession), spanIdFor(parent, spanKey.subagent(info.threadId)), time);
     th.provider = info.modelProvider;
+    th.untimed = info.untimed;
     state.thread = th;
     return th;
   }
   const th = newThread(state.opts, info.threadId, traceIdFor(info.threadId), spanIdFor(info.threadId, spanKey.session()), time);
   th.provider = info.modelProvider;
+  th.untimed = info.untimed;
   const start = info.startTime && info.startTime < time ? normalizeStart(info.startTime, time) : time;
   th.session = newSpan(th, 'session', spanKey.session(), 'invoke_agent codex', null, start, sessionAttributes(info));
   state.thread = th;
