@@ -74,6 +74,12 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'view_image_tool_call':
     case 'undo_completed':
     case 'token_budget_reminder':
+    case 'image_generation_end': // these six: persisted, nothing a trace shows (rollout-format §4.1)
+    case 'thread_goal_updated':
+    case 'sub_agent_activity':
+    case 'guardian_assessment':
+    case 'dynamic_tool_call_request':
+    case 'dynamic_tool_call_response':
       return [];
     default:
       return 'unknown';
@@ -173,6 +179,13 @@ function spawnEnd(raw: unknown, at: At): DomainEvent[] {
     role: typeof r.new_agent_role === 'string' ? r.new_agent_role : undefined,
   }];
 }
+
+/** Every `item_completed` item type 0.169–0.171 writes (traced or not); others are counted as drift. */
+export const KNOWN_COMPLETED_ITEMS: ReadonlySet<string> = new Set([
+  'UserMessage', 'AgentMessage', 'Reasoning', 'CommandExecution', 'FileChange', 'McpToolCall', 'DynamicToolCall',
+  'WebSearch', 'CollabAgentToolCall', 'ContextCompaction', 'Plan', 'ImageView', 'ImageGeneration',
+  'EnteredReviewMode', 'ExitedReviewMode', 'SubAgentActivity', 'HookPrompt', 'Extension',
+]);
 
 /** The paginated dialect's `item_completed` (0.150+). */
 function itemCompleted(raw: unknown, at: At): DomainEvent[] {

@@ -17,12 +17,23 @@ export interface ItemContext {
 
 type Item = ResponseItem;
 
-const INJECTED_TAG = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*<\/\1>\s*$/;
+/** One leading `<tag …>…</tag>` block (its own closing tag), and the whitespace around it. */
+const INJECTED_BLOCK = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*?<\/\1>\s*/;
 
-/** User-role items that Codex injects (environment, AGENTS.md, notifications) rather than what the human typed. */
+/**
+ * User-role items that Codex injects (environment, AGENTS.md, user instructions, notifications)
+ * rather than what the human typed: text made only of wrapper blocks (`<user_instructions>…`,
+ * `<environment_context>…`, one or several), or the AGENTS.md preamble.
+ */
 export function isInjectedUserText(text: string): boolean {
-  if (text.startsWith('# AGENTS.md instructions') || text.startsWith('<user_instructions>')) return true;
-  return INJECTED_TAG.test(text);
+  const t = text.trimStart();
+  if (t.startsWith('# AGENTS.md instructions') || t.startsWith('<user_instructions>')) return true;
+  let rest = t;
+  for (let m = INJECTED_BLOCK.exec(rest); m; m = INJECTED_BLOCK.exec(rest)) {
+    rest = rest.slice(m[0].length);
+    if (rest === '') return true;
+  }
+  return false;
 }
 
 export function contentText(content: Item['content']): string {
@@ -31,6 +42,16 @@ export function contentText(content: Item['content']): string {
   for (const p of content) if (typeof p.text === 'string') parts.push(p.text);
   return parts.join('\n');
 }
+
+/**
+ * Every `ResponseItem` kind Codex writes, traced or deliberately ignored (ghost snapshots,
+ * compaction blobs, the v2 `agent_message`); anything else is counted as drift.
+ */
+export const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output',
+  'local_shell_call', 'tool_search_call', 'tool_search_output', 'web_search_call', 'image_generation_call',
+  'ghost_snapshot', 'compaction', 'compaction_summary', 'agent_message',
+]);
 
 export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
   const item = readResponseItem(raw);

@@ -6,8 +6,8 @@
  */
 import type { DomainEvent, SessionInfo } from '../trace/events.js';
 import type { Usage } from '../trace/span.js';
-import { normalizeEventMsg } from './event-msg.js';
-import { normalizeItem } from './items.js';
+import { KNOWN_COMPLETED_ITEMS, normalizeEventMsg } from './event-msg.js';
+import { KNOWN_ITEM_TYPES, normalizeItem } from './items.js';
 import type { RolloutRecord } from './parse.js';
 import { readTokenCountInfo, readTurnContext } from './read.js';
 import { forwarded, initialReview, isMirror, reviewEntered, reviewExited, type ReviewState } from './review.js';
@@ -84,6 +84,7 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
       if (isMirror(state.review, rec.payload)) return { events: [] };
       const md = rec.metadata as { compaction_output?: unknown } | undefined;
       return {
+        unknown: unknownItem(rec.payload),
         events: normalizeItem(rec.payload, {
           time,
           legacy,
@@ -100,7 +101,7 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
         const t = (rec.payload as { type?: unknown } | null)?.type;
         return { events: [], unknown: `event_msg:${typeof t === 'string' ? t : '?'}` };
       }
-      return { events: ev };
+      return { events: ev, unknown: unknownCompletedItem(rec.payload) };
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
@@ -132,6 +133,20 @@ function reviewEvent(state: NormalizerState, payload: unknown, time: string): Do
   return undefined;
 }
 
+/** `response_item:<type>` for an item kind we do not know (drift), else undefined. */
+function unknownItem(payload: unknown): string | undefined {
+  const t = (payload as { type?: unknown } | null)?.type;
+  if (typeof t !== 'string') return undefined; // a TS-era bare {role, content} message
+  return KNOWN_ITEM_TYPES.has(t) ? undefined : `response_item:${t}`;
+}
+
+/** `event_msg:item_completed:<Type>` for an `item_completed` item type we do not know. */
+function unknownCompletedItem(payload: unknown): string | undefined {
+  const p = payload as { type?: unknown; item?: { type?: unknown } } | null;
+  if (p?.type !== 'item_completed' || typeof p.item?.type !== 'string') return undefined;
+  return KNOWN_COMPLETED_ITEMS.has(p.item.type) ? undefined : `event_msg:item_completed:${p.item.type}`;
+}
+
 function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): DomainEvent[] {
   const m = SessionMeta.safeParse(rec.payload);
   if (!m.success) return [];
@@ -139,7 +154,9 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
   if (state.threadId === undefined) {
     state.threadId = d.id;
     if (rec.timestamp === undefined && d.timestamp) state.lastTime = recordTime(state, d.timestamp).time;
-    return [{ type: 'session_meta', time: state.lastTime ?? time, info: sessionInfo(d) }];
+    const info = sessionInfo(d);
+    if (rec.dialect === 'legacy' || rec.dialect === 'ts') info.untimed = true;
+    return [{ type: 'session_meta', time: state.lastTime ?? time, info }];
   }
   // same id again: a metadata refresh (0.145/0.146), not a new session
   if (d.id === state.threadId) return [];

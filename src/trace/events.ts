@@ -24,6 +24,8 @@ export interface SessionInfo {
   agentNickname?: string;
   agentRole?: string;
   depth?: number;
+  /** the file's lines carry no timestamps (legacy JSONL, TS-era documents): only their order is known */
+  untimed?: boolean;
 }
 
 export type OutputItem =

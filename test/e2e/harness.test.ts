@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CODEX_RELEASES, killAllCodex, runScenario, type CodexRelease, type ScenarioResult } from './run-scenario.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { CODEX_RELEASES, killAllCodex, runMatrix, scenarioMatrix, type ScenarioResult } from './run-scenario.js';
+import { SCENARIOS } from './scenarios.js';
 
 type Line = Record<string, unknown> & { type?: string; payload?: Record<string, unknown> };
 
-const results = new Map<string, ScenarioResult | Error>();
+let results = new Map<string, ScenarioResult | Error>();
 
 function lines(path: string): Line[] {
   return readFileSync(path, 'utf8')
@@ -29,24 +29,7 @@ function result(key: string): ScenarioResult {
 }
 
 /** Every (release, scenario) pair, keyed `<version>/<scenario>`. */
-const MATRIX: [string, CodexRelease, Scenario][] = CODEX_RELEASES.flatMap((c) =>
-  SCENARIOS.map((s): [string, CodexRelease, Scenario] => [`${c.version}/${s.name}`, c, s]),
-);
-
-async function runAll(concurrency: number): Promise<void> {
-  const queue = [...MATRIX];
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      const [key, codex, scenario] = next;
-      try {
-        results.set(key, await runScenario(scenario.name, { timeoutMs: 90_000, codex }));
-      } catch (err) {
-        results.set(key, err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
+const MATRIX = scenarioMatrix(CODEX_RELEASES, SCENARIOS);
 
 function payloadsOfType(all: Line[], type: string): Record<string, unknown>[] {
   return all.filter((l) => l.type === type && l.payload).map((l) => l.payload as Record<string, unknown>);
@@ -61,7 +44,7 @@ function completedItem(all: Line[], id: string): Record<string, unknown> | undef
 }
 
 beforeAll(async () => {
-  await runAll(2);
+  results = await runMatrix(MATRIX, 2);
 }, 600_000);
 
 afterAll(() => {
@@ -69,7 +52,7 @@ afterAll(() => {
   for (const r of results.values()) if (!(r instanceof Error)) r.dispose();
 });
 
-describe.each(MATRIX)('e2e %s', (name, codex, scenario) => {
+describe.each(MATRIX.map((c) => [c.key, c.codex, c.scenario] as const))('e2e %s', (name, codex, scenario) => {
   it('ran the release it was given', () => {
     const r = result(name);
     expect(r.codex.version).toBe(codex.version);

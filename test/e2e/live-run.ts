@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceStore } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { CODEX_RELEASES, runScenario, type CodexRelease, type ScenarioResult } from './run-scenario.js';
+import { CODEX_RELEASES, runScenario, scenarioMatrix, type MatrixCase, type ScenarioResult } from './run-scenario.js';
 import { SCENARIOS } from './scenarios.js';
 import { LatencyProbe, openStoreWhenReady, percentiles, pollUntil, storedTrace } from './store-probe.js';
 import { traceComplete } from './trace-expect.js';
@@ -23,17 +23,8 @@ export const WATCH_IDLE_MS = 2000;
 /** How long a scenario's trace may take to appear after `codex exec` exited. */
 export const LIVE_DEADLINE_MS = 10_000;
 
-/** One live run: a scenario with one Codex release, keyed `<version>/<scenario>`. */
-export interface LiveCase {
-  key: string;
-  name: string;
-  codex: CodexRelease;
-}
-
 /** Every scenario with each installed release (pinned first), in the order they run. */
-export const LIVE_MATRIX: readonly LiveCase[] = CODEX_RELEASES.flatMap((codex) =>
-  SCENARIOS.map((s) => ({ key: `${codex.version}/${s.name}`, name: s.name, codex })),
-);
+export const LIVE_MATRIX: readonly MatrixCase[] = scenarioMatrix(CODEX_RELEASES, SCENARIOS);
 
 export interface LiveScenario {
   result: ScenarioResult;
@@ -67,8 +58,8 @@ async function sessionFinalized(store: TraceStore, threadId: string): Promise<vo
   }
 }
 
-async function runOne(c: LiveCase, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
-  const result = await runScenario(c.name, {
+async function runOne(c: MatrixCase, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
+  const result = await runScenario(c.scenario.name, {
     codexHome, tmpRoot: root, timeoutMs: 90_000, codex: c.codex, beforeResume: (id) => sessionFinalized(store, id),
   });
   const started = Date.now();

@@ -147,3 +147,32 @@ export async function runScenario(name: string, opts: RunScenarioOptions = {}): 
     await mock.close();
   }
 }
+
+/** One run of a matrix: a scenario with one Codex release, keyed `<version>/<scenario>`. */
+export interface MatrixCase {
+  key: string;
+  codex: CodexRelease;
+  scenario: Scenario;
+}
+
+/** Every scenario with each release, pinned release first. */
+export function scenarioMatrix(releases: readonly CodexRelease[], scenarios: readonly Scenario[]): MatrixCase[] {
+  return releases.flatMap((codex) => scenarios.map((scenario) => ({ key: `${codex.version}/${scenario.name}`, codex, scenario })));
+}
+
+/** Runs the cases `concurrency` at a time; each result (or the error it ended with) by key. */
+export async function runMatrix(cases: readonly MatrixCase[], concurrency: number, timeoutMs = 90_000): Promise<Map<string, ScenarioResult | Error>> {
+  const results = new Map<string, ScenarioResult | Error>();
+  const queue = [...cases];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      try {
+        results.set(next.key, await runScenario(next.scenario.name, { timeoutMs, codex: next.codex }));
+      } catch (err) {
+        results.set(next.key, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}

@@ -4,7 +4,7 @@
  * session sets it up and updates it; the other machines read it.
  */
 import { spanIdFor, spanKey, traceIdFor } from '../ids.js';
-import type { Attributes, Span, SpanKind } from '../span.js';
+import { ATTR, type Attributes, type Span, type SpanKind } from '../span.js';
 import type { ReducerOptions } from '../state.js';
 import type { SessionInfo } from '../events.js';
 
@@ -22,11 +22,17 @@ export interface Scope {
   responseKeyed: boolean;
   /** how often each tool call id was seen: a repeated id still gets its own span */
   readonly callIdUses: Map<string, number>;
+  /** the file's lines have no timestamps (legacy, TS era): spans carry their file order (`codex.seq`) */
+  readonly untimed?: boolean;
+  spanSeq: number;
 }
 
 export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
   const parent = info.parentThreadId;
-  const base = { opts, threadId: info.threadId, provider: info.modelProvider, responseKeyed: false, callIdUses: new Map<string, number>() };
+  const base = {
+    opts, threadId: info.threadId, provider: info.modelProvider, responseKeyed: false, callIdUses: new Map<string, number>(),
+    untimed: info.untimed, spanSeq: 0,
+  };
   if (parent && opts.parentKnown(parent)) {
     // a subagent: its turns hang under the subagent span its parent's trace holds
     const rootSession = info.rootSessionId ?? parent;
@@ -37,6 +43,7 @@ export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
 
 /** A new open span of this thread. */
 export function newSpan(scope: Scope, kind: SpanKind, key: string, name: string, parentSpanId: string | null, startTime: string, attributes: Attributes): Span {
+  if (scope.untimed) attributes[ATTR.seq] = nextSeq(scope);
   return {
     traceId: scope.traceId,
     spanId: spanIdFor(scope.threadId, key),
@@ -48,6 +55,11 @@ export function newSpan(scope: Scope, kind: SpanKind, key: string, name: string,
     status: 'unset',
     attributes,
   };
+}
+
+/** The next position in the file's order (untimed files). */
+export function nextSeq(scope: Scope): number {
+  return ++scope.spanSeq;
 }
 
 /** The span key of a tool call: a call id seen again in the thread (replayed scripts, retries) gets `#n`. */

@@ -5,36 +5,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { traceFilesInMemory, type InMemoryTrace } from '../../src/pipeline/trace-files.js';
+import type { CaseTruth } from './truth.js';
+
+export type { CaseTruth } from './truth.js';
 
 export const CASES_ROOT = join(import.meta.dirname, '../../fixtures/cases');
 /** `codex-0.169.0`, `codex-0.171.0`, … */
 export const CASE_VERSIONS = readdirSync(CASES_ROOT).filter((d) => d.startsWith('codex-')).sort();
-
-interface Usage {
-  input_tokens: number;
-  cached_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  total_tokens: number;
-}
-
-export interface CaseTruth {
-  codex_version: string;
-  thread_id: string;
-  prompts: string[];
-  model_calls: number;
-  usage_sum: { input: number; cached: number; output: number; reasoning: number; total: number };
-  usage_per_request: { response_id: string; thread_id: string; turn_id?: string; step: string; usage: Usage; output: string[] }[];
-  failed_requests: {
-    response_id: string;
-    turn_id?: string;
-    step: string;
-    failure: { kind: 'http_error' | 'failed' | 'stall'; status?: number; code?: string; message?: string };
-    output: string[];
-  }[];
-  tool_calls: { callId: string; name: string; namespace?: string }[];
-  subagents: string[];
-}
 
 export function caseTruth(version: string, name: string): CaseTruth {
   return JSON.parse(readFileSync(join(CASES_ROOT, version, `${name}.truth.json`), 'utf8')) as CaseTruth;
