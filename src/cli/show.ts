@@ -1,6 +1,7 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
 import { resolveStateDir } from '../store/index.js';
+import { addUnknown, unknownRecordsText } from '../pipeline/summary.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { Span } from '../trace/span.js';
 import { costLabel, spanCosts } from './cost-view.js';
@@ -28,9 +29,11 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
   const files = targets.filter((t) => existsSync(t));
   const ids = targets.filter((t) => !existsSync(t));
   let spans: Span[] = [];
+  const unknown: Record<string, number> = {};
   if (files.length > 0) {
     const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
     for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+    for (const st of res.stats) addUnknown(unknown, st.unknown);
     spans = res.spans;
   }
   if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
@@ -39,5 +42,9 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
     return 1;
   }
   printSpans(ctx, spans, opts.format);
+  // drift: records this version does not know, by name (in the tree's footer; JSON lines stay spans only)
+  const drift = unknownRecordsText(unknown);
+  if (drift && opts.format === 'tree') ctx.stdout.write(`unknown record types (ignored): ${drift}\n`);
+  else if (drift) ctx.log.info('unknown record types (ignored)', { types: drift });
   return 0;
 }

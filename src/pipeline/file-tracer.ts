@@ -19,6 +19,8 @@ export interface TracerEnv {
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
   onWarning: (w: { file: string; offset: number; code: string; message: string }) => void;
+  /** a record of a type or event name the format knowledge does not know (drift), once per record */
+  onUnknown?: (name: string) => void;
   maxLineBytes?: number;
   /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
   batchBytes?: number;
@@ -161,6 +163,9 @@ export class FileTracer {
   private newProcessor(): SessionProcessor {
     return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
       if (w.offset >= this.replayUntil) this.env.onWarning(w);
+    }, (name, offset) => {
+      // records replayed to rebuild the state were counted by the run that delivered them
+      if (offset >= this.replayUntil) this.env.onUnknown?.(name);
     });
   }
 

@@ -38,10 +38,14 @@ export class SessionProcessor {
   private readonly trace: TraceState;
   private lastTime?: string;
 
-  /** `onWarning` sees every warning as it happens (the kept list stops at `maxWarnings`). */
+  /**
+   * `onWarning` sees every warning as it happens (the kept list stops at `maxWarnings`);
+   * `onUnknown` every record of a type or event name the normalizer does not know, with its offset.
+   */
   constructor(
     readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100,
     private readonly onWarning?: (w: FileWarning) => void,
+    private readonly onUnknown?: (name: string, offset: number) => void,
   ) {
     this.trace = initialTraceState(opts);
   }
@@ -85,7 +89,10 @@ export class SessionProcessor {
   pushRecord(record: RolloutRecord, offset: number): Effect[] {
     this.stats.records++;
     const res = normalize(this.norm, record);
-    if (res.unknown) this.stats.unknown[res.unknown] = (this.stats.unknown[res.unknown] ?? 0) + 1;
+    if (res.unknown) {
+      this.stats.unknown[res.unknown] = (this.stats.unknown[res.unknown] ?? 0) + 1;
+      this.onUnknown?.(res.unknown, offset);
+    }
     if (res.badTimestamp) {
       this.stats.badTimestamps++;
       this.warn(offset, 'bad_timestamp', 'missing or invalid timestamp; the previous one was used');

@@ -8,7 +8,7 @@ import { parseRolloutName, readLines } from '../source/index.js';
 import type { Effect } from '../trace/effects.js';
 import type { FileWarning, ProcessorStats } from './processor.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
-import type { Span } from '../trace/span.js';
+import { fileOrder, type Span } from '../trace/span.js';
 import { basename } from 'node:path';
 
 export interface FileHead {
@@ -78,5 +78,5 @@ export function sortSpans(spans: Span[]): Span[] {
   return spans.sort((a, b) =>
     a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1
       : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1
-        : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+        : fileOrder(a, b) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
