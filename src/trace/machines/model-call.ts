@@ -264,6 +264,7 @@ export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, ou
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: scope.threadId };
   setAttr(attrs, ATTR.providerName, scope.provider);
   setAttr(attrs, ATTR.responseId, call.responseId);
+  setAttr(attrs, ATTR.serviceTier, scope.serviceTier);
   if (call.usage) {
     attrs[ATTR.inputTokens] = call.usage.input;
     attrs[ATTR.outputTokens] = call.usage.output;
