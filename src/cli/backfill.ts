@@ -2,7 +2,7 @@
 import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
+import { readFileHead } from '../pipeline/heads.js';
 import { UsageError, type CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 import { reportRun } from './run-report.js';

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
 import { ensureStateDir, resolveStateDir, TraceStore } from '../store/index.js';
-import { traceFilesInMemory } from '../pipeline/trace-files.js';
+import { traceInMemory } from '../pipeline/in-memory.js';
 import type { CommandContext } from './context.js';
 import { resolveCodexHome } from './setup.js';
 import { buildStatus } from './status.js';
@@ -56,7 +56,7 @@ async function newestRolloutCheck(codexHome: string): Promise<Check> {
   const found = await discover(codexHome);
   if (found.files.length === 0) return { name: 'rollouts', ok: true, detail: `no rollout files under ${codexHome} yet` };
   const newest = [...found.files].sort((a, b) => b.mtimeMs - a.mtimeMs)[0] as { path: string };
-  const res = await traceFilesInMemory([newest.path]);
+  const res = await traceInMemory([newest.path]);
   const unknown = Object.keys(res.stats[0]?.unknown ?? {});
   const problems = res.warnings.length + unknown.length;
   return {

@@ -1,11 +1,10 @@
 /** Turning flags into sinks, the store and a Delivery; resolving CODEX_HOME and durations. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Delivery, MemoryCursors, StoreCursors } from '../pipeline/delivery.js';
-import { createSink, type SinkName } from '../sinks/index.js';
-import { LocalSink } from '../sinks/local.js';
+import { Delivery } from '../pipeline/delivery.js';
+import { commitsCursors, createSink, isSinkName, SINK_NAMES, type SinkName } from '../sinks/index.js';
 import type { Sink } from '../sinks/sink.js';
-import { resolveStateDir, TraceStore } from '../store/index.js';
+import { MemoryCursors, resolveStateDir, StoreCursors, TraceStore, type CursorStore } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 
 export interface SinkFlags {
@@ -16,8 +15,6 @@ export interface SinkFlags {
   otlpProtocol?: string;
   braintrustProject?: string;
 }
-
-export const ALL_SINKS = ['local', 'otlp', 'braintrust', 'jsonl'] as const;
 
 export function resolveCodexHome(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return resolve(flag ?? env.CODEX_HOME ?? join(homedir(), '.codex'));
@@ -52,24 +49,23 @@ export interface Outputs {
 export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: boolean, opts: { writerThread?: boolean } = {}): Outputs {
   const names = [...new Set(flags.sink && flags.sink.length > 0 ? flags.sink : ['local'])];
   for (const n of names) {
-    if (!(ALL_SINKS as readonly string[]).includes(n)) throw new UsageError(`--sink: unknown sink "${n}" (use ${ALL_SINKS.join(', ')})`);
+    if (!isSinkName(n)) throw new UsageError(`--sink: unknown sink "${n}" (use ${SINK_NAMES.join(', ')})`);
   }
   const stateDir = resolveStateDir(flags.stateDir, ctx.env);
   let store: TraceStore | undefined;
   const needStore = names.includes('local') || useCursors;
   if (needStore) store = TraceStore.open({ stateDir });
   const localOnly = useCursors && names.length === 1 && names[0] === 'local';
-  const sinks: Sink[] = names.map((n) => {
-    if (n === 'local') return new LocalSink({ store: store as TraceStore }, {}, { writerThread: localOnly && opts.writerThread });
-    return createSink(n as SinkName, {
-      out: flags.out,
-      otlp: { ...(flags.otlpEndpoint ? { endpoint: flags.otlpEndpoint } : {}), ...(flags.otlpProtocol ? { protocol: flags.otlpProtocol } : {}) },
-      braintrust: flags.braintrustProject ? { project: flags.braintrustProject } : {},
-    }, ctx.env);
-  });
-  const cursors = useCursors && store ? new StoreCursors(store) : new MemoryCursors();
-  const atomic = localOnly && sinks[0] instanceof LocalSink ? sinks[0] : undefined;
-  return { sinks, store, delivery: new Delivery(sinks, cursors, atomic), names };
+  const sinks: Sink[] = names.map((n) => createSink(n as SinkName, {
+    local: { store: store as TraceStore, writerThread: localOnly && opts.writerThread },
+    out: flags.out,
+    otlp: { ...(flags.otlpEndpoint ? { endpoint: flags.otlpEndpoint } : {}), ...(flags.otlpProtocol ? { protocol: flags.otlpProtocol } : {}) },
+    braintrust: flags.braintrustProject ? { project: flags.braintrustProject } : {},
+  }, ctx.env));
+  // the local sink keeps the cursors it commits with its spans (one transaction when it is the only sink)
+  const holder = sinks.find(commitsCursors);
+  const cursors: CursorStore = !useCursors || !store ? new MemoryCursors() : (holder?.cursors ?? new StoreCursors(store));
+  return { sinks, store, delivery: new Delivery(sinks, cursors), names };
 }
 
 export async function closeOutputs(o: Outputs): Promise<void> {
