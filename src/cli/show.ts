@@ -1,6 +1,5 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
-import { resolveStateDir } from '../store/index.js';
 import { traceInMemory } from '../pipeline/in-memory.js';
 import type { Span } from '../trace/span.js';
 import { renderTrees } from './tree.js';
@@ -10,7 +9,6 @@ import { UsageError } from './context.js';
 export interface ShowOptions {
   format: 'tree' | 'jsonl';
   open?: boolean;
-  stateDir?: string;
 }
 
 export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
@@ -31,7 +29,7 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
     const res = await traceInMemory(files, { reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, finalize: !opts.open, log: ctx.log });
     spans = res.spans;
   }
-  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, ctx.config.stateDir));
   if (spans.length === 0) {
     ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
     return 1;

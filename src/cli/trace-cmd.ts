@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { noteThreadsOf } from '../pipeline/heads.js';
-import { UsageError, type CommandContext } from './context.js';
+import { parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, parseDuration, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 
 export interface TraceFlags extends SinkFlags {
   summaryMd?: string;
@@ -42,7 +43,7 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
   if (targets.length === 0) throw new UsageError('trace needs at least one file or folder');
   const deadline = Date.now() + parseDuration(flags.timeout ?? '5m', '--timeout');
   const files = await collectPaths(targets);
-  const outputs = buildOutputs(ctx, flags, false);
+  const outputs = buildOutputs(ctx, false);
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
     await noteThreadsOf(set, files.map((f) => f.path));
