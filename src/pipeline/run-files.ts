@@ -1,5 +1,6 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
 import { fileIdentitySync, type FileIdentity } from '../source/index.js';
+import { isIdle } from './file-tracer.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {
@@ -54,10 +55,10 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
 async function traceOne(set: TracerSet, job: FileJob, opts: RunFilesOptions, now: () => number): Promise<void> {
   const path = job.path;
   const shouldFinalize = (last: string | undefined): boolean =>
-    opts.finalize === 'all' || (opts.finalize === 'idle' && (last === undefined || now() - Date.parse(last) >= opts.idleMs));
+    opts.finalize === 'all' || (opts.finalize === 'idle' && isIdle(last, undefined, opts.idleMs, now()));
   const r = await set.step(path, job.identity ?? fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;
-  if (r === 'blocked' || r === 'gone') return;
-  if (!t.isFinalized && t.processor && shouldFinalize(t.lastRecordTime)) await t.finalize();
+  if (r === 'blocked' || r === 'gone' || !t) return;
+  if (t.status === 'open' && shouldFinalize(t.lastRecordTime)) await t.finalize();
 }
