@@ -9,6 +9,8 @@ export interface RunFilesOptions {
   idleMs: number;
   force?: boolean;
   concurrency?: number;
+  /** a file that cannot be read ends the run with its error (`show`: the user named it), instead of being reported and passed */
+  stopOnError?: boolean;
   now?: () => number;
   onProgress?: (done: { files: number; bytes: number }) => void;
 }
@@ -29,6 +31,7 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
     try {
       await traceOne(set, f, opts, now);
     } catch (err) {
+      if (opts.stopOnError) throw err;
       set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
       set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
     }
