@@ -19,6 +19,8 @@ export interface TracerEnv {
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
   onWarning: (w: FileWarning) => void;
+  /** a record of a type or event name the format knowledge does not know (drift), once per record */
+  onUnknown?: (name: string) => void;
   maxLineBytes?: number;
   /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
@@ -112,11 +114,11 @@ export class FileTracer {
       const change = this.changeSince(ident);
       if (change === 'replaced' || change === 'truncated') this.restart(ident);
       else if (change === 'unchanged' || ident.size === this.readOffset) {
-        this.identity = ident;
+        this.setIdentity(ident);
         return 'idle';
       }
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
@@ -139,7 +141,7 @@ export class FileTracer {
     } else {
       this.firstLineHash = undefined; // taken from the first read (see batches())
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     this.proc = this.newProcessor();
     this.readOffset = 0;
     this.finalized = false;
@@ -167,8 +169,14 @@ export class FileTracer {
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
-    this.identity = ident;
+    this.setIdentity(ident);
     this.firstLineHash = hashFirstLineSync(this.path);
+  }
+
+  /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */
+  private setIdentity(ident: FileIdentity): void {
+    this.identity = ident;
+    this.proc?.fileWrittenAt(ident.mtimeMs);
   }
 
   /**
@@ -176,9 +184,14 @@ export class FileTracer {
    * file and offset; those of records already delivered before a restart are not repeated.
    */
   private newProcessor(): SessionProcessor {
-    return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
+    const proc = new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
       if (w.offset >= this.replayUntil) this.env.onWarning(w);
+    }, (name, offset) => {
+      // records replayed to rebuild the state were counted by the run that delivered them
+      if (offset >= this.replayUntil) this.env.onUnknown?.(name);
     });
+    if (this.identity) proc.fileWrittenAt(this.identity.mtimeMs);
+    return proc;
   }
 
   private async retryPending(): Promise<boolean> {

@@ -78,6 +78,9 @@ export class TracerSet {
           countDelivered(this.summary, effects);
           this.opts.onDelivered?.(p, effects);
         },
+        onUnknown: (name) => {
+          this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
+        },
         onWarning: (w) => {
           this.summary.warnings++;
           if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
