@@ -3,6 +3,7 @@ import { DEFAULT_CONTENT, type ContentOptions } from '../content/options.js';
 import { makeContentFilter, parseRedactPattern } from '../content/redact.js';
 import type { ContentFilter } from '../trace/state.js';
 import type { Span } from '../trace/span.js';
+import { makeTerminal, type Terminal } from './format.js';
 import { createLogger, type Logger } from './log.js';
 
 /** A mistake in how the command was called: exit code 2, no stack trace. */
@@ -18,6 +19,8 @@ export interface GlobalOptions {
   llmInput?: string;
   logLevel?: string;
   logFormat?: string;
+  /** false with --no-color */
+  color?: boolean;
 }
 
 export interface CommandContext {
@@ -25,6 +28,10 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** how stdout is drawn: width and colour (a TTY, NO_COLOR, --no-color, COLUMNS) */
+  term: Terminal;
+  /** the same for stderr (progress, notes) */
+  errTerm: Terminal;
   content: ContentOptions;
   contentFilter: ContentFilter;
   llmInput: 'new' | 'full';
@@ -57,5 +64,7 @@ export function makeContext(
 ): CommandContext {
   const content = contentOptions(g);
   const log = createLogger(io.stderr, { level: g.logLevel ?? io.env.CODEX_TRACER_LOG_LEVEL ?? 'info', format: g.logFormat ?? 'text' });
-  return { ...io, log, content, contentFilter: makeContentFilter(content), llmInput: content.llmInput, loadStoredTraces };
+  const term = makeTerminal({ stream: io.stdout, env: io.env, colorFlag: g.color });
+  const errTerm = makeTerminal({ stream: io.stderr, env: io.env, colorFlag: g.color });
+  return { ...io, log, term, errTerm, content, contentFilter: makeContentFilter(content), llmInput: content.llmInput, loadStoredTraces };
 }

@@ -1,8 +1,8 @@
 /** `codex-tracer sessions`: one row per session from the local store. */
-import { resolveStateDir, TraceStore, type SessionSummary } from '../store/index.js';
+import { resolveStateDir, TraceStore, type ListSessionsQuery, type SessionSummary } from '../store/index.js';
 import type { CommandContext } from './context.js';
-import { parseDate } from './setup.js';
-import { formatDuration } from './tree.js';
+import { cut, humanNumber, spanDuration, type Segment, type Terminal } from './format.js';
+import { parseCount, parseDate } from './setup.js';
 
 export interface SessionsFlags {
   stateDir?: string;
@@ -17,45 +17,74 @@ export function openStoreReadonly(ctx: CommandContext, stateDir?: string): Trace
   return TraceStore.open({ stateDir: resolveStateDir(stateDir, ctx.env) });
 }
 
-function kfmt(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
-}
+const HEADER = ['START', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
+const PROJECT = 1;
+const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
 
-function row(s: SessionSummary): string[] {
+function row(s: SessionSummary): Segment[] {
   return [
-    s.startTime.slice(0, 16).replace('T', ' '),
-    s.project ?? '-',
-    String(s.turns), String(s.llmCalls), String(s.toolCalls),
-    kfmt(s.inputTokens), kfmt(s.cachedTokens), kfmt(s.outputTokens),
-    String(s.errors),
-    s.durationMs === null ? 'open' : formatDuration(s.durationMs),
-    s.sessionId ?? s.traceId,
+    { text: localTime(s.startTime) },
+    { text: s.project ?? '-', colour: 'bold' },
+    { text: String(s.turns) }, { text: String(s.llmCalls) }, { text: String(s.toolCalls) },
+    { text: humanNumber(s.inputTokens) }, { text: humanNumber(s.cachedTokens) }, { text: humanNumber(s.outputTokens) },
+    { text: String(s.errors), colour: s.errors > 0 ? 'red' : undefined },
+    s.durationMs === null ? { text: 'open', colour: 'yellow' } : { text: spanDuration(s.durationMs), colour: 'cyan' },
+    { text: s.sessionId ?? s.traceId, colour: 'dim' },
   ];
 }
 
-export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [fmt(header), ...rows.map(fmt)].join('\n');
+/** `2026-11-25 16:55` in local time, as the rollout folders are. */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso.slice(0, 16);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * Columns padded to their widest cell (numbers right-aligned). Wider than the terminal, the
+ * project column gives up to all but 8 characters first (cut with `…`), then lines are cut.
+ */
+export function renderTable(term: Terminal, header: string[], rows: Segment[][], shrink = PROJECT, right: ReadonlySet<number> = RIGHT): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i]?.text ?? '')].length)));
+  const total = widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
+  if (total > term.width && widths[shrink] !== undefined) widths[shrink] = Math.max(8, (widths[shrink] as number) - (total - term.width));
+  const fmt = (cells: Segment[]): string => term.line(cells.flatMap((c, i) => {
+    const w = widths[i] ?? 0;
+    const text = cut(c.text, w);
+    const pad = ' '.repeat(Math.max(0, w - [...text].length));
+    const cell = { ...c, text: right.has(i) ? pad + text : text };
+    const after = i < cells.length - 1 ? [{ text: right.has(i) ? '  ' : `${pad}  ` }] : [];
+    return [cell, ...after];
+  }));
+  return [fmt(header.map((h) => ({ text: h, colour: 'bold' as const }))), ...rows.map(fmt)].join('\n');
+}
+
+function filterText(flags: SessionsFlags): string {
+  return [flags.since && `--since ${flags.since}`, flags.until && `--until ${flags.until}`, flags.cwd && `--cwd ${flags.cwd}`].filter(Boolean).join(' ');
 }
 
 export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags): Promise<number> {
+  const limit = parseCount(flags.limit, '--limit', 100);
+  const query: ListSessionsQuery = { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'), cwd: flags.cwd };
   const store = openStoreReadonly(ctx, flags.stateDir);
   try {
-    const list = store.listSessions({
-      since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'),
-      cwd: flags.cwd, limit: flags.limit ? Number(flags.limit) : 100,
-    });
+    const list = store.listSessions({ ...query, limit });
+    const matching = list.length < limit ? list.length : store.countSessions(query);
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(list)}\n`);
+      if (matching > list.length) ctx.stderr.write(`codex-tracer: ${matching - list.length} more session(s) match; use --limit ${matching} to list them all\n`);
       return 0;
     }
     if (list.length === 0) {
-      ctx.stdout.write('No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n');
+      const all = store.countSessions({});
+      ctx.stderr.write(all === 0
+        ? 'No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n'
+        : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`);
       return 0;
     }
-    const header = ['START (UTC)', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
-    ctx.stdout.write(`${renderTable(header, list.map(row))}\n`);
+    ctx.stdout.write(`${renderTable(ctx.term, HEADER, list.map(row))}\n`);
+    if (matching > list.length) ctx.stderr.write(`${matching - list.length} more — use --limit ${matching} to list them all\n`);
     return 0;
   } finally {
     store.close();

@@ -1,30 +1,59 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolveStateDir } from '../store/index.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { Span } from '../trace/span.js';
-import { renderTrees } from './tree.js';
+import { filterSpans, renderTrees, SPAN_KINDS, type TreeFilter } from './tree.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
+import { parseCount, parseDuration } from './setup.js';
 
 export interface ShowOptions {
   format: 'tree' | 'jsonl';
   open?: boolean;
   stateDir?: string;
+  errors?: boolean;
+  kind?: string[];
+  minDuration?: string;
+  depth?: string;
 }
 
 export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
   if (format === 'jsonl') {
     for (const s of spans) ctx.stdout.write(`${JSON.stringify(s)}\n`);
   } else {
-    ctx.stdout.write(`${renderTrees(spans)}\n`);
+    ctx.stdout.write(`${renderTrees(spans, ctx.term)}\n`);
   }
+}
+
+function treeFilter(opts: ShowOptions): TreeFilter {
+  const kinds = (opts.kind ?? []).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  for (const k of kinds) if (!SPAN_KINDS.includes(k)) throw new UsageError(`--kind: expected one of ${SPAN_KINDS.join(', ')}, got "${k}"`);
+  return {
+    errors: opts.errors === true,
+    ...(kinds.length > 0 ? { kinds } : {}),
+    ...(opts.minDuration !== undefined ? { minDurationMs: parseDuration(opts.minDuration, '--min-duration') } : {}),
+    ...(opts.depth !== undefined ? { depth: parseCount(opts.depth, '--depth', 0, 0) } : {}),
+  };
+}
+
+/** Files are read; a folder is a mistake (show draws one trace: `trace DIR` takes folders); the rest are session ids. */
+function classify(targets: string[]): { files: string[]; ids: string[] } {
+  const files: string[] = [];
+  const ids: string[] = [];
+  for (const t of targets) {
+    const st = statSync(t, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw new UsageError(`show: ${t} is a folder; expected rollout files (rollout-*.jsonl) or a session id. To trace a folder, use \`codex-tracer trace ${t}\``);
+    if (st) files.push(t);
+    else ids.push(t);
+  }
+  return { files, ids };
 }
 
 export async function showCommand(ctx: CommandContext, targets: string[], opts: ShowOptions): Promise<number> {
   if (opts.format !== 'tree' && opts.format !== 'jsonl') throw new UsageError(`--format must be tree or jsonl, not ${String(opts.format)}`);
-  const files = targets.filter((t) => existsSync(t));
-  const ids = targets.filter((t) => !existsSync(t));
+  const filter = treeFilter(opts);
+  const { files, ids } = classify(targets);
   let spans: Span[] = [];
   if (files.length > 0) {
     const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
@@ -33,9 +62,14 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
   }
   if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
   if (spans.length === 0) {
-    ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
+    ctx.stderr.write(`codex-tracer: no spans in ${files.join(', ')} (is this a Codex rollout file?)\n`);
     return 1;
   }
-  printSpans(ctx, spans, opts.format);
+  const shown = filterSpans(spans, filter);
+  if (shown.length === 0) {
+    ctx.stderr.write(`No span of the ${spans.length} in this trace matches the filters.\n`);
+    return 0;
+  }
+  printSpans(ctx, shown, opts.format);
   return 0;
 }

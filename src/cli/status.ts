@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover } from '../source/index.js';
 import { dbPathIn, isPidAlive, resolveStateDir, TraceStore, WATCH_LOCK_FILE } from '../store/index.js';
-import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
+import { describeOtlpConfig, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
 import { readStatus, type WatchStatus } from './watch-status.js';
 import { resolveCodexHome } from './setup.js';
@@ -22,7 +22,7 @@ export interface StatusReport {
   watcher: { running: boolean; pid?: number; status?: WatchStatus };
   files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
   behind: { path: string; lagBytes: number }[];
-  sinks: { otlp?: string; braintrust?: string };
+  sinks: { otlp?: string; otlpEndpoint?: { url: string; origin: string; configured: boolean }; braintrust?: string };
   warnings: string[];
 }
 
@@ -40,12 +40,14 @@ function watcherState(stateDir: string): StatusReport['watcher'] {
 
 function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
   const out: StatusReport['sinks'] = {};
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-    try {
-      out.otlp = describeOtlpConfig(otlpConfigFromEnv(env));
-    } catch (err) {
-      out.otlp = `misconfigured: ${(err as Error).message}`;
-    }
+  try {
+    const endpoint = resolveOtlpEndpoint(env);
+    out.otlpEndpoint = { ...endpoint, configured: endpoint.origin !== 'default' };
+    out.otlp = endpoint.origin === 'default'
+      ? `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}`
+      : `${describeOtlpConfig(otlpConfigFromEnv(env))} (endpoint from ${endpoint.origin})`;
+  } catch (err) {
+    out.otlp = `misconfigured: ${(err as Error).message}`;
   }
   if (env.BRAINTRUST_API_KEY) out.braintrust = `project ${env.BRAINTRUST_PROJECT ?? 'codex'} at ${env.BRAINTRUST_API_URL ?? 'https://api.braintrust.dev'} (key set)`;
   return out;

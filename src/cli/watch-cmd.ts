@@ -5,7 +5,8 @@ import { TracerSet } from '../pipeline/tracers.js';
 import { acquireWatchLock, LockError, resolveStateDir, ensureStateDir } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
-import { buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { abandonOutputs, buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { SessionEvents } from './watch-events.js';
 
 export interface WatchFlags extends SinkFlags {
   codexHome?: string;
@@ -16,6 +17,9 @@ export interface WatchControl {
   /** resolves when the watcher should stop (signals, or a test) */
   stopSignal: Promise<void>;
 }
+
+/** After a stop signal, this long to flush and commit what the sinks acknowledge; then the rest is left pending. */
+export const STOP_GRACE_MS = 4000;
 
 export function signalStop(): Promise<void> {
   return new Promise((resolve) => {
@@ -42,8 +46,13 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
   outputs.delivery.groupCommits = 1;
   const { log, recent } = recordingLogger(ctx.log);
   let timer: NodeJS.Timeout | undefined;
+  let abandoned = false;
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024 });
+    const events = new SessionEvents(log);
+    const set = new TracerSet({
+      delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024,
+      onDelivered: (path, effects) => events.observe(path, effects),
+    });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
     const base = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
@@ -58,6 +67,7 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
       codexHome, idleMs,
       onCaughtUp: (files, ms) => {
         base.caughtUp = true;
+        events.live = true;
         log.info('caught up', { files, ms, spans: set.summary.spansDelivered });
         publish();
       },
@@ -67,13 +77,28 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
     timer.unref();
     await control.stopSignal;
     log.info('stopping: flushing and committing cursors');
-    await handle.stop();
+    let grace: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      handle.stop().then(() => true),
+      new Promise<boolean>((resolve) => { grace = setTimeout(() => resolve(false), STOP_GRACE_MS); }),
+    ]);
+    clearTimeout(grace);
     publish();
+    if (!stopped) {
+      abandoned = true;
+      const pending = [...set.tracers.values()].filter((t) => t.isBlocked).map((t) => t.path);
+      const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
+      const down = outputs.monitor.downNow();
+      log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {
+        files: pending.length, spansPending, sinks: down.map((d) => d.name).join(',') || undefined, error: down[0]?.error, first: pending[0],
+      });
+    }
     log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
     return 0;
   } finally {
     if (timer) clearInterval(timer);
-    await closeOutputs(outputs);
+    if (abandoned) abandonOutputs(outputs);
+    else await closeOutputs(outputs);
     lock.release();
   }
 }

@@ -11,7 +11,7 @@ import { otlpConfigFromEnv, type OtlpOverrides } from './otlp/config.js';
 import { SinkError, type Sink } from './sink.js';
 
 export { SinkError, type Sink, type SinkStatus } from './sink.js';
-export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
+export { otlpConfigFromEnv, describeOtlpConfig, describeOtlpEndpoint, resolveOtlpEndpoint, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
 export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust/config.js';
 export { JsonlSink, type JsonlOptions } from './jsonl.js';
 export { LazySink } from './lazy.js';

@@ -132,6 +132,10 @@ export class TraceStore {
     return guard(this.path, () => this.sessions.listSessions(q));
   }
 
+  countSessions(q: ListSessionsQuery = {}): number {
+    return guard(this.path, () => this.sessions.countSessions(q));
+  }
+
   findTraces(idOrPrefix: string): TraceMatch[] {
     return guard(this.path, () => this.traces.findTraces(idOrPrefix));
   }
