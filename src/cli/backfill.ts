@@ -2,12 +2,13 @@
 import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
+import { readFileHead } from '../pipeline/heads.js';
 import { UsageError, type CommandContext } from './context.js';
 import { createProgress, groupingLogger } from './progress.js';
 import type { Logger } from './log.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, dayRange, type Outputs, parseCount, parseDate, parseDuration, resolveCodexHome, stdoutIsData, type SinkFlags } from './setup.js';
+import { dayRange, parseCount, parseDate, parseDuration, type SinkFlags } from './config.js';
+import { buildOutputs, closeOutputs, stdoutIsData, type Outputs } from './setup.js';
 import { join } from 'node:path';
 
 export interface BackfillFlags extends SinkFlags {
@@ -109,7 +110,7 @@ async function findFiles(ctx: CommandContext, flags: BackfillFlags, codexHome: s
 }
 
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   const baseConcurrency = parseCount(flags.concurrency, '--concurrency', 16);
   let outputs: Outputs | undefined;
@@ -123,7 +124,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     if (typeof found === 'number') return found;
     const { files } = found;
     // SQLite's work runs in a writer thread, beside reading and reducing
-    outputs = buildOutputs({ ...ctx, log }, flags, true, { writerThread: true });
+    outputs = buildOutputs({ ...ctx, log }, true, { writerThread: true });
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.all) set.noteFile(f.path);
     progress.start(files.length, files.reduce((a, f) => a + f.size, 0));

@@ -1,11 +1,11 @@
 /** `codex-tracer sessions`: one row per session from the local store. */
-import { resolveStateDir, TraceStore, type ListSessionsQuery, type SessionSummary } from '../store/index.js';
+import { existsSync } from 'node:fs';
+import { dbPathIn, TraceStore, type ListSessionsQuery, type SessionSummary } from '../store/index.js';
 import type { CommandContext } from './context.js';
 import { cut, humanNumber, spanDuration, type Segment, type Terminal } from './format.js';
-import { parseCount, parseDate } from './setup.js';
+import { parseCount, parseDate } from './config.js';
 
 export interface SessionsFlags {
-  stateDir?: string;
   since?: string;
   until?: string;
   cwd?: string;
@@ -13,8 +13,11 @@ export interface SessionsFlags {
   json?: boolean;
 }
 
-export function openStoreReadonly(ctx: CommandContext, stateDir?: string): TraceStore {
-  return TraceStore.open({ stateDir: resolveStateDir(stateDir, ctx.env) });
+/** The local store opened read-only; undefined when there is none yet (nothing is created). */
+export function openStoreReadonly(ctx: CommandContext): TraceStore | undefined {
+  const stateDir = ctx.config.stateDir;
+  if (!existsSync(dbPathIn(stateDir))) return undefined;
+  return TraceStore.open({ stateDir }, { readonly: true });
 }
 
 const HEADER = ['START', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
@@ -67,17 +70,17 @@ function filterText(flags: SessionsFlags): string {
 export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags): Promise<number> {
   const limit = parseCount(flags.limit, '--limit', 100);
   const query: ListSessionsQuery = { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'), cwd: flags.cwd };
-  const store = openStoreReadonly(ctx, flags.stateDir);
+  const store = openStoreReadonly(ctx);
   try {
-    const list = store.listSessions({ ...query, limit });
-    const matching = list.length < limit ? list.length : store.countSessions(query);
+    const list = store?.listSessions({ ...query, limit }) ?? [];
+    const matching = list.length < limit || !store ? list.length : store.countSessions(query);
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(list)}\n`);
       if (matching > list.length) ctx.stderr.write(`codex-tracer: ${matching - list.length} more session(s) match; use --limit ${matching} to list them all\n`);
       return 0;
     }
     if (list.length === 0) {
-      const all = store.countSessions({});
+      const all = store?.countSessions({}) ?? 0;
       ctx.stderr.write(all === 0
         ? 'No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n'
         : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`);
@@ -87,6 +90,6 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
     if (matching > list.length) ctx.stderr.write(`${matching - list.length} more — use --limit ${matching} to list them all\n`);
     return 0;
   } finally {
-    store.close();
+    store?.close();
   }
 }

@@ -1,14 +1,14 @@
 /** `codex-tracer trace PATH...`: for CI. Everything finalized and flushed before exit; non-zero if anything was not delivered. */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
-import { parseRolloutName } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
+import { noteThreadsOf } from '../pipeline/heads.js';
 import { UsageError, type CommandContext } from './context.js';
 import { reportRun, type NotDelivered } from './run-report.js';
 import { SessionStats } from './session-stats.js';
-import { abandonOutputs, buildOutputs, closeOutputs, parseDuration, stdoutIsData, type SinkFlags } from './setup.js';
+import { parseDuration, type SinkFlags } from './config.js';
+import { abandonOutputs, buildOutputs, closeOutputs, stdoutIsData } from './setup.js';
 
 export interface TraceFlags extends SinkFlags {
   summaryMd?: string;
@@ -63,19 +63,14 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
     ctx.stderr.write(`codex-tracer: no rollouts under ${targets.join(', ')} (looked for rollout-*.jsonl, *.jsonl and *.jsonl.zst); pass --allow-empty if none is fine\n`);
     return 1;
   }
-  const outputs = buildOutputs(ctx, flags, false);
+  const outputs = buildOutputs(ctx, false);
   const sessions = new SessionStats();
   const set = new TracerSet({
     delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024,
     onDelivered: (_p, effects) => sessions.add(effects),
   });
   const work = (async (): Promise<void> => {
-    // recorded rollouts may be renamed: a subagent's parent is known by the id in its file's first line
-    for (const f of files) {
-      if (parseRolloutName(basename(f.path))) continue;
-      const head = await readFileHead(f.path);
-      if (head.threadId) set.knownThreads.add(head.threadId);
-    }
+    await noteThreadsOf(set, files.map((f) => f.path));
     await runFiles(set, files, { finalize: 'all', idleMs: 0 });
     let delay = 500;
     while (Date.now() < deadline && [...set.tracers.values()].some((t) => t.isBlocked)) {
