@@ -3,6 +3,7 @@ import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/heads.js';
+import { moveStoreAside, watchLockHolder } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { createProgress, groupingLogger } from './progress.js';
 import type { Logger } from './log.js';
@@ -18,6 +19,7 @@ export interface BackfillFlags extends SinkFlags {
   session?: string[];
   cwd?: string;
   force?: boolean;
+  rebuild?: boolean;
   json?: boolean;
   idle?: string;
   concurrency?: string;
@@ -80,6 +82,16 @@ function toJob(f: DiscoveredFile): FileJob {
   return { path: f.path, size: f.size, identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs } };
 }
 
+/** `--rebuild`: the store moves aside (never while a watcher writes to it) and everything is traced again. */
+function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
+  const stateDir = ctx.config.stateDir;
+  const holder = watchLockHolder(stateDir);
+  if (holder !== undefined) throw new UsageError(`a watcher (pid ${holder.pid ?? '?'}) uses the store in ${stateDir}: stop it before --rebuild`);
+  const moved = moveStoreAside(stateDir);
+  if (moved !== undefined) ctx.log.info('moved the local store aside', { to: moved });
+  flags.force = true;
+}
+
 /** Discovery and the filters; a number is the exit code of a run that found nothing to do (already said why). */
 async function findFiles(ctx: CommandContext, flags: BackfillFlags, codexHome: string, log: Logger): Promise<{ files: DiscoveredFile[]; all: DiscoveredFile[] } | number> {
   let found;
@@ -123,6 +135,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     const found = await findFiles(ctx, flags, codexHome, log);
     if (typeof found === 'number') return found;
     const { files } = found;
+    if (flags.rebuild) rebuildStore(ctx, flags);
     // SQLite's work runs in a writer thread, beside reading and reducing
     outputs = buildOutputs({ ...ctx, log }, true, { writerThread: true });
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import { httpVerdict, probeHttp, probeOtlp } from './probe.js';
-import { ensureStateDir, TraceStore } from '../store/index.js';
+import { ensureStateDir, stateDirWarning, TraceStore } from '../store/index.js';
 import { traceInMemory } from '../pipeline/in-memory.js';
 import type { CommandContext } from './context.js';
 import { buildStatus } from './status.js';
@@ -79,6 +79,8 @@ export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
     const st = store.stats();
     store.close();
     checks.push({ name: 'local store', ok: true, detail: `${st.path}: schema ${st.schemaVersion}, ${st.sessions} sessions, ${st.cursors} cursors` });
+    const open = stateDirWarning(stateDir);
+    if (open !== undefined) checks.push({ name: 'state dir', ok: false, detail: open });
   } catch (err) {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SINK_NAMES } from '../sinks/index.js';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
+import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import type { ConfigFlags } from './config.js';
@@ -93,6 +94,7 @@ function addTracingCommands(program: Command, run: Run): void {
     .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
+    .option('--rebuild', 'move the local store aside (a damaged one, say; nothing is deleted) and trace everything into a new one')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', examples(
       'codex-tracer backfill                              # everything under ~/.codex, into the local store',
@@ -190,6 +192,10 @@ function handleError(err: unknown, io: Io): number {
   }
   if (err instanceof SinkError && !err.transient) {
     io.stderr.write(`codex-tracer: sink configuration: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof NotARegularFile || err instanceof FileTooLarge) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
     return 2;
   }
   if (err instanceof StoreError) {

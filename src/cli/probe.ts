@@ -3,6 +3,7 @@
  * sink monitor's question when an export hangs (the OTLP exporter retries inside a call for
  * up to its timeout before it says anything).
  */
+import { maskUrl } from '../content/url.js';
 import type { OtlpConfig } from '../sinks/index.js';
 
 export interface ProbeResult {
@@ -17,18 +18,21 @@ export function networkCause(err: unknown): string {
   return c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
 }
 
-export async function probeHttp(url: string, init: RequestInit, timeoutMs = 5000): Promise<{ res?: Response; body: string; detail?: string }> {
+/** One request; what is shown of the URL has no credentials in it. */
+export async function probeHttp(target: string, init: RequestInit, timeoutMs = 5000): Promise<{ res?: Response; body: string; detail?: string }> {
+  const url = maskUrl(target);
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const body = await res.text().catch(() => '');
     return { res, body };
   } catch (err) {
-    return { body: '', detail: `${url} is not reachable (${networkCause(err)})` };
+    return { body: '', detail: `${url} is not reachable (${networkCause(err).split(target).join(url)})` };
   }
 }
 
 /** A status that is not 2xx is a failed check; 401/403 say what to fix. */
-export function httpVerdict(url: string, res: Response): ProbeResult | undefined {
+export function httpVerdict(target: string, res: Response): ProbeResult | undefined {
+  const url = maskUrl(target);
   if (res.status === 401 || res.status === 403) return { ok: false, detail: `${url} answered HTTP ${res.status}: check the credentials` };
   if (res.status < 200 || res.status >= 300) return { ok: false, detail: `${url} answered HTTP ${res.status} ${res.statusText}`.trimEnd() };
   return undefined;
@@ -43,11 +47,12 @@ export async function probeOtlp(c: Pick<OtlpConfig, 'url' | 'protocol' | 'header
   const json = c.protocol === 'http/json';
   const want = json ? 'application/json' : 'application/x-protobuf';
   const r = await probeHttp(c.url, { method: 'POST', headers: { ...c.headers, 'content-type': want }, body: json ? '{}' : new Uint8Array(0) }, timeoutMs);
-  if (!r.res) return { ok: false, detail: r.detail ?? `${c.url} is not reachable` };
+  const url = maskUrl(c.url);
+  if (!r.res) return { ok: false, detail: r.detail ?? `${url} is not reachable` };
   const bad = httpVerdict(c.url, r.res);
   if (bad) return bad;
   const type = (r.res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const otlpAnswer = type === want || (r.body.length === 0 && (type === '' || type === want)) || (json && type === 'application/json');
-  if (!otlpAnswer) return { ok: false, detail: `${c.url} answered HTTP ${r.res.status} with ${type || 'no content type'}, not an OTLP response: is this the OTLP/HTTP traces endpoint?` };
-  return { ok: true, detail: `${c.url} accepted an empty OTLP ${c.protocol} export (HTTP ${r.res.status})` };
+  if (!otlpAnswer) return { ok: false, detail: `${url} answered HTTP ${r.res.status} with ${type || 'no content type'}, not an OTLP response: is this the OTLP/HTTP traces endpoint?` };
+  return { ok: true, detail: `${url} accepted an empty OTLP ${c.protocol} export (HTTP ${r.res.status})` };
 }
