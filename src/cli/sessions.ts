@@ -51,7 +51,8 @@ function localTime(iso: string): string {
 export function renderTable(term: Terminal, header: string[], rows: Segment[][], shrink = PROJECT, right: ReadonlySet<number> = RIGHT): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i]?.text ?? '')].length)));
   const total = widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
-  if (total > term.width && widths[shrink] !== undefined) widths[shrink] = Math.max(8, (widths[shrink] as number) - (total - term.width));
+  const w0 = widths[shrink];
+  if (total > term.width && w0 !== undefined) widths[shrink] = Math.min(w0, Math.max(8, w0 - (total - term.width)));
   const fmt = (cells: Segment[]): string => term.line(cells.flatMap((c, i) => {
     const w = widths[i] ?? 0;
     const text = cut(c.text, w);
@@ -61,6 +62,41 @@ export function renderTable(term: Terminal, header: string[], rows: Segment[][],
     return [cell, ...after];
   }));
   return [fmt(header.map((h) => ({ text: h, colour: 'bold' as const }))), ...rows.map(fmt)].join('\n');
+}
+
+/** The shortest prefix (at least 13 characters: `01a213a3-5f3f`) that tells the listed ids apart: `show` takes it. */
+export function uniquePrefixLength(ids: string[], min = 13): number {
+  const sorted = [...ids].sort();
+  let n = min;
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1] as string, sorted[i] as string];
+    let k = 0;
+    while (k < a.length && a[k] === b[k]) k++;
+    n = Math.max(n, k + 1);
+  }
+  return n;
+}
+
+/**
+ * The table at the terminal's width: first the project column gives way, then the session
+ * ids shorten to a prefix that still tells them apart (`show` takes prefixes), then the
+ * cached-tokens column goes; only then are lines cut.
+ */
+function fitSessions(term: Terminal, list: SessionSummary[]): string {
+  const rows = list.map(row);
+  const widthOf = (cells: Segment[][], header: string[]): number =>
+    header.reduce((a, h, i) => a + Math.max(h.length, ...cells.map((r) => [...(r[i]?.text ?? '')].length)), 0) + 2 * (header.length - 1) - Math.max(0, Math.max(...rows.map((r) => r[PROJECT]?.text.length ?? 0)) - 8);
+  if (widthOf(rows, HEADER) <= term.width) return renderTable(term, HEADER, rows);
+  const idCol = HEADER.length - 1;
+  const n = uniquePrefixLength(rows.map((r) => r[idCol]?.text ?? ''));
+  const short = rows.map((r) => r.map((c, i) => (i === idCol ? { ...c, text: c.text.slice(0, n) } : c)));
+  if (widthOf(short, HEADER) <= term.width) return renderTable(term, HEADER, short);
+  // narrow: no cached tokens, no year, a shorter header
+  const cached = HEADER.indexOf('CACHED');
+  const drop = <T>(xs: T[]): T[] => xs.filter((_, i) => i !== cached);
+  const narrow = short.map((r) => drop(r.map((c, i) => (i === 0 ? { ...c, text: c.text.replace(/^\d{4}-/, '') } : c))));
+  const header = drop(HEADER).map((h) => (h === 'DURATION' ? 'TIME' : h));
+  return renderTable(term, header, narrow, PROJECT, new Set([2, 3, 4, 5, 6, 7, 8]));
 }
 
 function filterText(flags: SessionsFlags): string {
@@ -86,7 +122,7 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
         : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`);
       return 0;
     }
-    ctx.stdout.write(`${renderTable(ctx.term, HEADER, list.map(row))}\n`);
+    ctx.stdout.write(`${fitSessions(ctx.term, list)}\n`);
     if (matching > list.length) ctx.stderr.write(`${matching - list.length} more — use --limit ${matching} to list them all\n`);
     return 0;
   } finally {
