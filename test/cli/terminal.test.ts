@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath, runCleanups, testDir } from './home.js';
 import { cleanEnv, HAVE_SCRIPT, ROOT, runBin, runInPty } from './proc.js';
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 const visible = (l: string): number => [...l.replace(ANSI, '')].length;
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -36,7 +37,7 @@ describe.runIf(HAVE_SCRIPT)('in a terminal 80 columns wide', () => {
       expect(r.stdout).toMatch(ANSI);
       if (args[0] === 'show') {
         expect(r.stdout).toContain('…');
-        expect(r.stdout).toMatch(/\x1b\[32mok\x1b\[39m/); // status in green
+        expect(r.stdout).toContain(`${ESC}[32mok${ESC}[39m`); // status in green
       } else {
         expect(r.stdout.replace(ANSI, '')).toMatch(/^START\s+PROJECT/m);
         expect(r.stdout.replace(ANSI, '')).toMatch(/01a213a3-5f3f/); // a prefix show takes, when whole ids do not fit
