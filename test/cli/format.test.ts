@@ -110,7 +110,7 @@ describe('progress', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (b: Buffer) => (text += b.toString()));
-    const log = groupingLogger(createLogger(out, { level: 'info', format: 'text' }), createProgress(out, makeTerminal({ stream: out, env: {} }), { enabled: false, phase: '' }));
+    const log = groupingLogger(createLogger(out, { level: 'info', format: 'text' }), createProgress(out, makeTerminal({ stream: {}, env: {} }), { enabled: false, phase: '' }));
     for (let i = 0; i < 5; i++) log.warn('bad input', { file: `f${i}`, code: 'unknown_record', reason: 'x' });
     log.warn('bad input', { file: 'g', code: 'bad_line', reason: 'y' });
     log.summarize();
