@@ -58,6 +58,9 @@ describe('an OTLP backend that is down', () => {
     expect(r.stderr).toMatch(/rollout-2026-11-25T16-55-20-01a213a2-1aca-7c10-9f3b-92d4ee298926\.jsonl/);
     // the first failure is said within 5 s, with the endpoint
     expect(logDelay(r.stderr, /msg="sink down/, t0)).toBeLessThan(5000);
+    // then at a bounded rate: once in these seconds, not once per file or per retry
+    expect(r.stderr.match(/msg="sink down/g)).toHaveLength(1);
+    expect((r.stderr.match(/msg="delivery failed; will retry"/g) ?? []).length).toBeLessThanOrEqual(1);
     const text = readFileSync(md, 'utf8');
     expect(text).toContain('### ❌ Delivery failed');
     expect(text).toContain('**9 file(s) not delivered** (--timeout 3s passed).');

@@ -106,6 +106,19 @@ describe('progress', () => {
     p.done();
   });
 
+  it('while a sink is down it says so instead of an ETA', async () => {
+    let t = 0;
+    const s = tty();
+    const p = createProgress(s, makeTerminal({ stream: {}, env: {} }), { enabled: true, phase: 'x', now: () => t, stalled: () => 'otlp down, retrying' });
+    p.start(9, 400_000);
+    t = 60_000;
+    p.update({ files: 0, bytes: 0 }, 0);
+    await new Promise((r) => setImmediate(r));
+    expect(s.text()).toContain('0/9 files  0.0/0.4 MB  0 spans  otlp down, retrying');
+    expect(s.text()).not.toMatch(/ETA \d/);
+    p.done();
+  });
+
   it('a repeated warning is said once, then counted', () => {
     const out = new PassThrough();
     let text = '';
