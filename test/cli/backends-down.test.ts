@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCleanups, testDir } from './home.js';
+import { runCleanups, testDir } from '../helpers/index.js';
 import { cleanEnv, ROOT, runBin } from './proc.js';
 
 let home: string;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath, makeCodexHome, runCleanups, testDir, type HomeFile } from './home.js';
+import { fixturePath, makeCodexHome, runCleanups, testDir, type HomeFile } from '../helpers/index.js';
 import { cleanEnv, runBin } from './proc.js';
 
 const V = '0.169.0';

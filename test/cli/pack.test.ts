@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCleanups, testDir } from './home.js';
+import { runCleanups, testDir } from '../helpers/index.js';
 import { assertBuilt, cleanEnv, ROOT } from './proc.js';
 
 let tarball: string;

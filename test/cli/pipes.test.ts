@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCleanups, testDir } from './home.js';
+import { runCleanups, testDir } from '../helpers/index.js';
 import { cleanEnv, ROOT, runBin, runPiped } from './proc.js';
 
 let home: string;

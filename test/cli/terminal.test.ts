@@ -8,7 +8,7 @@
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath, runCleanups, testDir } from './home.js';
+import { fixturePath, runCleanups, testDir } from '../helpers/index.js';
 import { cleanEnv, HAVE_SCRIPT, ROOT, runBin, runInPty } from './proc.js';
 
 const ESC = String.fromCharCode(27);

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DAY_DIR, fixturePath, rolloutName, runCleanups, splitAtResume, testDir, threadIdOf } from './home.js';
+import { DAY_DIR, fixturePath, rolloutName, runCleanups, splitAtResume, testDir, threadIdOf } from '../helpers/index.js';
 import { assertBuilt, BIN, cleanEnv } from './proc.js';
 
 afterAll(runCleanups);
