@@ -41,7 +41,7 @@ function classify(targets: string[]): { files: string[]; ids: string[] } {
   const ids: string[] = [];
   for (const t of targets) {
     const st = statSync(t, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw new UsageError(`show: ${t} is a folder; expected rollout files (rollout-*.jsonl) or a session id. To trace a folder, use \`codex-tracer trace ${t}\``);
+    if (st?.isDirectory()) throw new UsageError(`show: ${t} is a directory; expected rollout files (rollout-*.jsonl) or a session id. To trace a folder, use \`codex-tracer trace ${t}\``);
     if (st) files.push(t);
     else ids.push(t);
   }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { dbPathIn, TraceStore, watchLockHolder } from '../store/index.js';
+import { maskUrl } from '../content/url.js';
 import { describeOtlpConfig, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
 import { readStatus, type WatchStatus } from './watch-status.js';
@@ -34,7 +35,7 @@ function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
   const out: StatusReport['sinks'] = {};
   try {
     const endpoint = resolveOtlpEndpoint(env);
-    out.otlpEndpoint = { ...endpoint, configured: endpoint.origin !== 'default' };
+    out.otlpEndpoint = { url: maskUrl(endpoint.url), origin: endpoint.origin, configured: endpoint.origin !== 'default' };
     out.otlp = endpoint.origin === 'default'
       ? `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}`
       : `${describeOtlpConfig(otlpConfigFromEnv(env))} (endpoint from ${endpoint.origin})`;

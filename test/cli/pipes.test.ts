@@ -75,7 +75,7 @@ describe('a closed pipe ends the command quietly, exit 0', () => {
 
 describe('a bad argument is a usage error saying what was expected', () => {
   const cases: [string[], RegExp][] = [
-    [['show', 'DIR'], /show: .* is a folder; expected rollout files \(rollout-\*\.jsonl\) or a session id\. To trace a folder, use `codex-tracer trace /],
+    [['show', 'DIR'], /show: .* is a directory; expected rollout files \(rollout-\*\.jsonl\) or a session id\. To trace a folder, use `codex-tracer trace /],
     [['sessions', '--limit', 'abc'], /--limit: expected a whole number of at least 1, got "abc"/],
     [['sessions', '--limit', '0'], /--limit: expected a whole number of at least 1, got "0"/],
     [['sessions', '--since', '11/25/2026'], /--since: "11\/25\/2026" is not a date: use YYYY-MM-DD, an ISO-8601 time .*today, yesterday, or an age like 7d/],
