@@ -8,7 +8,9 @@ import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import type { ConfigFlags } from './config.js';
 import { makeContext, UsageError, type CommandContext } from './context.js';
+import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
+import { reportCommand } from './report.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
@@ -60,6 +62,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
 
   addTracingCommands(program, run);
   addStoreCommands(program, run);
+  serviceCommand(program, run, sinkOptions);
   return program;
 }
 
@@ -123,7 +126,9 @@ function addTracingCommands(program: Command, run: Run): void {
     .addHelpText('after', examples(
       'codex-tracer watch                                  # into the local store',
       'codex-tracer watch --sink local --sink otlp --idle 10m',
-    )))
+    ))
+    .option('--env-file <file>', 'read variables (sink settings, keys) from this file first, as `service install` writes it')
+    .option('--log-file <file>', 'append logs to this file instead of stderr (capped: past 10 MB it moves to FILE.1)'))
     .action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
 }
 
@@ -142,6 +147,17 @@ function addStoreCommands(program: Command, run: Run): void {
       'codex-tracer sessions --json | jq \'.[] | select(.errors > 0) | .sessionId\'',
     ))
     .action((_o, cmd: Command) => run((ctx) => sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('report')
+    .description('tokens, model calls and cost from the local store by day, week, month, session, project or model; or rate-limit windows (limits)')
+    .argument('<kind>', 'daily | weekly | monthly | session | project | model | limits')
+    .option('--since <date>', 'from this local date on (YYYY-MM-DD)')
+    .option('--until <date>', 'up to this local date, inclusive (YYYY-MM-DD)')
+    .option('--tz <zone>', 'time zone of the dates (IANA name; default: this machine\'s)')
+    .option('--breakdown', 'one line per model under each row')
+    .option('--codex-home <dir>', 'limits: Codex home to read (default $CODEX_HOME or ~/.codex)')
+    .option('--json', 'print JSON')
+    .action((kind: string, _o, cmd: Command) => run((ctx) => reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
 
   program.command('status')
     .description('where it reads and writes, cursors and lag, whether a watcher runs, sink configuration')

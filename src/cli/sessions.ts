@@ -4,6 +4,7 @@ import { dbPathIn, TraceStore, type ListSessionsQuery, type SessionSummary } fro
 import type { CommandContext } from './context.js';
 import { cut, humanNumber, spanDuration, type Segment, type Terminal } from './format.js';
 import { parseCount, parseDate } from './config.js';
+import { sessionCosts, type SessionCost } from './session-cost.js';
 
 export interface SessionsFlags {
   since?: string;
@@ -20,16 +21,16 @@ export function openStoreReadonly(ctx: CommandContext): TraceStore | undefined {
   return TraceStore.open({ stateDir }, { readonly: true });
 }
 
-const HEADER = ['START', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
+const HEADER = ['START', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'COST', 'ERR', 'DURATION', 'SESSION'];
 const PROJECT = 1;
-const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
 
-function row(s: SessionSummary): Segment[] {
+function row(s: SessionSummary & SessionCost): Segment[] {
   return [
     { text: localTime(s.startTime) },
     { text: s.project ?? '-', colour: 'bold' },
     { text: String(s.turns) }, { text: String(s.llmCalls) }, { text: String(s.toolCalls) },
     { text: humanNumber(s.inputTokens) }, { text: humanNumber(s.cachedTokens) }, { text: humanNumber(s.outputTokens) },
+    { text: s.costText },
     { text: String(s.errors), colour: s.errors > 0 ? 'red' : undefined },
     s.durationMs === null ? { text: 'open', colour: 'yellow' } : { text: spanDuration(s.durationMs), colour: 'cyan' },
     { text: s.sessionId ?? s.traceId, colour: 'dim' },
@@ -48,7 +49,7 @@ function localTime(iso: string): string {
  * Columns padded to their widest cell (numbers right-aligned). Wider than the terminal, the
  * project column gives up to all but 8 characters first (cut with `…`), then lines are cut.
  */
-export function renderTable(term: Terminal, header: string[], rows: Segment[][], shrink = PROJECT, right: ReadonlySet<number> = RIGHT): string {
+export function fitTable(term: Terminal, header: string[], rows: Segment[][], shrink = PROJECT, right: ReadonlySet<number> = rightOf(header)): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i]?.text ?? '')].length)));
   const total = widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
   const w0 = widths[shrink];
@@ -77,26 +78,40 @@ export function uniquePrefixLength(ids: string[], min = 13): number {
   return n;
 }
 
+/** Columns whose cells are right-aligned (numbers, durations). */
+const rightOf = (header: string[]): Set<number> => new Set(header.map((h, i) => (['START', 'PROJECT', 'SESSION'].includes(h) ? -1 : i)).filter((i) => i >= 0));
+
 /**
  * The table at the terminal's width: first the project column gives way, then the session
  * ids shorten to a prefix that still tells them apart (`show` takes prefixes), then the
- * cached-tokens column goes; only then are lines cut.
+ * cached-tokens column and the year go, then the turn and tool counts; only then are lines cut.
  */
-function fitSessions(term: Terminal, list: SessionSummary[]): string {
-  const rows = list.map(row);
-  const widthOf = (cells: Segment[][], header: string[]): number =>
-    header.reduce((a, h, i) => a + Math.max(h.length, ...cells.map((r) => [...(r[i]?.text ?? '')].length)), 0) + 2 * (header.length - 1) - Math.max(0, Math.max(...rows.map((r) => r[PROJECT]?.text.length ?? 0)) - 8);
-  if (widthOf(rows, HEADER) <= term.width) return renderTable(term, HEADER, rows);
+function fitSessions(term: Terminal, list: (SessionSummary & SessionCost)[]): string {
+  const full = list.map(row);
   const idCol = HEADER.length - 1;
-  const n = uniquePrefixLength(rows.map((r) => r[idCol]?.text ?? ''));
-  const short = rows.map((r) => r.map((c, i) => (i === idCol ? { ...c, text: c.text.slice(0, n) } : c)));
-  if (widthOf(short, HEADER) <= term.width) return renderTable(term, HEADER, short);
-  // narrow: no cached tokens, no year, a shorter header
-  const cached = HEADER.indexOf('CACHED');
-  const drop = <T>(xs: T[]): T[] => xs.filter((_, i) => i !== cached);
-  const narrow = short.map((r) => drop(r.map((c, i) => (i === 0 ? { ...c, text: c.text.replace(/^\d{4}-/, '') } : c))));
-  const header = drop(HEADER).map((h) => (h === 'DURATION' ? 'TIME' : h));
-  return renderTable(term, header, narrow, PROJECT, new Set([2, 3, 4, 5, 6, 7, 8]));
+  const n = uniquePrefixLength(full.map((r) => r[idCol]?.text ?? ''));
+  const short = full.map((r) => r.map((c, i) => (i === idCol ? { ...c, text: c.text.slice(0, n) } : c)));
+  const without = (drop: string[], rows: Segment[][], header = HEADER): [string[], Segment[][]] => {
+    const keep = header.map((h, i) => (drop.includes(h) ? -1 : i)).filter((i) => i >= 0);
+    return [keep.map((i) => header[i] as string), rows.map((r) => keep.map((i) => r[i] as Segment))];
+  };
+  const noYear = short.map((r) => r.map((c, i) => (i === 0 ? { ...c, text: c.text.replace(/^\d{4}-/, '') } : c)));
+  const narrowHeader = HEADER.map((h) => (h === 'DURATION' ? 'TIME' : h));
+  const stages: [string[], Segment[][]][] = [
+    [HEADER, full], [HEADER, short], without(['CACHED'], noYear, narrowHeader), without(['CACHED', 'TURNS', 'TOOLS'], noYear, narrowHeader),
+  ];
+  const width = ([header, rows]: [string[], Segment[][]]): number =>
+    header.reduce((a, h, i) => a + Math.max(h.length, ...rows.map((r) => [...(r[i]?.text ?? '')].length)), 0) + 2 * (header.length - 1);
+  const fits = stages.find((st) => width(st) - Math.max(0, Math.max(...st[1].map((r) => r[PROJECT]?.text.length ?? 0)) - 8) <= term.width);
+  const [header, rows] = fits ?? (stages[stages.length - 1] as [string[], Segment[][]]);
+  return fitTable(term, header, rows, PROJECT, rightOf(header));
+}
+
+/** Plain columns padded to their widest cell (the `report` tables). */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [fmt(header), ...rows.map(fmt)].join('\n');
 }
 
 function filterText(flags: SessionsFlags): string {
@@ -110,8 +125,11 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
   try {
     const list = store?.listSessions({ ...query, limit }) ?? [];
     const matching = list.length < limit || !store ? list.length : store.countSessions(query);
+    const costs = store ? sessionCosts(store, list) : new Map<string, SessionCost>();
+    // a session without model calls costs nothing: 0 in JSON, '-' in the table
+    const withCost = list.map((s) => ({ ...s, ...(costs.get(s.traceId) ?? { costUsd: 0, unpriced: {}, unpricedCalls: 0, costText: '-' }) }));
     if (flags.json) {
-      ctx.stdout.write(`${JSON.stringify(list)}\n`);
+      ctx.stdout.write(`${JSON.stringify(withCost.map(({ costText: _t, ...rest }) => rest))}\n`);
       if (matching > list.length) ctx.stderr.write(`codex-tracer: ${matching - list.length} more session(s) match; use --limit ${matching} to list them all\n`);
       return 0;
     }
@@ -122,7 +140,7 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
         : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`);
       return 0;
     }
-    ctx.stdout.write(`${fitSessions(ctx.term, list)}\n`);
+    ctx.stdout.write(`${fitSessions(ctx.term, withCost)}\n`);
     if (matching > list.length) ctx.stderr.write(`${matching - list.length} more — use --limit ${matching} to list them all\n`);
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { traceInMemory } from '../pipeline/in-memory.js';
 import type { Span } from '../trace/span.js';
 import { filterSpans, renderTrees, SPAN_KINDS, type TreeFilter } from './tree.js';
+import { costLabel, spanCosts } from './cost-view.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
 import { parseCount, parseDuration } from './config.js';
@@ -16,11 +17,13 @@ export interface ShowOptions {
   depth?: string;
 }
 
-export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
+/** `all`: the whole trace, when `spans` are what the filters kept (a turn's cost is still the sum of all below it). */
+export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl', all: Span[] = spans): void {
   if (format === 'jsonl') {
     for (const s of spans) ctx.stdout.write(`${JSON.stringify(s)}\n`);
   } else {
-    ctx.stdout.write(`${renderTrees(spans, ctx.term)}\n`);
+    const costs = spanCosts(all);
+    ctx.stdout.write(`${renderTrees(spans, ctx.term, (s) => costLabel(s, costs))}\n`);
   }
 }
 
@@ -68,6 +71,6 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
     ctx.stderr.write(`No span of the ${spans.length} in this trace matches the filters.\n`);
     return 0;
   }
-  printSpans(ctx, shown, opts.format);
+  printSpans(ctx, shown, opts.format, spans);
   return 0;
 }

@@ -77,8 +77,8 @@ export function filterSpans(spans: Span[], f: TreeFilter): Span[] {
   return spans.filter((s) => keep.has(s) && (f.depth === undefined || depthOf(s) <= f.depth));
 }
 
-/** Renders every trace in `spans` (grouped by trace id). */
-export function renderTrees(spans: Span[], term: Terminal = makeTerminal({ stream: {}, env: {} })): string {
+/** Renders every trace in `spans` (grouped by trace id); `extra` adds text to a span's line (e.g. its cost). */
+export function renderTrees(spans: Span[], term: Terminal = makeTerminal({ stream: {}, env: {} }), extra?: (s: Span) => string | undefined): string {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId) ?? [];
@@ -86,11 +86,11 @@ export function renderTrees(spans: Span[], term: Terminal = makeTerminal({ strea
     byTrace.set(s.traceId, list);
   }
   const out: string[] = [];
-  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list, term));
+  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list, term, extra));
   return out.join('\n');
 }
 
-function renderTree(traceId: string, spans: Span[], term: Terminal): string {
+function renderTree(traceId: string, spans: Span[], term: Terminal, extra?: (s: Span) => string | undefined): string {
   const ids = new Set(spans.map((s) => s.spanId));
   const children = new Map<string | null, Span[]>();
   for (const s of spans) {
@@ -110,7 +110,7 @@ function renderTree(traceId: string, spans: Span[], term: Terminal): string {
     const dur = s.endTime ? spanDuration(durationOf(s)) : '…';
     const orphan = s.parentSpanId !== null && !ids.has(s.parentSpanId) ? ' (parent not in this trace)' : '';
     const label = `${prefix}${branch}${s.name}`;
-    const info = details(s);
+    const info = [details(s), extra?.(s)].filter((t) => t).join('  ');
     lines.push(term.line([
       { text: `${label.padEnd(48)} ` },
       { text: `+${formatDuration(ms(s.startTime) - t0).padEnd(7)} `, colour: 'dim' },

@@ -5,11 +5,12 @@ import { TracerSet } from '../pipeline/tracers.js';
 import { acquireWatchLock, LockError, ensureStateDir } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
-import { parseDuration, type SinkFlags } from './config.js';
+import { parseDuration, resolveConfig, type ConfigFlags, type SinkFlags } from './config.js';
 import { abandonOutputs, buildOutputs, closeOutputs } from './setup.js';
 import { SessionEvents } from './watch-events.js';
+import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
-export interface WatchFlags extends SinkFlags {
+export interface WatchFlags extends SinkFlags, ServiceIoFlags {
   codexHome?: string;
   idle?: string;
 }
@@ -30,7 +31,18 @@ export function signalStop(): Promise<void> {
   });
 }
 
-export async function watchCommand(ctx: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+export async function watchCommand(outer: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+  const io = serviceIo(outer, flags);
+  try {
+    // variables from --env-file count as the environment: the config is resolved again with them
+    const ctx = flags.envFile ? { ...io.ctx, config: resolveConfig(flags as ConfigFlags, io.ctx.env) } : io.ctx;
+    return await watchWith(ctx, flags, control);
+  } finally {
+    io.close();
+  }
+}
+
+async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchControl): Promise<number> {
   const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   const stateDir = ensureStateDir(ctx.config.stateDir);
@@ -56,7 +68,7 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
     });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
-    const base = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
+    const base: Parameters<typeof snapshotStatus>[2] = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
     const publish = (): void => {
       try {
         writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
@@ -73,8 +85,13 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
         publish();
       },
     });
-    publish();
-    timer = setInterval(publish, 2000);
+    const publishWithLimit = (): void => {
+      const d = handle.degraded();
+      if (d !== undefined) base.watchLimit = d;
+      publish();
+    };
+    publishWithLimit();
+    timer = setInterval(publishWithLimit, 2000);
     timer.unref();
     await control.stopSignal;
     log.info('stopping: flushing and committing cursors');
