@@ -12,6 +12,7 @@ import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
+import { isIdle, settled, type TracerStatus } from './lifecycle.js';
 
 export interface TracerEnv {
   delivery: Delivery;
@@ -24,28 +25,6 @@ export interface TracerEnv {
 }
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
-
-/**
- * Where a file is in its life: `unread` before its first read (or while its finalized
- * cursor says there is nothing new), `open` while its session is followed, `finalized`
- * once the session ended (new records re-open it). Whether a delivery is waiting is
- * `isBlocked`, beside the status.
- */
-export type TracerStatus = 'unread' | 'open' | 'finalized';
-
-/**
- * The one idle rule: no record newer than `idleMs` and, when the file is followed live,
- * no growth for that long either. A file without a record has no session to wait for.
- */
-export function isIdle(lastRecordTime: string | undefined, lastLiveGrowth: number | undefined, idleMs: number, nowMs: number): boolean {
-  if (lastRecordTime === undefined) return lastLiveGrowth === undefined || nowMs - lastLiveGrowth >= idleMs;
-  return nowMs - Math.max(Date.parse(lastRecordTime), lastLiveGrowth ?? 0) >= idleMs;
-}
-
-/** A finalized cursor whose file is exactly as it left it (same inode, size, mtime): nothing to do. */
-export function settled(cursor: Cursor, now: FileIdentity): boolean {
-  return cursor.finalized && classifyChange(cursor, now) === 'unchanged';
-}
 
 export interface StepOptions {
   force?: boolean;
