@@ -4,11 +4,13 @@ import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/heads.js';
 import { moveStoreAside, watchLockHolder } from '../store/index.js';
-import { parseDate, parseDuration, UsageError, type SinkFlags } from './config.js';
-import type { CommandContext } from './context.js';
-import { createProgress } from './progress.js';
+import { UsageError, type CommandContext } from './context.js';
+import { createProgress, groupingLogger } from './progress.js';
+import type { Logger } from './log.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs } from './setup.js';
+import { dayRange, parseCount, parseDate, parseDuration, type SinkFlags } from './config.js';
+import { buildOutputs, closeOutputs, stdoutIsData, type Outputs } from './setup.js';
+import { join } from 'node:path';
 
 export interface BackfillFlags extends SinkFlags {
   codexHome?: string;
@@ -23,18 +25,49 @@ export interface BackfillFlags extends SinkFlags {
   concurrency?: string;
 }
 
-async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promise<DiscoveredFile[]> {
+/**
+ * The files the filters select. `--session ID` takes the session's subagent files too (a
+ * child names its parent in its first line), at any depth: a session is its whole tree.
+ */
+async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promise<{ files: DiscoveredFile[]; unmatched: string[] }> {
   let out = files;
+  const unmatched: string[] = [];
   if (flags.session && flags.session.length > 0) {
     const ids = flags.session.map((s) => s.toLowerCase());
-    out = out.filter((f) => f.threadId !== undefined && ids.some((id) => (f.threadId as string).toLowerCase().startsWith(id)));
+    const starts = (f: DiscoveredFile, id: string): boolean => f.threadId !== undefined && f.threadId.toLowerCase().startsWith(id);
+    for (const id of ids) if (!files.some((f) => starts(f, id))) unmatched.push(id);
+    const chosen = new Set(files.filter((f) => ids.some((id) => starts(f, id))));
+    if (chosen.size > 0) {
+      const heads = await Promise.all(files.filter((f) => !chosen.has(f)).map(async (f) => ({ f, parent: (await readFileHead(f.path)).parentThreadId })));
+      const threads = new Set([...chosen].map((f) => f.threadId));
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const h of heads) {
+          if (chosen.has(h.f) || h.parent === undefined || !threads.has(h.parent)) continue;
+          chosen.add(h.f);
+          threads.add(h.f.threadId);
+          grew = true;
+        }
+      }
+    }
+    out = out.filter((f) => chosen.has(f));
   }
   if (flags.cwd) {
     const want = flags.cwd.replace(/\/+$/, '');
     const heads = await Promise.all(out.map(async (f) => ({ f, cwd: (await readFileHead(f.path)).cwd })));
     out = heads.filter((h) => h.cwd !== undefined && (h.cwd === want || h.cwd.startsWith(`${want}/`))).map((h) => h.f);
   }
-  return out;
+  return { files: out, unmatched };
+}
+
+/** The filters given, as the user typed them: `--since 2026-11-01 --cwd /src/app`. */
+function filtersText(flags: BackfillFlags): string {
+  const parts: string[] = [];
+  if (flags.since) parts.push(`--since ${flags.since}`);
+  if (flags.until) parts.push(`--until ${flags.until}`);
+  for (const s of flags.session ?? []) parts.push(`--session ${s}`);
+  if (flags.cwd) parts.push(`--cwd ${flags.cwd}`);
+  return parts.join(' ');
 }
 
 /**
@@ -59,28 +92,56 @@ function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
   flags.force = true;
 }
 
-export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
-  const codexHome = ctx.config.codexHome;
-  const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
+/** Discovery and the filters; a number is the exit code of a run that found nothing to do (already said why). */
+async function findFiles(ctx: CommandContext, flags: BackfillFlags, codexHome: string, log: Logger): Promise<{ files: DiscoveredFile[]; all: DiscoveredFile[] } | number> {
   let found;
   try {
     // synchronous walk: about three times faster, and nothing else runs yet
-    found = await discover(codexHome, { since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'), sync: true });
+    found = await discover(codexHome, { ...dayRange(parseDate(flags.since, '--since'), parseDate(flags.until, '--until')), sync: true });
   } catch (err) {
     if (err instanceof CodexHomeMissing) throw new UsageError(err.message); // the message already says how to point at it
     throw err;
   }
-  for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
-  const files = await selectFiles(found.files, flags);
-  if (flags.rebuild) rebuildStore(ctx, flags);
-  // SQLite's work runs in a writer thread, beside reading and reducing
-  const outputs = buildOutputs(ctx, true, { writerThread: true });
+  for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
+  const searched = `${join(codexHome, 'sessions')} and ${join(codexHome, 'archived_sessions')}`;
+  const named = flags.session && flags.session.length > 0;
+  if (found.files.length === 0 && !flags.since && !flags.until) {
+    ctx.stderr.write(`codex-tracer: no rollout files under ${searched} (rollout-*.jsonl); is ${codexHome} a Codex home? Set CODEX_HOME or pass --codex-home\n`);
+    return named ? 1 : 0;
+  }
+  const { files, unmatched } = await selectFiles(found.files, flags);
+  if (unmatched.length > 0) {
+    ctx.stderr.write(`codex-tracer: no session ${unmatched.map((u) => `"${u}"`).join(', ')} among the ${found.files.length} rollout file(s) under ${searched}${flags.since || flags.until ? ' in the dates given' : ''}; see \`codex-tracer sessions\`\n`);
+    return 1;
+  }
+  if (files.length === 0) {
+    ctx.stderr.write(`codex-tracer: no rollout file under ${searched} matches ${filtersText(flags)} (${found.files.length} file(s) there in all)\n`);
+    return 0;
+  }
+  return { files, all: found.files };
+}
+
+export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
+  const codexHome = ctx.config.codexHome;
+  const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
+  const baseConcurrency = parseCount(flags.concurrency, '--concurrency', 16);
+  let outputs: Outputs | undefined;
+  const progress = createProgress(ctx.stderr, ctx.errTerm, {
+    enabled: !flags.json, phase: `finding rollouts under ${codexHome}`,
+    stalled: () => outputs?.monitor.downNow().map((d) => `${d.name} down, retrying`).join(', ') || undefined,
+  });
+  const log = groupingLogger(ctx.log, progress);
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
-    for (const f of found.files) set.noteFile(f.path);
-    const totalBytes = files.reduce((a, f) => a + f.size, 0);
-    const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
-    let concurrency = Number(flags.concurrency ?? 16);
+    const found = await findFiles(ctx, flags, codexHome, log);
+    if (typeof found === 'number') return found;
+    const { files } = found;
+    if (flags.rebuild) rebuildStore(ctx, flags);
+    // SQLite's work runs in a writer thread, beside reading and reducing
+    outputs = buildOutputs({ ...ctx, log }, true, { writerThread: true });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
+    for (const f of found.all) set.noteFile(f.path);
+    progress.start(files.length, files.reduce((a, f) => a + f.size, 0));
+    let concurrency = baseConcurrency;
     if (outputs.delivery.writesInThread) {
       // --concurrency files are read and reduced at once; more wait for their commit while the
       // writer thread writes, or gather into the next transaction (half go out at once)
@@ -92,14 +153,17 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     });
     progress.done();
+    log.summarize();
     const s = set.summary;
     if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {
-      ctx.stdout.write(`Nothing new: ${s.files} rollout file(s) under ${codexHome} are already traced (use --force to trace them again).\n`);
+      const which = filtersText(flags) ? ` matching ${filtersText(flags)}` : '';
+      ctx.stderr.write(`Nothing new: the ${s.files} rollout file(s)${which} under ${codexHome} are already traced${flags.force ? '' : ' (use --force to trace them again)'}.\n`);
     } else {
-      reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks: outputs.names } });
+      reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks: outputs.names }, stdoutTaken: stdoutIsData(flags) });
     }
     return s.undeliveredFiles > 0 ? 1 : 0;
   } finally {
-    await closeOutputs(outputs);
+    progress.done();
+    if (outputs) await closeOutputs(outputs);
   }
 }

@@ -24,6 +24,8 @@ export interface GlobalOptions {
   llmInput?: string;
   logLevel?: string;
   logFormat?: string;
+  /** false with --no-color */
+  color?: boolean;
 }
 
 export interface SinkFlags {
@@ -106,9 +108,45 @@ export function parseDuration(text: string, flag: string): number {
   return Number(m[1]) * unit;
 }
 
-export function parseDate(text: string | undefined, flag: string): Date | undefined {
+/** A whole number of at least `min`: `--limit 20`, `--concurrency 8`, `--depth 2`. */
+export function parseCount(text: string | undefined, flag: string, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${text}"`);
+  return Number(text);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `--since` / `--until`, the same in every command: an ISO date or instant (`2026-11-25`,
+ * `2026-11-25T14:00`, `2026-11-25T14:00:00Z`), `today`, `yesterday`, or an age (`7d`, `12h`,
+ * `30m`: that long ago). A bare day is local time and whole: `--since D` from its start,
+ * `--until D` through its end (sessions that started before the next day). An instant is
+ * exact (`--until` excludes it). Slashed forms (`11/25/2026`) are refused: month and day
+ * order is ambiguous.
+ */
+export function parseDate(text: string | undefined, flag: string, edge: 'since' | 'until' = flag === '--until' ? 'until' : 'since', now = new Date()): Date | undefined {
   if (text === undefined) return undefined;
-  const d = new Date(/^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T00:00:00` : text);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: "${text}" is not a date (YYYY-MM-DD or ISO-8601)`);
+  const t = text.trim().toLowerCase();
+  const wholeDay = (day: Date): Date => new Date(day.getFullYear(), day.getMonth(), day.getDate() + (edge === 'until' ? 1 : 0));
+  if (t === 'today') return wholeDay(now);
+  if (t === 'yesterday') return wholeDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
+  const age = /^(\d+(?:\.\d+)?)(m|h|d|w)$/.exec(t);
+  if (age) return new Date(now.getTime() - Number(age[1]) * { m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[age[2] as 'm' | 'h' | 'd' | 'w']);
+  const bad = (): UsageError => new UsageError(`${flag}: "${text}" is not a date: use YYYY-MM-DD, an ISO-8601 time (2026-11-25T14:00Z), today, yesterday, or an age like 7d or 12h`);
+  if (/^\d{4}-\d\d-\d\d$/.test(t)) {
+    const [y, m, d] = t.split('-').map(Number) as [number, number, number];
+    const day = new Date(y, m - 1, d);
+    if (day.getMonth() !== m - 1 || day.getDate() !== d) throw bad();
+    return wholeDay(day);
+  }
+  if (!/^\d{4}-\d\d-\d\dt\d\d:\d\d(:\d\d(\.\d+)?)?(z|[+-]\d\d:?\d\d)?$/.test(t)) throw bad();
+  const d = new Date(text.trim());
+  if (Number.isNaN(d.getTime())) throw bad();
   return d;
+}
+
+/** The day folders backfill walks for a range: `--until`'s instant is exclusive, the folder of its last moment is in. */
+export function dayRange(since: Date | undefined, until: Date | undefined): { since?: Date; until?: Date } {
+  return { ...(since ? { since } : {}), ...(until ? { until: new Date(until.getTime() - 1) } : {}) };
 }

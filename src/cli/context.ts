@@ -4,6 +4,7 @@ import { makeContentFilter } from '../content/redact.js';
 import type { ContentFilter } from '../trace/state.js';
 import type { Span } from '../trace/span.js';
 import { resolveConfig, type Config, type ConfigFlags } from './config.js';
+import { makeTerminal, type Terminal } from './format.js';
 import { createLogger, type Logger } from './log.js';
 
 export { UsageError, type GlobalOptions } from './config.js';
@@ -13,6 +14,10 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** how stdout is drawn: width and colour (a TTY, NO_COLOR, --no-color, COLUMNS) */
+  term: Terminal;
+  /** the same for stderr (progress, notes) */
+  errTerm: Terminal;
   /** the command's flags and environment, resolved once */
   config: Config;
   content: ContentOptions;
@@ -29,5 +34,7 @@ export function makeContext(
   const config = resolveConfig(flags, io.env);
   const log = createLogger(io.stderr, config.log);
   const content = config.content;
-  return { ...io, log, config, content, contentFilter: makeContentFilter(content), llmInput: content.llmInput, loadStoredTraces };
+  const term = makeTerminal({ stream: io.stdout, env: io.env, colorFlag: flags.color });
+  const errTerm = makeTerminal({ stream: io.stderr, env: io.env, colorFlag: flags.color });
+  return { ...io, log, term, errTerm, config, content, contentFilter: makeContentFilter(content), llmInput: content.llmInput, loadStoredTraces };
 }

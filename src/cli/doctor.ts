@@ -6,9 +6,9 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
-import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
+import { braintrustConfigFromEnv, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
+import { httpVerdict, probeHttp, probeOtlp } from './probe.js';
 import { ensureStateDir, stateDirWarning, TraceStore } from '../store/index.js';
-import { maskUrl } from '../content/url.js';
 import { scanDrift } from '../pipeline/drift.js';
 import { traceInMemory } from '../pipeline/in-memory.js';
 import { unknownRecordsText } from '../pipeline/summary.js';
@@ -21,37 +21,30 @@ export interface Check {
   detail: string;
 }
 
-async function reachable(target: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
-  const url = maskUrl(target); // shown: credentials in the endpoint stay out of the output
-  try {
-    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(5000) });
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status === 401 || res.status === 403) return { ok: false, detail: `${url} answered ${res.status}: check the credentials` };
-    return { ok: res.status < 500, detail: `${url} answered HTTP ${res.status}` };
-  } catch (err) {
-    const c = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-    const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
-    return { ok: false, detail: `${url} is not reachable (${String(cause).split(target).join(url)})` };
-  }
-}
-
+/** The backends: an OTLP endpoint must accept an empty export as OTLP; Braintrust must answer 2xx with the key. */
 async function sinkChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const checks: Check[] = [];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+  let endpoint;
+  try {
+    endpoint = resolveOtlpEndpoint(env);
+  } catch (err) {
+    checks.push({ name: 'otlp backend', ok: false, detail: (err as Error).message });
+  }
+  if (endpoint && endpoint.origin !== 'default') {
     try {
-      const c = otlpConfigFromEnv(env);
-      // an empty export request is valid OTLP: the backend accepts it and stores nothing
-      const json = c.protocol === 'http/json';
-      const r = await reachable(c.url, { method: 'POST', headers: { ...c.headers, 'content-type': json ? 'application/json' : 'application/x-protobuf' }, body: json ? '{}' : new Uint8Array(0) });
-      checks.push({ name: 'otlp backend', ...r });
+      const r = await probeOtlp(otlpConfigFromEnv(env));
+      checks.push({ name: 'otlp backend', ok: r.ok, detail: `${r.detail}; endpoint ${describeOtlpEndpoint(endpoint)}` });
     } catch (err) {
       checks.push({ name: 'otlp backend', ok: false, detail: (err as Error).message });
     }
+  } else if (endpoint) {
+    checks.push({ name: 'otlp backend', ok: true, detail: `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}` });
   }
   if (env.BRAINTRUST_API_KEY) {
     const c = braintrustConfigFromEnv(env);
-    const r = await reachable(`${c.apiUrl}/v1/project?project_name=${encodeURIComponent(c.project)}`, { headers: { authorization: `Bearer ${c.apiKey}` } });
-    checks.push({ name: 'braintrust api', ...r });
+    const url = `${c.apiUrl}/v1/project?project_name=${encodeURIComponent(c.project)}`;
+    const r = await probeHttp(url, { headers: { authorization: `Bearer ${c.apiKey}` } });
+    checks.push({ name: 'braintrust api', ...(r.res ? httpVerdict(url, r.res) ?? { ok: true, detail: `${url} answered HTTP ${r.res.status}` } : { ok: false, detail: r.detail ?? url }) });
   }
   return checks;
 }

@@ -1,15 +1,38 @@
 /** Turning the command's config into sinks, the store and a Delivery. */
 import { Delivery } from '../pipeline/delivery.js';
-import { commitsCursors, createSink } from '../sinks/index.js';
+import { braintrustConfigFromEnv, commitsCursors, createSink, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { Sink } from '../sinks/sink.js';
-import { MemoryCursors, StoreCursors, TraceStore, type CursorStore } from '../store/index.js';
+import { dbPathIn, MemoryCursors, StoreCursors, TraceStore, type CursorStore } from '../store/index.js';
+import type { Config, SinkFlags } from './config.js';
 import type { CommandContext } from './context.js';
+import { probeOtlp } from './probe.js';
+import { monitorSinks, type MonitoredSink, type SinkMonitor } from './sink-monitor.js';
 
 export interface Outputs {
   sinks: Sink[];
   store?: TraceStore;
   delivery: Delivery;
   names: string[];
+  /** each sink with where it delivers; watched for failures while the command runs */
+  monitored: MonitoredSink[];
+  monitor: SinkMonitor;
+}
+
+/** Where a sink delivers, as `status`, `doctor` and failure reports show it. */
+function monitored(sink: Sink, config: Config, env: NodeJS.ProcessEnv): MonitoredSink {
+  const { sinkOptions } = config;
+  switch (sink.name) {
+    case 'otlp': {
+      const otlp = otlpConfigFromEnv(env, sinkOptions.otlp);
+      return { sink, endpoint: describeOtlpEndpoint(resolveOtlpEndpoint(env, sinkOptions.otlp?.endpoint)), probe: () => probeOtlp(otlp, 3000) };
+    }
+    case 'braintrust':
+      return { sink, endpoint: braintrustConfigFromEnv(env, sinkOptions.braintrust).apiUrl };
+    case 'jsonl':
+      return { sink, endpoint: sinkOptions.out ?? 'stdout' };
+    default:
+      return { sink, endpoint: dbPathIn(config.stateDir) };
+  }
 }
 
 /**
@@ -30,10 +53,23 @@ export function buildOutputs(ctx: CommandContext, useCursors: boolean, opts: { w
   // the local sink keeps the cursors it commits with its spans (one transaction when it is the only sink)
   const holder = sinks.find(commitsCursors);
   const cursors: CursorStore = !useCursors || !store ? new MemoryCursors() : (holder?.cursors ?? new StoreCursors(store));
-  return { sinks, store, delivery: new Delivery(sinks, cursors), names };
+  const watched = sinks.map((s) => monitored(s, ctx.config, ctx.env));
+  return { sinks, store, delivery: new Delivery(sinks, cursors), names, monitored: watched, monitor: monitorSinks(watched, ctx.log) };
+}
+
+/** True when a jsonl sink writes its spans to stdout: then nothing else may go there. */
+export function stdoutIsData(flags: SinkFlags): boolean {
+  return (flags.sink ?? []).includes('jsonl') && !flags.out;
+}
+
+/** A command that gives up (its deadline passed): nothing more is awaited; the process exits. */
+export function abandonOutputs(o: Outputs): void {
+  o.monitor.stop();
+  void o.delivery.close().catch(() => undefined);
 }
 
 export async function closeOutputs(o: Outputs): Promise<void> {
+  o.monitor.stop();
   await o.delivery.close().catch(() => undefined);
   o.store?.close();
 }

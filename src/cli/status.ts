@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { dbPathIn, TraceStore, watchLockHolder } from '../store/index.js';
-import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
+import { maskUrl } from '../content/url.js';
+import { describeOtlpConfig, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
 import { readStatus, type WatchStatus } from './watch-status.js';
 
@@ -18,7 +19,7 @@ export interface StatusReport {
   watcher: { running: boolean; pid?: number; status?: WatchStatus };
   files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
   behind: { path: string; lagBytes: number }[];
-  sinks: { otlp?: string; braintrust?: string };
+  sinks: { otlp?: string; otlpEndpoint?: { url: string; origin: string; configured: boolean }; braintrust?: string };
   warnings: string[];
 }
 
@@ -32,12 +33,14 @@ function watcherState(stateDir: string): StatusReport['watcher'] {
 
 function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
   const out: StatusReport['sinks'] = {};
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-    try {
-      out.otlp = describeOtlpConfig(otlpConfigFromEnv(env));
-    } catch (err) {
-      out.otlp = `misconfigured: ${(err as Error).message}`;
-    }
+  try {
+    const endpoint = resolveOtlpEndpoint(env);
+    out.otlpEndpoint = { url: maskUrl(endpoint.url), origin: endpoint.origin, configured: endpoint.origin !== 'default' };
+    out.otlp = endpoint.origin === 'default'
+      ? `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}`
+      : `${describeOtlpConfig(otlpConfigFromEnv(env))} (endpoint from ${endpoint.origin})`;
+  } catch (err) {
+    out.otlp = `misconfigured: ${(err as Error).message}`;
   }
   if (env.BRAINTRUST_API_KEY) out.braintrust = `project ${env.BRAINTRUST_PROJECT ?? 'codex'} at ${env.BRAINTRUST_API_URL ?? 'https://api.braintrust.dev'} (key set)`;
   return out;

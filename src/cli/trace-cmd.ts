@@ -4,15 +4,17 @@ import { join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { noteThreadsOf } from '../pipeline/heads.js';
-import { parseDuration, UsageError, type SinkFlags } from './config.js';
-import type { CommandContext } from './context.js';
-import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs } from './setup.js';
+import { UsageError, type CommandContext } from './context.js';
+import { reportRun, type NotDelivered } from './run-report.js';
+import { SessionStats } from './session-stats.js';
+import { parseDuration, type SinkFlags } from './config.js';
+import { abandonOutputs, buildOutputs, closeOutputs, stdoutIsData } from './setup.js';
 
 export interface TraceFlags extends SinkFlags {
   summaryMd?: string;
   json?: boolean;
   timeout?: string;
+  allowEmpty?: boolean;
 }
 
 const ROLLOUT_FILE = /(\.jsonl|\.jsonl\.zst)$|^rollout-.*\.json$/;
@@ -39,13 +41,35 @@ export async function collectPaths(targets: string[]): Promise<{ path: string; s
   return out;
 }
 
+/** The files whose spans did not all reach every sink: no acknowledged final cursor, or blocked on delivery. */
+function undelivered(set: TracerSet, files: { path: string }[]): string[] {
+  return files.map((f) => f.path).filter((p) => {
+    const c = set.opts.delivery.cursors.get(p);
+    return !c?.finalized || set.tracers.get(p)?.isBlocked === true;
+  });
+}
+
+/**
+ * Traces, finalizes and delivers, retrying blocked files with backoff. `--timeout` bounds
+ * the whole command: when it passes, what was not delivered is named and the command
+ * returns 1 without waiting for exports still in flight (the process exits).
+ */
 export async function traceCommand(ctx: CommandContext, targets: string[], flags: TraceFlags): Promise<number> {
   if (targets.length === 0) throw new UsageError('trace needs at least one file or folder');
-  const deadline = Date.now() + parseDuration(flags.timeout ?? '5m', '--timeout');
+  const timeoutMs = parseDuration(flags.timeout ?? '5m', '--timeout');
+  const deadline = Date.now() + timeoutMs;
   const files = await collectPaths(targets);
+  if (files.length === 0 && !flags.allowEmpty) {
+    ctx.stderr.write(`codex-tracer: no rollouts under ${targets.join(', ')} (looked for rollout-*.jsonl, *.jsonl and *.jsonl.zst); pass --allow-empty if none is fine\n`);
+    return 1;
+  }
   const outputs = buildOutputs(ctx, false);
-  try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
+  const sessions = new SessionStats();
+  const set = new TracerSet({
+    delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024,
+    onDelivered: (_p, effects) => sessions.add(effects),
+  });
+  const work = (async (): Promise<void> => {
     await noteThreadsOf(set, files.map((f) => f.path));
     await runFiles(set, files, { finalize: 'all', idleMs: 0 });
     let delay = 500;
@@ -56,15 +80,32 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
       set.summary.errors = [];
       await runFiles(set, files.filter((f) => set.tracer(f.path)?.isBlocked === true), { finalize: 'all', idleMs: 0 });
     }
-    const s = set.summary;
-    s.files = files.length;
-    reportRun(ctx, s, { json: flags.json, summaryMd: flags.summaryMd, title: 'codex-tracer trace', extra: { sinks: outputs.names } });
-    if (s.undeliveredFiles > 0) {
-      ctx.stderr.write(`codex-tracer: ${s.undeliveredFiles} file(s) could not be delivered before the timeout: ${s.errors[0] ?? ''}\n`);
-      return 1;
-    }
-    return 0;
-  } finally {
-    await closeOutputs(outputs);
+  })();
+  work.catch(() => undefined); // a failure after the deadline is not this command's any more
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    work.then(() => false),
+    new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())); }),
+  ]);
+  clearTimeout(timer);
+  const s = set.summary;
+  s.files = files.length;
+  const missing = undelivered(set, files);
+  const down = outputs.monitor.downNow();
+  const notDelivered: NotDelivered | undefined = missing.length === 0 ? undefined : {
+    reason: timedOut ? `--timeout ${flags.timeout ?? '5m'} passed` : 'delivery failed',
+    files: missing,
+    sinks: down.length > 0 ? down : outputs.monitored.map((m) => ({ name: m.sink.name, endpoint: m.endpoint, ...(m.sink.status?.().lastError ? { error: m.sink.status?.().lastError } : {}) })),
+  };
+  if (notDelivered) s.undeliveredFiles = missing.length;
+  reportRun(ctx, s, {
+    json: flags.json, summaryMd: flags.summaryMd, title: 'codex-tracer trace', extra: { sinks: outputs.names },
+    stdoutTaken: stdoutIsData(flags), sessions: sessions.list(), notDelivered,
+  });
+  if (timedOut) {
+    abandonOutputs(outputs); // exports still in flight are given up: the process exits now
+    return 1;
   }
+  await closeOutputs(outputs);
+  return notDelivered ? 1 : 0;
 }

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { startWatch } from '../pipeline/watch.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { acquireWatchLock, LockError, ensureStateDir } from '../store/index.js';
-import { parseDuration, UsageError, type SinkFlags } from './config.js';
-import type { CommandContext } from './context.js';
+import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
-import { buildOutputs, closeOutputs } from './setup.js';
+import { parseDuration, resolveConfig, type ConfigFlags, type SinkFlags } from './config.js';
+import { abandonOutputs, buildOutputs, closeOutputs } from './setup.js';
+import { SessionEvents } from './watch-events.js';
 import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
 export interface WatchFlags extends SinkFlags, ServiceIoFlags {
@@ -19,6 +20,9 @@ export interface WatchControl {
   stopSignal: Promise<void>;
 }
 
+/** After a stop signal, this long to flush and commit what the sinks acknowledge; then the rest is left pending. */
+export const STOP_GRACE_MS = 4000;
+
 export function signalStop(): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => resolve();
@@ -30,7 +34,9 @@ export function signalStop(): Promise<void> {
 export async function watchCommand(outer: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
   const io = serviceIo(outer, flags);
   try {
-    return await watchWith(io.ctx, flags, control);
+    // variables from --env-file count as the environment: the config is resolved again with them
+    const ctx = flags.envFile ? { ...io.ctx, config: resolveConfig(flags as ConfigFlags, io.ctx.env) } : io.ctx;
+    return await watchWith(ctx, flags, control);
   } finally {
     io.close();
   }
@@ -53,8 +59,13 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
   outputs.delivery.groupCommits = 1;
   const { log, recent } = recordingLogger(ctx.log);
   let timer: NodeJS.Timeout | undefined;
+  let abandoned = false;
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024 });
+    const events = new SessionEvents(log);
+    const set = new TracerSet({
+      delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024,
+      onDelivered: (path, effects) => events.observe(path, effects),
+    });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
     const base: Parameters<typeof snapshotStatus>[2] = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
@@ -69,6 +80,7 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
       codexHome, idleMs,
       onCaughtUp: (files, ms) => {
         base.caughtUp = true;
+        events.live = true;
         log.info('caught up', { files, ms, spans: set.summary.spansDelivered });
         publish();
       },
@@ -83,13 +95,28 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     timer.unref();
     await control.stopSignal;
     log.info('stopping: flushing and committing cursors');
-    await handle.stop();
+    let grace: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      handle.stop().then(() => true),
+      new Promise<boolean>((resolve) => { grace = setTimeout(() => resolve(false), STOP_GRACE_MS); }),
+    ]);
+    clearTimeout(grace);
     publish();
+    if (!stopped) {
+      abandoned = true;
+      const pending = [...set.tracers.values()].filter((t) => t.isBlocked).map((t) => t.path);
+      const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
+      const down = outputs.monitor.downNow();
+      log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {
+        files: pending.length, spansPending, sinks: down.map((d) => d.name).join(',') || undefined, error: down[0]?.error, first: pending[0],
+      });
+    }
     log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
     return 0;
   } finally {
     if (timer) clearInterval(timer);
-    await closeOutputs(outputs);
+    if (abandoned) abandonOutputs(outputs);
+    else await closeOutputs(outputs);
     lock.release();
   }
 }

@@ -126,7 +126,23 @@ export function commandOf(name: string, args: unknown): { command?: string; cwd?
 export function shellJoin(argv: unknown[]): string {
   const a = argv.map((x) => String(x));
   if (a.length === 3 && /(^|\/)(ba|z)?sh$/.test(a[0] as string) && /^-l?c$/.test(a[1] as string)) return a[2] as string;
+  const windows = windowsShellScript(a);
+  if (windows !== undefined) return windows;
   return a.map((s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * On Windows Codex runs commands through PowerShell (`…\\powershell.exe -NoProfile -Command
+ * SCRIPT`, or pwsh) or `cmd.exe /c`: the command is the script the shell ran.
+ */
+function windowsShellScript(a: string[]): string | undefined {
+  const exe = (a[0] ?? '').split(/[\\/]/).pop()?.toLowerCase() ?? '';
+  if (/^(powershell|pwsh)(\.exe)?$/.test(exe)) {
+    const at = a.findIndex((x, i) => i > 0 && /^-(c|command)$/i.test(x));
+    return at > 0 && at < a.length - 1 ? a.slice(at + 1).join(' ') : undefined;
+  }
+  if (/^cmd(\.exe)?$/.test(exe) && a.length > 2 && /^\/c$/i.test(a[1] as string)) return a.slice(2).join(' ');
+  return undefined;
 }
 
 /** `file:///home/x` → `/home/x` (0.169 writes cwd as a file URI). */

@@ -14,7 +14,7 @@ import { SinkError, type Sink } from './sink.js';
 export { SinkError, commitsCursors, type CursorCommitter, type Sink, type SinkStatus } from './sink.js';
 export { LocalSink, type LocalSinkExtra, type LocalSinkOptions } from './local.js';
 export { MemorySink, sortSpans } from './memory.js';
-export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
+export { otlpConfigFromEnv, describeOtlpConfig, describeOtlpEndpoint, resolveOtlpEndpoint, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
 export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust/config.js';
 export { JsonlSink, type JsonlOptions } from './jsonl.js';
 export { LazySink } from './lazy.js';

@@ -64,14 +64,18 @@ interface SessionParams {
   limit: number;
 }
 
+const SESSION_FILTER = `kind = 'session'
+    AND (@since IS NULL OR start_time >= @since)
+    AND (@until IS NULL OR start_time < @until)
+    AND (@cwd IS NULL OR cwd = @cwd OR substr(cwd, 1, length(@cwd) + 1) = @cwd || '/')`;
+
+const COUNT_SQL = `SELECT COUNT(*) AS n FROM spans WHERE ${SESSION_FILTER}`;
+
 const LIST_SQL = `
 WITH sess AS MATERIALIZED (
   SELECT trace_id, span_id, session_id, start_time, end_time, status, cwd, model
   FROM spans
-  WHERE kind = 'session'
-    AND (@since IS NULL OR start_time >= @since)
-    AND (@until IS NULL OR start_time < @until)
-    AND (@cwd IS NULL OR cwd = @cwd OR substr(cwd, 1, length(@cwd) + 1) = @cwd || '/')
+  WHERE ${SESSION_FILTER}
   ORDER BY start_time DESC, span_id
   LIMIT @limit
 ),
@@ -148,20 +152,25 @@ function trimSlash(p: string): string {
   return p.length > 1 ? p.replace(/[\\/]+$/, '') : p;
 }
 
+function params(q: ListSessionsQuery): Omit<SessionParams, 'limit'> {
+  return { since: q.since?.toISOString() ?? null, until: q.until?.toISOString() ?? null, cwd: q.cwd === undefined ? null : trimSlash(q.cwd) };
+}
+
 export class SessionQueries {
   private readonly list: Database.Statement<[SessionParams], SessionRow>;
+  private readonly count: Database.Statement<[Omit<SessionParams, 'limit'>], { n: number }>;
 
   constructor(db: Db) {
     this.list = db.prepare<[SessionParams], SessionRow>(LIST_SQL);
+    this.count = db.prepare<[Omit<SessionParams, 'limit'>], { n: number }>(COUNT_SQL);
   }
 
   listSessions(q: ListSessionsQuery = {}): SessionSummary[] {
-    const params: SessionParams = {
-      since: q.since?.toISOString() ?? null,
-      until: q.until?.toISOString() ?? null,
-      cwd: q.cwd === undefined ? null : trimSlash(q.cwd),
-      limit: q.limit ?? -1,
-    };
-    return this.list.all(params).map(toSummary);
+    return this.list.all({ ...params(q), limit: q.limit ?? -1 }).map(toSummary);
+  }
+
+  /** How many sessions the query's filters match, whatever its limit. */
+  countSessions(q: ListSessionsQuery = {}): number {
+    return (this.count.get(params(q)) as { n: number }).n;
   }
 }

@@ -134,6 +134,10 @@ export class TraceStore {
     return guard(this.path, () => this.sessions.listSessions(q));
   }
 
+  countSessions(q: ListSessionsQuery = {}): number {
+    return guard(this.path, () => this.sessions.countSessions(q));
+  }
+
   /** Every LLM span with usage (per-call tokens, model, tier, session context), for pricing. */
   llmCalls(q: UsageQuery = {}): CallRow[] {
     return guard(this.path, () => (this.usage ??= new UsageQueries(this.db)).llmCalls(q));

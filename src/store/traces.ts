@@ -28,6 +28,7 @@ export function globPrefix(prefix: string): string {
 export class TraceLookup {
   private readonly bySession: Database.Statement<[string, number], MatchRow>;
   private readonly byTrace: Database.Statement<[string, number], MatchRow>;
+  private readonly bySubagent: Database.Statement<[string, number], MatchRow>;
 
   constructor(db: Db) {
     this.bySession = db.prepare<[string, number], MatchRow>(
@@ -40,11 +41,20 @@ export class TraceLookup {
        LEFT JOIN spans s ON s.trace_id = t.trace_id AND s.kind = 'session'
        ORDER BY s.start_time DESC`,
     );
+    // a subagent's thread is not a session of its own: its spans are in its parent's trace
+    this.bySubagent = db.prepare<[string, number], MatchRow>(
+      `SELECT t.trace_id, s.session_id, s.start_time, s.cwd
+       FROM (SELECT DISTINCT trace_id FROM spans
+             WHERE kind = 'subagent' AND json_extract(attributes, '$."codex.subagent.thread_id"') GLOB ? LIMIT ?) t
+       LEFT JOIN spans s ON s.trace_id = t.trace_id AND s.kind = 'session'
+       ORDER BY s.start_time DESC`,
+    );
   }
 
   /**
    * Traces matching a session (conversation) id or prefix, or a trace id or prefix (dashes ignored).
    * An exact match wins over prefix matches; several results mean the prefix is ambiguous.
+   * A subagent's thread id (or prefix) finds the trace it belongs to.
    */
   findTraces(idOrPrefix: string): TraceMatch[] {
     const q = idOrPrefix.trim();
@@ -53,6 +63,7 @@ export class TraceLookup {
     if (q !== q.toLowerCase()) rows.push(...this.bySession.all(globPrefix(q.toLowerCase()), MAX_MATCHES));
     const hex = q.replace(/-/g, '').toLowerCase();
     if (/^[0-9a-f]+$/.test(hex)) rows.push(...this.byTrace.all(globPrefix(hex), MAX_MATCHES));
+    if (rows.length === 0) rows.push(...this.bySubagent.all(globPrefix(q.toLowerCase()), MAX_MATCHES));
     const matches = dedupe(rows);
     const exact = matches.filter((m) => m.sessionId === q || m.traceId === hex);
     return exact.length > 0 ? exact : matches.slice(0, MAX_MATCHES);

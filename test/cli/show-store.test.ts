@@ -43,7 +43,7 @@ describe.each(VERSIONS)('codex %s: backfill', (version) => {
     expect((await cli(args)).code).toBe(0);
     const first = storeSpans(state);
     expect(new Set(first.map((s) => (JSON.parse(s) as { spanId: string }).spanId)).size).toBe(first.length);
-    expect((await cli(args)).stdout).toMatch(/^Nothing new/);
+    expect((await cli(args)).stderr).toMatch(/^Nothing new/);
     expect(storeSpans(state)).toEqual(first);
     expect((await cli([...args, '--force'])).code).toBe(0);
     expect(spanDiff(first, storeSpans(state))).toEqual([]);

@@ -57,7 +57,8 @@ describe('trace', () => {
     for (let i = 0; i < 2; i++) {
       const r = await cli(['trace', one.path, '--state-dir', testDir(), '--summary-md', md]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^files: 1 \(1 read, 0\.0 MB\)\nsessions: 1 {2}turns: 1 {2}model calls: 2 {2}tool calls: 1\n/);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^files: 1 \(1 read, 0\.0 MB\)\nsessions: 1 {2}turns: 1 {2}model calls: 2 {2}tool calls: 1\n/);
     }
     expect(readFileSync(md, 'utf8').match(/## codex-tracer trace/g)).toHaveLength(2);
   });

@@ -76,14 +76,33 @@ function safeDecode(s: string): string {
   }
 }
 
-function resolveUrl(env: Env, override?: string): string {
+/** Where the endpoint came from: the flag, one of the two variables, or the OTLP spec's default. */
+export type OtlpEndpointOrigin = '--otlp-endpoint' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'default';
+
+/** The traces URL the sink would send to, and where that came from (`status`, `doctor`, the first failure). */
+export function resolveOtlpEndpoint(env: Env, override?: string): { url: string; origin: OtlpEndpointOrigin } {
   if (override) {
-    const path = new URL(override).pathname;
-    return path === '' || path === '/' ? appendTracesPath(override) : override;
+    let path: string;
+    try {
+      path = new URL(override).pathname;
+    } catch {
+      throw new SinkError(NAME, `--otlp-endpoint: "${override}" is not a URL (e.g. http://localhost:4318)`, false);
+    }
+    return { url: path === '' || path === '/' ? appendTracesPath(override) : override, origin: '--otlp-endpoint' };
   }
   const exact = pick(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (exact) return exact;
-  return appendTracesPath(pick(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_OTLP_BASE);
+  if (exact) return { url: exact, origin: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' };
+  const base = pick(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  return { url: appendTracesPath(base ?? DEFAULT_OTLP_BASE), origin: base ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : 'default' };
+}
+
+/** `http://localhost:4318/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT is not set)` */
+export function describeOtlpEndpoint(e: { url: string; origin: OtlpEndpointOrigin }): string {
+  return `${maskUrl(e.url)} (${e.origin === 'default' ? 'the default: OTEL_EXPORTER_OTLP_ENDPOINT is not set' : `from ${e.origin}`})`;
+}
+
+function resolveUrl(env: Env, override?: string): string {
+  return resolveOtlpEndpoint(env, override).url;
 }
 
 function resolveProtocol(value: string | undefined): OtlpConfig['protocol'] {

@@ -11,7 +11,7 @@ import { shortMessage, toSinkError } from '../retry.js';
 import { SinkError, type Sink, type SinkStatus } from '../sink.js';
 import { TraceRoots } from '../trace-roots.js';
 
-export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './config.js';
+export { otlpConfigFromEnv, describeOtlpConfig, describeOtlpEndpoint, resolveOtlpEndpoint, type OtlpConfig, type OtlpOverrides } from './config.js';
 
 const NAME = 'otlp';
 
