@@ -98,7 +98,8 @@ const rows: Row[] = [
   {
     name: 'exec_command_end (extended history): exit code, duration, failure',
     lines: [evm({ type: 'exec_command_end', call_id: 'call_1', turn_id: TURN, command: ['bash', '-lc', 'make'], cwd: '/w', exit_code: -1, duration: { secs: 1, nanos: 133329300 }, status: 'failed', aggregated_output: '' })],
-    events: [{ type: 'tool_result', time: TS, turnId: TURN, result: { callId: 'call_1', exitCode: -1, durationMs: 1133, command: 'make', cwd: '/w', failed: true } }],
+    // the record is written when the command ends: it ran for `duration` before it
+    events: [{ type: 'tool_result', time: TS, turnId: TURN, result: { callId: 'call_1', exitCode: -1, durationMs: 1133, command: 'make', cwd: '/w', failed: true, startTime: '2026-11-25T16:58:43.935Z', endTime: TS } }],
   },
   {
     name: 'patch_apply_end success:false carries stderr',
@@ -128,12 +129,12 @@ const rows: Row[] = [
   {
     name: 'task_complete with an error (paginated files fold errors into it)',
     lines: [evm({ type: 'task_complete', turn_id: TURN, last_agent_message: null, error: { message: 'stream disconnected', codex_error_info: 'internal_server_error' } })],
-    events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'error', reason: 'stream disconnected', lastAgentMessage: undefined, durationMs: undefined, ttftMs: undefined }],
+    events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'error', reason: 'stream disconnected', requestFailed: true, lastAgentMessage: undefined, durationMs: undefined, ttftMs: undefined }],
   },
   {
     name: 'turn_aborted interrupted',
     lines: [evm({ type: 'turn_aborted', turn_id: TURN, reason: 'interrupted', duration_ms: 49005 })],
-    events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'error', reason: 'aborted: interrupted' }],
+    events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'error', reason: 'aborted: interrupted', abort: 'interrupted' }],
   },
   {
     name: 'compacted carries the summary and window',

@@ -102,9 +102,12 @@ describe('TurnMachine', () => {
     expect(rows(step(ended('t1')))).toEqual([['span_ended', 'turn', 'turn 1', 'ok']]);
   });
 
-  it('closes a turn with no end record as an error when the next one starts', () => {
+  it('keeps a turn open when the next one starts before its end record, and ends it with an error at the session end if it never comes', () => {
     const step = inTurn();
-    expect(rows(step(started('t2')))).toEqual([['span_ended', 'turn', 'turn 1', 'error'], ['span_started', 'turn', 'turn 2', 'unset']]);
+    expect(rows(step(started('t2')))).toEqual([['span_started', 'turn', 'turn 2', 'unset']]);
+    const fin = step({ type: 'finalize', time: t() });
+    expect(rows(fin)).toEqual([['span_ended', 'turn', 'turn 1', 'error'], ['span_ended', 'turn', 'turn 2', 'error'], ['span_ended', 'session', 'invoke_agent codex', 'ok']]);
+    expect(fin[0]?.type === 'span_ended' && fin[0].span.statusMessage).toBe('no task_complete before the next turn started');
   });
 
   it('infers turns from prompts where the format has no turn starts, and names one when its start comes after the prompt', () => {

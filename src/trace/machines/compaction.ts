@@ -7,6 +7,8 @@ import { newSpan, type Scope } from './scope.js';
 export interface CompactionState {
   readonly span: Span;
   status: 'open' | 'ended';
+  /** model requests seen under it (the summary request) */
+  requests: number;
 }
 
 export interface CompactedFacts {
@@ -20,7 +22,7 @@ export function openCompaction(scope: Scope, parentSpanId: string, turnKey: stri
   const attrs: Attributes = { [ATTR.threadId]: scope.threadId, 'codex.compaction.index': n };
   const span = newSpan(scope, 'compaction', spanKey.compaction(turnKey, n), 'compaction', parentSpanId, start, attrs);
   started(out, span);
-  return { span, status: 'open' };
+  return { span, status: 'open', requests: 0 };
 }
 
 /** A request adopted as this compaction's started earlier: the span starts with it. */

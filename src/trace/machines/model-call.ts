@@ -14,9 +14,9 @@ import { spanKey } from '../ids.js';
 import { ATTR, type Attributes, type Usage } from '../span.js';
 import { newSpan, type Scope } from './scope.js';
 
-/** Usage of a response whose items have not been seen (yet). */
+/** The end marker of a response whose items have not been seen (yet), with its usage when known. */
 export interface PendingUsage {
-  usage: Usage;
+  usage?: Usage;
   responseId?: string;
   time: string;
 }
@@ -29,12 +29,22 @@ export interface ModelCallState {
   readonly outputs: OutputItem[];
   readonly toolNames: string[];
   readonly input?: string;
+  /** a usage marker ended it (its usage may still be unknown) */
+  measured: boolean;
   usage?: Usage;
   responseId?: string;
   usageTime?: string;
+  /** the request failed or was cut off: the span is an error */
+  failure?: CallFailure;
   /** collecting: more output items may belong to it; complete: it has all of them */
   status: 'collecting' | 'complete';
   compaction: boolean;
+}
+
+export interface CallFailure {
+  message: string;
+  /** `error.type`: aborted (interrupted, replaced…), request_failed, incomplete */
+  type: string;
 }
 
 export interface CallsState {
@@ -77,18 +87,24 @@ function newCall(calls: CallsState, host: CallHost, compaction: boolean, out: Em
     outputs: [],
     toolNames: [],
     input: host.takeInput(),
+    measured: false,
     status: 'collecting',
     compaction,
   };
   const pending = calls.pending;
   if (pending) {
-    call.usage = pending.usage;
-    call.responseId = pending.responseId;
-    call.usageTime = pending.time;
+    claim(call, pending);
     calls.pending = undefined;
   }
   calls.open = call;
   return call;
+}
+
+function claim(call: ModelCallState, marker: PendingUsage): void {
+  call.measured = true;
+  call.usage = marker.usage;
+  call.responseId = marker.responseId;
+  call.usageTime = marker.time;
 }
 
 /** A model output item (message, reasoning, or a tool call) belongs to the open call or starts a new one. */
@@ -108,17 +124,15 @@ export function onModelItem(
   call.end = maxTime(call.end, time);
 }
 
-export function onUsage(calls: CallsState, host: CallHost, time: string, usage: Usage, responseId: string | undefined, out: Emitter): void {
+export function onUsage(calls: CallsState, host: CallHost, time: string, usage: Usage | undefined, responseId: string | undefined, out: Emitter): void {
   const call = calls.open;
-  if (call && call.status === 'collecting' && !call.usage) {
-    call.usage = usage;
-    call.responseId = responseId;
-    call.usageTime = time;
+  if (call && call.status === 'collecting' && !call.measured) {
+    claim(call, { usage, responseId, time });
     call.status = 'complete';
     closeOpenCall(calls, host, out);
     return;
   }
-  if (call && call.usage) closeOpenCall(calls, host, out);
+  if (call && call.measured) closeOpenCall(calls, host, out);
   if (calls.pending) {
     // two usage markers and no output between them: a response without output items
     flushPendingUsage(calls, host, out);
@@ -138,9 +152,7 @@ export function flushPendingUsage(calls: CallsState, host: CallHost, out: Emitte
   if (!pending) return;
   calls.pending = undefined;
   const call = newCall(calls, host, compaction, out);
-  call.usage = pending.usage;
-  call.responseId = pending.responseId;
-  call.usageTime = pending.time;
+  claim(call, pending);
   call.end = maxTime(call.start, pending.time);
   call.status = 'complete';
   calls.open = call;
@@ -165,6 +177,40 @@ export function settle(calls: CallsState, host: CallHost, out: Emitter): void {
   if (!u) return;
   calls.unsettled = undefined;
   emitCall(host.scope, host.key(), u, out);
+}
+
+/**
+ * The turn ended on a failure (an abort, a failed request): the response being collected — or the
+ * request in flight when nothing of it was written (`inFlight`) — is an error span ending at `time`,
+ * with no usage. A response that already has its usage was complete and keeps its own status.
+ */
+export function failOpenCall(calls: CallsState, host: CallHost, time: string, failure: CallFailure, inFlight: boolean, out: Emitter): void {
+  let call: ModelCallState | undefined;
+  if (calls.open && !calls.open.measured) {
+    call = calls.open;
+    calls.open = undefined;
+  } else if (!calls.open && calls.unsettled && !calls.unsettled.measured) {
+    call = takeUnsettled(calls);
+  } else if (!calls.open && inFlight) {
+    call = newCall(calls, host, false, out);
+    calls.open = undefined;
+  }
+  if (!call) return;
+  call.failure = failure;
+  call.status = 'complete';
+  call.end = maxTime(call.end, time);
+  host.closed(call.end);
+  emitCall(host.scope, host.key(), call, out);
+}
+
+/** A compaction whose request left no trace (no message, no usage: older versions) still made one. */
+export function unrecordedCompactionCall(calls: CallsState, host: CallHost, time: string, out: Emitter): void {
+  const call = newCall(calls, host, true, out);
+  calls.open = undefined;
+  call.status = 'complete';
+  call.end = maxTime(call.start, time);
+  host.closed(call.end);
+  emitCall(host.scope, host.key(), call, out);
 }
 
 /** A `compacted` record claims the call just made, when it was message-only. */
@@ -207,7 +253,14 @@ export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, ou
   setAttr(attrs, ATTR.input, c(call.input));
   setAttr(attrs, ATTR.output, c(outputText(call)));
   const span = newSpan(scope, 'llm', key, `chat ${model}`, call.parentSpanId, call.start, attrs);
-  span.status = 'ok';
-  if (!call.usage && call.outputs.length === 0 && call.toolNames.length === 0) warn(out, 'empty_model_call', 'a model call with neither output nor usage');
+  if (call.failure) {
+    // error text can quote what the model said: it passes the content filter
+    span.status = 'error';
+    span.statusMessage = c(call.failure.message) ?? 'error';
+    attrs['error.type'] = call.failure.type;
+  } else {
+    span.status = 'ok';
+    if (!call.measured && call.outputs.length === 0 && call.toolNames.length === 0) warn(out, 'empty_model_call', 'a model call with neither output nor usage');
+  }
   ended(out, span, call.end);
 }

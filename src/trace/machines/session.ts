@@ -9,13 +9,13 @@ import { spanKey } from '../ids.js';
 import { stripUrlCredentials } from '../../content/redact.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
 import type { ReducerOptions } from '../state.js';
-import type { PendingUsage } from './model-call.js';
+import type { CallFailure, PendingUsage } from './model-call.js';
 import { newSpan, openScope, type Scope } from './scope.js';
 import { closeSubagents, onSubagentDone, onSubagentSpawned, type Subagents } from './subagent.js';
 import { runningSince } from './tool-call.js';
 import {
-  claimPendingUsage, endTurn, leftoverUsage, nameTurn, onTurnEvent, openTurn, resumeTurn, suspendTurn,
-  type TurnEnd, type TurnState,
+  claimPendingUsage, cutOff, endTurn, leftoverUsage, nameTurn, onLateToolRecord, onTurnEvent, openTurn, ownsCall, resumeTurn,
+  suspendTurn, type TurnEnd, type TurnEvent, type TurnState,
 } from './turn.js';
 
 /** open: never ended; ended: finalized (idle, or the run ended); resumed: records came after an end. */
@@ -29,7 +29,12 @@ export interface SessionState {
   /** the record clock: the latest record time seen */
   clock: string;
   turnCount: number;
+  /** the current turn */
   turn?: TurnState;
+  /** turns that started before the current one and have not ended yet (overlapping turns) */
+  readonly background: TurnState[];
+  /** the last turns that ended: late records that name them still update their spans */
+  readonly recent: TurnState[];
   readonly subagents: Subagents;
   /** usage seen outside any turn (or left by one): the next turn's first response claims it */
   looseUsage?: PendingUsage;
@@ -69,7 +74,7 @@ export function openSession(opts: ReducerOptions, info: SessionInfo, time: strin
     root = newSpan(scope, 'session', spanKey.session(), 'invoke_agent codex', null, start, sessionAttributes(info));
     started(out, root);
   }
-  return { scope, root, status: 'open', clock: time, turnCount: 0, subagents: new Map() };
+  return { scope, root, status: 'open', clock: time, turnCount: 0, background: [], recent: [], subagents: new Map() };
 }
 
 export type SessionEvent = Exclude<DomainEvent, { type: 'session_meta' | 'finalize' }>;
@@ -78,32 +83,45 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
   advance(s, ev.time, out);
   switch (ev.type) {
     case 'turn_started':
-      return onTurnStarted(s, ev.time, ev.turnId, out);
+      return onTurnStarted(s, ev.time, ev.turnId, ev.parentTurnId, out);
     case 'user_prompt':
       return onTurnEvent(promptTurn(s, ev.time, out), ev, out);
     case 'turn_context':
       setModel(s, ev.model, out);
-      if (s.turn) onTurnEvent(s.turn, ev, out);
-      return;
+      return toTurn(s, ev, out);
     case 'request_boundary':
-    case 'tool_result':
     case 'error':
-      if (s.turn) onTurnEvent(s.turn, ev, out);
-      return;
+      return toTurn(s, ev, out);
+    case 'tool_output':
+    case 'tool_result': {
+      const late = lateTurn(s, ev);
+      if (late) return onLateToolRecord(late, ev, out);
+      if (ev.type === 'tool_result') return toTurn(s, ev, out);
+      return onTurnEvent(routed(s, ev) ?? ensureTurn(s, ev.time, out), ev, out);
+    }
     case 'model_output':
     case 'tool_call':
-    case 'tool_output':
     case 'compaction':
-      return onTurnEvent(ensureTurn(s, ev.time, out), ev, out);
-    case 'usage':
+      return onTurnEvent(routed(s, ev) ?? ensureTurn(s, ev.time, out), ev, out);
+    case 'usage': {
       if (ev.responseId !== undefined) s.scope.responseKeyed = true;
-      if (s.turn) onTurnEvent(s.turn, ev, out);
+      const turn = routed(s, ev);
+      if (turn) onTurnEvent(turn, ev, out);
       else s.looseUsage = { usage: ev.usage, responseId: ev.responseId, time: ev.time };
       return;
+    }
     case 'compaction_done':
       return;
     case 'turn_ended':
       return onTurnEnded(s, ev, out);
+    case 'review_started':
+      return onReviewStarted(s, ev, out);
+    case 'review_ended':
+      // formats without turn ends: the review turn is over when review mode is
+      if (s.turn?.review && !s.turn.explicit) closeTurn(s, s.turn, ev.time, { status: 'ok' }, out);
+      return;
+    case 'forked_from':
+      return forkedFrom(s, ev.threadId, out);
     case 'subagent_spawned': {
       const turn = s.turn;
       const since = ev.callId && turn ? runningSince(turn.tools, ev.callId) : undefined;
@@ -112,6 +130,35 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
     case 'subagent_done':
       return onSubagentDone(s.scope, s.subagents, ev, out);
   }
+}
+
+/** The open turn an event belongs to: the one it names (an overlapping turn), or the current one. */
+function routed(s: SessionState, ev: SessionEvent): TurnState | undefined {
+  if (ev.turnId !== undefined && s.turn?.turnId !== ev.turnId) {
+    const named = s.background.find((t) => t.turnId === ev.turnId);
+    if (named) return named;
+  }
+  return s.turn;
+}
+
+function toTurn(s: SessionState, ev: TurnEvent, out: Emitter): void {
+  const turn = routed(s, ev);
+  if (turn) onTurnEvent(turn, ev, out);
+}
+
+/**
+ * A tool record that belongs to a turn that already ended: it names that turn (and one of its
+ * calls), or it is the output of a call the turn's end cut off. Its spans are updated.
+ */
+function lateTurn(s: SessionState, ev: Extract<SessionEvent, { type: 'tool_output' | 'tool_result' }>): TurnState | undefined {
+  const callId = ev.result.callId;
+  const open = routed(s, ev);
+  if (open && ownsCall(open, callId)) return undefined;
+  for (let i = s.recent.length - 1; i >= 0; i--) {
+    const t = s.recent[i] as TurnState;
+    if (ev.turnId !== undefined ? t.turnId === ev.turnId && ownsCall(t, callId) : cutOff(t, callId)) return t;
+  }
+  return undefined;
 }
 
 /** Any record: the clock moves, and a finalized session re-opens (a resume). */
@@ -138,8 +185,8 @@ function setModel(s: SessionState, model: string | undefined, out: Emitter): voi
   }
 }
 
-function newTurn(s: SessionState, time: string, turnId: string | undefined, out: Emitter): TurnState {
-  const turn = openTurn(s.scope, ++s.turnCount, time, turnId, s.looseUsage, out);
+function newTurn(s: SessionState, time: string, turnId: string | undefined, parentTurnId: string | undefined, out: Emitter): TurnState {
+  const turn = openTurn(s.scope, ++s.turnCount, time, turnId, parentTurnId, s.looseUsage, out);
   s.looseUsage = undefined;
   s.turn = turn;
   return turn;
@@ -147,28 +194,48 @@ function newTurn(s: SessionState, time: string, turnId: string | undefined, out:
 
 /** The open turn, or a new inferred one (records outside any turn are kept, never dropped). */
 function ensureTurn(s: SessionState, time: string, out: Emitter): TurnState {
-  return s.turn ?? newTurn(s, time, undefined, out);
+  return s.turn ?? newTurn(s, time, undefined, undefined, out);
 }
 
-function closeTurn(s: SessionState, turn: TurnState, time: string, end: TurnEnd, out: Emitter): void {
-  endTurn(turn, time, end, out);
-  s.looseUsage = leftoverUsage(turn);
+/** How many ended turns stay reachable for late records. */
+const RECENT_TURNS = 4;
+
+function closeTurn(s: SessionState, turn: TurnState, time: string, end: TurnEnd, out: Emitter, failure?: CallFailure): void {
+  endTurn(turn, time, end, out, failure);
+  s.looseUsage ??= leftoverUsage(turn);
   if (s.turn === turn) s.turn = undefined;
+  const i = s.background.indexOf(turn);
+  if (i >= 0) s.background.splice(i, 1);
+  s.recent.push(turn);
+  if (s.recent.length > RECENT_TURNS) s.recent.shift();
 }
 
-function onTurnStarted(s: SessionState, time: string, turnId: string | undefined, out: Emitter): void {
+const NO_END = 'no task_complete before the next turn started';
+
+function onTurnStarted(s: SessionState, time: string, turnId: string | undefined, parentTurnId: string | undefined, out: Emitter): void {
   const open = s.turn;
   if (open) {
     if (turnId !== undefined && open.turnId === turnId) return;
+    // the review thread's turn, mirrored into the file of the turn that runs the review
+    if (open.review && parentTurnId !== undefined && parentTurnId === open.turnId) return;
     if (open.explicit) {
-      closeTurn(s, open, open.lastActivity, { status: 'error', reason: 'no task_complete before the next turn started' }, out);
+      // it may still be running (overlapping turns): it ends at its own end record, or at the session's end
+      s.background.push(open);
     } else if (!open.hadActivity && turnId !== undefined) {
-      return nameTurn(open, turnId);
+      return nameTurn(open, turnId, parentTurnId);
     } else {
       closeTurn(s, open, open.lastActivity, { status: 'ok' }, out);
     }
   }
-  newTurn(s, time, turnId, out);
+  newTurn(s, time, turnId, parentTurnId, out);
+}
+
+/** `/review`: the turn that runs it (opened here when the format has no turn start for it). */
+function onReviewStarted(s: SessionState, ev: Extract<SessionEvent, { type: 'review_started' }>, out: Emitter): void {
+  if (!(ev.turnId !== undefined && s.turn?.turnId === ev.turnId)) onTurnStarted(s, ev.time, ev.turnId, undefined, out);
+  const turn = ensureTurn(s, ev.time, out);
+  turn.review = true;
+  if (ev.hint && turn.prompt === undefined) onTurnEvent(turn, { type: 'user_prompt', time: ev.time, text: ev.hint }, out);
 }
 
 /** A prompt: in formats without turn starts, a prompt after the turn's activity starts the next turn. */
@@ -178,23 +245,41 @@ function promptTurn(s: SessionState, time: string, out: Emitter): TurnState {
   return ensureTurn(s, time, out);
 }
 
+/** What the failure that ended a turn did to its request in flight, if it was one. */
+function failureOf(turn: TurnState, ev: Extract<SessionEvent, { type: 'turn_ended' }>): CallFailure | undefined {
+  if (ev.abort !== undefined) return { message: ev.abort, type: 'aborted' };
+  if (ev.requestFailed || turn.error !== undefined) return { message: ev.reason ?? turn.error ?? 'the request failed', type: 'request_failed' };
+  return undefined;
+}
+
 function onTurnEnded(s: SessionState, ev: Extract<SessionEvent, { type: 'turn_ended' }>, out: Emitter): void {
-  const turn = s.turn;
+  const named = ev.turnId !== undefined && s.turn?.turnId !== ev.turnId ? s.background.find((t) => t.turnId === ev.turnId) : undefined;
+  const turn = named ?? s.turn;
   if (!turn) {
     warn(out, 'turn_end_without_turn', `turn end${ev.turnId ? ` for ${ev.turnId}` : ''} with no open turn`);
     return;
   }
   claimPendingUsage(turn, out);
-  if (ev.turnId !== undefined && turn.turnId !== undefined && turn.turnId !== ev.turnId) {
+  // a review's turn can end under the id of the turn that started it
+  if (ev.turnId !== undefined && turn.turnId !== undefined && turn.turnId !== ev.turnId && turn.parentTurnId !== ev.turnId) {
     warn(out, 'turn_end_mismatch', `turn end for ${ev.turnId} while turn ${turn.turnId} is open; ignored`);
     return;
   }
-  closeTurn(s, turn, maxTime(turn.lastActivity, ev.time), ev, out);
+  closeTurn(s, turn, maxTime(turn.lastActivity, ev.time), ev, out, failureOf(turn, ev));
+}
+
+/** The file copied another thread's history (a fork): the session is linked to it. */
+function forkedFrom(s: SessionState, threadId: string, out: Emitter): void {
+  if (!s.root || s.root.attributes['codex.forked_from_id'] !== undefined) return;
+  s.root.attributes['codex.forked_from_id'] = threadId;
+  updated(out, s.root);
 }
 
 /** The session went idle or the run ends (at `time`, or its last record if later): close what is open, end the root span. */
 export function finalizeSession(s: SessionState, time: string, out: Emitter): void {
   const end = maxTime(s.clock, time);
+  // a turn another one overlapped that never got its end record: it ends where it stopped
+  for (const t of [...s.background]) closeTurn(s, t, t.lastActivity, { status: 'error', reason: NO_END }, out);
   if (s.turn) suspendTurn(s.turn, end, out);
   closeSubagents(s.subagents, end, out);
   if (s.root && s.status !== 'ended') {

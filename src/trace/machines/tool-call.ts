@@ -4,7 +4,7 @@
  * record touched the turn and when a call finished (with the line its output adds to
  * the next model call's input).
  */
-import { ended, endedCopy, maxTime, setAttr, started, updated, warn, type Emitter } from '../emit.js';
+import { ended, endedCopy, maxTime, msBetween, setAttr, started, updated, warn, type Emitter } from '../emit.js';
 import type { ToolCallInfo, ToolResultInfo } from '../events.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
 import { newSpan, toolKey, type Scope } from './scope.js';
@@ -12,9 +12,16 @@ import { newSpan, toolKey, type Scope } from './scope.js';
 export interface ToolState {
   readonly span: Span;
   name: string;
+  /** running: waiting for its output; ended: its span was sent as ended (later records still update it) */
+  status: 'running' | 'ended';
   exitCode?: number;
   failed?: boolean;
   failureMessage?: string;
+  /** the turn ended before its output came */
+  cutOff?: boolean;
+  /** when the format says the execution itself ran (an approval can make it start long after the call) */
+  execStart?: string;
+  execEnd?: string;
 }
 
 /** An output seen before its call (out-of-order records). */
@@ -27,6 +34,8 @@ interface EarlyOutput {
 export interface ToolsState {
   /** calls waiting for their output, by call id */
   readonly running: Map<string, ToolState>;
+  /** calls that ended, by call id: a record that comes late (after the output, after the turn) still updates them */
+  readonly done: Map<string, ToolState>;
   readonly early: Map<string, EarlyOutput>;
 }
 
@@ -42,7 +51,7 @@ export interface ToolHost {
 }
 
 export function initialTools(): ToolsState {
-  return { running: new Map(), early: new Map() };
+  return { running: new Map(), done: new Map(), early: new Map() };
 }
 
 export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call: ToolCallInfo, out: Emitter): void {
@@ -62,10 +71,12 @@ export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call
   setAttr(attrs, ATTR.toolCwd, call.cwd);
   setAttr(attrs, ATTR.input, scope.opts.content(call.arguments));
   const span = newSpan(scope, 'tool', toolKey(scope, call.callId), `execute_tool ${call.name}`, host.spanId, time, attrs);
-  const tool: ToolState = { span, name: call.name };
+  const tool: ToolState = { span, name: call.name, status: 'running' };
   host.touched(time);
   if (call.noOutput) {
     span.status = 'ok';
+    tool.status = 'ended';
+    tools.done.set(call.callId, tool);
     ended(out, span, time);
     host.finished(time);
     return;
@@ -79,11 +90,48 @@ export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call
   }
 }
 
-/** Facts about a call from events other than its output (exit code, duration, precise times). */
-export function onToolResult(tools: ToolsState, scope: Scope, result: ToolResultInfo): void {
-  const tool = tools.running.get(result.callId);
+/** A call that ended with its turn, before its output came. */
+export function awaitsOutput(tools: ToolsState, callId: string): boolean {
+  return tools.done.get(callId)?.cutOff === true;
+}
+
+/** Whether the call is this turn's (running, ended, or an output waiting for it). */
+export function hasCall(tools: ToolsState, callId: string): boolean {
+  return tools.running.has(callId) || tools.done.has(callId) || tools.early.has(callId);
+}
+
+/**
+ * Facts about a call from events other than its output (exit code, duration, precise times).
+ * For a call that already ended (the record came after its output, or after its turn), the
+ * span is sent again with them.
+ */
+export function onToolResult(tools: ToolsState, scope: Scope, result: ToolResultInfo, out: Emitter): void {
+  const running = tools.running.get(result.callId);
+  if (running) return mergeResult(scope, running, result);
+  const tool = tools.done.get(result.callId);
   if (!tool) return;
   mergeResult(scope, tool, result);
+  setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
+  settleStatus(tool);
+  ended(out, tool.span, tool.execEnd ?? tool.span.endTime ?? tool.span.startTime);
+}
+
+/** An output for a call that already ended (its turn was aborted before it came): the span gets it. */
+export function onLateOutput(tools: ToolsState, scope: Scope, time: string, result: ToolResultInfo, out: Emitter): void {
+  const tool = tools.done.get(result.callId);
+  if (!tool) return;
+  if (tool.cutOff) {
+    // the turn's end had called it an error for want of an output: the output says how it went
+    tool.cutOff = false;
+    tool.span.status = 'unset';
+    delete tool.span.statusMessage;
+    delete tool.span.attributes['error.type'];
+  }
+  mergeResult(scope, tool, result);
+  setAttr(tool.span.attributes, ATTR.output, scope.opts.content(result.output));
+  setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
+  settleStatus(tool);
+  ended(out, tool.span, tool.execEnd ?? result.endTime ?? time);
 }
 
 /** Command lines and error text are content: they pass the content filter (redaction, --content none). */
@@ -104,6 +152,35 @@ function mergeResult(scope: Scope, tool: ToolState, r: ToolResultInfo): void {
   }
   setAttr(a, ATTR.command, scope.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
+  if (r.startTime !== undefined && r.endTime !== undefined) {
+    tool.execStart = maxTime(r.startTime, tool.span.startTime);
+    tool.execEnd = maxTime(r.endTime, tool.execStart);
+  }
+}
+
+/**
+ * The span covers the execution when the format says when it ran: a call can wait long for an
+ * approval before it starts (kept as `codex.tool.wait_ms`), and parallel calls each end at their own
+ * completion, not when the last of their outputs is written.
+ */
+function coverExecution(tool: ToolState): void {
+  const start = tool.execStart;
+  if (start === undefined || start <= tool.span.startTime) return;
+  tool.span.attributes['codex.tool.wait_ms'] = msBetween(tool.span.startTime, start);
+  tool.span.startTime = start;
+}
+
+/** Status from what is known of the call: a failure, or a non-zero exit code, is an error. */
+function settleStatus(tool: ToolState): void {
+  const a = tool.span.attributes;
+  const exit = tool.exitCode !== undefined && tool.exitCode !== 0;
+  if (!tool.failed && !exit) {
+    if (tool.span.status !== 'error') tool.span.status = 'ok';
+    return;
+  }
+  tool.span.status = 'error';
+  tool.span.statusMessage = exit ? `exit code ${tool.exitCode}` : (tool.failureMessage ?? 'the tool call failed');
+  a['error.type'] = exit ? 'exit_code' : 'tool_error';
 }
 
 export function onToolOutput(tools: ToolsState, host: ToolHost, time: string, result: ToolResultInfo, out: Emitter): void {
@@ -118,19 +195,22 @@ export function onToolOutput(tools: ToolsState, host: ToolHost, time: string, re
 
 function finishTool(tools: ToolsState, host: ToolHost, tool: ToolState, time: string, result: ToolResultInfo, out: Emitter): void {
   const { scope } = host;
-  tools.running.delete(result.callId);
+  endRunning(tools, result.callId, tool);
   mergeResult(scope, tool, result);
   const a = tool.span.attributes;
   setAttr(a, ATTR.output, scope.opts.content(result.output));
   setAttr(a, ATTR.exitCode, tool.exitCode);
-  const failed = tool.failed || (tool.exitCode !== undefined && tool.exitCode !== 0);
-  tool.span.status = failed ? 'error' : 'ok';
-  if (failed) {
-    tool.span.statusMessage = tool.exitCode !== undefined && tool.exitCode !== 0 ? `exit code ${tool.exitCode}` : (tool.failureMessage ?? 'the tool call failed');
-    a['error.type'] = tool.exitCode !== undefined && tool.exitCode !== 0 ? 'exit_code' : 'tool_error';
-  }
-  ended(out, tool.span, time);
-  host.finished(time, `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`);
+  settleStatus(tool);
+  coverExecution(tool);
+  const end = tool.execEnd ?? time;
+  ended(out, tool.span, end);
+  host.finished(end, `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`);
+}
+
+function endRunning(tools: ToolsState, callId: string, tool: ToolState): void {
+  tools.running.delete(callId);
+  tool.status = 'ended';
+  tools.done.set(callId, tool);
 }
 
 /** When the call started, if it is still running (a subagent spawned by it starts with it). */
@@ -141,7 +221,8 @@ export function runningSince(tools: ToolsState, callId: string): string | undefi
 /** The turn ends: calls still waiting for output end with an error; early outputs become spans. */
 export function closeTools(tools: ToolsState, host: ToolHost, time: string, out: Emitter): void {
   for (const [callId, tool] of tools.running) {
-    tools.running.delete(callId);
+    endRunning(tools, callId, tool);
+    tool.cutOff = true;
     tool.span.status = 'error';
     tool.span.statusMessage = 'no output before the turn ended';
     tool.span.attributes['error.type'] = 'no_output';

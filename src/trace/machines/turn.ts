@@ -14,12 +14,13 @@ import {
   type CompactionState,
 } from './compaction.js';
 import {
-  adoptAsCompaction, closeOpenCall, emitCall, flushPendingUsage, initialCalls, onModelItem, onRequestBoundary, onUsage,
-  settle, takeUnsettled, type CallHost, type CallsState, type PendingUsage,
+  adoptAsCompaction, closeOpenCall, emitCall, failOpenCall, flushPendingUsage, initialCalls, onModelItem, onRequestBoundary,
+  onUsage, settle, takeUnsettled, unrecordedCompactionCall, type CallFailure, type CallHost, type CallsState, type PendingUsage,
 } from './model-call.js';
 import { newSpan, type Scope } from './scope.js';
 import {
-  closeTools, initialTools, onToolCall, onToolOutput, onToolResult, resumeTools, suspendTools, type ToolHost, type ToolsState,
+  awaitsOutput, closeTools, hasCall, initialTools, onLateOutput, onToolCall, onToolOutput, onToolResult, resumeTools, suspendTools,
+  type ToolHost, type ToolsState,
 } from './tool-call.js';
 
 /** open: taking records; suspended: sent as ended (the session went idle) but may go on; ended. */
@@ -30,6 +31,10 @@ export interface TurnState {
   readonly span: Span;
   readonly index: number;
   turnId?: string;
+  /** the turn that started this one (`turn_attribution.parent_turn_id`: a review's parent turn) */
+  parentTurnId?: string;
+  /** a review turn (`/review`): its work runs in a review thread */
+  review: boolean;
   /** opened by the format's own turn start (task_started), not inferred from a prompt */
   explicit: boolean;
   status: TurnStatus;
@@ -74,13 +79,16 @@ function turnKey(turn: TurnState): string {
 }
 
 /** Opens turn number `index`; `carried` is usage the session holds for the next response. */
-export function openTurn(scope: Scope, index: number, time: string, turnId: string | undefined, carried: PendingUsage | undefined, out: Emitter): TurnState {
+export function openTurn(
+  scope: Scope, index: number, time: string, turnId: string | undefined, parentTurnId: string | undefined, carried: PendingUsage | undefined,
+  out: Emitter,
+): TurnState {
   const attrs: Attributes = { [ATTR.turnIndex]: index, [ATTR.threadId]: scope.threadId };
   setAttr(attrs, ATTR.turnId, turnId);
   setAttr(attrs, ATTR.requestModel, scope.model);
   const span = newSpan(scope, 'turn', spanKey.turn(turnId ?? `#${index}`), `turn ${index}`, scope.rootSpanId, time, attrs);
   const turn: TurnState = {
-    scope, span, index, turnId, explicit: turnId !== undefined, status: 'open', hadActivity: false,
+    scope, span, index, turnId, parentTurnId, review: false, explicit: turnId !== undefined, status: 'open', hadActivity: false,
     lastChildEnd: time, lastActivity: time,
     calls: initialCalls(carried), callHost: callHost(() => turn), tools: initialTools(), toolHost: toolHost(() => turn),
     compactionSeq: 0, newInput: [], allInput: [],
@@ -103,7 +111,10 @@ function callHost(self: () => TurnState): CallHost {
     },
     parentFor: (compaction, out) => {
       const turn = self();
-      return compaction ? ensureCompaction(turn, turn.lastChildEnd, out).span.spanId : turn.span.spanId;
+      if (!compaction) return turn.span.spanId;
+      const comp = ensureCompaction(turn, turn.lastChildEnd, out);
+      comp.requests++;
+      return comp.span.spanId;
     },
     closed: (end) => {
       const turn = self();
@@ -133,8 +144,9 @@ function touch(turn: TurnState, time: string): void {
 }
 
 /** An inferred turn opened by a prompt that the format's turn start now names. */
-export function nameTurn(turn: TurnState, turnId: string): void {
+export function nameTurn(turn: TurnState, turnId: string, parentTurnId?: string): void {
   turn.turnId = turnId;
+  turn.parentTurnId = parentTurnId;
   turn.explicit = true;
   turn.span.attributes[ATTR.turnId] = turnId;
 }
@@ -164,7 +176,7 @@ export function onTurnEvent(turn: TurnState, ev: TurnEvent, out: Emitter): void 
     case 'tool_output':
       return onToolOutput(turn.tools, turn.toolHost, ev.time, ev.result, out);
     case 'tool_result':
-      return onToolResult(turn.tools, turn.scope, ev.result);
+      return onToolResult(turn.tools, turn.scope, ev.result, out);
     case 'usage':
       return onUsage(turn.calls, turn.callHost, ev.time, ev.usage, ev.responseId, out);
     case 'compaction':
@@ -188,10 +200,14 @@ function compacted(turn: TurnState, time: string, facts: { summary?: string; tri
   if (adopt) {
     // the summary request was written as an ordinary message-only response
     adoptAsCompaction(adopt, comp.span.spanId);
+    comp.requests++;
     startNoLaterThan(comp, adopt.start);
     emitCall(turn.scope, turnKey(turn), adopt, out);
   } else if (turn.calls.pending) {
     flushPendingUsage(turn.calls, turn.callHost, out, true);
+  } else if (comp.requests === 0) {
+    // no message and no usage of its own (older versions): the request still was made
+    unrecordedCompactionCall(turn.calls, turn.callHost, time, out);
   }
   completeCompaction(turn.scope, comp, time, facts, out);
   turn.lastChildEnd = maxTime(turn.lastChildEnd, time);
@@ -208,8 +224,40 @@ export function leftoverUsage(turn: TurnState): PendingUsage | undefined {
   return turn.calls.pending;
 }
 
-/** The turn is over at `time`: its children close, then its own span ends. */
-export function endTurn(turn: TurnState, time: string, end: TurnEnd, out: Emitter): void {
+/** Whether a tool call of this turn is known by its id. */
+export function ownsCall(turn: TurnState, callId: string): boolean {
+  return hasCall(turn.tools, callId);
+}
+
+/** A call the turn's end cut off: it ended with no output. */
+export function cutOff(turn: TurnState, callId: string): boolean {
+  return awaitsOutput(turn.tools, callId);
+}
+
+/** A record about one of the turn's calls that came after the turn ended (a late output, an `exec_command_end`). */
+export function onLateToolRecord(turn: TurnState, ev: Extract<TurnEvent, { type: 'tool_output' | 'tool_result' }>, out: Emitter): void {
+  if (ev.type === 'tool_result') onToolResult(turn.tools, turn.scope, ev.result, out);
+  else onLateOutput(turn.tools, turn.scope, ev.time, ev.result, out);
+}
+
+/** A model request is in flight: no tool is running and the turn has input the model has not answered. */
+function requestInFlight(turn: TurnState): boolean {
+  return turn.tools.running.size === 0 && turn.newInput.length > 0;
+}
+
+/** The turn stopped short of an answer: a tool still runs, input waits for the model, or its last response was not a message. */
+function stoppedShort(turn: TurnState): boolean {
+  if (requestInFlight(turn) || turn.tools.running.size > 0) return true;
+  const open = turn.calls.open;
+  return open !== undefined && (open.toolNames.length > 0 || open.outputs[open.outputs.length - 1]?.kind !== 'message');
+}
+
+/**
+ * The turn is over at `time`: its children close, then its own span ends. `failure` says the
+ * format ended it on a failure (an abort, a failed request): the request it cut off is an error.
+ */
+export function endTurn(turn: TurnState, time: string, end: TurnEnd, out: Emitter, failure?: CallFailure): void {
+  if (failure) failOpenCall(turn.calls, turn.callHost, time, failure, requestInFlight(turn), out);
   closeOpenCall(turn.calls, turn.callHost, out);
   settle(turn.calls, turn.callHost, out);
   closeTools(turn.tools, turn.toolHost, time, out);
@@ -220,14 +268,15 @@ export function endTurn(turn: TurnState, time: string, end: TurnEnd, out: Emitte
 }
 
 /** Sets the end-of-turn attributes and status on `span` (the turn's own, or a copy of it). */
-function applyTurnEnd(turn: TurnState, end: TurnEnd, span: Span): void {
+function applyTurnEnd(turn: TurnState, end: TurnEnd, span: Span, short = false): void {
   const c = turn.scope.opts.content;
   setAttr(span.attributes, ATTR.input, c(turn.prompt));
   setAttr(span.attributes, ATTR.output, c(end.lastAgentMessage ?? turn.answer));
   setAttr(span.attributes, 'codex.turn.duration_ms', end.durationMs);
   setAttr(span.attributes, 'codex.turn.time_to_first_token_ms', end.ttftMs);
   setAttr(span.attributes, ATTR.requestModel, turn.scope.model);
-  const failed = end.status === 'error' && (turn.explicit || end.reason !== SESSION_ENDED);
+  // a file that ends mid-turn: an error where the format marks turn ends, or where the turn stopped short
+  const failed = end.status === 'error' && (turn.explicit || short || end.reason !== SESSION_ENDED);
   if (failed || turn.error) {
     span.status = 'error';
     // error text can quote what the model or a tool said: it passes the content filter too
@@ -253,7 +302,8 @@ export function suspendTurn(turn: TurnState, time: string, out: Emitter): void {
   if (turn.calls.open && !turn.scope.responseKeyed) emitCall(turn.scope, turnKey(turn), turn.calls.open, out);
   suspendTools(turn.tools, time, out);
   if (turn.compaction) suspendCompaction(turn.compaction, time, out);
-  endedCopy(out, turn.span, time, (copy) => applyTurnEnd(turn, { status: 'error', reason: SESSION_ENDED }, copy));
+  const short = stoppedShort(turn);
+  endedCopy(out, turn.span, time, (copy) => applyTurnEnd(turn, { status: 'error', reason: SESSION_ENDED }, copy, short));
   turn.status = 'suspended';
 }
 
