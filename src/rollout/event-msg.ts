@@ -34,7 +34,8 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
       return taskComplete(raw, at);
     case 'turn_aborted': {
       const t = TurnAborted.safeParse(raw);
-      return [{ type: 'turn_ended', ...at, status: 'error', reason: `aborted: ${(t.success && t.data.reason) || 'unknown'}` }];
+      const reason = (t.success && t.data.reason) || 'unknown';
+      return [{ type: 'turn_ended', ...at, status: 'error', reason: `aborted: ${reason}`, abort: reason }];
     }
     case 'user_message': {
       const msg = (raw as { message?: unknown }).message;
@@ -68,8 +69,6 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'agent_reasoning':
     case 'agent_reasoning_raw_content':
     case 'thread_rolled_back':
-    case 'entered_review_mode':
-    case 'exited_review_mode':
     case 'thread_name_updated':
     case 'web_search_end':
     case 'view_image_tool_call':
@@ -98,10 +97,22 @@ function taskComplete(raw: unknown, at: At): DomainEvent[] {
     ...at,
     status: err ? 'error' : 'ok',
     reason,
+    requestFailed: err ? true : undefined,
     lastAgentMessage: d.last_agent_message ?? undefined,
     durationMs: d.duration_ms ?? undefined,
     ttftMs: d.time_to_first_token_ms ?? undefined,
   }];
+}
+
+/**
+ * When a call's execution ran, from its completion record: the record is written when the command
+ * ends (`completed_at_ms` when it says so, else its own time) and `duration` says how long it ran.
+ */
+function ranFor(raw: unknown, time: string, ms: number | undefined): { startTime?: string; endTime?: string } {
+  if (ms === undefined) return {};
+  const completed = (raw as { completed_at_ms?: unknown }).completed_at_ms;
+  const end = isoFromMs(typeof completed === 'number' ? completed : undefined) ?? time;
+  return { startTime: isoFromMs(Date.parse(end) - ms), endTime: end };
 }
 
 function commandString(c: string[] | string | null | undefined): string | undefined {
@@ -120,6 +131,7 @@ function execEnd(raw: unknown, at: At): DomainEvent[] {
     command: commandString(d.command),
     cwd: pathFromUri(d.cwd),
     failed: d.status === 'failed' || d.status === 'declined' ? true : undefined,
+    ...ranFor(raw, at.time, durationMs(d.duration)),
   };
   return [{ type: 'tool_result', ...at, result }];
 }
@@ -151,7 +163,8 @@ function mcpEnd(raw: unknown, at: At): DomainEvent[] {
   const result = r.result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
   const failed = !!result && (result.Err !== undefined || result.Ok?.isError === true);
   const names = mcpNames(r.invocation);
-  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: durationMs(e.data.duration), failed, ...names } }];
+  const ms = durationMs(e.data.duration);
+  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: ms, failed, ...names, ...ranFor(raw, at.time, ms) } }];
 }
 
 function spawnEnd(raw: unknown, at: At): DomainEvent[] {

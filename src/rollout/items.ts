@@ -170,7 +170,7 @@ function toolOutputEvents(item: Item, at: At): DomainEvent[] {
   const events: DomainEvent[] = [{
     type: 'tool_output',
     ...at,
-    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs },
+    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs, failed: parsed.failed, failureMessage: parsed.failureMessage },
   }];
   const spawned = spawnedAgent(parsed.text);
   if (spawned) events.push({ type: 'subagent_spawned', ...at, callId, ...spawned });

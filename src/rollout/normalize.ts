@@ -10,18 +10,27 @@ import { KNOWN_COMPLETED_ITEMS, normalizeEventMsg } from './event-msg.js';
 import { KNOWN_ITEM_TYPES, normalizeItem } from './items.js';
 import type { RolloutRecord } from './parse.js';
 import { readTokenCountInfo, readTurnContext } from './read.js';
+import { forwarded, initialReview, isMirror, reviewEntered, reviewExited, type ReviewState } from './review.js';
 import { SessionMeta, SubagentSource, TokenUsageRecord, type TokenUsage } from './schema.js';
 
 export interface NormalizerState {
   threadId?: string;
   /** inside a block of history copied from another thread (fork, fork-context subagent) */
-  inheritedSince?: number;
+  inherited?: Inherited;
   /** the file has `token_usage_record`s: they, not `token_count`, carry per-response usage */
   usageRecords: boolean;
   /** the last cumulative `token_count` total seen (dedupe of re-emits) */
   lastTotalKey?: string;
   lastTime?: string;
   syntheticIds: number;
+  review: ReviewState;
+}
+
+/** A block of copied history: when it began, and the copied turns (started, and still running). */
+interface Inherited {
+  since: number;
+  seen: Set<string>;
+  running: Set<string>;
 }
 
 export interface NormalizeResult {
@@ -38,7 +47,7 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 export function initialNormalizerState(): NormalizerState {
-  return { usageRecords: false, syntheticIds: 0 };
+  return { usageRecords: false, syntheticIds: 0, review: initialReview() };
 }
 
 function recordTime(state: NormalizerState, ts: string | undefined): { time: string; bad: boolean } {
@@ -61,16 +70,18 @@ export function normalize(state: NormalizerState, rec: RolloutRecord): Normalize
 
 function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): NormalizeResult {
   if (rec.type === 'session_meta') return { events: sessionMeta(state, rec, time) };
-  if (state.inheritedSince !== undefined) {
-    if (Date.parse(time) - state.inheritedSince < INHERITED_BURST_MS) {
+  const inh = state.inherited;
+  if (inh !== undefined) {
+    if (Date.parse(time) - inh.since < INHERITED_BURST_MS && !ownTurnStarts(inh, rec)) {
       if (rec.type === 'event_msg') trackTotals(state, rec.payload);
       return { events: [] };
     }
-    state.inheritedSince = undefined;
+    state.inherited = undefined;
   }
   const legacy = rec.dialect === 'legacy' || rec.dialect === 'ts';
   switch (rec.type) {
     case 'response_item': {
+      if (isMirror(state.review, rec.payload)) return { events: [] };
       const md = rec.metadata as { compaction_output?: unknown } | undefined;
       return {
         unknown: unknownItem(rec.payload),
@@ -83,6 +94,8 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
       };
     }
     case 'event_msg': {
+      const review = reviewEvent(state, rec.payload, time);
+      if (review) return { events: review };
       const ev = normalizeEventMsg(rec.payload, { time, onTokenCount: (p, at) => tokenCount(state, p, at) });
       if (ev === 'unknown') {
         const t = (rec.payload as { type?: unknown } | null)?.type;
@@ -119,6 +132,21 @@ function unknownCompletedItem(payload: unknown): string | undefined {
   return KNOWN_COMPLETED_ITEMS.has(p.item.type) ? undefined : `event_msg:item_completed:${p.item.type}`;
 }
 
+/** Review-mode records (see review.ts), or undefined for any other event. */
+function reviewEvent(state: NormalizerState, payload: unknown, time: string): DomainEvent[] | undefined {
+  const p = payload as { type?: unknown; turn_id?: unknown; thread_id?: unknown; item?: { type?: unknown } } | null;
+  if (!p) return undefined;
+  const at = { time, turnId: typeof p.turn_id === 'string' ? p.turn_id : undefined };
+  const itemType = p.type === 'item_completed' ? p.item?.type : undefined;
+  if (p.type === 'entered_review_mode') return reviewEntered(state.review, p as object, at);
+  if (itemType === 'EnteredReviewMode') return reviewEntered(state.review, p.item as object, at);
+  if (p.type === 'exited_review_mode' || itemType === 'ExitedReviewMode') return reviewExited(state.review, at);
+  if (itemType !== undefined && state.review.active && typeof p.thread_id === 'string' && p.thread_id !== state.threadId) {
+    return forwarded(state.review, p.thread_id, at);
+  }
+  return undefined;
+}
+
 function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): DomainEvent[] {
   const m = SessionMeta.safeParse(rec.payload);
   if (!m.success) return [];
@@ -130,9 +158,10 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
     if (rec.dialect === 'legacy' || rec.dialect === 'ts') info.untimed = true;
     return [{ type: 'session_meta', time: state.lastTime ?? time, info }];
   }
-  if (d.id !== state.threadId) state.inheritedSince = Date.parse(time);
   // same id again: a metadata refresh (0.145/0.146), not a new session
-  return [];
+  if (d.id === state.threadId) return [];
+  state.inherited = { since: Date.parse(time), seen: new Set(), running: new Set() };
+  return [{ type: 'forked_from', time, threadId: d.id }];
 }
 
 function sessionInfo(d: SessionMeta): SessionInfo {
@@ -171,6 +200,29 @@ function totalsKey(u: TokenUsage | null | undefined): string | undefined {
   return `${u.input_tokens ?? 0}/${u.cached_input_tokens ?? 0}/${u.output_tokens ?? 0}/${u.reasoning_output_tokens ?? 0}/${u.total_tokens ?? 0}`;
 }
 
+/**
+ * Whether this record is the file's own first turn starting, inside a block of copied history
+ * (however close in time to it). A copied turn still running when the copy ends is the parent's
+ * turn that spawned or forked this thread, so a turn start then — or one whose parent turn was
+ * copied — is this thread's own. Otherwise the record is copied history (its turns are tracked).
+ */
+function ownTurnStarts(inh: Inherited, rec: RolloutRecord): boolean {
+  if (rec.type !== 'event_msg') return false;
+  const p = rec.payload as { type?: unknown; turn_id?: unknown; turn_attribution?: { parent_turn_id?: unknown } | null } | null;
+  const turnId = typeof p?.turn_id === 'string' ? p.turn_id : undefined;
+  if (p?.type === 'task_started' || p?.type === 'turn_started') {
+    const parent = p.turn_attribution?.parent_turn_id;
+    if (inh.running.size > 0 || (typeof parent === 'string' && inh.seen.has(parent))) return true;
+    if (turnId !== undefined) {
+      inh.seen.add(turnId);
+      inh.running.add(turnId);
+    }
+  } else if ((p?.type === 'task_complete' || p?.type === 'turn_complete' || p?.type === 'turn_aborted') && turnId !== undefined) {
+    inh.running.delete(turnId);
+  }
+  return false;
+}
+
 /** Keep the running total current even inside inherited history (the file's own counts continue from it). */
 function trackTotals(state: NormalizerState, payload: unknown): void {
   if ((payload as { type?: unknown } | null)?.type !== 'token_count') return;
@@ -188,12 +240,20 @@ function tokenCount(state: NormalizerState, payload: unknown, at: { time: string
   if (state.usageRecords) return [];
   const info = readTokenCountInfo((payload as { info?: unknown }).info);
   if (!info) return [];
-  const key = totalsKey(info.total_token_usage);
+  const last = info.last_token_usage;
+  // no cumulative total (some versions): the response's own usage is the key, a re-emit repeats it
+  const key = totalsKey(info.total_token_usage) ?? (last ? `last:${totalsKey(last)}` : undefined);
   if (key === undefined || key === state.lastTotalKey) return [];
   state.lastTotalKey = key;
-  const last = info.last_token_usage;
-  if (!last || ((last.total_tokens ?? 0) === 0 && (last.input_tokens ?? 0) === 0)) return [];
+  if (!last) return [];
+  // an empty `last_token_usage` ({}) still ends a response, whose usage is unknown
+  if (isEmptyUsage(last)) return [{ type: 'usage', ...at }];
+  if ((last.total_tokens ?? 0) === 0 && (last.input_tokens ?? 0) === 0) return [];
   return [{ type: 'usage', ...at, usage: toUsage(last) }];
+}
+
+function isEmptyUsage(u: TokenUsage): boolean {
+  return u.input_tokens == null && u.cached_input_tokens == null && u.output_tokens == null && u.reasoning_output_tokens == null && u.total_tokens == null;
 }
 
 function usageRecord(state: NormalizerState, payload: unknown, time: string): DomainEvent[] {

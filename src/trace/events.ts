@@ -84,11 +84,22 @@ export type DomainEvent =
   | ({ type: 'tool_output'; result: ToolResultInfo } & At)
   /** extra facts about a call (exit code, duration…) from an event that is not the output item */
   | ({ type: 'tool_result'; result: ToolResultInfo } & At)
-  /** usage of one model response (already deduplicated) */
-  | ({ type: 'usage'; usage: Usage; responseId?: string } & At)
+  /** one model response ended; its usage (already deduplicated), unless the record left it unknown */
+  | ({ type: 'usage'; usage?: Usage; responseId?: string } & At)
   | ({ type: 'compaction'; summary?: string; trigger?: string; windowNumber?: number } & At)
   | ({ type: 'compaction_done'; startTime?: string } & At)
-  | ({ type: 'turn_ended'; status: 'ok' | 'error'; reason?: string; lastAgentMessage?: string; durationMs?: number; ttftMs?: number } & At)
+  | ({
+    type: 'turn_ended'; status: 'ok' | 'error'; reason?: string; lastAgentMessage?: string; durationMs?: number; ttftMs?: number;
+    /** the turn was aborted (`turn_aborted`), for this reason (interrupted, replaced, …) */
+    abort?: string;
+    /** the turn ended because a model request failed (`task_complete.error`) */
+    requestFailed?: boolean;
+  } & At)
+  /** review mode (`/review`): the review runs in a child thread; `hint` is what it reviews */
+  | ({ type: 'review_started'; hint?: string } & At)
+  | ({ type: 'review_ended' } & At)
+  /** the file copied the history of another thread (a fork): the thread it came from */
+  | ({ type: 'forked_from'; threadId: string } & At)
   | ({ type: 'error'; message: string } & At)
   | ({ type: 'subagent_spawned'; childThreadId: string; callId?: string; nickname?: string; role?: string } & At)
   | ({ type: 'subagent_done'; childThreadId: string; status: 'ok' | 'error'; message?: string } & At)
