@@ -104,7 +104,25 @@ export function expectReview({ spans, warnings }: InMemoryTrace, truth: CaseTrut
   expect(childrenOf(spans, childTurns[0] as Span).map((s) => [s.kind, s.attributes[ATTR.responseId]])).toEqual([['llm', truth.usage_per_request[0]?.response_id]]);
 }
 
+/**
+ * n-interrupt-tool: SIGINT while a command runs: its output says "aborted by user" and its
+ * completion record (`CommandExecution`, status failed, exit code -1) comes after `turn_aborted`;
+ * the tool is an error with its exit code kept, the turn an error ("interrupted"), the resume ok.
+ */
+export function expectInterruptTool({ spans }: InMemoryTrace, truth: CaseTruth): void {
+  expect(truth.runs.map((x) => x.exit_code !== 0)).toEqual([true, false]);
+  expect(truth.failed_requests).toEqual([]);
+  const turns = turnsInOrder(spans);
+  expect(turns.map((t) => t.status)).toEqual(['error', 'ok']);
+  expect(turns[0]?.statusMessage).toContain('interrupted');
+  const tools = ofKind(spans, 'tool');
+  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode], t.parentSpanId])).toEqual([['call_n_1', 'error', -1, turns[0]?.spanId]]);
+  expect(String(tools[0]?.attributes[ATTR.output])).toContain('aborted by user');
+  expectServedUsage(spans, truth);
+}
+
 export const CASE_EXPECTATIONS: Record<string, (t: InMemoryTrace, truth: CaseTruth) => void> = {
+  'n-interrupt-tool': expectInterruptTool,
   'j-interrupt': expectInterrupt,
   'k-failed-requests': expectFailedRequests,
   'l-mcp': expectMcp,
