@@ -6,6 +6,7 @@ import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
@@ -73,8 +74,12 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
   sinkOptions(program.command('watch')
     .description('follow every rollout as Codex writes it (catches up first); SIGINT/SIGTERM flush and exit 0')
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
-    .option('--idle <duration>', 'finalize a session after this long without new records', '30m'))
+    .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
+    .option('--env-file <file>', 'read variables (sink settings, keys) from this file first, as `service install` writes it')
+    .option('--log-file <file>', 'append logs to this file instead of stderr (capped: past 10 MB it moves to FILE.1)'))
     .action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  serviceCommand(program, run, sinkOptions);
 
   program.command('sessions')
     .description('list sessions from the local store: start, project, turns, model calls, tool calls, tokens, errors, duration')
