@@ -40,7 +40,7 @@ const say = (text: string): DomainEvent => ({ type: 'model_output', time: t(), i
 const call = (callId: string, name = 'exec_command'): DomainEvent => ({ type: 'tool_call', time: t(), call: { callId, name, toolType: 'function' } });
 const output = (callId: string, out = 'Process exited with code 0', exitCode?: number): DomainEvent => ({ type: 'tool_output', time: t(), result: { callId, output: out, exitCode } });
 const usage = (): DomainEvent => ({ type: 'usage', time: t(), usage: U });
-const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): DomainEvent => ({ type: 'turn_ended', time: t(), turnId, status, reason });
+const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): Extract<DomainEvent, { type: 'turn_ended' }> => ({ type: 'turn_ended', time: t(), turnId, status, reason });
 
 describe('SessionMachine', () => {
   it('opens the root at session_meta, ends it at finalize, re-opens it on a later record and marks the second end a repeat', () => {
@@ -188,6 +188,47 @@ describe('ToolCallMachine', () => {
       ['warning', 'output_without_call'], ['span_started', 'tool', 'execute_tool unknown', 'unset'],
       ['span_ended', 'tool', 'execute_tool unknown', 'ok'], ['span_ended', 'turn', 'turn 1', 'ok'],
     ]);
+  });
+});
+
+describe('ends on a failure', () => {
+  it('turns the response being collected into an error span at an abort, and leaves a measured one ok', () => {
+    const step = inTurn();
+    step(say('partial'));
+    const effects = step({ ...ended('t1', 'error', 'aborted: interrupted'), abort: 'interrupted' });
+    expect(rows(effects)).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
+    expect(effects[0]?.type === 'span_ended' && [effects[0].span.statusMessage, effects[0].span.endTime]).toEqual(['interrupted', effects[1]?.type === 'span_ended' && effects[1].span.endTime]);
+  });
+
+  it('gives a failed request with nothing written an error span of its own', () => {
+    const step = inTurn();
+    step({ type: 'user_prompt', time: t(), text: 'hi' });
+    expect(rows(step({ ...ended('t1', 'error', 'HTTP 500'), requestFailed: true }))).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
+  });
+
+  it('sends the tool of an ended turn again when a late record names it', () => {
+    const step = inTurn();
+    step(call('a'));
+    step(usage());
+    step({ ...ended('t1', 'error', 'aborted: interrupted'), abort: 'interrupted' });
+    const late = step({ type: 'tool_result', time: t(), turnId: 't1', result: { callId: 'a', exitCode: -1, failed: true } });
+    expect(rows(late)).toEqual([['span_ended', 'tool', 'execute_tool exec_command', 'error']]);
+    expect(late[0]?.type === 'span_ended' && [late[0].span.statusMessage, late[0].span.attributes['codex.tool.exit_code']]).toEqual(['exit code -1', -1]);
+  });
+});
+
+describe('review mode', () => {
+  it('opens the reviewing turn, ignores the review thread’s own turn start mirrored into the file, and ends at the turn’s end', () => {
+    const { step } = machine();
+    step(metaEv());
+    expect(rows(step({ type: 'review_started', time: t(), turnId: 'p1', hint: 'current changes' }))).toEqual([['span_started', 'turn', 'turn 1', 'unset']]);
+    expect(step({ type: 'turn_started', time: t(), turnId: 'r1', parentTurnId: 'p1' })).toEqual([]);
+    expect(rows(step({ type: 'subagent_spawned', time: t(), childThreadId: 'review-thread', role: 'review' }))).toEqual([['span_started', 'subagent', 'invoke_agent review', 'unset']]);
+    step({ type: 'subagent_done', time: t(), childThreadId: 'review-thread', status: 'ok' });
+    step({ type: 'review_ended', time: t(), turnId: 'p1' });
+    const end = step(ended('p1'));
+    expect(rows(end)).toEqual([['span_ended', 'turn', 'turn 1', 'ok']]);
+    expect(end[0]?.type === 'span_ended' && end[0].span.attributes['input.value']).toBe('current changes');
   });
 });
 

@@ -12,7 +12,7 @@ import { ended, maxTime, setAttr, warn, type Emitter } from '../emit.js';
 import type { OutputItem } from '../events.js';
 import { spanKey } from '../ids.js';
 import { ATTR, type Attributes, type Usage } from '../span.js';
-import { newSpan, nextOrder, type Scope } from './scope.js';
+import { newSpan, nextSeq, type Scope } from './scope.js';
 
 /** The end marker of a response whose items have not been seen (yet), with its usage when known. */
 export interface PendingUsage {
@@ -39,8 +39,8 @@ export interface ModelCallState {
   /** collecting: more output items may belong to it; complete: it has all of them */
   status: 'collecting' | 'complete';
   compaction: boolean;
-  /** file order of its first item, on untimed threads (`codex.seq`) */
-  readonly order?: number;
+  /** file order of the call's first item, on untimed sessions (its span is made only when the call ends) */
+  order?: number;
 }
 
 export interface CallFailure {
@@ -92,8 +92,8 @@ function newCall(calls: CallsState, host: CallHost, compaction: boolean, out: Em
     measured: false,
     status: 'collecting',
     compaction,
-    order: nextOrder(host.scope),
   };
+  if (host.scope.untimed) call.order = nextSeq(host.scope);
   const pending = calls.pending;
   if (pending) {
     claim(call, pending);
@@ -256,8 +256,7 @@ export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, ou
   setAttr(attrs, ATTR.input, c(call.input));
   setAttr(attrs, ATTR.output, c(outputText(call)));
   const span = newSpan(scope, 'llm', key, `chat ${model}`, call.parentSpanId, call.start, attrs);
-  // the call's place in the file is its first item's, though its span is made only now
-  setAttr(span.attributes, ATTR.seq, call.order);
+  if (call.order !== undefined) span.attributes[ATTR.seq] = call.order;
   if (call.failure) {
     // error text can quote what the model said: it passes the content filter
     span.status = 'error';

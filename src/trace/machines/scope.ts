@@ -4,7 +4,6 @@
  * session sets it up and updates it; the other machines read it.
  */
 import { spanIdFor, spanKey, traceIdFor } from '../ids.js';
-import { setAttr } from '../emit.js';
 import { ATTR, type Attributes, type Span, type SpanKind } from '../span.js';
 import type { ReducerOptions } from '../state.js';
 import type { SessionInfo } from '../events.js';
@@ -24,8 +23,7 @@ export interface Scope {
   /** how often each tool call id was seen: a repeated id still gets its own span */
   readonly callIdUses: Map<string, number>;
   /** the file's lines have no timestamps (legacy, TS era): spans carry their file order (`codex.seq`) */
-  readonly untimed: boolean;
-  /** the last file-order position handed out (`nextOrder`) */
+  readonly untimed?: boolean;
   spanSeq: number;
 }
 
@@ -33,7 +31,7 @@ export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
   const parent = info.parentThreadId;
   const base = {
     opts, threadId: info.threadId, provider: info.modelProvider, responseKeyed: false, callIdUses: new Map<string, number>(),
-    untimed: info.untimed === true, spanSeq: 0,
+    untimed: info.untimed, spanSeq: 0,
   };
   if (parent && opts.parentKnown(parent)) {
     // a subagent: its turns hang under the subagent span its parent's trace holds
@@ -43,14 +41,9 @@ export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
   return { ...base, traceId: traceIdFor(info.threadId), rootSpanId: spanIdFor(info.threadId, spanKey.session()), ownRoot: true };
 }
 
-/** The next file-order position on an untimed thread, else undefined. */
-export function nextOrder(scope: Scope): number | undefined {
-  return scope.untimed ? ++scope.spanSeq : undefined;
-}
-
-/** A new open span of this thread (on an untimed thread, with its file order `codex.seq`). */
+/** A new open span of this thread. */
 export function newSpan(scope: Scope, kind: SpanKind, key: string, name: string, parentSpanId: string | null, startTime: string, attributes: Attributes): Span {
-  setAttr(attributes, ATTR.seq, nextOrder(scope));
+  if (scope.untimed) attributes[ATTR.seq] = nextSeq(scope);
   return {
     traceId: scope.traceId,
     spanId: spanIdFor(scope.threadId, key),
@@ -62,6 +55,11 @@ export function newSpan(scope: Scope, kind: SpanKind, key: string, name: string,
     status: 'unset',
     attributes,
   };
+}
+
+/** The next position in the file's order (untimed files). */
+export function nextSeq(scope: Scope): number {
+  return ++scope.spanSeq;
 }
 
 /** The span key of a tool call: a call id seen again in the thread (replayed scripts, retries) gets `#n`. */

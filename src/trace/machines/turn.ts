@@ -189,9 +189,9 @@ export function onTurnEvent(turn: TurnState, ev: TurnEvent, out: Emitter): void 
 
 function modelItem(turn: TurnState, time: string, item: Parameters<typeof onModelItem>[3], compaction: boolean, out: Emitter): void {
   onModelItem(turn.calls, turn.callHost, time, item, compaction, out);
-  if (item.kind === 'message' && !compaction) turn.answer = item.text;
   // a turn without an end record (0.3x envelope, legacy) ends at its last output item, not at the start of its last call
   touch(turn, time);
+  if (item.kind === 'message' && !compaction) turn.answer = item.text;
   turn.hadActivity = true;
 }
 
