@@ -83,6 +83,23 @@ describe('item 2: interrupted or late-finishing tool', () => {
   });
 });
 
+describe('item 2: late records naming an ended turn', () => {
+  it('traces a model item and its usage record that name an aborted turn in that turn, opening no new one', () => {
+    const late = (payload: object): object => item({ ...payload, internal_chat_message_metadata_passthrough: { turn_id: TURN } });
+    const { spans, warnings } = traceLines([
+      meta(T), start(TURN), prompt('q'), aborted(TURN),
+      late({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'too late' }] }),
+      env('token_usage_record', { turn_id: TURN, response_id: 'resp_late', usage: { input_tokens: 50, cached_input_tokens: 0, output_tokens: 3, reasoning_output_tokens: 0, total_tokens: 53 } }),
+    ]);
+    expect(warnings).toEqual([]);
+    const turns = byKind(spans, 'turn');
+    expect(turns).toHaveLength(1);
+    const under = byKind(spans, 'llm').filter((s) => s.parentSpanId === turns[0]?.spanId);
+    // the request the abort cut off, then the late response with its usage
+    expect(under.map((s) => [s.status, num(s, ATTR.inputTokens)])).toEqual([['error', 0], ['ok', 50]]);
+  });
+});
+
 describe('item 3: tool timing', () => {
   it('covers the execution, not the wait for an approval, which is kept as an attribute', () => {
     const lines = [meta(T), start(TURN), prompt('q'), fcall('c1'), usage(10, 10)];

@@ -14,8 +14,8 @@ import { newSpan, openScope, type Scope } from './scope.js';
 import { closeSubagents, onSubagentDone, onSubagentSpawned, type Subagents } from './subagent.js';
 import { runningSince } from './tool-call.js';
 import {
-  claimPendingUsage, cutOff, endTurn, leftoverUsage, nameTurn, onLateToolRecord, onTurnEvent, openTurn, ownsCall, resumeTurn,
-  suspendTurn, type TurnEnd, type TurnEvent, type TurnState,
+  claimPendingUsage, cutOff, endTurn, onLateTurnEvent, leftoverUsage, nameTurn, onLateToolRecord, onTurnEvent, openTurn, ownsCall, resumeTurn,
+  settleLate, suspendTurn, type TurnEnd, type TurnEvent, type TurnState,
 } from './turn.js';
 
 /** open: never ended; ended: finalized (idle, or the run ended); resumed: records came after an end. */
@@ -101,10 +101,15 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
     }
     case 'model_output':
     case 'tool_call':
-    case 'compaction':
+    case 'compaction': {
+      const ended = endedTurnNamed(s, ev);
+      if (ended) return onLateTurnEvent(ended, ev, out);
       return onTurnEvent(routed(s, ev) ?? ensureTurn(s, ev.time, out), ev, out);
+    }
     case 'usage': {
       if (ev.responseId !== undefined) s.scope.responseKeyed = true;
+      const ended = endedTurnNamed(s, ev);
+      if (ended) return onLateTurnEvent(ended, ev, out);
       const turn = routed(s, ev);
       if (turn) onTurnEvent(turn, ev, out);
       else s.looseUsage = { usage: ev.usage, responseId: ev.responseId, time: ev.time };
@@ -144,6 +149,13 @@ function routed(s: SessionState, ev: SessionEvent): TurnState | undefined {
 function toTurn(s: SessionState, ev: TurnEvent, out: Emitter): void {
   const turn = routed(s, ev);
   if (turn) onTurnEvent(turn, ev, out);
+}
+
+/** A turn that ended, named by a record that came after its end (a late item or usage record). */
+function endedTurnNamed(s: SessionState, ev: SessionEvent): TurnState | undefined {
+  if (ev.turnId === undefined || routed(s, ev)?.turnId === ev.turnId) return undefined;
+  for (let i = s.recent.length - 1; i >= 0; i--) if (s.recent[i]?.turnId === ev.turnId) return s.recent[i];
+  return undefined;
 }
 
 /**
@@ -202,12 +214,16 @@ const RECENT_TURNS = 4;
 
 function closeTurn(s: SessionState, turn: TurnState, time: string, end: TurnEnd, out: Emitter, failure?: CallFailure): void {
   endTurn(turn, time, end, out, failure);
-  s.looseUsage ??= leftoverUsage(turn);
+  const left = leftoverUsage(turn);
+  s.looseUsage ??= left;
   if (s.turn === turn) s.turn = undefined;
   const i = s.background.indexOf(turn);
   if (i >= 0) s.background.splice(i, 1);
   s.recent.push(turn);
-  if (s.recent.length > RECENT_TURNS) s.recent.shift();
+  if (s.recent.length > RECENT_TURNS) {
+    const gone = s.recent.shift() as TurnState;
+    settleLate(gone, gone.lastActivity, out);
+  }
 }
 
 const NO_END = 'no task_complete before the next turn started';
@@ -280,6 +296,7 @@ export function finalizeSession(s: SessionState, time: string, out: Emitter): vo
   const end = maxTime(s.clock, time);
   // a turn another one overlapped that never got its end record: it ends where it stopped
   for (const t of [...s.background]) closeTurn(s, t, t.lastActivity, { status: 'error', reason: NO_END }, out);
+  for (const t of s.recent) settleLate(t, t.lastActivity, out);
   if (s.turn) suspendTurn(s.turn, end, out);
   closeSubagents(s.subagents, end, out);
   if (s.root && s.status !== 'ended') {

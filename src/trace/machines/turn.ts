@@ -221,9 +221,11 @@ export function claimPendingUsage(turn: TurnState, out: Emitter): void {
   if (turn.calls.pending) flushPendingUsage(turn.calls, turn.callHost, out);
 }
 
-/** Usage the turn leaves unclaimed when it ends: the session keeps it for the next turn. */
+/** Usage the turn leaves unclaimed when it ends: the session takes it for the next turn. */
 export function leftoverUsage(turn: TurnState): PendingUsage | undefined {
-  return turn.calls.pending;
+  const pending = turn.calls.pending;
+  turn.calls.pending = undefined;
+  return pending;
 }
 
 /** Whether a tool call of this turn is known by its id. */
@@ -240,6 +242,25 @@ export function cutOff(turn: TurnState, callId: string): boolean {
 export function onLateToolRecord(turn: TurnState, ev: Extract<TurnEvent, { type: 'tool_output' | 'tool_result' }>, out: Emitter): void {
   if (ev.type === 'tool_result') onToolResult(turn.tools, turn.scope, ev.result, out);
   else onLateOutput(turn.tools, turn.scope, ev.time, ev.result, out);
+}
+
+/**
+ * A model item, tool call or usage record naming the turn after it ended: it is traced in the turn
+ * (its spans hang under the ended turn's span). A usage record completes the late response; what is
+ * still open is closed when the turn is let go (`settleLate`).
+ */
+export function onLateTurnEvent(turn: TurnState, ev: Extract<TurnEvent, { type: 'model_output' | 'tool_call' | 'compaction' | 'usage' }>, out: Emitter): void {
+  onTurnEvent(turn, ev, out);
+  if (ev.type === 'usage') claimPendingUsage(turn, out);
+}
+
+/** An ended turn is let go (the session ends, or it is no longer among the recent ones): late spans still open end. */
+export function settleLate(turn: TurnState, time: string, out: Emitter): void {
+  claimPendingUsage(turn, out);
+  closeOpenCall(turn.calls, turn.callHost, out);
+  settle(turn.calls, turn.callHost, out);
+  if (turn.tools.running.size > 0) closeTools(turn.tools, turn.toolHost, time, out);
+  if (turn.compaction) closeCompaction(turn.compaction, time, out);
 }
 
 /** A model request is in flight: no tool is running and the turn has input the model has not answered. */
