@@ -4,6 +4,7 @@ import { resolveStateDir } from '../store/index.js';
 import { addUnknown, unknownRecordsText } from '../pipeline/summary.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { Span } from '../trace/span.js';
+import { costLabel, spanCosts } from './cost-view.js';
 import { renderTrees } from './tree.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
@@ -18,7 +19,8 @@ export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 
   if (format === 'jsonl') {
     for (const s of spans) ctx.stdout.write(`${JSON.stringify(s)}\n`);
   } else {
-    ctx.stdout.write(`${renderTrees(spans)}\n`);
+    const costs = spanCosts(spans);
+    ctx.stdout.write(`${renderTrees(spans, (s) => costLabel(s, costs))}\n`);
   }
 }
 

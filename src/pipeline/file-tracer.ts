@@ -95,10 +95,10 @@ export class FileTracer {
     } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
       await this.restart(ident);
     } else if (ident.size === this.readOffset) {
-      this.identity = ident;
+      this.setIdentity(ident);
       return 'idle';
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
@@ -123,7 +123,7 @@ export class FileTracer {
     } else {
       this.firstLineHash = undefined; // taken from the first read (see batches())
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     this.proc = this.newProcessor();
     this.readOffset = 0;
     this.finalized = false;
@@ -152,8 +152,14 @@ export class FileTracer {
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
-    this.identity = ident;
+    this.setIdentity(ident);
     this.firstLineHash = hashFirstLineSync(this.path);
+  }
+
+  /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */
+  private setIdentity(ident: FileIdentity): void {
+    this.identity = ident;
+    this.proc?.fileWrittenAt(ident.mtimeMs);
   }
 
   /**
@@ -161,12 +167,14 @@ export class FileTracer {
    * file and offset; those of records already delivered before a restart are not repeated.
    */
   private newProcessor(): SessionProcessor {
-    return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
+    const proc = new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
       if (w.offset >= this.replayUntil) this.env.onWarning(w);
     }, (name, offset) => {
       // records replayed to rebuild the state were counted by the run that delivered them
       if (offset >= this.replayUntil) this.env.onUnknown?.(name);
     });
+    if (this.identity) proc.fileWrittenAt(this.identity.mtimeMs);
+    return proc;
   }
 
   private async retryPending(): Promise<boolean> {

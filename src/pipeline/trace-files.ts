@@ -9,6 +9,7 @@ import type { Effect } from '../trace/effects.js';
 import type { FileWarning, ProcessorStats } from './processor.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
 import { fileOrder, type Span } from '../trace/span.js';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 export interface FileHead {
@@ -66,6 +67,11 @@ export async function traceFilesInMemory(
   for (const path of paths) {
     const opts2: ReducerOptions = { ...defaultReducerOptions(fallbackThreadId(path)), parentKnown: (id) => known.has(id), ...base };
     const proc = new SessionProcessor(path, opts2);
+    try {
+      proc.fileWrittenAt(statSync(path).mtimeMs);
+    } catch {
+      // unreadable: feedFile reports it
+    }
     await feedFile(proc, path, kindOfPath(path), (effects) => collect(effects));
     if (opts.finalize !== false) collect(proc.finalize());
     warnings.push(...proc.warnings);

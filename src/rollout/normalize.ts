@@ -12,6 +12,7 @@ import type { RolloutRecord } from './parse.js';
 import { readTokenCountInfo, readTurnContext } from './read.js';
 import { forwarded, initialReview, isMirror, reviewEntered, reviewExited, type ReviewState } from './review.js';
 import { SessionMeta, SubagentSource, TokenUsageRecord, type TokenUsage } from './schema.js';
+import { checkUsage, plainUtcInRange, strictTime, usableId } from './values.js';
 
 export interface NormalizerState {
   threadId?: string;
@@ -24,6 +25,17 @@ export interface NormalizerState {
   lastTime?: string;
   syntheticIds: number;
   review: ReviewState;
+  /** the id a file's name gives, for a session header whose own id is empty or unusable */
+  fallbackThreadId?: string;
+  /** no record of the file can be later than this (its last write, plus clock slack): later ones are bad */
+  notAfterMs?: number;
+  /** what the current record had wrong (dropped or clamped values), handed out with its result */
+  problems: Problem[];
+}
+
+export interface Problem {
+  code: 'bad_usage' | 'bad_session_id';
+  message: string;
 }
 
 /** A block of copied history: when it began, and the copied turns (started, and still running). */
@@ -37,34 +49,48 @@ export interface NormalizeResult {
   events: DomainEvent[];
   /** the record type or event name when it was not one we know (counted by the caller) */
   unknown?: string;
-  /** the record's timestamp was missing or invalid (the previous one was used) */
-  badTimestamp?: boolean;
+  /** the record's timestamp was invalid or impossible, and why (the previous one was used) */
+  badTimestamp?: string;
+  /** values dropped or clamped (the rest of the record was used) */
+  problems?: Problem[];
 }
 
 /** Copied history is written in one burst; a record this long after the foreign meta is the file's own again. */
-const INHERITED_BURST_MS = 1000;
+export const INHERITED_BURST_MS = 1000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
-export function initialNormalizerState(): NormalizerState {
-  return { usageRecords: false, syntheticIds: 0, review: initialReview() };
+export function initialNormalizerState(opts: { fallbackThreadId?: string; notAfterMs?: number } = {}): NormalizerState {
+  return { usageRecords: false, syntheticIds: 0, review: initialReview(), problems: [], ...opts };
 }
 
-function recordTime(state: NormalizerState, ts: string | undefined): { time: string; bad: boolean } {
+function recordTime(state: NormalizerState, ts: string | undefined): { time: string; bad?: string } {
   if (ts !== undefined) {
-    if (ISO_RE.test(ts) && ts.endsWith('Z') && ts.length === 24) return { time: ts, bad: false };
-    const ms = Date.parse(ts);
-    if (!Number.isNaN(ms)) return { time: new Date(ms).toISOString(), bad: false };
+    let time: string | undefined;
+    if (ISO_RE.test(ts) && ts.endsWith('Z') && ts.length === 24) time = plainUtcInRange(ts) ? ts : undefined;
+    else {
+      const ms = strictTime(ts);
+      if (!Number.isNaN(ms)) time = new Date(ms).toISOString();
+    }
+    if (time === undefined) return { time: state.lastTime ?? EPOCH, bad: 'invalid timestamp; the previous one was used' };
+    if (state.notAfterMs !== undefined && Date.parse(time) > state.notAfterMs) {
+      return { time: state.lastTime ?? EPOCH, bad: 'timestamp later than the file was last written; the previous one was used' };
+    }
+    return { time };
   }
-  return { time: state.lastTime ?? EPOCH, bad: ts !== undefined };
+  return { time: state.lastTime ?? EPOCH };
 }
 
 export function normalize(state: NormalizerState, rec: RolloutRecord): NormalizeResult {
   const { time, bad } = recordTime(state, rec.timestamp);
-  if (rec.timestamp !== undefined && !bad) state.lastTime = time;
+  if (rec.timestamp !== undefined && bad === undefined) state.lastTime = time;
   else if (state.lastTime === undefined && rec.type !== 'session_meta') state.lastTime = time;
   const result = dispatch(state, rec, time);
-  if (bad) result.badTimestamp = true;
+  if (bad !== undefined) result.badTimestamp = bad;
+  if (state.problems.length > 0) {
+    result.problems = state.problems;
+    state.problems = [];
+  }
   return result;
 }
 
@@ -105,7 +131,10 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
-      return { events: [{ type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined }] };
+      const tc: DomainEvent = { type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined };
+      // turn_context may omit the tier (older versions never wrote one): absent keeps the thread's
+      if (d.service_tier !== undefined) tc.serviceTier = d.service_tier;
+      return { events: [tc] };
     }
     case 'legacy_state':
       return { events: [{ type: 'request_boundary', time }] };
@@ -150,7 +179,10 @@ function reviewEvent(state: NormalizerState, payload: unknown, time: string): Do
 function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): DomainEvent[] {
   const m = SessionMeta.safeParse(rec.payload);
   if (!m.success) return [];
-  const d = m.data;
+  const id = usableId(m.data.id) ?? state.fallbackThreadId;
+  if (id === undefined) return [];
+  if (id !== m.data.id) state.problems.push({ code: 'bad_session_id', message: `session id ${JSON.stringify(m.data.id.slice(0, 40))} is not usable; the id in the file name is used` });
+  const d = { ...m.data, id };
   if (state.threadId === undefined) {
     state.threadId = d.id;
     if (rec.timestamp === undefined && d.timestamp) state.lastTime = recordTime(state, d.timestamp).time;
@@ -189,10 +221,17 @@ function sessionInfo(d: SessionMeta): SessionInfo {
   };
 }
 
-function toUsage(u: TokenUsage): Usage {
-  const input = u.input_tokens ?? 0;
-  const output = u.output_tokens ?? 0;
-  return { input, cached: u.cached_input_tokens ?? 0, output, reasoning: u.reasoning_output_tokens ?? 0, total: input + output };
+/** The usage of a record, checked (see values.ts); what was wrong goes to the record's problems. */
+function toUsage(state: NormalizerState, u: TokenUsage): Usage | undefined {
+  const { usage, problems } = checkUsage(u);
+  for (const message of problems) state.problems.push({ code: 'bad_usage', message });
+  return usage;
+}
+
+/** A usage event: without usage when the counts were impossible (the response's usage is unknown). */
+function usageEvent(state: NormalizerState, u: TokenUsage, at: { time: string; turnId?: string; responseId?: string }): DomainEvent {
+  const usage = toUsage(state, u);
+  return usage === undefined ? { type: 'usage', ...at } : { type: 'usage', ...at, usage };
 }
 
 function totalsKey(u: TokenUsage | null | undefined): string | undefined {
@@ -249,7 +288,7 @@ function tokenCount(state: NormalizerState, payload: unknown, at: { time: string
   // an empty `last_token_usage` ({}) still ends a response, whose usage is unknown
   if (isEmptyUsage(last)) return [{ type: 'usage', ...at }];
   if ((last.total_tokens ?? 0) === 0 && (last.input_tokens ?? 0) === 0) return [];
-  return [{ type: 'usage', ...at, usage: toUsage(last) }];
+  return [usageEvent(state, last, at)];
 }
 
 function isEmptyUsage(u: TokenUsage): boolean {
@@ -260,7 +299,7 @@ function usageRecord(state: NormalizerState, payload: unknown, time: string): Do
   const r = TokenUsageRecord.safeParse(payload);
   if (!r.success || !r.data.usage) return [];
   state.usageRecords = true;
-  return [{ type: 'usage', time, turnId: r.data.turn_id ?? undefined, responseId: r.data.response_id ?? undefined, usage: toUsage(r.data.usage) }];
+  return [usageEvent(state, r.data.usage, { time, turnId: r.data.turn_id ?? undefined, responseId: r.data.response_id ?? undefined })];
 }
 
 function compacted(payload: unknown, time: string): DomainEvent {

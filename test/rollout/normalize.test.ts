@@ -152,6 +152,41 @@ const rows: Row[] = [
     events: [{ type: 'subagent_spawned', time: TS, turnId: undefined, childThreadId: 'child-1', callId: 'call_s', nickname: 'Ada', role: 'worker' }],
   },
   {
+    name: 'an aborted shell output is a failure in words',
+    lines: [env('response_item', { type: 'function_call_output', call_id: 'call_1', output: 'Wall time: 1.2 seconds\naborted by user' })],
+    events: [{ type: 'tool_output', time: TS, turnId: undefined, result: { callId: 'call_1', output: 'Wall time: 1.2 seconds\naborted by user', exitCode: undefined, durationMs: 1200, failed: true, failureMessage: 'aborted by user' } }],
+  },
+  {
+    name: 'token_count with last_token_usage and no total_token_usage is one response',
+    lines: [evm({ type: 'token_count', info: { last_token_usage: usage(30, 2) } })],
+    events: [{ type: 'usage', time: TS, turnId: undefined, usage: { input: 30, cached: 0, output: 2, reasoning: 0, total: 32 } }],
+  },
+  {
+    name: 'token_count with an empty last_token_usage ends a response of unknown usage',
+    lines: [evm({ type: 'token_count', info: { total_token_usage: usage(30, 2), last_token_usage: {} } })],
+    events: [{ type: 'usage', time: TS, turnId: undefined }],
+  },
+  {
+    name: 'entered_review_mode (0.3x-0.9x event) starts a review with its hint',
+    lines: [evm({ type: 'entered_review_mode', target: { type: 'uncommittedChanges' }, user_facing_hint: 'current changes' })],
+    events: [{ type: 'review_started', time: TS, turnId: undefined, hint: 'current changes' }],
+  },
+  {
+    name: 'item_completed of the review thread names it; ExitedReviewMode ends it; the mirrored assistant message is nothing',
+    lines: [
+      evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'EnteredReviewMode', id: 'e1', target: { type: 'custom', instructions: 'Review a.txt' }, user_facing_hint: 'Review a.txt' } }),
+      evm({ type: 'item_completed', thread_id: 'review-thread', turn_id: 'r1', item: { type: 'UserMessage', id: 'u1', content: [{ type: 'text', text: 'Review a.txt' }] } }),
+      evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'ExitedReviewMode', id: 'x1', review_output: { findings: [] } } }),
+      env('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'No findings.' }] }),
+    ],
+    events: [],
+  },
+  {
+    name: 'a second session_meta naming another thread: the file was forked from it',
+    lines: [env('session_meta', { id: 'parent-thread', cwd: '/w' })],
+    events: [{ type: 'forked_from', time: TS, threadId: 'parent-thread' }],
+  },
+  {
     name: 'a legacy state line is a request boundary',
     lines: [{ id: THREAD, timestamp: '2025-08-01T00:00:00.000Z', instructions: null }, { record_type: 'state' }],
     withMeta: false,
@@ -170,6 +205,27 @@ describe('normalize: record → domain events', () => {
     const res = run(lines, withMeta);
     expect(res.events).toEqual(events);
     expect(res.unknown).toBeUndefined();
+  });
+
+  it('turns review mode records into review events and a subagent for the review thread', () => {
+    const state = initialNormalizerState();
+    const feed = (l: object): DomainEvent[] => {
+      const p = parseLine(JSON.stringify(l));
+      return p.kind === 'record' ? normalize(state, p.record).events : [];
+    };
+    feed(metaLine);
+    expect(feed(evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'EnteredReviewMode', id: 'e1', user_facing_hint: 'Review a.txt' } }))).toEqual([
+      { type: 'review_started', time: TS, turnId: TURN, hint: 'Review a.txt' },
+    ]);
+    expect(feed(evm({ type: 'item_completed', thread_id: 'review-thread', turn_id: 'r1', item: { type: 'UserMessage', id: 'u1', content: [] } }))).toEqual([
+      { type: 'subagent_spawned', time: TS, turnId: 'r1', childThreadId: 'review-thread', role: 'review' },
+    ]);
+    expect(feed(evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'ExitedReviewMode', id: 'x1' } }))).toEqual([
+      { type: 'subagent_done', time: TS, turnId: TURN, childThreadId: 'review-thread', status: 'ok' },
+      { type: 'review_ended', time: TS, turnId: TURN },
+    ]);
+    expect(feed(env('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'mirror' }] }))).toEqual([]);
+    expect(feed(env('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'real' }] }))).toHaveLength(1);
   });
 
   it('counts an unknown record type and an unknown event by name', () => {

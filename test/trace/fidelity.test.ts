@@ -100,6 +100,17 @@ describe('item 2: late records naming an ended turn', () => {
   });
 });
 
+describe('item 2: a usage record written after its turn ended', () => {
+  it('completes the turn\'s last response (sent without usage) instead of making another', () => {
+    const { spans } = traceLines([
+      meta(T), start(TURN), prompt('q'), say('answer'), done(TURN, { last_agent_message: 'answer' }),
+      env('token_usage_record', { turn_id: TURN, response_id: 'resp_9', usage: { input_tokens: 70, cached_input_tokens: 0, output_tokens: 4, reasoning_output_tokens: 0, total_tokens: 74 } }),
+    ]);
+    const llm = byKind(spans, 'llm');
+    expect(llm.map((s) => [s.status, num(s, ATTR.inputTokens), s.attributes[ATTR.responseId]])).toEqual([['ok', 70, 'resp_9']]);
+  });
+});
+
 describe('item 3: tool timing', () => {
   it('covers the execution, not the wait for an approval, which is kept as an attribute', () => {
     const lines = [meta(T), start(TURN), prompt('q'), fcall('c1'), usage(10, 10)];

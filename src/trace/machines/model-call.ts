@@ -41,6 +41,8 @@ export interface ModelCallState {
   compaction: boolean;
   /** file order of the call's first item, on untimed sessions (its span is made only when the call ends) */
   order?: number;
+  /** its span key's last part, fixed when the span was first sent (a later update keeps the span) */
+  sentAs?: string | number;
 }
 
 export interface CallFailure {
@@ -57,6 +59,8 @@ export interface CallsState {
   unsettled?: ModelCallState;
   /** usage no output item claimed yet */
   pending?: PendingUsage;
+  /** the call whose span was sent last */
+  lastSent?: ModelCallState;
 }
 
 /** What a turn offers its model calls. */
@@ -171,7 +175,7 @@ export function closeOpenCall(calls: CallsState, host: CallHost, out: Emitter): 
   host.closed(call.end);
   settle(calls, host, out);
   if (call.toolNames.length === 0 && !call.compaction) calls.unsettled = call;
-  else emitCall(host.scope, host.key(), call, out);
+  else send(calls, host, call, out);
 }
 
 /** The unsettled call is not a compaction's after all: it is emitted as it is. */
@@ -179,7 +183,12 @@ export function settle(calls: CallsState, host: CallHost, out: Emitter): void {
   const u = calls.unsettled;
   if (!u) return;
   calls.unsettled = undefined;
-  emitCall(host.scope, host.key(), u, out);
+  send(calls, host, u, out);
+}
+
+function send(calls: CallsState, host: CallHost, call: ModelCallState, out: Emitter): void {
+  calls.lastSent = call;
+  emitCall(host.scope, host.key(), call, out);
 }
 
 /**
@@ -203,7 +212,7 @@ export function failOpenCall(calls: CallsState, host: CallHost, time: string, fa
   call.status = 'complete';
   call.end = maxTime(call.end, time);
   host.closed(call.end);
-  emitCall(host.scope, host.key(), call, out);
+  send(calls, host, call, out);
 }
 
 /** A compaction whose request left no trace (no message, no usage: older versions) still made one. */
@@ -213,7 +222,7 @@ export function unrecordedCompactionCall(calls: CallsState, host: CallHost, time
   call.status = 'complete';
   call.end = maxTime(call.start, time);
   host.closed(call.end);
-  emitCall(host.scope, host.key(), call, out);
+  send(calls, host, call, out);
 }
 
 /** A `compacted` record claims the call just made, when it was message-only. */
@@ -221,6 +230,17 @@ export function takeUnsettled(calls: CallsState): ModelCallState | undefined {
   const u = calls.unsettled;
   calls.unsettled = undefined;
   return u;
+}
+
+/**
+ * A usage record that comes after its turn ended (the turn's end was written first): it completes
+ * the turn's last response when that one was sent without usage, and its span is sent again.
+ */
+export function onLateUsage(calls: CallsState, host: CallHost, time: string, usage: Usage | undefined, responseId: string | undefined, out: Emitter): void {
+  const last = calls.lastSent;
+  if (calls.open || !last || last.measured || last.failure) return onUsage(calls, host, time, usage, responseId, out);
+  claim(last, { usage, responseId, time });
+  emitCall(host.scope, host.key(), last, out);
 }
 
 /** The call is the request of a compaction: it hangs under the compaction span. */
@@ -239,10 +259,12 @@ function outputText(call: ModelCallState): string | undefined {
 /** The call's LLM span, ended. `turnKey` is the turn's part of the span key. */
 export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter): void {
   const model = scope.model ?? 'unknown';
-  const key = spanKey.model(turnKey, call.responseId ?? call.seq);
+  call.sentAs ??= call.responseId ?? call.seq;
+  const key = spanKey.model(turnKey, call.sentAs);
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: scope.threadId };
   setAttr(attrs, ATTR.providerName, scope.provider);
   setAttr(attrs, ATTR.responseId, call.responseId);
+  setAttr(attrs, ATTR.serviceTier, scope.serviceTier);
   if (call.usage) {
     attrs[ATTR.inputTokens] = call.usage.input;
     attrs[ATTR.outputTokens] = call.usage.output;

@@ -18,6 +18,8 @@ export interface Scope {
   readonly ownRoot: boolean;
   readonly provider?: string;
   model?: string;
+  /** the service tier the session recorded last (priority, flex …); absent: standard or not recorded */
+  serviceTier?: string;
   /** usage markers carry response ids (token_usage_record): LLM spans are keyed by them */
   responseKeyed: boolean;
   /** how often each tool call id was seen: a repeated id still gets its own span */

@@ -88,6 +88,7 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
       return onTurnEvent(promptTurn(s, ev.time, out), ev, out);
     case 'turn_context':
       setModel(s, ev.model, out);
+      if (ev.serviceTier !== undefined) setServiceTier(s, ev.serviceTier ?? undefined);
       return toTurn(s, ev, out);
     case 'request_boundary':
     case 'error':
@@ -195,6 +196,11 @@ function setModel(s: SessionState, model: string | undefined, out: Emitter): voi
     s.root.attributes[ATTR.requestModel] = model;
     updated(out, s.root);
   }
+}
+
+/** The tier the session recorded (null in the record: standard); later model calls carry it. */
+function setServiceTier(s: SessionState, tier: string | undefined): void {
+  s.scope.serviceTier = tier;
 }
 
 function newTurn(s: SessionState, time: string, turnId: string | undefined, parentTurnId: string | undefined, out: Emitter): TurnState {

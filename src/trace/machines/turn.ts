@@ -14,7 +14,7 @@ import {
   type CompactionState,
 } from './compaction.js';
 import {
-  adoptAsCompaction, closeOpenCall, emitCall, failOpenCall, flushPendingUsage, initialCalls, onModelItem, onRequestBoundary,
+  adoptAsCompaction, closeOpenCall, emitCall, failOpenCall, flushPendingUsage, initialCalls, onLateUsage, onModelItem, onRequestBoundary,
   onUsage, settle, takeUnsettled, unrecordedCompactionCall, type CallFailure, type CallHost, type CallsState, type PendingUsage,
 } from './model-call.js';
 import { newSpan, type Scope } from './scope.js';
@@ -250,8 +250,9 @@ export function onLateToolRecord(turn: TurnState, ev: Extract<TurnEvent, { type:
  * still open is closed when the turn is let go (`settleLate`).
  */
 export function onLateTurnEvent(turn: TurnState, ev: Extract<TurnEvent, { type: 'model_output' | 'tool_call' | 'compaction' | 'usage' }>, out: Emitter): void {
-  onTurnEvent(turn, ev, out);
-  if (ev.type === 'usage') claimPendingUsage(turn, out);
+  if (ev.type !== 'usage') return onTurnEvent(turn, ev, out);
+  onLateUsage(turn.calls, turn.callHost, ev.time, ev.usage, ev.responseId, out);
+  claimPendingUsage(turn, out);
 }
 
 /** An ended turn is let go (the session ends, or it is no longer among the recent ones): late spans still open end. */
