@@ -1,8 +1,7 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
-import { resolveStateDir } from '../store/index.js';
 import { addUnknown, unknownRecordsText } from '../pipeline/summary.js';
-import { traceFilesInMemory } from '../pipeline/trace-files.js';
+import { traceInMemory } from '../pipeline/in-memory.js';
 import type { Span } from '../trace/span.js';
 import { costLabel, spanCosts } from './cost-view.js';
 import { renderTrees } from './tree.js';
@@ -12,7 +11,6 @@ import { UsageError } from './context.js';
 export interface ShowOptions {
   format: 'tree' | 'jsonl';
   open?: boolean;
-  stateDir?: string;
 }
 
 export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
@@ -31,12 +29,12 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
   let spans: Span[] = [];
   const unknown: Record<string, number> = {};
   if (files.length > 0) {
-    const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
-    for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+    // the one runtime, into memory: warnings are logged as every mode logs them
+    const res = await traceInMemory(files, { reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, finalize: !opts.open, log: ctx.log });
     for (const st of res.stats) addUnknown(unknown, st.unknown);
     spans = res.spans;
   }
-  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, ctx.config.stateDir));
   if (spans.length === 0) {
     ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
     return 1;

@@ -1,14 +1,11 @@
 /**
  * Drift over a whole history: every rollout read through the same parser and normalizer as
- * a backfill (no sink, no store), counting the records of a type or event name this version
+ * a backfill (the in-memory sink), counting the records of a type or event name this version
  * does not know. `doctor` reports it, so a new Codex release that adds a record is seen
  * wherever in the history it first appeared, not only in the newest file.
  */
-import { SessionProcessor } from './processor.js';
-import { feedFile, kindOfPath } from './session-file.js';
+import { traceInMemory } from './in-memory.js';
 import { addUnknown } from './summary.js';
-import { defaultReducerOptions } from '../trace/reduce.js';
-import { fallbackThreadId } from './trace-files.js';
 
 export interface DriftReport {
   /** files read */
@@ -26,16 +23,17 @@ export async function scanDrift(files: readonly { path: string; mtimeMs: number 
   const report: DriftReport = { files: 0, failed: [], unknown: {}, where: {} };
   const oldestFirst = [...files].sort((a, b) => a.mtimeMs - b.mtimeMs);
   for (const f of oldestFirst) {
-    const proc = new SessionProcessor(f.path, defaultReducerOptions(fallbackThreadId(f.path)), 0);
+    let unknown: Record<string, number>;
     try {
-      await feedFile(proc, f.path, kindOfPath(f.path), () => undefined);
+      // the one runtime, one file at a time (its spans are dropped with it)
+      unknown = (await traceInMemory([f.path], { finalize: false })).stats[0]?.unknown ?? {};
     } catch (err) {
       report.failed.push({ path: f.path, reason: (err as Error).message });
       continue;
     }
     report.files++;
-    addUnknown(report.unknown, proc.stats.unknown);
-    for (const name of Object.keys(proc.stats.unknown)) {
+    addUnknown(report.unknown, unknown);
+    for (const name of Object.keys(unknown)) {
       report.where[name] = { files: (report.where[name]?.files ?? 0) + 1, newest: f.path };
     }
   }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { traceFilesInMemory, type InMemoryTrace } from '../../src/pipeline/trace-files.js';
+import { traceInMemory, type InMemoryTrace } from '../../src/pipeline/in-memory.js';
 import type { CaseTruth } from './truth.js';
 
 export type { CaseTruth } from './truth.js';
@@ -25,5 +25,5 @@ export function caseFiles(version: string, name: string): string[] {
 }
 
 export function traceCase(version: string, name: string): Promise<InMemoryTrace> {
-  return traceFilesInMemory(caseFiles(version, name));
+  return traceInMemory(caseFiles(version, name));
 }

@@ -4,7 +4,7 @@
  * recordings in `fixtures/cases/`).
  */
 import { expect } from 'vitest';
-import type { InMemoryTrace } from '../../src/pipeline/trace-files.js';
+import type { InMemoryTrace } from '../../src/pipeline/in-memory.js';
 import { ATTR, type Span } from '../../src/trace/span.js';
 import type { CaseTruth } from './truth.js';
 

@@ -8,7 +8,9 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/pipeline/summary.js';
-import { addFixtures, cli, FIXTURES, runCleanups, testDir } from './home.js';
+import { cli } from '../helpers/cli.js';
+import { addFixtures, FIXTURES } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterAll(runCleanups);
 

@@ -6,7 +6,7 @@
  * checks the unit tests run on the saved recordings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory, type InMemoryTrace } from '../../src/pipeline/trace-files.js';
+import { traceInMemory, type InMemoryTrace } from '../../src/pipeline/in-memory.js';
 import { CASE_EXPECTATIONS } from '../cases/expect.js';
 import { truthOf } from '../cases/truth.js';
 import { CODEX_RELEASES, killAllCodex, runMatrix, scenarioMatrix, type ScenarioResult } from './run-scenario.js';
@@ -18,7 +18,7 @@ const traces = new Map<string, InMemoryTrace>();
 
 beforeAll(async () => {
   results = await runMatrix(MATRIX, 2, 60_000);
-  for (const [key, r] of results) if (!(r instanceof Error)) traces.set(key, await traceFilesInMemory(r.rolloutPaths));
+  for (const [key, r] of results) if (!(r instanceof Error)) traces.set(key, await traceInMemory(r.rolloutPaths));
 }, 300_000);
 
 afterAll(() => {

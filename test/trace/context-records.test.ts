@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/trace/span.js';
-import { assertWellFormed, byKind, traceLines } from './helpers.js';
+import { assertWellFormed, byKind, traceLines } from './records.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
 

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import { ATTR, type Span } from '../../src/trace/span.js';
-import { assertWellFormed, byKind, traceLines } from './helpers.js';
+import { assertWellFormed, byKind, traceLines } from './records.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'ct-dialects-'));
@@ -106,7 +106,7 @@ describe('TS-era .json documents: items without type', () => {
   it('each real prompt is a turn, with its answer; the tool call is in the first', async () => {
     const path = join(tmp, 'rollout-2025-04-20-5f0c2a9e-1d7b-4c3e-9a51-2b6f8d4e7a10.json');
     writeFileSync(path, JSON.stringify(doc));
-    const { spans, warnings } = await traceFilesInMemory([path]);
+    const { spans, warnings } = await traceInMemory([path]);
     assertWellFormed(spans);
     expect(warnings).toEqual([]);
     const turns = turnsOf(spans);
@@ -125,7 +125,7 @@ describe('TS-era .json documents: items without type', () => {
 describe('lines without timestamps keep file order', () => {
   it('0.20.0 e-multi-tool: every span starts at the header time, yet the spans come in the order of their records', async () => {
     const path = join(ROOT, 'codex-0.20.0', 'e-multi-tool.jsonl');
-    const { spans } = await traceFilesInMemory([path]);
+    const { spans } = await traceInMemory([path]);
     expect(new Set(spans.map((s) => s.startTime)).size).toBe(1); // no line has a time of its own
     const turn = byKind(spans, 'turn')[0] as Span;
     const kids = spans.filter((s) => s.parentSpanId === turn.spanId); // as sorted for show and sinks
@@ -138,9 +138,9 @@ describe('lines without timestamps keep file order', () => {
   });
 
   it('0.20.0 f-resume: turns in file order; timed recordings carry no order attribute', async () => {
-    const legacy = await traceFilesInMemory([join(ROOT, 'codex-0.20.0', 'f-resume.jsonl')]);
+    const legacy = await traceInMemory([join(ROOT, 'codex-0.20.0', 'f-resume.jsonl')]);
     expect(legacy.spans.filter((s) => s.kind === 'turn').map((t) => t.attributes[ATTR.turnIndex])).toEqual([1, 2]);
-    const timed = await traceFilesInMemory([join(ROOT, 'codex-0.169.0', 'f-resume.jsonl')]);
+    const timed = await traceInMemory([join(ROOT, 'codex-0.169.0', 'f-resume.jsonl')]);
     expect(timed.spans.some((s) => s.attributes[ATTR.seq] !== undefined)).toBe(false);
   });
 });

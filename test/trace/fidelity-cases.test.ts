@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ATTR, type Span } from '../../src/trace/span.js';
 import { CASE_VERSIONS, caseTruth, traceCase } from '../cases/cases.js';
-import { assertWellFormed, byKind, num } from './helpers.js';
+import { assertWellFormed, byKind, num } from './records.js';
 
 const usageSum = (spans: Span[]): { input: number; cached: number; output: number; total: number } => ({
   input: spans.reduce((a, s) => a + num(s, ATTR.inputTokens), 0),

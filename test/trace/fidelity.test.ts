@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ATTR, type Span } from '../../src/trace/span.js';
-import { assertWellFormed, byKind, env, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage } from './helpers.js';
+import { assertWellFormed, byKind, env, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage } from './records.js';
 
 const T = '11111111-2222-4333-8444-555555555555';
 const TURN = '019a0000-0000-7000-8000-000000000001';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ATTR, type Span } from '../../src/trace/span.js';
 import { CASE_VERSIONS, caseTruth, traceCase } from '../cases/cases.js';
-import { assertWellFormed, byKind, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage } from './helpers.js';
+import { assertWellFormed, byKind, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage } from './records.js';
 
 const tool = (spans: Span[], callId: string): Span => {
   const found = byKind(spans, 'tool').find((s) => s.attributes[ATTR.toolCallId] === callId);
