@@ -147,6 +147,20 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
   }
 }
 
+/** `response_item:<type>` for an item kind we do not know (drift), else undefined. */
+function unknownItem(payload: unknown): string | undefined {
+  const t = (payload as { type?: unknown } | null)?.type;
+  if (typeof t !== 'string') return undefined; // a TS-era bare {role, content} message
+  return KNOWN_ITEM_TYPES.has(t) ? undefined : `response_item:${t}`;
+}
+
+/** `event_msg:item_completed:<Type>` for an `item_completed` item type we do not know. */
+function unknownCompletedItem(payload: unknown): string | undefined {
+  const p = payload as { type?: unknown; item?: { type?: unknown } } | null;
+  if (p?.type !== 'item_completed' || typeof p.item?.type !== 'string') return undefined;
+  return KNOWN_COMPLETED_ITEMS.has(p.item.type) ? undefined : `event_msg:item_completed:${p.item.type}`;
+}
+
 /** Review-mode records (see review.ts), or undefined for any other event. */
 function reviewEvent(state: NormalizerState, payload: unknown, time: string): DomainEvent[] | undefined {
   const p = payload as { type?: unknown; turn_id?: unknown; thread_id?: unknown; item?: { type?: unknown } } | null;
@@ -160,20 +174,6 @@ function reviewEvent(state: NormalizerState, payload: unknown, time: string): Do
     return forwarded(state.review, p.thread_id, at);
   }
   return undefined;
-}
-
-/** `response_item:<type>` for an item kind we do not know (drift), else undefined. */
-function unknownItem(payload: unknown): string | undefined {
-  const t = (payload as { type?: unknown } | null)?.type;
-  if (typeof t !== 'string') return undefined; // a TS-era bare {role, content} message
-  return KNOWN_ITEM_TYPES.has(t) ? undefined : `response_item:${t}`;
-}
-
-/** `event_msg:item_completed:<Type>` for an `item_completed` item type we do not know. */
-function unknownCompletedItem(payload: unknown): string | undefined {
-  const p = payload as { type?: unknown; item?: { type?: unknown } } | null;
-  if (p?.type !== 'item_completed' || typeof p.item?.type !== 'string') return undefined;
-  return KNOWN_COMPLETED_ITEMS.has(p.item.type) ? undefined : `event_msg:item_completed:${p.item.type}`;
 }
 
 function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): DomainEvent[] {

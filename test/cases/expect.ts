@@ -11,6 +11,7 @@ import type { CaseTruth } from './truth.js';
 const ofKind = (spans: Span[], kind: Span['kind']): Span[] => spans.filter((s) => s.kind === kind);
 const byResponse = (spans: Span[], id: string): Span[] => ofKind(spans, 'llm').filter((s) => s.attributes[ATTR.responseId] === id);
 const hasUsage = (s: Span): boolean => s.attributes[ATTR.inputTokens] !== undefined;
+const childrenOf = (spans: Span[], p: Span): Span[] => spans.filter((s) => s.parentSpanId === p.spanId);
 
 export function turnsInOrder(spans: Span[]): Span[] {
   return ofKind(spans, 'turn').sort((a, b) => Number(a.attributes[ATTR.turnIndex]) - Number(b.attributes[ATTR.turnIndex]));
@@ -39,10 +40,15 @@ export function expectInterrupt({ spans }: InMemoryTrace, truth: CaseTruth): voi
   const tool = ofKind(spans, 'tool');
   expect(tool.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode]])).toEqual([['call_j_1', 'ok', 0]]);
   expectServedUsage(spans, truth);
-  // the cut-off response (reasoning + commentary streamed, no completion) still has its LLM span, without usage
+  // the cut-off response (reasoning + commentary streamed, no completion) still has its LLM span:
+  // an error ("interrupted") ending at the abort, usage absent (not zero)
   const cutOff = ofKind(spans, 'llm').filter((s) => s.parentSpanId === first?.spanId && !hasUsage(s));
   expect(cutOff).toHaveLength(1);
-  expect(String(cutOff[0]?.endTime) <= String(first?.endTime)).toBe(true);
+  expect(cutOff[0]?.status).toBe('error');
+  expect(cutOff[0]?.statusMessage).toContain('interrupted');
+  expect(cutOff[0]?.endTime).toBe(first?.endTime);
+  expect(cutOff[0]?.attributes[ATTR.outputTokens]).toBeUndefined();
+  expect(ofKind(spans, 'llm').filter((s) => s.status === 'error')).toHaveLength(1);
 }
 
 /** k-failed-requests: HTTP 500, HTTP 429 and response.failed each end their turn with the error; the next turn works. */
@@ -56,6 +62,12 @@ export function expectFailedRequests({ spans }: InMemoryTrace, truth: CaseTruth)
   expect(turns.map((t) => t.attributes[ATTR.input])).toEqual(truth.prompts);
   expectServedUsage(spans, truth);
   expect(ofKind(spans, 'tool')).toEqual([]);
+  // each failed request is an LLM span with status error, the turn's error, and no usage
+  for (const t of turns.slice(0, 3)) {
+    const calls = childrenOf(spans, t).filter((s) => s.kind === 'llm');
+    expect(calls.map((c) => [c.status, c.statusMessage, hasUsage(c)])).toEqual([['error', t.statusMessage, false]]);
+  }
+  expect(childrenOf(spans, turns[3] as Span).map((c) => [c.kind, c.status])).toEqual([['llm', 'ok']]);
 }
 
 /** l-mcp: each MCP call is a tool span named by the tool, with its server; the one the server failed is an error. */
@@ -71,15 +83,46 @@ export function expectMcp({ spans, warnings }: InMemoryTrace, truth: CaseTruth):
   expect(turnsInOrder(spans).map((t) => t.status)).toEqual(['ok']);
 }
 
-/** m-review: the parent and its review thread are traced; only the review thread's response is a model call with usage. */
-export function expectReview({ spans }: InMemoryTrace, truth: CaseTruth): void {
+/**
+ * m-review: the parent turn ends normally though the review thread's turn started in its file;
+ * the review thread nests under it; the review output mirrored into the parent is neither a turn
+ * nor a model call; only the review thread's response is a model call, with its usage.
+ */
+export function expectReview({ spans, warnings }: InMemoryTrace, truth: CaseTruth): void {
   expect(truth.model_calls).toBe(1);
   expect(truth.subagents).toHaveLength(1);
+  expect(warnings).toEqual([]);
   expectServedUsage(spans, truth);
-  expect(ofKind(spans, 'session').length).toBeGreaterThanOrEqual(1);
+  expect(ofKind(spans, 'session')).toHaveLength(1);
+  const parentTurns = ofKind(spans, 'turn').filter((t) => t.attributes[ATTR.threadId] === truth.thread_id);
+  expect(parentTurns.map((t) => [t.status, t.attributes[ATTR.input]])).toEqual([['ok', truth.prompts[0]]]);
+  const review = ofKind(spans, 'subagent');
+  expect(review.map((s) => [s.parentSpanId, s.attributes[ATTR.subagentThreadId]])).toEqual([[parentTurns[0]?.spanId, truth.subagents[0]]]);
+  const childTurns = ofKind(spans, 'turn').filter((t) => t.parentSpanId === review[0]?.spanId);
+  expect(childTurns.map((t) => t.status)).toEqual(['ok']);
+  expect(childrenOf(spans, parentTurns[0] as Span).filter((s) => s.kind === 'llm')).toEqual([]);
+  expect(childrenOf(spans, childTurns[0] as Span).map((s) => [s.kind, s.attributes[ATTR.responseId]])).toEqual([['llm', truth.usage_per_request[0]?.response_id]]);
+}
+
+/**
+ * n-interrupt-tool: SIGINT while a command runs: its output says "aborted by user" and its
+ * completion record (`CommandExecution`, status failed, exit code -1) comes after `turn_aborted`;
+ * the tool is an error with its exit code kept, the turn an error ("interrupted"), the resume ok.
+ */
+export function expectInterruptTool({ spans }: InMemoryTrace, truth: CaseTruth): void {
+  expect(truth.runs.map((x) => x.exit_code !== 0)).toEqual([true, false]);
+  expect(truth.failed_requests).toEqual([]);
+  const turns = turnsInOrder(spans);
+  expect(turns.map((t) => t.status)).toEqual(['error', 'ok']);
+  expect(turns[0]?.statusMessage).toContain('interrupted');
+  const tools = ofKind(spans, 'tool');
+  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode], t.parentSpanId])).toEqual([['call_n_1', 'error', -1, turns[0]?.spanId]]);
+  expect(String(tools[0]?.attributes[ATTR.output])).toContain('aborted by user');
+  expectServedUsage(spans, truth);
 }
 
 export const CASE_EXPECTATIONS: Record<string, (t: InMemoryTrace, truth: CaseTruth) => void> = {
+  'n-interrupt-tool': expectInterruptTool,
   'j-interrupt': expectInterrupt,
   'k-failed-requests': expectFailedRequests,
   'l-mcp': expectMcp,

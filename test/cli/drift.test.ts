@@ -24,14 +24,15 @@ function injectAfter(path: string, index: number, payloads: { type: string; payl
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-const OLD = new Date('2026-11-20T10:00:00Z');
+/** mtimes: the dirty files written before the clean ones (all after their records, which a file's mtime must not precede) */
+const NOW = Date.now();
 
 /** A CODEX_HOME: an old 0.140 file with new kinds of records, a 0.169 file with more, and clean newer files. */
 function driftHome(): { home: string; dirty: string[] } {
   const home = testDir('ct-drift-');
   const [old] = addFixtures(home, '0.140.0', ['b-shell.jsonl']);
   const [mid] = addFixtures(home, '0.169.0', ['e-multi-tool.jsonl']);
-  addFixtures(home, '0.169.0', ['a-text.jsonl', 'f-resume.jsonl']);
+  const clean = addFixtures(home, '0.169.0', ['a-text.jsonl', 'f-resume.jsonl']);
   if (!old || !mid) throw new Error('fixtures missing');
   injectAfter(old.path, 3, [
     { type: 'world_clock', payload: { tick: 1 } },
@@ -44,8 +45,10 @@ function driftHome(): { home: string; dirty: string[] } {
     { type: 'event_msg', payload: { type: 'thread_memory_updated', memory: 'z' } },
   ]);
   // the drift is in older files: the newest rollout of the history is clean
-  utimesSync(old.path, OLD, OLD);
-  utimesSync(mid.path, new Date(OLD.getTime() + 60_000), new Date(OLD.getTime() + 60_000));
+  const at = (ms: number): Date => new Date(NOW - ms);
+  utimesSync(old.path, at(300_000), at(300_000));
+  utimesSync(mid.path, at(240_000), at(240_000));
+  clean.forEach((f, i) => utimesSync(f.path, at(120_000 - i * 60_000), at(120_000 - i * 60_000)));
   return { home, dirty: [old.path, mid.path] };
 }
 

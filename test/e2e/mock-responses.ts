@@ -26,14 +26,14 @@ export interface MockResponsesServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   origin: string;
   served: ServedLog;
-  /** Resolves when a scripted stall begins (its items sent, the stream left open). */
+  /** Resolves at the scripted interrupt point: a stall begins (its items sent, the stream left open), or an `interruptAfter` response was sent. */
   stalled: Promise<void>;
   close(): Promise<void>;
 }
 
 /** What the mock answers one `POST /v1/responses` with. */
 export type MockAnswer =
-  | { kind: 'sse'; body: string; open?: boolean }
+  | { kind: 'sse'; body: string; open?: boolean; signal?: boolean }
   | { kind: 'http_error'; status: number; body: string; retryAfter?: number };
 
 const FALLBACK: ScriptedResponse = {
@@ -87,7 +87,7 @@ class Responder {
       itemTypes: scripted.items.map((item: MockItem) => item.type),
       step: step?.label ?? 'unscripted',
     });
-    return { kind: 'sse', body: renderSse(responseId, n, scripted.items, usage) };
+    return { kind: 'sse', body: renderSse(responseId, n, scripted.items, usage), signal: scripted.interruptAfter };
   }
 
   private fail(req: MockRequest, scripted: ScriptedResponse, step: string, n: number): MockAnswer {
@@ -176,7 +176,7 @@ async function handle(
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   if (!answer.open) {
-    res.end(answer.body);
+    res.end(answer.body, () => (answer.signal ? onStall() : undefined));
     return;
   }
   // a stalled stream: everything so far is flushed, the end never comes (close() cuts it)

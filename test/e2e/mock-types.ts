@@ -46,6 +46,8 @@ export interface ScriptedResponse {
   usage?: Partial<Omit<MockUsage, 'total_tokens'>>;
   /** The response does not complete (see `MockFailure`); it then reports no usage. */
   failure?: MockFailure;
+  /** Once this (complete) response is sent, the mock's `stalled` promise resolves: the test interrupts Codex while it runs the response's tools. */
+  interruptAfter?: boolean;
 }
 
 /** Which thread and turn a request came from (from the `x-codex-turn-metadata` header). */

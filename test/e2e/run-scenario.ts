@@ -74,10 +74,10 @@ function promptArgs(scenario: Scenario, prompt: string, threadId: string | undef
   return scenario.review ? ['review', prompt] : [prompt];
 }
 
-/** SIGINT to Codex once the mock's scripted stall began (the response is mid-stream). */
+/** SIGINT to Codex 700 ms after the mock's scripted interrupt point (a stream stalled mid-response, or a response whose tools now run). */
 function interruptOnStall(mock: MockResponsesServer): (child: ChildProcess) => void {
   return (child) => {
-    void mock.stalled.then(() => setTimeout(() => child.kill('SIGINT'), 200));
+    void mock.stalled.then(() => setTimeout(() => child.kill('SIGINT'), 700));
   };
 }
 

@@ -20,12 +20,24 @@ function promptHas(marker: string): (req: MockRequest) => boolean {
   return (req) => mainTurn(req) && req.lastUserText.includes(marker);
 }
 
-export const interruptScenario: Scenario = {
-  name: 'j-interrupt',
-  description: 'a command, then a response that stalls mid-stream and is interrupted (SIGINT); a resume answers',
-  prompts: ['INTERRUPT-ME: run `echo before`, then think.', 'RESUMED: never mind, just say done.'],
-  runs: 'interrupt',
-  steps: [
+/** A session whose first run is interrupted (SIGINT at the scripted point) and resumed with a short answer. */
+function interrupted(name: string, description: string, marker: string, prompt: string, steps: Scenario['steps'], callIds: string[]): Scenario {
+  return {
+    name,
+    description,
+    prompts: [`${marker}: ${prompt}`, 'RESUMED: never mind, just say done.'],
+    runs: 'interrupt',
+    steps: [...steps, { label: 'resumed answer', match: promptHas('RESUMED'), respond: { items: [final('Done.')] } }],
+    expect: { ...expectNothing, responses: 2, callIds },
+  };
+}
+
+export const interruptScenario = interrupted(
+  'j-interrupt',
+  'a command, then a response that stalls mid-stream and is interrupted (SIGINT); a resume answers',
+  'INTERRUPT-ME',
+  'run `echo before`, then think.',
+  [
     { label: 'echo before', match: promptHas('INTERRUPT-ME'), respond: { items: [exec('call_j_1', 'echo before')] } },
     {
       label: 'stall',
@@ -35,10 +47,18 @@ export const interruptScenario: Scenario = {
         failure: { kind: 'stall' },
       },
     },
-    { label: 'resumed answer', match: promptHas('RESUMED'), respond: { items: [final('Done.')] } },
   ],
-  expect: { ...expectNothing, responses: 2, callIds: ['call_j_1'] },
-};
+  ['call_j_1'],
+);
+
+export const interruptToolScenario = interrupted(
+  'n-interrupt-tool',
+  'a command that sleeps; SIGINT while it runs aborts the turn; a resume answers',
+  'SLEEP-THEN-INTERRUPT',
+  'run `sleep 5`.',
+  [{ label: 'sleep', match: promptHas('SLEEP-THEN-INTERRUPT'), respond: { items: [exec('call_n_1', 'sleep 5; echo slept')], interruptAfter: true } }],
+  ['call_n_1'],
+);
 
 export const failedRequestsScenario: Scenario = {
   name: 'k-failed-requests',
@@ -136,4 +156,4 @@ export const reviewScenario: Scenario = {
   expect: { ...expectNothing, responses: 1 },
 };
 
-export const FIDELITY_SCENARIOS: readonly Scenario[] = [interruptScenario, failedRequestsScenario, mcpScenario, reviewScenario];
+export const FIDELITY_SCENARIOS: readonly Scenario[] = [interruptScenario, failedRequestsScenario, mcpScenario, reviewScenario, interruptToolScenario];
