@@ -3,7 +3,7 @@
  * machines (on stdout, unless a jsonl sink has it), Markdown for CI step summaries.
  */
 import { writeFileSync } from 'node:fs';
-import { summaryMarkdown, type RunSummary } from '../pipeline/summary.js';
+import { summaryMarkdown, unknownRecordsText, type RunSummary } from '../pipeline/summary.js';
 import type { CommandContext } from './context.js';
 import { humanNumber, spanDuration } from './format.js';
 import type { SessionRow } from './session-stats.js';
@@ -28,11 +28,14 @@ export interface ReportOptions {
 
 export function humanSummary(s: RunSummary, detailed = true): string[] {
   const h = humanNumber;
+  // drift: records this version does not know, by name, so a new Codex release is seen on the first run
+  const unknown = unknownRecordsText(s.unknownRecords);
   return [
     `files: ${s.files} (${s.filesRead} read, ${(s.bytes / 1e6).toFixed(1)} MB)`,
     `sessions: ${s.sessions}  turns: ${s.turns}  model calls: ${s.modelCalls}  tool calls: ${s.toolCalls}`,
     `tokens: input ${h(s.inputTokens)} (cached ${h(s.cachedTokens)})  output ${h(s.outputTokens)} (reasoning ${h(s.reasoningTokens)})`,
     `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines})`,
+    ...(unknown ? [`unknown record types (ignored): ${unknown}`] : []),
     ...(detailed && s.undeliveredFiles > 0 ? [`NOT DELIVERED: ${s.undeliveredFiles} file(s): ${s.errors.slice(0, 3).join('; ')}`] : []),
   ];
 }

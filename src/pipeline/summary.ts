@@ -75,19 +75,6 @@ export function addUnknown(into: Record<string, number>, from: Readonly<Record<s
   for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
 }
 
-export function summaryLines(s: RunSummary): string[] {
-  const mb = (s.bytes / 1e6).toFixed(1);
-  const unknown = unknownRecordsText(s.unknownRecords);
-  return [
-    `files: ${s.files} (${s.filesRead} read, ${mb} MB)`,
-    `sessions: ${s.sessions}  turns: ${s.turns}  model calls: ${s.modelCalls}  tool calls: ${s.toolCalls}`,
-    `tokens: input ${s.inputTokens} (cached ${s.cachedTokens})  output ${s.outputTokens} (reasoning ${s.reasoningTokens})`,
-    `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines})`,
-    ...(unknown ? [`unknown record types (ignored): ${unknown}`] : []),
-    ...(s.undeliveredFiles > 0 ? [`NOT DELIVERED: ${s.undeliveredFiles} file(s): ${s.errors.slice(0, 3).join('; ')}`] : []),
-  ];
-}
-
 export function summaryMarkdown(s: RunSummary, title = 'codex-tracer'): string {
   const rows: [string, string | number][] = [
     ['Files', `${s.files} (${(s.bytes / 1e6).toFixed(1)} MB)`],

@@ -70,7 +70,7 @@ describe('unknown record types and event names', () => {
     expect(s.unknownRecords).toEqual(EXPECTED);
     expect(s).toMatchObject({ files: 4, sessions: 4, warnings: 0, badLines: 0 });
     const text = await cli(['trace', home, '--sink', 'jsonl', '--out', join(testDir(), 'b.jsonl')]);
-    expect(text.stdout).toContain('unknown record types (ignored): event_msg:thread_memory_updated ×3, event_msg:item_completed:VoiceNote ×1, response_item:audio_clip ×1, world_clock ×1');
+    expect(text.stderr).toContain('unknown record types (ignored): event_msg:thread_memory_updated ×3, event_msg:item_completed:VoiceNote ×1, response_item:audio_clip ×1, world_clock ×1');
   });
 
   it('backfill counts them once; a second run reads nothing and counts nothing', async () => {
