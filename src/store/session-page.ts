@@ -1,154 +1,226 @@
 /**
- * The viewer's sessions list: one page of sessions with filters, sort and a total, read-only.
- * Sorting by start or duration pages on the session spans alone (index order, then sums for the
- * page only); sorting by a per-trace sum, or filtering on errors, sums every filtered trace first.
+ * The viewer's sessions list: every session with its trace's sums, kept in memory so a page
+ * with any filter and sort is served in a few milliseconds on 10,000 sessions. Built once from
+ * the store (read-only); after another connection commits (`PRAGMA data_version` moved), only
+ * the traces of the files committed since (the cursors table says which) are read again; when
+ * that cannot tell, the whole index is rebuilt.
  */
-import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
-import { projectOf, type SessionRow } from './sessions.js';
-import type { SessionFacets, SessionListRow, SessionPage, SessionPageQuery, SessionSort } from './views.js';
+import { SessionReads, toTotals, type HeadRow } from './session-reads.js';
+import { projectOf } from './sessions.js';
+import type { SessionFacets, SessionListRow, SessionPage, SessionPageQuery, SessionSort, SessionTotals } from './views.js';
 
 export { SESSION_SORTS } from './views.js';
 export type { SessionFacets, SessionListRow, SessionPage, SessionPageQuery, SessionSort } from './views.js';
 
-interface Row extends Omit<SessionRow, 'model'> {
-  branch: string | null;
-  title: string | null;
-  models: string | null;
-  subagents: number;
+interface Entry {
+  spanId: string;
+  head: HeadRow;
+  /** the listing row, rebuilt when its trace changes; title and branch filled in when first shown */
+  row: SessionListRow;
+  detailed: boolean;
 }
 
-interface Params {
-  since: string | null;
-  until: string | null;
-  cwd: string | null;
-  model: string | null;
-  limit: number;
-  offset: number;
+type Totals = SessionTotals & { subagents: number };
+
+const ZERO: Totals = { turns: 0, llmCalls: 0, toolCalls: 0, subagents: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+
+/** Above this many changed traces, a full rebuild is cheaper than reading each one. */
+const MAX_INCREMENTAL = 300;
+
+function durationOf(h: HeadRow): number | null {
+  if (h.end_time === null) return null;
+  const d = Date.parse(h.end_time) - Date.parse(h.start_time);
+  return Number.isFinite(d) ? d : null;
 }
 
-const FILTERED = `SELECT trace_id, span_id, session_id, start_time, end_time, status, cwd,
-    (julianday(COALESCE(end_time, start_time)) - julianday(start_time)) AS dur
-  FROM spans
-  WHERE kind = 'session'
-    AND (@since IS NULL OR start_time >= @since)
-    AND (@until IS NULL OR start_time < @until)
-    AND (@cwd IS NULL OR cwd = @cwd)
-    AND (@model IS NULL OR model = @model)`;
-
-const PER_MODEL = (from: string): string => `SELECT trace_id, model,
-    SUM(kind = 'turn') AS turns, SUM(kind = 'llm') AS llm_calls, SUM(kind = 'tool') AS tool_calls,
-    SUM(kind = 'subagent') AS subagents, SUM(status = 'error') AS errors,
-    TOTAL(CASE WHEN kind = 'llm' THEN input_tokens END) AS input_tokens,
-    TOTAL(CASE WHEN kind = 'llm' THEN output_tokens END) AS output_tokens,
-    TOTAL(CASE WHEN kind = 'llm' THEN cached_tokens END) AS cached_tokens,
-    TOTAL(CASE WHEN kind = 'llm' THEN reasoning_tokens END) AS reasoning_tokens
-  FROM spans WHERE trace_id IN (SELECT trace_id FROM ${from}) GROUP BY trace_id, model`;
-
-const AGG = `SELECT trace_id, SUM(turns) AS turns, SUM(llm_calls) AS llm_calls, SUM(tool_calls) AS tool_calls,
-    SUM(subagents) AS subagents, SUM(errors) AS errors, SUM(input_tokens) AS input_tokens,
-    SUM(output_tokens) AS output_tokens, SUM(cached_tokens) AS cached_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
-    (SELECT group_concat(model, char(31)) FROM (SELECT model FROM per_model m WHERE m.trace_id = per_model.trace_id
-       AND m.model IS NOT NULL AND m.llm_calls > 0 ORDER BY m.llm_calls DESC, m.model)) AS models
-  FROM per_model GROUP BY trace_id`;
-
-const DETAIL = `(SELECT json_extract(s.attributes, '$."vcs.ref.head.name"') FROM spans s WHERE s.span_id = p.span_id) AS branch,
-  (SELECT substr(json_extract(t.attributes, '$."input.value"'), 1, 200) FROM spans t
-    WHERE t.trace_id = p.trace_id AND t.kind = 'turn' AND t.parent_span_id = p.span_id
-    ORDER BY t.start_time LIMIT 1) AS title`;
-
-const ORDER: Record<SessionSort, string> = {
-  start: 'start_time',
-  duration: 'dur',
-  tokens: '(input_tokens + output_tokens)',
-  turns: 'turns',
-  errors: 'errors',
-};
-
-const AGG_COLUMNS = 'a.turns, a.llm_calls, a.tool_calls, a.subagents, a.errors, a.input_tokens, a.output_tokens, a.cached_tokens, a.reasoning_tokens, a.models';
-
-/** Page first (session spans only), then sums for that page. */
-function pageFirstSql(sort: SessionSort, dir: string): string {
-  const order = `${ORDER[sort]} ${dir}, span_id ${dir}`;
-  return `WITH page AS MATERIALIZED (SELECT * FROM (${FILTERED}) ORDER BY ${order} LIMIT @limit OFFSET @offset),
-per_model AS MATERIALIZED (${PER_MODEL('page')}),
-agg AS (${AGG})
-SELECT p.trace_id, p.span_id, p.session_id, p.start_time, p.end_time, p.status, p.cwd, ${AGG_COLUMNS}, ${DETAIL}
-FROM page p JOIN agg a ON a.trace_id = p.trace_id
-ORDER BY ${order}`;
-}
-
-/** Sums for every filtered trace, then filter, sort and page on them. */
-function sumsFirstSql(sort: SessionSort, dir: string, hasErrors: boolean): string {
-  const order = `${ORDER[sort]} ${dir}, span_id ${dir}`;
-  return `WITH sess AS MATERIALIZED (${FILTERED}),
-per_model AS MATERIALIZED (${PER_MODEL('sess')}),
-agg AS (${AGG}),
-page AS MATERIALIZED (SELECT sess.*, ${AGG_COLUMNS} FROM sess JOIN agg a ON a.trace_id = sess.trace_id
-  ${hasErrors ? 'WHERE a.errors > 0' : ''} ORDER BY ${order} LIMIT @limit OFFSET @offset)
-SELECT p.*, ${DETAIL} FROM page p ORDER BY ${order}`;
-}
-
-function toRow(r: Row): SessionListRow {
-  const d = r.end_time === null ? NaN : Date.parse(r.end_time) - Date.parse(r.start_time);
-  return {
-    traceId: r.trace_id, sessionId: r.session_id, title: r.title, startTime: r.start_time, endTime: r.end_time,
-    durationMs: Number.isFinite(d) ? d : null, status: r.status, cwd: r.cwd, project: projectOf(r.cwd), branch: r.branch,
-    models: r.models === null ? [] : r.models.split('\x1f'),
-    turns: r.turns, llmCalls: r.llm_calls, toolCalls: r.tool_calls, subagents: r.subagents, errors: r.errors,
-    inputTokens: r.input_tokens, outputTokens: r.output_tokens, cachedTokens: r.cached_tokens, reasoningTokens: r.reasoning_tokens,
-  };
-}
-
-/** Read-only queries behind the viewer's sessions page. */
 export class SessionPages {
-  private readonly statements = new Map<string, Database.Statement<[Params], Row>>();
-  private readonly count: Database.Statement<[Params], { n: number }>;
-  private readonly countWithErrors: Database.Statement<[Params], { n: number }>;
+  private readonly sql: SessionReads;
+  private readonly entries = new Map<string, Entry>();
+  private readonly byTrace = new Map<string, Set<string>>();
+  private readonly totals = new Map<string, Totals>();
+  private readonly models = new Map<string, string[]>();
+  /** subagent thread id -> the trace it is part of */
+  private readonly threadTrace = new Map<string, string>();
+  /** every row in each order asked for so far; dropped on any change */
+  private readonly sorted = new Map<string, Entry[]>();
+  private version = -1;
+  private lastChange = 0;
+  /** how the index was last brought up to date (for logs and tests) */
+  lastRefresh: 'full' | 'incremental' | 'none' = 'none';
 
   constructor(private readonly db: Db) {
-    this.count = db.prepare<[Params], { n: number }>(`SELECT COUNT(*) AS n FROM (${FILTERED})`);
-    this.countWithErrors = db.prepare<[Params], { n: number }>(
-      `WITH sess AS MATERIALIZED (${FILTERED}) SELECT COUNT(*) AS n FROM sess
-       WHERE EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = sess.trace_id AND e.status = 'error')`,
-    );
+    this.sql = new SessionReads(db);
+    this.refresh();
   }
 
-  private statement(sort: SessionSort, ascending: boolean, hasErrors: boolean): Database.Statement<[Params], Row> {
-    const key = `${sort}:${ascending}:${hasErrors}`;
-    let st = this.statements.get(key);
-    if (st === undefined) {
-      const dir = ascending ? 'ASC' : 'DESC';
-      const pageFirst = !hasErrors && (sort === 'start' || sort === 'duration');
-      st = this.db.prepare<[Params], Row>(pageFirst ? pageFirstSql(sort, dir) : sumsFirstSql(sort, dir, hasErrors));
-      this.statements.set(key, st);
+  /** Brings the index up to date with the store; cheap when nothing changed. */
+  refresh(): void {
+    const v = this.db.pragma('data_version', { simple: true }) as number;
+    if (v === this.version) return;
+    const first = this.version === -1;
+    this.version = v;
+    if (first) return this.rebuild();
+    const changed = this.sql.changedFiles.all(this.lastChange);
+    const traces = new Set<string>();
+    for (const f of changed) {
+      this.lastChange = Math.max(this.lastChange, f.updated_at);
+      const t = f.session_id === null ? undefined : this.traceOfThread(f.session_id);
+      if (t !== undefined) traces.add(t);
     }
-    return st;
+    // spans written without a cursor (or too many to read one by one): read everything again
+    if (changed.length === 0 || traces.size > MAX_INCREMENTAL) return this.rebuild();
+    for (const t of traces) this.reloadTrace(t);
+    this.lastRefresh = 'incremental';
+  }
+
+  private traceOfThread(thread: string): string | undefined {
+    const known = this.threadTrace.get(thread);
+    if (known !== undefined) return known;
+    const row = this.sql.traceOfSession.get(thread);
+    if (row !== undefined) return row.trace_id;
+    const hex = thread.replace(/-/g, '').toLowerCase();
+    return /^[0-9a-f]{32}$/.test(hex) ? hex : undefined;
+  }
+
+  private rebuild(): void {
+    this.entries.clear();
+    this.byTrace.clear();
+    this.totals.clear();
+    this.models.clear();
+    this.threadTrace.clear();
+    this.lastChange = this.sql.lastChange.get()?.t ?? 0;
+    for (const h of this.sql.allHeads.all()) this.addHead(h);
+    for (const r of this.sql.allTotals.all()) this.totals.set(r.trace_id, toTotals(r));
+    this.setModels(this.sql.allModels.all());
+    for (const r of this.sql.allThreads.all()) if (r.thread !== null) this.threadTrace.set(r.thread, r.trace_id);
+    for (const e of this.entries.values()) e.row = this.row(e);
+    this.sorted.clear();
+    this.lastRefresh = 'full';
+  }
+
+  private addHead(h: HeadRow): void {
+    const old = this.entries.get(h.span_id);
+    const e: Entry = { spanId: h.span_id, head: h, row: old?.row as SessionListRow, detailed: false };
+    if (old?.detailed === true && old.row.title !== null) e.row = { ...old.row };
+    this.entries.set(h.span_id, e);
+    let set = this.byTrace.get(h.trace_id);
+    if (set === undefined) this.byTrace.set(h.trace_id, (set = new Set()));
+    set.add(h.span_id);
+  }
+
+  private setModels(rows: readonly { trace_id: string; model: string; n: number }[]): void {
+    const by = new Map<string, { model: string; n: number }[]>();
+    for (const r of rows) {
+      const list = by.get(r.trace_id) ?? [];
+      list.push(r);
+      by.set(r.trace_id, list);
+    }
+    for (const [t, list] of by) this.models.set(t, list.sort((a, b) => b.n - a.n || a.model.localeCompare(b.model)).map((m) => m.model));
+  }
+
+  private reloadTrace(traceId: string): void {
+    for (const h of this.sql.heads.all(traceId)) this.addHead(h);
+    const t = this.sql.totals.get(traceId);
+    if (t !== undefined) this.totals.set(traceId, toTotals(t));
+    this.models.delete(traceId);
+    this.setModels(this.sql.models.all(traceId));
+    for (const r of this.sql.threads.all(traceId)) if (r.thread !== null) this.threadTrace.set(r.thread, traceId);
+    for (const id of this.byTrace.get(traceId) ?? []) {
+      const e = this.entries.get(id) as Entry;
+      e.row = this.row(e);
+    }
+    this.sorted.clear();
+  }
+
+  private row(e: Entry): SessionListRow {
+    const h = e.head;
+    const t = this.totals.get(h.trace_id) ?? ZERO;
+    const models = this.models.get(h.trace_id) ?? [];
+    return {
+      traceId: h.trace_id, sessionId: h.session_id, title: e.row?.title ?? null, startTime: h.start_time, endTime: h.end_time,
+      durationMs: durationOf(h), status: h.status, cwd: h.cwd, project: projectOf(h.cwd), branch: e.row?.branch ?? null,
+      models: models.length > 0 ? models : h.model === null ? [] : [h.model], ...t,
+    };
+  }
+
+  /** Title and branch are read for the rows of a page only, and kept. */
+  private detail(e: Entry): SessionListRow {
+    if (!e.detailed) {
+      e.row.title = this.sql.title.get(e.head.trace_id, e.spanId)?.title ?? null;
+      e.row.branch = this.sql.branch.get(e.spanId)?.branch ?? null;
+      // a session still waiting for its first prompt is asked again next time
+      e.detailed = e.row.title !== null;
+    }
+    return e.row;
+  }
+
+  private inOrder(sort: SessionSort, ascending: boolean): Entry[] {
+    const key = `${sort}:${ascending}`;
+    let list = this.sorted.get(key);
+    if (list === undefined) {
+      const order = sorter(sort, ascending);
+      list = [...this.entries.values()].sort((a, b) => order(a.row, b.row) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+      this.sorted.set(key, list);
+    }
+    return list;
   }
 
   page(q: SessionPageQuery = {}): SessionPage {
-    const params: Params = {
-      since: q.since ?? null, until: q.until ?? null, cwd: q.cwd ?? null, model: q.model ?? null,
-      limit: Math.max(1, Math.min(q.limit ?? 50, 500)), offset: Math.max(0, q.offset ?? 0),
-    };
-    const sort = q.sort ?? 'start';
-    const rows = this.statement(sort, q.ascending === true, q.hasErrors === true).all(params).map(toRow);
-    const total = (q.hasErrors === true ? this.countWithErrors : this.count).get(params)?.n ?? 0;
-    return { total, offset: params.offset, rows };
+    this.refresh();
+    const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
+    const offset = Math.max(0, q.offset ?? 0);
+    const picked: Entry[] = [];
+    let total = 0;
+    for (const e of this.inOrder(q.sort ?? 'start', q.ascending === true)) {
+      const r = e.row;
+      if (q.since !== undefined && r.startTime < q.since) continue;
+      if (q.until !== undefined && r.startTime >= q.until) continue;
+      if (q.cwd !== undefined && r.cwd !== q.cwd) continue;
+      if (q.model !== undefined && !r.models.includes(q.model)) continue;
+      if (q.hasErrors === true && r.errors === 0) continue;
+      if (total >= offset && picked.length < limit) picked.push(e);
+      total++;
+    }
+    return { total, offset, rows: picked.map((e) => ({ ...this.detail(e) })) };
   }
 
   facets(): SessionFacets {
-    const projects = this.db
-      .prepare<[], { cwd: string; n: number }>(`SELECT cwd, COUNT(*) AS n FROM spans WHERE kind = 'session' AND cwd IS NOT NULL GROUP BY cwd ORDER BY n DESC, cwd`)
-      .all()
-      .map((r) => ({ cwd: r.cwd, project: projectOf(r.cwd) ?? r.cwd, sessions: r.n }));
-    const models = this.db
-      .prepare<[], { model: string; n: number }>(`SELECT model, COUNT(*) AS n FROM spans WHERE kind = 'session' AND model IS NOT NULL GROUP BY model ORDER BY n DESC, model`)
-      .all()
-      .map((r) => ({ model: r.model, sessions: r.n }));
-    const range = this.db
-      .prepare<[], { first: string | null; last: string | null }>(`SELECT MIN(start_time) AS first, MAX(start_time) AS last FROM spans WHERE kind = 'session'`)
-      .get();
-    return { projects, models, first: range?.first ?? null, last: range?.last ?? null };
+    this.refresh();
+    const projects = new Map<string, number>();
+    const models = new Map<string, number>();
+    let first: string | null = null;
+    let last: string | null = null;
+    for (const e of this.entries.values()) {
+      const h = e.head;
+      if (h.cwd !== null) projects.set(h.cwd, (projects.get(h.cwd) ?? 0) + 1);
+      for (const m of e.row.models) models.set(m, (models.get(m) ?? 0) + 1);
+      if (first === null || h.start_time < first) first = h.start_time;
+      if (last === null || h.start_time > last) last = h.start_time;
+    }
+    const byCount = <T extends string>(m: Map<T, number>): [T, number][] => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return {
+      projects: byCount(projects).map(([cwd, n]) => ({ cwd, project: projectOf(cwd) ?? cwd, sessions: n })),
+      models: byCount(models).map(([model, n]) => ({ model, sessions: n })),
+      first,
+      last,
+    };
   }
+}
+
+function sorter(sort: SessionSort, ascending: boolean): (a: SessionListRow, b: SessionListRow) => number {
+  const dir = ascending ? 1 : -1;
+  const key: Record<SessionSort, (r: SessionListRow) => number | string> = {
+    start: (r) => r.startTime,
+    duration: (r) => r.durationMs ?? -1,
+    tokens: (r) => r.inputTokens + r.outputTokens,
+    turns: (r) => r.turns,
+    errors: (r) => r.errors,
+  };
+  const k = key[sort];
+  return (a, b) => {
+    const x = k(a);
+    const y = k(b);
+    return x < y ? -dir : x > y ? dir : 0;
+  };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import type { HeadRow } from './session-reads.js';
 import type { SessionHead, SessionTotals } from './views.js';
 
 export interface ListSessionsQuery {
@@ -20,15 +21,7 @@ export interface SessionSummary extends SessionHead, SessionTotals {
   model: string | null;
 }
 
-export interface SessionRow {
-  trace_id: string;
-  span_id: string;
-  session_id: string | null;
-  start_time: string;
-  end_time: string | null;
-  status: string;
-  cwd: string | null;
-  model: string | null;
+interface SessionRow extends HeadRow {
   turns: number;
   llm_calls: number;
   tool_calls: number;
