@@ -8,4 +8,4 @@ export { MAX_MATCHES, type TraceMatch } from './traces.js';
 export { TraceStore, type StoreLocation, type StoreStats } from './store.js';
 export { LockError, WATCH_LOCK_FILE, acquireWatchLock, isPidAlive, type WatchLock } from './lock.js';
 export { SESSION_SORTS, SessionPages, type SessionFacets, type SessionListRow, type SessionPage, type SessionPageQuery, type SessionSort } from './session-page.js';
-export { HEAVY_ATTRIBUTES, MAX_SEARCH_HITS, TraceReader } from './trace-read.js';
+export { MAX_SEARCH_HITS, TraceReader } from './trace-read.js';

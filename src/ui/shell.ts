@@ -94,9 +94,9 @@ export function pageHtml(): string {
 <title>codex-tracer</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/app.css">
-<script type="module" src="/ui/web/app.js"></script>
+<script type="module" src="/app.js"></script>
 </head>
-<body><div id="app"></div></body>
+<body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div></body>
 </html>
 `;
 }

@@ -110,7 +110,8 @@ describe('security', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/https?:\/\//);
-    expect((await request('/ui/web/app.js')).headers['content-type']).toContain('javascript');
+    expect((await request('/app.js')).headers['content-type']).toContain('javascript');
+    expect((await request('/ui/web/app.js')).status).toBe(404);
   });
 
   it('listens on 127.0.0.1 only', () => {

@@ -1,12 +1,11 @@
 /**
- * The viewer's browser modules (as compiled into dist/) joined into one inline script for the
- * exported HTML file: each module becomes a function scope returning its exports, and each
+ * The viewer's browser modules (as compiled into dist/) joined into one script (served as
+ * /app.js, inlined in the exported HTML file): each module becomes a function scope returning its exports, and each
  * `import { a, b as c } from './x.js'` becomes `const { a, b: c } = <module x>`. Our own modules
  * only use named imports and exported declarations; anything else is refused.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { distRoot } from '../server/assets.js';
 
 const IMPORT = /^import\s*\{([^}]*)\}\s*from\s*'(\.{1,2}\/[^']+\.js)';\s*$/gm;
 const EXPORT_DECL = /^export\s+((?:async\s+)?function\*?|class|const|let)\s+([A-Za-z_$][\w$]*)/gm;
@@ -37,7 +36,7 @@ function wrap(code: string, path: string, root: string, deps: string[]): string 
 }
 
 /** The entry module and everything it imports, dependencies first, as one script. */
-export function bundleModules(entry = 'ui/web/app.js', root = distRoot()): string {
+export function bundleModules(entry: string, root: string): string {
   const done = new Map<string, string>();
   const order: string[] = [];
   const visit = (path: string, stack: string[]): void => {

@@ -4,6 +4,7 @@
  */
 import type { Span } from '../../trace/span.js';
 import { CSS, FAVICON_SVG } from '../shell.js';
+import { distRoot } from '../server/assets.js';
 import { bundleModules } from './bundle.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -33,7 +34,7 @@ export function exportHtml(traceId: string, spans: readonly Span[], title: strin
 <body><div id="app"></div>
 <script type="application/json" id="ct-data">${scriptJson({ traceId, spans })}</script>
 <script type="module">
-${bundleModules()}
+${bundleModules('ui/web/app.js', distRoot())}
 </script>
 </body>
 </html>

@@ -11,7 +11,9 @@ import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionPageQ
 
 export interface ApiResult {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** a body already serialized as JSON */
+  raw?: string;
 }
 
 const ok = (body: unknown): ApiResult => ({ status: 200, body });
@@ -80,8 +82,8 @@ export class Api {
   private trace(traceId: string, rest: string[], p: URLSearchParams): ApiResult {
     if (!HEX.test(traceId)) return bad('a trace id is 32 hex digits');
     if (rest.length === 0) {
-      const spans = this.reader.outlineSpans(traceId);
-      return spans.length === 0 ? notFound('trace') : ok({ traceId, spans });
+      const spans = this.reader.outlineJson(traceId);
+      return spans === '[]' ? notFound('trace') : { status: 200, raw: `{"traceId":${JSON.stringify(traceId)},"spans":${spans}}` };
     }
     if (rest[0] === 'spans' && rest.length === 2) {
       const span = this.reader.span(traceId, rest[1] as string);

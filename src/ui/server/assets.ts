@@ -1,10 +1,11 @@
 /**
  * The viewer's files: the page shell, its style sheet, and the browser modules compiled by
- * `tsc -p tsconfig.web.json` into dist/ (dist/ui/web, dist/ui/view, dist/trace/span.js).
+ * `tsc -p tsconfig.web.json` into dist/ (dist/ui/web, dist/ui/view, dist/trace/span.js), bundled.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleModules } from '../export/bundle.js';
 import { CSS, FAVICON_SVG, pageHtml } from '../shell.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,40 +18,26 @@ export function distRoot(): string {
   return found;
 }
 
-/** Browser modules that may be served: their URL path is their path under dist/. */
-const MODULE_PATH = /^\/(ui\/(web|view)\/[a-z0-9-]+\.js|trace\/span\.js)$/;
-
 export interface Asset {
   type: string;
   body: Buffer;
 }
 
+/**
+ * What the server serves: `/` (the shell), `/app.css`, `/favicon.svg` and `/app.js` (every
+ * browser module joined into one script, so the page needs one request for its code).
+ */
 export class Assets {
-  private readonly cache = new Map<string, Asset>();
-  private readonly root: string;
+  private readonly files = new Map<string, Asset>();
 
   constructor(root = distRoot()) {
-    this.root = root;
-    this.cache.set('/', { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml()) });
-    this.cache.set('/app.css', { type: 'text/css; charset=utf-8', body: Buffer.from(CSS) });
-    this.cache.set('/favicon.svg', { type: 'image/svg+xml', body: Buffer.from(FAVICON_SVG) });
+    this.files.set('/', { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml()) });
+    this.files.set('/app.css', { type: 'text/css; charset=utf-8', body: Buffer.from(CSS) });
+    this.files.set('/favicon.svg', { type: 'image/svg+xml', body: Buffer.from(FAVICON_SVG) });
+    this.files.set('/app.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(bundleModules('ui/web/app.js', root)) });
   }
 
-  /** The file for a URL path, or undefined (only the shell, the style sheet and the modules exist). */
   get(path: string): Asset | undefined {
-    const cached = this.cache.get(path);
-    if (cached !== undefined) return cached;
-    if (!MODULE_PATH.test(path)) return undefined;
-    const file = join(this.root, path.slice(1));
-    if (!existsSync(file)) return undefined;
-    const body = readFileSync(file);
-    const asset = { type: 'text/javascript; charset=utf-8', body: stripSourceMap(body) };
-    this.cache.set(path, asset);
-    return asset;
+    return this.files.get(path);
   }
-}
-
-/** Source maps are not served; their comment would make DevTools ask for one. */
-function stripSourceMap(body: Buffer): Buffer {
-  return Buffer.from(body.toString('utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
 }

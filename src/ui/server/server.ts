@@ -62,8 +62,8 @@ export async function listenWithFallback(server: Server, host: string, port: num
   throw last;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, head: boolean): void {
-  const text = JSON.stringify(body);
+function sendJson(res: ServerResponse, status: number, body: unknown, head: boolean, raw?: string): void {
+  const text = raw ?? JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
   res.end(head ? undefined : text);
 }
@@ -86,7 +86,7 @@ function handle(h: Handlers, req: IncomingMessage, res: ServerResponse): void {
   if (url.pathname.startsWith('/api/')) {
     try {
       const r = h.api.handle(url);
-      return sendJson(res, r.status, r.body, head);
+      return sendJson(res, r.status, r.body, head, r.raw);
     } catch (err) {
       h.onError(err);
       return sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) }, head);

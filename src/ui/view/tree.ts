@@ -22,9 +22,12 @@ export interface TreeRow {
   last: boolean;
 }
 
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function byStart(a: TreeNode, b: TreeNode): number {
-  const s = a.span.startTime.localeCompare(b.span.startTime);
-  return s !== 0 ? s : a.span.spanId.localeCompare(b.span.spanId);
+  return cmp(a.span.startTime, b.span.startTime) || cmp(a.span.spanId, b.span.spanId);
 }
 
 /** Roots (spans without a parent in the set, orphans included), children ordered by start time. */

@@ -55,6 +55,7 @@ export class TracePage {
     this.spans = await this.source.outline(this.route.traceId);
     this.root.append(this.head, this.toolbar(), h('div', { class: 'trace' }, this.waterfall.el, this.pane));
     this.rebuild();
+    requestAnimationFrame(() => performance.mark('ct:trace-painted'));
     if (this.selected !== null) {
       this.waterfall.reveal(this.selected);
       await this.select(this.selected, false);
@@ -143,7 +144,7 @@ export class TracePage {
 
   private async select(id: string, updateHash = true): Promise<void> {
     this.selected = id;
-    this.rebuild();
+    this.waterfall.setSelected(id);
     this.waterfall.reveal(id);
     const link = spanLink(this.route.traceId, id);
     if (updateHash) history.replaceState(null, '', link);

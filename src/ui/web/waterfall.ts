@@ -55,6 +55,8 @@ export class Waterfall {
   private scale: TimeScale = makeScale(0, 1, []);
   private hits: ReadonlySet<string> = new Set();
   private selected: string | null = null;
+  /** row index -> its element, for the rows in the DOM now */
+  private readonly rendered = new Map<number, HTMLElement>();
   private readonly schedule = perFrame(() => this.paint());
 
   constructor(private readonly events: WaterfallEvents) {
@@ -69,12 +71,21 @@ export class Waterfall {
     this.paintAxis();
   }
 
+  /** New rows: everything in view is drawn again. */
   setRows(rows: TreeRow[], hits: ReadonlySet<string>, selected: string | null): void {
     this.rows = rows;
     this.hits = hits;
     this.selected = selected;
     this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.rendered.clear();
+    clear(this.body);
+    this.body.append(this.gapOverlay());
     this.paint();
+  }
+
+  setSelected(spanId: string | null): void {
+    this.selected = spanId;
+    for (const el of this.rendered.values()) el.classList.toggle('sel', el.dataset.span === spanId);
   }
 
   /** Scrolls a row into view (centred when it is out of view). */
@@ -106,9 +117,20 @@ export class Waterfall {
     const top = this.scroller.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((top + this.scroller.clientHeight) / ROW_HEIGHT) + OVERSCAN);
-    clear(this.body);
-    this.body.append(this.gapOverlay());
-    for (let i = first; i < last; i++) this.body.append(this.row(this.rows[i] as TreeRow, i));
+    // rows that scrolled out are removed, rows that scrolled in are added; the rest stay as they are
+    for (const [i, el] of this.rendered) {
+      if (i >= first && i < last) continue;
+      el.remove();
+      this.rendered.delete(i);
+    }
+    const fresh = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      if (this.rendered.has(i)) continue;
+      const el = this.row(this.rows[i] as TreeRow, i);
+      this.rendered.set(i, el);
+      fresh.append(el);
+    }
+    this.body.append(fresh);
   }
 
   private gapOverlay(): HTMLElement {
