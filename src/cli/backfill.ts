@@ -3,6 +3,7 @@ import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/trace-files.js';
+import { moveStoreAside, resolveStateDir, watchLockHolder } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 import { reportRun } from './run-report.js';
@@ -15,6 +16,7 @@ export interface BackfillFlags extends SinkFlags {
   session?: string[];
   cwd?: string;
   force?: boolean;
+  rebuild?: boolean;
   json?: boolean;
   idle?: string;
   concurrency?: string;
@@ -46,6 +48,16 @@ function toJob(f: DiscoveredFile): FileJob {
   return { path: f.path, size: f.size, identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs } };
 }
 
+/** `--rebuild`: the store moves aside (never while a watcher writes to it) and everything is traced again. */
+function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
+  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+  const holder = watchLockHolder(stateDir);
+  if (holder !== undefined) throw new UsageError(`a watcher (pid ${holder.pid ?? '?'}) uses the store in ${stateDir}: stop it before --rebuild`);
+  const moved = moveStoreAside(stateDir);
+  if (moved !== undefined) ctx.log.info('moved the local store aside', { to: moved });
+  flags.force = true;
+}
+
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
@@ -59,6 +71,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   }
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
+  if (flags.rebuild) rebuildStore(ctx, flags);
   // SQLite's work runs in a writer thread, beside reading and reducing
   const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
   try {

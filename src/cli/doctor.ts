@@ -6,7 +6,8 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
-import { ensureStateDir, resolveStateDir, TraceStore } from '../store/index.js';
+import { ensureStateDir, resolveStateDir, stateDirWarning, TraceStore } from '../store/index.js';
+import { maskUrl } from '../content/url.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { CommandContext } from './context.js';
 import { resolveCodexHome } from './setup.js';
@@ -18,16 +19,17 @@ export interface Check {
   detail: string;
 }
 
-async function reachable(url: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
+async function reachable(target: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
+  const url = maskUrl(target); // shown: credentials in the endpoint stay out of the output
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(5000) });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 401 || res.status === 403) return { ok: false, detail: `${url} answered ${res.status}: check the credentials` };
     return { ok: res.status < 500, detail: `${url} answered HTTP ${res.status}` };
   } catch (err) {
     const c = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
     const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
-    return { ok: false, detail: `${url} is not reachable (${cause})` };
+    return { ok: false, detail: `${url} is not reachable (${String(cause).split(target).join(url)})` };
   }
 }
 
@@ -86,11 +88,15 @@ export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: str
     const st = store.stats();
     store.close();
     checks.push({ name: 'local store', ok: true, detail: `${st.path}: schema ${st.schemaVersion}, ${st.sessions} sessions, ${st.cursors} cursors` });
+    const open = stateDirWarning(stateDir);
+    if (open !== undefined) checks.push({ name: 'state dir', ok: false, detail: open });
   } catch (err) {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }
   const status = await buildStatus(ctx, { codexHome, stateDir });
   checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
+  const limit = status.watcher.status?.watchLimit;
+  if (limit) checks.push({ name: 'inotify watches', ok: false, detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}` });
   checks.push(...(await sinkChecks(ctx.env)));
   return checks;
 }

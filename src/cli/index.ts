@@ -2,9 +2,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
+import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
@@ -59,6 +61,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
+    .option('--rebuild', 'move the local store aside (a damaged one, say; nothing is deleted) and trace everything into a new one')
     .option('--json', 'print the summary as JSON'))
     .action((_o, cmd: Command) => run((ctx) => backfillCommand(ctx, cmd.optsWithGlobals()), cmd));
 
@@ -73,8 +76,12 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
   sinkOptions(program.command('watch')
     .description('follow every rollout as Codex writes it (catches up first); SIGINT/SIGTERM flush and exit 0')
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
-    .option('--idle <duration>', 'finalize a session after this long without new records', '30m'))
+    .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
+    .option('--env-file <file>', 'read variables (sink settings, keys) from this file first, as `service install` writes it')
+    .option('--log-file <file>', 'append logs to this file instead of stderr (capped: past 10 MB it moves to FILE.1)'))
     .action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  serviceCommand(program, run, sinkOptions);
 
   program.command('sessions')
     .description('list sessions from the local store: start, project, turns, model calls, tool calls, tokens, errors, duration')
@@ -147,6 +154,10 @@ function handleError(err: unknown, io: Io): number {
   }
   if (err instanceof SinkError && !err.transient) {
     io.stderr.write(`codex-tracer: sink configuration: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof NotARegularFile || err instanceof FileTooLarge) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
     return 2;
   }
   if (err instanceof StoreError) {

@@ -63,6 +63,7 @@ export function buildOutputs(ctx: CommandContext, flags: SinkFlags, useCursors: 
     if (n === 'local') return new LocalSink({ store: store as TraceStore }, {}, { writerThread: localOnly && opts.writerThread });
     return createSink(n as SinkName, {
       out: flags.out,
+      onRepair: (info) => ctx.log.warn('cut a torn last line (a write cut short) from the --out file before appending', info),
       otlp: { ...(flags.otlpEndpoint ? { endpoint: flags.otlpEndpoint } : {}), ...(flags.otlpProtocol ? { protocol: flags.otlpProtocol } : {}) },
       braintrust: flags.braintrustProject ? { project: flags.braintrustProject } : {},
     }, ctx.env);

@@ -6,8 +6,9 @@ import { acquireWatchLock, LockError, resolveStateDir, ensureStateDir } from '..
 import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
 import { buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
-export interface WatchFlags extends SinkFlags {
+export interface WatchFlags extends SinkFlags, ServiceIoFlags {
   codexHome?: string;
   idle?: string;
 }
@@ -25,7 +26,16 @@ export function signalStop(): Promise<void> {
   });
 }
 
-export async function watchCommand(ctx: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+export async function watchCommand(outer: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+  const io = serviceIo(outer, flags);
+  try {
+    return await watchWith(io.ctx, flags, control);
+  } finally {
+    io.close();
+  }
+}
+
+async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchControl): Promise<number> {
   const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   const stateDir = ensureStateDir(resolveStateDir(flags.stateDir, ctx.env));
@@ -46,7 +56,7 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024 });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
-    const base = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
+    const base: Parameters<typeof snapshotStatus>[2] = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
     const publish = (): void => {
       try {
         writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
@@ -62,8 +72,13 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
         publish();
       },
     });
-    publish();
-    timer = setInterval(publish, 2000);
+    const publishWithLimit = (): void => {
+      const d = handle.degraded();
+      if (d !== undefined) base.watchLimit = d;
+      publish();
+    };
+    publishWithLimit();
+    timer = setInterval(publishWithLimit, 2000);
     timer.unref();
     await control.stopSignal;
     log.info('stopping: flushing and committing cursors');

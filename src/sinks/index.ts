@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust/config.js';
-import { JsonlSink } from './jsonl.js';
+import { JsonlSink, type JsonlOptions } from './jsonl.js';
 import { LazySink } from './lazy.js';
 import { otlpConfigFromEnv, type OtlpOverrides } from './otlp/config.js';
 import { SinkError, type Sink } from './sink.js';
@@ -27,6 +27,8 @@ export const SINK_NAMES: readonly SinkName[] = ['otlp', 'braintrust', 'jsonl'];
 export interface CreateSinkOptions {
   /** jsonl: append to this file instead of stdout (`--out FILE`) */
   out?: string;
+  /** jsonl: told when a torn last line was cut from `out` */
+  onRepair?: JsonlOptions['onRepair'];
   /** jsonl: write to this stream instead of stdout */
   stream?: Writable;
   otlp?: OtlpOverrides;
@@ -52,7 +54,7 @@ export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: En
       return new LazySink(name, async () => new (await import('./braintrust/sink.js')).BraintrustSink(config));
     }
     case 'jsonl':
-      return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}) });
+      return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}), ...(opts.onRepair ? { onRepair: opts.onRepair } : {}) });
     // case 'local': the SQLite store's sink goes here.
     default:
       throw new SinkError(String(name), `unknown sink "${String(name)}": use ${SINK_NAMES.join(', ')}`, false);

@@ -6,3 +6,5 @@ export * from './fileid.js';
 export * from './watch.js';
 export * from './coalesce.js';
 export { isRolloutName, parseRolloutName, type RolloutKind, type RolloutName } from './names.js';
+export { NotARegularFile } from './open.js';
+export { FallbackPoller, inotifyWatchLimit } from './poll.js';
