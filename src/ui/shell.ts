@@ -26,7 +26,7 @@ table.sessions th.sortable { cursor:pointer; } table.sessions th.sorted { color:
 table.sessions td { padding:7px 10px; border-bottom:1px solid var(--line); vertical-align: top; }
 table.sessions tr.session:hover td { background: var(--hover); cursor: pointer; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.title { max-width: 460px; } td.title .t { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; display:block; }
+td.title { max-width: 340px; } td.nowrap { white-space: nowrap; } td.title .t { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; display:block; }
 .muted { color: var(--muted); } .small { font-size: 12px; } .mono { font-family: var(--mono); }
 .err { color: var(--err); font-weight: 600; }
 .chip { display:inline-block; padding:0 6px; border-radius:9px; background:var(--hover); font-size:11.5px; margin-right:4px; white-space:nowrap; }
@@ -43,8 +43,8 @@ td.title { max-width: 460px; } td.title .t { overflow:hidden; text-overflow:elli
 .axis .tick { position:absolute; top:5px; font-size:11px; color:var(--muted); transform: translateX(-50%); white-space:nowrap; }
 .axis .gaplab { position:absolute; top:5px; font-size:10px; color:var(--muted); white-space:nowrap; overflow:hidden; }
 .scroller { position:relative; overflow:auto; height: calc(100vh - 230px); min-height: 240px; }
-.rows { position:relative; }
-.row { position:absolute; left:0; right:0; height:24px; display:flex; align-items:center; border-bottom:1px solid transparent; cursor:pointer; }
+.rows { position:relative; contain: layout style; }
+.row { contain: strict; position:absolute; left:0; right:0; height:24px; display:flex; align-items:center; border-bottom:1px solid transparent; cursor:pointer; }
 .row:hover { background: var(--hover); } .row.sel { background: var(--sel); } .row.hit .name { background: var(--hit); }
 .row.error .name { color: var(--err); } .row.error { background: var(--err-bg); }
 .lab { display:flex; align-items:center; white-space:nowrap; overflow:hidden; padding-left:6px; gap:4px; }

@@ -26,8 +26,11 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** At the same start, the call that spawns or runs comes before what it leads to (spawn_agent before the subagent). */
+const KIND_RANK: Record<string, number> = { session: 0, turn: 1, llm: 2, tool: 3, compaction: 4, subagent: 5 };
+
 function byStart(a: TreeNode, b: TreeNode): number {
-  return cmp(a.span.startTime, b.span.startTime) || cmp(a.span.spanId, b.span.spanId);
+  return cmp(a.span.startTime, b.span.startTime) || (KIND_RANK[a.span.kind] ?? 9) - (KIND_RANK[b.span.kind] ?? 9) || cmp(a.span.spanId, b.span.spanId);
 }
 
 /** Roots (spans without a parent in the set, orphans included), children ordered by start time. */

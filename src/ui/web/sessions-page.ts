@@ -10,12 +10,13 @@ interface Column {
   label: string;
   sort?: SessionSort;
   num?: boolean;
+  nowrap?: boolean;
   cell: (r: SessionListRow) => Node | string;
 }
 
 const COLUMNS: Column[] = [
   { label: 'Session', cell: (r) => h('div', null, h('span', { class: 't', title: r.title ?? '' }, r.title === null ? '(no prompt)' : oneLine(r.title, 110)), h('span', { class: 'muted small mono' }, r.sessionId ?? r.traceId)) },
-  { label: 'Started (UTC)', sort: 'start', cell: (r) => fmtTime(r.startTime) },
+  { label: 'Started (UTC)', sort: 'start', nowrap: true, cell: (r) => fmtTime(r.startTime) },
   { label: 'Duration', sort: 'duration', num: true, cell: (r) => (r.endTime === null ? 'open' : fmtDuration(r.durationMs)) },
   { label: 'Project', cell: (r) => h('div', null, r.project ?? '—', r.branch === null ? null : h('div', { class: 'muted small' }, `⎇ ${r.branch}`)) },
   { label: 'Models', cell: (r) => h('div', null, ...r.models.slice(0, 3).map((m) => h('span', { class: 'chip' }, m))) },
@@ -74,7 +75,7 @@ export class SessionsPage {
     clear(this.table);
     for (const r of page.rows) {
       const tr = h('tr', { class: 'session', 'data-trace': r.traceId, onclick: () => { location.hash = `#/trace/${r.traceId}`; } },
-        ...COLUMNS.map((c, i) => h('td', { class: [c.num ? 'num' : '', i === 0 ? 'title' : ''].join(' ').trim() }, c.cell(r))));
+        ...COLUMNS.map((c, i) => h('td', { class: [c.num ? 'num' : '', c.nowrap ? 'nowrap' : '', i === 0 ? 'title' : ''].join(' ').trim() }, c.cell(r))));
       this.table.append(tr);
     }
     if (page.rows.length === 0) this.table.append(h('tr', null, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No sessions match. Run `codex-tracer backfill` or `watch` to fill the store.')));
