@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolveStateDir } from '../store/index.js';
 import { traceFilesInMemory } from '../pipeline/trace-files.js';
 import type { Span } from '../trace/span.js';
+import { costLabel, spanCosts } from './cost-view.js';
 import { renderTrees } from './tree.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
@@ -17,7 +18,8 @@ export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 
   if (format === 'jsonl') {
     for (const s of spans) ctx.stdout.write(`${JSON.stringify(s)}\n`);
   } else {
-    ctx.stdout.write(`${renderTrees(spans)}\n`);
+    const costs = spanCosts(spans);
+    ctx.stdout.write(`${renderTrees(spans, (s) => costLabel(s, costs))}\n`);
   }
 }
 

@@ -46,8 +46,8 @@ function statusText(s: Span): string {
   return s.status;
 }
 
-/** Renders every trace in `spans` (grouped by trace id). */
-export function renderTrees(spans: Span[]): string {
+/** Renders every trace in `spans` (grouped by trace id); `extra` adds text to a span's line (e.g. its cost). */
+export function renderTrees(spans: Span[], extra?: (s: Span) => string | undefined): string {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId) ?? [];
@@ -55,11 +55,11 @@ export function renderTrees(spans: Span[]): string {
     byTrace.set(s.traceId, list);
   }
   const out: string[] = [];
-  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list));
+  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list, extra));
   return out.join('\n');
 }
 
-function renderTree(traceId: string, spans: Span[]): string {
+function renderTree(traceId: string, spans: Span[], extra?: (s: Span) => string | undefined): string {
   const ids = new Set(spans.map((s) => s.spanId));
   const children = new Map<string | null, Span[]>();
   for (const s of spans) {
@@ -79,7 +79,7 @@ function renderTree(traceId: string, spans: Span[]): string {
     const dur = s.endTime ? formatDuration(ms(s.endTime) - ms(s.startTime)) : '…';
     const orphan = s.parentSpanId !== null && !ids.has(s.parentSpanId) ? ' (parent not in this trace)' : '';
     const label = `${prefix}${branch}${s.name}`;
-    const info = details(s);
+    const info = [details(s), extra?.(s)].filter((t) => t).join('  ');
     lines.push(`${label.padEnd(48)} +${formatDuration(ms(s.startTime) - t0).padEnd(7)} ${dur.padEnd(8)} ${statusText(s)}${info ? `  ${info}` : ''}${orphan}`);
     const kids = children.get(s.spanId) ?? [];
     const nextPrefix = depth === 0 ? '' : prefix + (last ? '   ' : '│  ');

@@ -59,8 +59,10 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'item_completed':
       return itemCompleted(raw, at);
     case 'thread_settings_applied': {
-      const s = (raw as { thread_settings?: { model?: unknown; cwd?: unknown } }).thread_settings;
-      return [{ type: 'turn_context', ...at, model: typeof s?.model === 'string' ? s.model : undefined, cwd: typeof s?.cwd === 'string' ? s.cwd : undefined }];
+      const s = (raw as { thread_settings?: { model?: unknown; cwd?: unknown; service_tier?: unknown } }).thread_settings;
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      // a full settings snapshot: no service_tier means none (standard) from here on
+      return [{ type: 'turn_context', ...at, model: str(s?.model), cwd: str(s?.cwd), serviceTier: s ? str(s.service_tier) ?? null : undefined }];
     }
     case 'token_budget_abort':
       return [{ type: 'turn_ended', ...at, status: 'error', reason: 'token budget exhausted' }];

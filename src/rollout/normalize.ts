@@ -33,7 +33,7 @@ export interface NormalizeResult {
 }
 
 /** Copied history is written in one burst; a record this long after the foreign meta is the file's own again. */
-const INHERITED_BURST_MS = 1000;
+export const INHERITED_BURST_MS = 1000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -91,7 +91,10 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
-      return { events: [{ type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined }] };
+      const tc: DomainEvent = { type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined };
+      // turn_context may omit the tier (older versions never wrote one): absent keeps the thread's
+      if (d.service_tier !== undefined) tc.serviceTier = d.service_tier;
+      return { events: [tc] };
     }
     case 'legacy_state':
       return { events: [{ type: 'request_boundary', time }] };

@@ -67,7 +67,8 @@ interface At {
 export type DomainEvent =
   | ({ type: 'session_meta'; info: SessionInfo } & At)
   | ({ type: 'turn_started'; parentTurnId?: string } & At)
-  | ({ type: 'turn_context'; model?: string; cwd?: string; effort?: string } & At)
+  /** serviceTier: a tier name, null when the settings say none (standard), absent when not recorded */
+  | ({ type: 'turn_context'; model?: string; cwd?: string; effort?: string; serviceTier?: string | null } & At)
   /** a model request starts here (legacy `state` lines, per-request `turn_context`) */
   | ({ type: 'request_boundary' } & At)
   /** what the human typed (never injected context) */

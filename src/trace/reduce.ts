@@ -55,6 +55,7 @@ function apply(state: TraceState, ev: DomainEvent, out: Emitter): void {
       return onTurnStarted(th, ev.time, ev.turnId, out);
     case 'turn_context':
       setSessionModel(th, ev.model, out);
+      if (ev.serviceTier !== undefined) th.serviceTier = ev.serviceTier ?? undefined;
       return onRequestBoundary(th, th.turn, out);
     case 'request_boundary':
       return onRequestBoundary(th, th.turn, out);

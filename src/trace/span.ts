@@ -69,4 +69,6 @@ export const ATTR = {
   subagentRole: 'codex.subagent.role',
   parentThreadId: 'codex.parent_thread_id',
   threadId: 'codex.thread.id',
+  /** the service tier the session recorded for the request (priority, flex …), as Codex wrote it */
+  serviceTier: 'openai.request.service_tier',
 } as const;

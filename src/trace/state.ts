@@ -91,6 +91,7 @@ export interface ThreadState {
   everEnded: boolean;
   model?: string;
   provider?: string;
+  serviceTier?: string;
   lastActivity: string;
   turnCount: number;
   turn?: TurnState;

@@ -135,6 +135,7 @@ export function emitCall(th: ThreadState, turn: TurnState, call: ModelCallState,
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: th.threadId };
   setAttr(attrs, ATTR.providerName, th.provider);
   setAttr(attrs, ATTR.responseId, call.responseId);
+  setAttr(attrs, ATTR.serviceTier, th.serviceTier);
   if (call.usage) {
     attrs[ATTR.inputTokens] = call.usage.input;
     attrs[ATTR.outputTokens] = call.usage.output;
