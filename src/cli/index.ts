@@ -13,8 +13,7 @@ import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
 import { traceCommand } from './trace-cmd.js';
-import { exportCommand } from './export-cmd.js';
-import { uiCommand } from './ui-cmd.js';
+import { viewerCommands } from './viewer-commands.js';
 import { watchCommand } from './watch-cmd.js';
 
 export const VERSION = '0.1.0';
@@ -116,18 +115,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => doctorCommand(ctx, cmd.optsWithGlobals()), cmd));
 
-  program.command('ui')
-    .description('a local trace viewer in the browser (127.0.0.1, read-only, live): sessions, waterfall, span detail, transcript')
-    .option('--port <n>', 'preferred port, default 4820 (the next free one is used when it is taken; 0: any)')
-    .option('--open', 'open the viewer in the default browser')
-    .action((_o, cmd: Command) => run((ctx) => uiCommand(ctx, cmd.optsWithGlobals()), cmd));
-
-  program.command('export')
-    .description('one session as a self-contained HTML file, Markdown, or OTLP JSON lines (file-exporter format); redaction applies')
-    .argument('<session>', 'session id or prefix (see `codex-tracer sessions`)')
-    .addOption(new Option('--format <format>', 'html, md or otlp-json').choices(['html', 'md', 'otlp-json']).default('html'))
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action((session: string, _o, cmd: Command) => run((ctx) => exportCommand(ctx, session, cmd.optsWithGlobals()), cmd));
+  viewerCommands(program, run);
 
   return program;
 }

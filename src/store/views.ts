@@ -54,6 +54,8 @@ export interface SessionListRow extends SessionHead, SessionTotals {
   /** every model its model calls used, most used first */
   models: string[];
   subagents: number;
+  /** priced from the stored usage by the viewer, per page: "$0.12", "$0.12 + 3 unpriced", "unpriced" */
+  cost?: string;
 }
 
 export interface SessionPage {

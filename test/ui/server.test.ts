@@ -55,6 +55,8 @@ describe('sessions API', () => {
     const sub = page.rows.find((r) => r.title?.startsWith('Delegate counting'));
     expect(sub).toMatchObject({ subagents: 1, models: ['gpt-5.5'], turns: 2 });
     expect(page.rows.every((r) => r.inputTokens >= r.cachedTokens && r.title !== null)).toBe(true);
+    // priced per model call from the stored usage (genai-prices); never a bare $0 for an unknown model
+    expect(page.rows.every((r) => r.cost !== undefined && /^(\$\d|unpriced)/.test(r.cost))).toBe(true);
   });
 
   it('pages, filters and sorts on the server', async () => {

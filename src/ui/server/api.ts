@@ -7,7 +7,8 @@
  *   /api/traces/:traceId/search?q=                                     ids of matching spans
  *   /api/traces/:traceId/full                                          every span in full (transcript)
  */
-import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionPageQuery, type SessionSort } from '../../store/index.js';
+import { sessionCosts } from '../../cli/session-cost.js';
+import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionPage, type SessionPageQuery, type SessionSort } from '../../store/index.js';
 
 export interface ApiResult {
   status: number;
@@ -72,11 +73,17 @@ export class Api {
     const parts = url.pathname.split('/').filter((x) => x !== '').slice(1);
     if (parts.length === 1 && parts[0] === 'sessions') {
       const q = sessionQuery(url.searchParams);
-      return typeof q === 'string' ? bad(q) : ok(this.pages.page(q));
+      return typeof q === 'string' ? bad(q) : ok(this.priced(this.pages.page(q)));
     }
     if (parts.length === 1 && parts[0] === 'facets') return ok(this.pages.facets());
     if (parts[0] === 'traces' && parts[1] !== undefined) return this.trace(parts[1], parts.slice(2), url.searchParams);
     return notFound('API route');
+  }
+
+  /** Each row's cost, priced per model call at the call's time (only the rows of the page). */
+  private priced(page: SessionPage): SessionPage {
+    const costs = sessionCosts(this.store, page.rows);
+    return { ...page, rows: page.rows.map((r) => ({ ...r, cost: costs.get(r.traceId)?.costText ?? '—' })) };
   }
 
   private trace(traceId: string, rest: string[], p: URLSearchParams): ApiResult {

@@ -24,6 +24,7 @@ const COLUMNS: Column[] = [
   { label: 'LLM / tools', num: true, cell: (r) => `${r.llmCalls} / ${r.toolCalls}` },
   { label: 'Agents', num: true, cell: (r) => (r.subagents > 0 ? `1 + ${r.subagents}` : '1') },
   { label: 'Tokens in (cached) / out', sort: 'tokens', num: true, cell: (r) => `${fmtTokens(r.inputTokens)} (${fmtTokens(r.cachedTokens)}) / ${fmtTokens(r.outputTokens)}` },
+  { label: 'Cost', num: true, cell: (r) => r.cost ?? '—' },
   { label: 'Errors', sort: 'errors', num: true, cell: (r) => (r.errors > 0 ? h('span', { class: 'err' }, String(r.errors)) : '0') },
 ];
 
