@@ -8,7 +8,7 @@
  *   /api/traces/:traceId/full                                          every span in full (transcript)
  */
 import { sessionCosts } from '../../cli/session-cost.js';
-import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionPage, type SessionPageQuery, type SessionSort } from '../../store/index.js';
+import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionListRow, type SessionPage, type SessionPageQuery, type SessionSort } from '../../store/index.js';
 
 export interface ApiResult {
   status: number;
@@ -63,6 +63,7 @@ export function sessionQuery(p: URLSearchParams): SessionPageQuery | string {
 export class Api {
   private readonly pages: SessionPages;
   private readonly reader: TraceReader;
+  private readonly costs = new Map<string, { sig: string; text: string }>();
 
   constructor(private readonly store: TraceStore) {
     this.pages = new SessionPages(store.db);
@@ -80,10 +81,18 @@ export class Api {
     return notFound('API route');
   }
 
-  /** Each row's cost, priced per model call at the call's time (only the rows of the page). */
+  /**
+   * Each row's cost, priced per model call at the call's time, for the rows of the page only; kept
+   * per trace until its model calls or tokens change.
+   */
   private priced(page: SessionPage): SessionPage {
-    const costs = sessionCosts(this.store, page.rows);
-    return { ...page, rows: page.rows.map((r) => ({ ...r, cost: costs.get(r.traceId)?.costText ?? '—' })) };
+    const sig = (r: SessionListRow): string => `${r.llmCalls}:${r.inputTokens}:${r.cachedTokens}:${r.outputTokens}:${r.reasoningTokens}`;
+    const missing = page.rows.filter((r) => this.costs.get(r.traceId)?.sig !== sig(r));
+    if (missing.length > 0) {
+      const costs = sessionCosts(this.store, missing);
+      for (const r of missing) this.costs.set(r.traceId, { sig: sig(r), text: costs.get(r.traceId)?.costText ?? '—' });
+    }
+    return { ...page, rows: page.rows.map((r) => ({ ...r, cost: this.costs.get(r.traceId)?.text ?? '—' })) };
   }
 
   private trace(traceId: string, rest: string[], p: URLSearchParams): ApiResult {
