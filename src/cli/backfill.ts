@@ -2,12 +2,13 @@
 import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
-import { moveStoreAside, resolveStateDir, watchLockHolder } from '../store/index.js';
-import { UsageError, type CommandContext } from './context.js';
+import { readFileHead } from '../pipeline/heads.js';
+import { moveStoreAside, watchLockHolder } from '../store/index.js';
+import { parseDate, parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, parseDate, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 
 export interface BackfillFlags extends SinkFlags {
   codexHome?: string;
@@ -50,7 +51,7 @@ function toJob(f: DiscoveredFile): FileJob {
 
 /** `--rebuild`: the store moves aside (never while a watcher writes to it) and everything is traced again. */
 function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
-  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+  const stateDir = ctx.config.stateDir;
   const holder = watchLockHolder(stateDir);
   if (holder !== undefined) throw new UsageError(`a watcher (pid ${holder.pid ?? '?'}) uses the store in ${stateDir}: stop it before --rebuild`);
   const moved = moveStoreAside(stateDir);
@@ -59,7 +60,7 @@ function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
 }
 
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   let found;
   try {
@@ -73,7 +74,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   const files = await selectFiles(found.files, flags);
   if (flags.rebuild) rebuildStore(ctx, flags);
   // SQLite's work runs in a writer thread, beside reading and reducing
-  const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
+  const outputs = buildOutputs(ctx, true, { writerThread: true });
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);

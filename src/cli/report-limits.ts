@@ -9,7 +9,6 @@ import { decideRateLimitLine, RateLimitScanner, type RateLimitWindow } from '../
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
 import { localDateTime, localDay, resolveTimeZone, type ReportFlags } from './report-groups.js';
-import { resolveCodexHome } from './setup.js';
 import { renderTable } from './sessions.js';
 
 export interface WindowUse {
@@ -108,7 +107,7 @@ export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Pr
   };
   let found: Awaited<ReturnType<typeof collectWindows>>;
   try {
-    found = await collectWindows(resolveCodexHome(flags.codexHome, ctx.env), inRange);
+    found = await collectWindows(ctx.config.codexHome, inRange);
   } catch (err) {
     if (err instanceof CodexHomeMissing) throw new UsageError(err.message);
     throw err;

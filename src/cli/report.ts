@@ -77,13 +77,13 @@ export async function reportCommand(ctx: CommandContext, kind: string, flags: Re
   const tz = resolveTimeZone(flags.tz);
   const since = localDay(flags.since, '--since');
   const until = localDay(flags.until, '--until');
-  const store = openStoreReadonly(ctx, flags.stateDir);
+  const store = openStoreReadonly(ctx);
   let report: Report;
   try {
-    const calls = store.llmCalls(utcWindow(since, until));
+    const calls = store?.llmCalls(utcWindow(since, until)) ?? [];
     report = buildReport(calls, { kind: kind as ReportKind, tz, since, until, breakdown: flags.breakdown });
   } finally {
-    store.close();
+    store?.close();
   }
   if (flags.json) ctx.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
   else if (report.rows.length === 0) ctx.stdout.write('No model calls in the store for this range. Run `codex-tracer backfill` (or `watch`) first.\n');

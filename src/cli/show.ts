@@ -1,7 +1,7 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
-import { resolveStateDir } from '../store/index.js';
-import { traceFilesInMemory } from '../pipeline/trace-files.js';
+import { addUnknown, unknownRecordsText } from '../pipeline/summary.js';
+import { traceInMemory } from '../pipeline/in-memory.js';
 import type { Span } from '../trace/span.js';
 import { costLabel, spanCosts } from './cost-view.js';
 import { renderTrees } from './tree.js';
@@ -11,7 +11,6 @@ import { UsageError } from './context.js';
 export interface ShowOptions {
   format: 'tree' | 'jsonl';
   open?: boolean;
-  stateDir?: string;
 }
 
 export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
@@ -28,16 +27,22 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
   const files = targets.filter((t) => existsSync(t));
   const ids = targets.filter((t) => !existsSync(t));
   let spans: Span[] = [];
+  const unknown: Record<string, number> = {};
   if (files.length > 0) {
-    const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
-    for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+    // the one runtime, into memory: warnings are logged as every mode logs them
+    const res = await traceInMemory(files, { reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, finalize: !opts.open, log: ctx.log });
+    for (const st of res.stats) addUnknown(unknown, st.unknown);
     spans = res.spans;
   }
-  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, ctx.config.stateDir));
   if (spans.length === 0) {
     ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
     return 1;
   }
   printSpans(ctx, spans, opts.format);
+  // drift: records this version does not know, by name (in the tree's footer; JSON lines stay spans only)
+  const drift = unknownRecordsText(unknown);
+  if (drift && opts.format === 'tree') ctx.stdout.write(`unknown record types (ignored): ${drift}\n`);
+  else if (drift) ctx.log.info('unknown record types (ignored)', { types: drift });
   return 0;
 }

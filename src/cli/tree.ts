@@ -1,5 +1,5 @@
 /** Drawing a trace as an indented tree: start offset, duration, tokens, status. */
-import type { Span } from '../trace/span.js';
+import { fileOrder, type Span } from '../trace/span.js';
 
 const KIND_ORDER: Record<string, number> = { session: 0, turn: 1, subagent: 2, compaction: 3, llm: 4, tool: 5 };
 
@@ -69,7 +69,7 @@ function renderTree(traceId: string, spans: Span[], extra?: (s: Span) => string 
     children.set(parent, list);
   }
   for (const list of children.values()) {
-    list.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9)));
+    list.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : fileOrder(a, b) || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9)));
   }
   const roots = children.get(null) ?? [];
   const t0 = Math.min(...spans.map((s) => ms(s.startTime)));

@@ -4,23 +4,25 @@
  * effects of records before the committed offset (already delivered), and
  * delivers the rest; the cursor moves only after every sink acknowledged.
  */
-import { SessionProcessor } from './processor.js';
+import { SessionProcessor, type FileWarning, type ProcessorStats } from './processor.js';
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
-import { kindOfPath, type FileKind } from './session-file.js';
-import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
-import type { StoredCursor } from '../store/index.js';
+import { classifyChange, containerOf, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line, type RolloutKind } from '../source/index.js';
+import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
+import { isIdle, settled, type TracerStatus } from './lifecycle.js';
 
 export interface TracerEnv {
   delivery: Delivery;
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
-  onWarning: (w: { file: string; offset: number; code: string; message: string }) => void;
+  onWarning: (w: FileWarning) => void;
+  /** a record of a type or event name the format knowledge does not know (drift), once per record */
+  onUnknown?: (name: string) => void;
   maxLineBytes?: number;
-  /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
+  /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
 }
 
@@ -36,11 +38,11 @@ export interface StepOptions {
 
 interface Pending {
   effects: SpanEffect[];
-  cursor: StoredCursor;
+  cursor: Cursor;
 }
 
 export class FileTracer {
-  readonly kind: FileKind;
+  readonly kind: RolloutKind;
   private proc?: SessionProcessor;
   private readOffset = 0;
   private replayUntil = 0;
@@ -55,8 +57,25 @@ export class FileTracer {
   /** steps that read new bytes */
   reads = 0;
 
-  constructor(public path: string, private readonly env: TracerEnv) {
-    this.kind = kindOfPath(path);
+  /** `cursor`: where the file was left (the stored cursor), read at the first step */
+  constructor(public path: string, private readonly env: TracerEnv, private storedCursor?: Cursor) {
+    this.kind = containerOf(path);
+  }
+
+  get status(): TracerStatus {
+    if (this.finalized) return 'finalized';
+    return this.proc ? 'open' : 'unread';
+  }
+
+  /** The file was moved (e.g. to archived_sessions): follow it under its new name. */
+  moveTo(path: string, cursor: Cursor | undefined): void {
+    this.path = path;
+    if (!this.proc && cursor) this.storedCursor = cursor;
+  }
+
+  /** Idle now (see `isIdle`)? */
+  idle(idleMs: number, nowMs: number): boolean {
+    return isIdle(this.lastRecordTime, this.lastLiveGrowth, idleMs, nowMs);
   }
 
   get threadId(): string | undefined {
@@ -71,15 +90,16 @@ export class FileTracer {
   get isBlocked(): boolean {
     return this.pending !== undefined;
   }
-  get processor(): SessionProcessor | undefined {
-    return this.proc;
+  /** what the file's records counted so far (lines, records, skipped, bad lines, unknown types) */
+  get stats(): ProcessorStats | undefined {
+    return this.proc?.stats;
   }
 
   /**
-   * Reads what is new. `cursor` is the stored cursor (first step only). Returns
+   * Reads what is new (from the cursor it was made with, at its first step). Returns
    * 'idle' when nothing changed, 'blocked' when a sink refused (retry later).
    */
-  async step(cursor: StoredCursor | undefined, opts: StepOptions = {}): Promise<StepResult> {
+  async step(opts: StepOptions = {}): Promise<StepResult> {
     if (this.pending && !(await this.retryPending())) return 'blocked';
     let ident: FileIdentity;
     try {
@@ -88,31 +108,31 @@ export class FileTracer {
       return 'gone';
     }
     if (!this.proc) {
-      const go = this.begin(cursor, ident, opts.force === true);
+      const go = this.begin(this.storedCursor, ident, opts.force === true);
       if (!go) return 'idle';
-    } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
-      await this.restart(ident);
-    } else if (ident.size === this.readOffset) {
-      this.identity = ident;
-      return 'idle';
+    } else {
+      const change = this.changeSince(ident);
+      if (change === 'replaced' || change === 'truncated') this.restart(ident);
+      else if (change === 'unchanged' || ident.size === this.readOffset) {
+        this.setIdentity(ident);
+        return 'idle';
+      }
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
   }
 
-  private begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): boolean {
+  private begin(cursor: Cursor | undefined, ident: FileIdentity, force: boolean): boolean {
     if (cursor && !force) {
-      const c = { ...cursor, firstLineHash: cursor.firstLineHash ?? undefined };
-      const quick = classifyChange(c, ident);
-      if (quick === 'unchanged' && cursor.finalized) {
+      if (settled(cursor, ident)) {
         this.finalized = true;
         this.readOffset = cursor.committedOffset;
         return false;
       }
       const hash = hashFirstLineSync(this.path);
-      const change = classifyChange(c, ident, hash);
+      const change = classifyChange(cursor, ident, hash);
       if (change === 'unchanged' || change === 'grown') {
         this.replayUntil = cursor.committedOffset;
         this.replayFinalized = cursor.finalized;
@@ -121,7 +141,7 @@ export class FileTracer {
     } else {
       this.firstLineHash = undefined; // taken from the first read (see batches())
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     this.proc = this.newProcessor();
     this.readOffset = 0;
     this.finalized = false;
@@ -129,18 +149,17 @@ export class FileTracer {
   }
 
   /**
-   * Rewritten in place (same inode, not shorter than what was read): only the first
-   * record tells. Hashed only when the file changed since the last step.
+   * The file against what this tracer last saw of it, by the one change rule
+   * (`classifyChange`). The first line is hashed only when the bytes changed; a hash
+   * not known yet (the first line was incomplete) is taken now.
    */
-  private async rewritten(ident: FileIdentity): Promise<boolean> {
-    const prev = this.identity as FileIdentity;
-    if (ident.size === prev.size && ident.mtimeMs === prev.mtimeMs) return false;
+  private changeSince(ident: FileIdentity): ReturnType<typeof classifyChange> {
+    const seen = { ...(this.identity as FileIdentity), committedOffset: this.readOffset, firstLineHash: this.firstLineHash };
+    const quick = classifyChange(seen, ident);
+    if (quick === 'unchanged' || quick === 'truncated' || ident.dev !== seen.dev || ident.ino !== seen.ino) return quick;
     const hash = hashFirstLineSync(this.path);
-    if (this.firstLineHash === undefined) {
-      this.firstLineHash = hash;
-      return false;
-    }
-    return hash !== undefined && hash !== this.firstLineHash;
+    if (seen.firstLineHash === undefined) seen.firstLineHash = this.firstLineHash = hash;
+    return classifyChange(seen, ident, hash);
   }
 
   /** The file was replaced or truncated: trace it again from the start (ids keep it idempotent). */
@@ -150,8 +169,14 @@ export class FileTracer {
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
-    this.identity = ident;
+    this.setIdentity(ident);
     this.firstLineHash = hashFirstLineSync(this.path);
+  }
+
+  /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */
+  private setIdentity(ident: FileIdentity): void {
+    this.identity = ident;
+    this.proc?.fileWrittenAt(ident.mtimeMs);
   }
 
   /**
@@ -159,9 +184,14 @@ export class FileTracer {
    * file and offset; those of records already delivered before a restart are not repeated.
    */
   private newProcessor(): SessionProcessor {
-    return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
+    const proc = new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
       if (w.offset >= this.replayUntil) this.env.onWarning(w);
+    }, (name, offset) => {
+      // records replayed to rebuild the state were counted by the run that delivered them
+      if (offset >= this.replayUntil) this.env.onUnknown?.(name);
     });
+    if (this.identity) proc.fileWrittenAt(this.identity.mtimeMs);
+    return proc;
   }
 
   private async retryPending(): Promise<boolean> {
@@ -265,7 +295,7 @@ export class FileTracer {
     this.finalized = true;
   }
 
-  private cursor(): StoredCursor {
+  private cursor(): Cursor {
     const id = this.identity as FileIdentity;
     return {
       path: this.path,

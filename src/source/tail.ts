@@ -10,7 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line, type LineDecider } fro
 export type { Line, LineDecider, SkippedLine, TextLine, TooLongLine } from './lines.js';
 
 export interface ReadLinesOptions {
-  /** Lines longer than this are skipped and yielded as `tooLong` (default 64 MiB). */
+  /** Lines longer than this are skipped and yielded as `tooLong` (default DEFAULT_MAX_LINE_BYTES, 16 MiB). */
   maxLineBytes?: number;
   /** Bytes per read (default 1 MiB). */
   highWaterMark?: number;
@@ -101,4 +101,14 @@ export function* readLineBatchesSync(path: string, fromOffset: number, opts: Rea
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first complete line of a file as text, or undefined (empty, unreadable, too long, or not yet complete). */
+export async function readFirstLine(path: string, maxLineBytes = 8 * 1024 * 1024): Promise<string | undefined> {
+  try {
+    for await (const line of readLines(path, 0, { maxLineBytes })) return 'text' in line ? line.text : undefined;
+  } catch {
+    // unreadable: whoever reads the whole file reports it
+  }
+  return undefined;
 }

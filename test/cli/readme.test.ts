@@ -1,7 +1,8 @@
 /** The README's cost examples are real: the same commands on fixtures/sample-codex-home print them. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, runCleanups, testDir } from './home.js';
+import { cli } from '../helpers/cli.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 let state: string;

@@ -7,7 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceCall } from '../../src/pricing/price.js';
-import { cli, DAY_DIR, FIXTURES, fixturePath, makeCodexHome, rolloutName, runCleanups, testDir, type HomeFile } from './home.js';
+import { cli } from '../helpers/cli.js';
+import { DAY_DIR, fixturePath, FIXTURES, type HomeFile, makeCodexHome, rolloutName } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 interface Truth {
   usage_sum: { input: number; cached: number; output: number; reasoning: number };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { costLabel, spanCosts } from '../../src/cli/cost-view.js';
 import { priceSpan } from '../../src/pricing/cost.js';
 import type { Span } from '../../src/trace/span.js';
-import { byKind, traceLines } from '../trace/helpers.js';
+import { byKind, traceLines } from '../trace/records.js';
 
 type Rec = { timestamp: string; type: string; payload: Record<string, unknown> };
 const load = (f: string): Rec[] => readFileSync(`fixtures/${f}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);

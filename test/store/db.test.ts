@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openDatabase, resolveStateDir, schemaVersion, stateDirWarning, StoreError, TraceStore } from '../../src/store/index.js';
-import { testDir, runCleanups } from './helpers.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterEach(runCleanups);
 

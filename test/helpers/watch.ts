@@ -2,14 +2,17 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/cli/log.js';
-import { Delivery, StoreCursors } from '../../src/pipeline/delivery.js';
+import { Delivery } from '../../src/pipeline/delivery.js';
 import { TracerSet } from '../../src/pipeline/tracers.js';
 import { startWatch, type WatchHandle } from '../../src/pipeline/watch.js';
 import { LocalSink } from '../../src/sinks/local.js';
 import { TraceStore } from '../../src/store/index.js';
 import { DEFAULT_CONTENT } from '../../src/content/options.js';
 import { makeContentFilter } from '../../src/content/redact.js';
-import { cli, fixturePath, makeCodexHome, rolloutName, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR, type HomeFile } from '../cli/home.js';
+import { cli, storeSpans } from './cli.js';
+import { DAY_DIR, fixturePath, makeCodexHome, rolloutName, splitAtResume, threadIdOf, type HomeFile } from './fixtures.js';
+import { testDir } from './temp.js';
+import { sleep } from './wait.js';
 
 export interface TestWatch {
   handle: WatchHandle;
@@ -20,7 +23,7 @@ export interface TestWatch {
 export async function startTestWatch(codexHome: string, stateDir: string, idleMs = 30 * 60_000): Promise<TestWatch> {
   const store = TraceStore.open({ stateDir });
   const sink = new LocalSink({ store });
-  const delivery = new Delivery([sink], new StoreCursors(store), sink);
+  const delivery = new Delivery([sink], sink.cursors);
   const log = createLogger(process.stderr, { level: 'error', format: 'text' });
   const set = new TracerSet({ delivery, reducer: { content: makeContentFilter(DEFAULT_CONTENT), llmInput: 'new' }, log, batchBytes: 1024 * 1024 });
   const handle = await startWatch(set, { codexHome, idleMs, tickMs: 100 });
@@ -49,8 +52,6 @@ export async function waitForSpans(stateDir: string, expected: string[], timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Appends a rollout line by line, the middle line in two writes with a pause between (a partial line for a while). */
 export async function writeLineByLine(path: string, text: string, pauseMs = 400): Promise<void> {
