@@ -174,7 +174,8 @@ export async function measureUi({ sessions = 10_000, spans = 5_000 } = {}) {
   const { dir, big } = await ensureStore(sessions, spans);
   const { startUiServer } = await dist('ui/server/server.js');
   const { dbPathIn } = await dist('store/index.js');
-  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0 });
+  const { costTexts } = await dist('cli/ui-cmd.js');
+  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts });
   try {
     const base = ui.url.replace(/\/$/, '');
     step('sessions API');

@@ -8,6 +8,7 @@ import { exportMarkdown } from '../ui/export/markdown.js';
 import { exportOtlpJson } from '../ui/export/otlp-json.js';
 import { filterSpanContent } from '../ui/export/redact.js';
 import { UsageError, type CommandContext } from './context.js';
+import { renderTrees } from './tree.js';
 
 export interface ExportFlags {
   stateDir?: string;
@@ -32,7 +33,7 @@ export async function exportCommand(ctx: CommandContext, session: string, flags:
   const sessionId = typeof root.attributes[ATTR.conversationId] === 'string' ? (root.attributes[ATTR.conversationId] as string) : undefined;
   const text =
     format === 'html' ? exportHtml(root.traceId, spans, `codex session ${sessionId ?? root.traceId}`)
-    : format === 'md' ? exportMarkdown(spans)
+    : format === 'md' ? exportMarkdown(spans, renderTrees(spans))
     : exportOtlpJson(spans, resource(ctx), sessionId);
   if (flags.out !== undefined) {
     writeFileSync(flags.out, text);

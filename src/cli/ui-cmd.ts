@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { dbPathIn, resolveStateDir } from '../store/index.js';
 import { DEFAULT_PORT, startUiServer } from '../ui/server/server.js';
 import { UsageError, type CommandContext } from './context.js';
+import { sessionCosts } from './session-cost.js';
 
 export interface UiFlags {
   stateDir?: string;
@@ -21,11 +22,16 @@ function openBrowser(url: string, ctx: CommandContext): void {
   }
 }
 
+/** The viewer's prices: each session's model calls priced by the cost module, as `sessions` shows them. */
+export function costTexts(store: Parameters<typeof sessionCosts>[0], rows: readonly { traceId: string }[]): Map<string, string> {
+  return new Map([...sessionCosts(store, rows)].map(([id, c]) => [id, c.costText]));
+}
+
 export async function uiCommand(ctx: CommandContext, flags: UiFlags): Promise<number> {
   const port = flags.port === undefined ? DEFAULT_PORT : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 for any free port)');
   const dbFile = dbPathIn(resolveStateDir(flags.stateDir, ctx.env));
-  const ui = await startUiServer({ dbFile, port, onError: (err) => ctx.log.error('viewer request failed', { reason: err instanceof Error ? err.message : String(err) }) });
+  const ui = await startUiServer({ dbFile, port, costOf: costTexts, onError: (err) => ctx.log.error('viewer request failed', { reason: err instanceof Error ? err.message : String(err) }) });
   if (ui.port !== port && port !== 0) ctx.log.info('preferred port in use; using another', { preferred: port, port: ui.port });
   ctx.stdout.write(`${ui.url}\n`);
   ctx.log.info('viewer running (Ctrl-C to stop)', { url: ui.url, store: dbFile });

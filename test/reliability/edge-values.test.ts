@@ -211,10 +211,10 @@ describe('a lone UTF-16 surrogate in a prompt', () => {
 
 describe('the same function_call record twice', () => {
   it('is one call: one tool span, ended by its output; every span has an end after finalize', async () => {
-    const lines = fixture('b-shell.jsonl').split('\n');
-    const at = lines.findIndex((l) => l.includes('"type":"function_call"'));
+    const lines = fixtureText('b-shell.jsonl').split('\n');
+    const at = lines.findIndex((l: string) => l.includes('"type":"function_call"'));
     lines.splice(at, 0, lines[at] as string);
-    const { spans, stderr } = await showJsonl(putRollout(tempDir(), lines.join('\n')));
+    const { spans, stderr } = await showJsonl(putRollout(testDir(), lines.join('\n')));
     const tools = spans.filter((s) => s.kind === 'tool');
     expect(tools).toHaveLength(1);
     expect(tools[0]?.status).toBe('ok');

@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionPages, TraceStore } from '../../src/store/index.js';
-import { cli, DAY_DIR, runCleanups } from '../cli/home.js';
+import { cli, DAY_DIR, runCleanups } from '../helpers/index.js';
 import { sampleStore } from '../ui/store-fixture.js';
 
 afterAll(runCleanups);

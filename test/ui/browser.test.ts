@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, DAY_DIR, runCleanups, testDir } from '../cli/home.js';
+import { cli, DAY_DIR, runCleanups, testDir } from '../helpers/index.js';
 import { sampleStore } from './store-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

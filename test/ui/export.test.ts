@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceStore } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { cli, runCleanups, testDir } from '../cli/home.js';
+import { cli, runCleanups, testDir } from '../helpers/index.js';
 import { sampleStore } from './store-fixture.js';
 
 const FAILING = '01a213a3-43b0-7c33-af98-d4ec503cd295';

@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbPathIn, TraceStore, type SessionPage } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
+import { costTexts } from '../../src/cli/ui-cmd.js';
 import { startUiServer, type UiServer } from '../../src/ui/server/server.js';
-import { runCleanups } from '../cli/home.js';
+import { runCleanups } from '../helpers/index.js';
 import { sampleStore } from './store-fixture.js';
 
 let ui: UiServer;
@@ -13,7 +14,7 @@ let stateDir: string;
 
 beforeAll(async () => {
   ({ stateDir } = await sampleStore());
-  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0, pollMs: 50 });
+  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0, pollMs: 50, costOf: costTexts });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 /** A state dir with the sample Codex home (fixtures/sample-codex-home) backfilled into it. */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, FIXTURES, testDir } from '../cli/home.js';
+import { cli, FIXTURES, testDir } from '../helpers/index.js';
 
 export const SAMPLE_HOME = join(FIXTURES, 'sample-codex-home');
 

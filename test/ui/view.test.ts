@@ -1,7 +1,7 @@
 /** The viewer's pure parts on real traces: tree rows, search reveal, gap compression, bars, summary, transcript. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
 import { prettyContent } from '../../src/ui/view/format.js';
 import { errorSpans, matchSpans, reveal } from '../../src/ui/view/search.js';
@@ -9,7 +9,7 @@ import { summarize } from '../../src/ui/view/summary.js';
 import { barOf, findGaps, makeScale, ticks } from '../../src/ui/view/timeline.js';
 import { buildTranscript } from '../../src/ui/view/transcript.js';
 import { buildTree, flatten, parentIds } from '../../src/ui/view/tree.js';
-import { FIXTURES } from '../cli/home.js';
+import { FIXTURES } from '../helpers/index.js';
 
 const v169 = (name: string): string => join(FIXTURES, 'codex-0.169.0', name);
 let multi: Span[];
@@ -17,9 +17,9 @@ let subagent: Span[];
 let failing: Span[];
 
 beforeAll(async () => {
-  multi = (await traceFilesInMemory([v169('e-multi-tool.jsonl')])).spans;
-  subagent = (await traceFilesInMemory([v169('i-subagent.jsonl'), v169('i-subagent.1.jsonl')])).spans;
-  failing = (await traceFilesInMemory([v169('d-failing-command.jsonl')])).spans;
+  multi = (await traceInMemory([v169('e-multi-tool.jsonl')])).spans;
+  subagent = (await traceInMemory([v169('i-subagent.jsonl'), v169('i-subagent.1.jsonl')])).spans;
+  failing = (await traceInMemory([v169('d-failing-command.jsonl')])).spans;
 });
 
 const t = (iso: string): number => Date.parse(iso);

@@ -2,7 +2,6 @@
  * `export --format md`: a session for pasting into an issue or a pull request: a summary table,
  * the span tree (as `show` draws it) and the conversation, tool calls folded in <details>.
  */
-import { renderTrees } from '../../cli/tree.js';
 import { ATTR, type Span } from '../../trace/span.js';
 import { fmtDuration, fmtTokens, prettyContent } from '../view/format.js';
 import { str, summarize } from '../view/summary.js';
@@ -46,7 +45,8 @@ function itemMd(item: TranscriptItem): string {
   }
 }
 
-export function exportMarkdown(spans: readonly Span[]): string {
+/** `tree`: the span tree as text (the CLI passes what `show` draws). */
+export function exportMarkdown(spans: readonly Span[], tree: string): string {
   const s = summarize(spans);
   const root = spans.find((x) => x.kind === 'session' && x.parentSpanId === null);
   const a = root?.attributes ?? {};
@@ -68,7 +68,7 @@ export function exportMarkdown(spans: readonly Span[]): string {
   const items = buildTranscript(spans).map(itemMd);
   return [
     `## Codex session ${escapeInline(str(a, ATTR.conversationId) ?? root?.traceId ?? '')}`, '', ...table, '',
-    '### Trace', '', fence(renderTrees([...spans]), 'text'), '',
+    '### Trace', '', fence(tree, 'text'), '',
     '### Transcript', '', items.length === 0 ? '_no content captured_' : items.join('\n\n'), '',
   ].join('\n');
 }

@@ -7,7 +7,6 @@
  *   /api/traces/:traceId/search?q=                                     ids of matching spans
  *   /api/traces/:traceId/full                                          every span in full (transcript)
  */
-import { sessionCosts } from '../../cli/session-cost.js';
 import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionListRow, type SessionPage, type SessionPageQuery, type SessionSort } from '../../store/index.js';
 
 export interface ApiResult {
@@ -60,12 +59,15 @@ export function sessionQuery(p: URLSearchParams): SessionPageQuery | string {
   return q;
 }
 
+/** trace id -> the cost of its model calls as text ("$0.12", "unpriced"), for the given sessions. */
+export type CostOf = (store: TraceStore, sessions: readonly { traceId: string }[]) => Map<string, string>;
+
 export class Api {
   private readonly pages: SessionPages;
   private readonly reader: TraceReader;
   private readonly costs = new Map<string, { sig: string; text: string }>();
 
-  constructor(private readonly store: TraceStore) {
+  constructor(private readonly store: TraceStore, private readonly costOf?: CostOf) {
     this.pages = new SessionPages(store.db);
     this.reader = new TraceReader(store.db);
   }
@@ -87,10 +89,11 @@ export class Api {
    */
   private priced(page: SessionPage): SessionPage {
     const sig = (r: SessionListRow): string => `${r.llmCalls}:${r.inputTokens}:${r.cachedTokens}:${r.outputTokens}:${r.reasoningTokens}`;
+    if (this.costOf === undefined) return page;
     const missing = page.rows.filter((r) => this.costs.get(r.traceId)?.sig !== sig(r));
     if (missing.length > 0) {
-      const costs = sessionCosts(this.store, missing);
-      for (const r of missing) this.costs.set(r.traceId, { sig: sig(r), text: costs.get(r.traceId)?.costText ?? '—' });
+      const costs = this.costOf(this.store, missing);
+      for (const r of missing) this.costs.set(r.traceId, { sig: sig(r), text: costs.get(r.traceId) ?? '—' });
     }
     return { ...page, rows: page.rows.map((r) => ({ ...r, cost: this.costs.get(r.traceId)?.text ?? '—' })) };
   }

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TraceStore } from '../../store/index.js';
-import { Api } from './api.js';
+import { Api, type CostOf } from './api.js';
 import { Assets } from './assets.js';
 import { LiveChanges } from './live.js';
 import { allowedHosts, hostAllowed, refuse, securityHeaders } from './security.js';
@@ -18,6 +18,8 @@ export interface UiServerOptions {
   /** tried first; the next ports follow when it is taken, then any free port (0: any free port) */
   port?: number;
   pollMs?: number;
+  /** prices the listed sessions (the CLI passes the cost module's); without it rows have no cost */
+  costOf?: CostOf;
   onError?: (err: unknown) => void;
 }
 
@@ -104,7 +106,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const store = TraceStore.open({ file: o.dbFile }, { readonly: true });
   const live = new LiveChanges(store.db, o.pollMs, onError);
   let hosts: ReadonlySet<string> = new Set();
-  const handlers: Handlers = { api: new Api(store), assets: new Assets(), live, hosts: () => hosts, onError };
+  const handlers: Handlers = { api: new Api(store, o.costOf), assets: new Assets(), live, hosts: () => hosts, onError };
   const server = createServer((req, res) => handle(handlers, req, res));
   let port: number;
   try {
