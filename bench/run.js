@@ -17,6 +17,7 @@ import { formatTable, writeJson } from './lib/report.js';
 import { backfillRows, hugeRows, scalingRows, watchRows } from './lib/rows.js';
 import { measureBackfill, measureCcusage, measureFloor, measureScaling } from './measures/backfill.js';
 import { measureLatency } from './measures/latency.js';
+import { measureUi, uiRows } from './ui.js';
 import { measureGrownRestart, measureRestartAndIdle } from './measures/watch.js';
 
 function parseArgs(argv) {
@@ -77,7 +78,9 @@ async function main() {
   const base = Math.max(1, Math.round(args.mb / 8));
   step(`scaling: ${base}, ${2 * base}, ${4 * base} MB`);
   const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus({ mb: k * base, seed: args.seed })));
-  const rows = [...backfillRows({ floor, bf, cc }), ...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling })];
+  step('viewer: sessions API on 10k sessions, first paint, a 5,000-span trace in chromium');
+  const ui = await measureUi(args.quick ? { sessions: 2_000, spans: 5_000 } : {});
+  const rows = [...backfillRows({ floor, bf, cc }), ...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling }), ...uiRows(ui)];
   const table = formatTable(rows);
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
   console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.mb} MB corpus, ${floor.files} files; node ${process.version}, ${machine().cpus} cpus)\n\n${table}\n`);

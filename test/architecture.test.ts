@@ -99,7 +99,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   service: [],
   sinks: ['trace', 'store', 'content', 'pricing'],
   pipeline: ['source', 'rollout', 'trace', 'store', 'sinks', 'content'],
-  cli: ['source', 'rollout', 'trace', 'store', 'sinks', 'content', 'pricing', 'service', 'pipeline'],
+  ui: ['trace', 'store', 'sinks'],
+  cli: ['source', 'rollout', 'trace', 'store', 'sinks', 'content', 'pricing', 'service', 'pipeline', 'ui'],
 };
 
 const folderOf = (f: string): string => rel(f).split('/')[0] as string;

@@ -15,6 +15,7 @@ import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
 import { traceCommand } from './trace-cmd.js';
+import { viewerCommands } from './viewer-commands.js';
 import { watchCommand } from './watch-cmd.js';
 
 export const VERSION = '0.1.0';
@@ -63,6 +64,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
   addTracingCommands(program, run);
   addStoreCommands(program, run);
   serviceCommand(program, run, sinkOptions);
+  viewerCommands(program, run);
   return program;
 }
 

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import type { HeadRow } from './session-reads.js';
+import type { SessionHead, SessionTotals } from './views.js';
 
 export interface ListSessionsQuery {
   /** sessions that started at or after this instant */
@@ -13,40 +15,13 @@ export interface ListSessionsQuery {
 }
 
 /** One row per session span, with counts and token sums over its whole trace (subagent threads included). */
-export interface SessionSummary {
-  traceId: string;
+export interface SessionSummary extends SessionHead, SessionTotals {
   spanId: string;
-  /** the session's conversation id (`gen_ai.conversation.id`) */
-  sessionId: string | null;
-  startTime: string;
-  endTime: string | null;
-  /** null while the session is still open */
-  durationMs: number | null;
-  status: string;
-  cwd: string | null;
-  /** last path component of cwd */
-  project: string | null;
   /** the most used `gen_ai.request.model` of the trace's model calls, else the session's own */
   model: string | null;
-  turns: number;
-  llmCalls: number;
-  toolCalls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
 }
 
-interface SessionRow {
-  trace_id: string;
-  span_id: string;
-  session_id: string | null;
-  start_time: string;
-  end_time: string | null;
-  status: string;
-  cwd: string | null;
-  model: string | null;
+interface SessionRow extends HeadRow {
   turns: number;
   llm_calls: number;
   tool_calls: number;

@@ -60,7 +60,8 @@ interface Params {
   traces: string | null;
 }
 
-const SQL = `
+/** `byTrace`: the calls of the given traces only, through the `spans_trace` index (an OR with "no filter" would scan every span). */
+const sql = (byTrace: boolean): string => `
 WITH calls AS (
   SELECT trace_id, span_id, COALESCE(end_time, start_time) AS time, model, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
     json_extract(attributes, '$."gen_ai.provider.name"') AS provider,
@@ -68,7 +69,7 @@ WITH calls AS (
     json_extract(attributes, '$."codex.thread.id"') AS thread_id
   FROM spans
   WHERE kind = 'llm' AND input_tokens IS NOT NULL
-    AND (@traces IS NULL OR trace_id IN (SELECT value FROM json_each(@traces)))
+    ${byTrace ? 'AND trace_id IN (SELECT value FROM json_each(@traces))' : ''}
 ),
 sess AS (
   SELECT trace_id, MIN(session_id) AS session_id, MIN(start_time) AS session_start, MIN(cwd) AS cwd,
@@ -102,14 +103,16 @@ function toCall(r: Row): CallRow {
 }
 
 export class UsageQueries {
-  private readonly stmt: Database.Statement<[Params], Row>;
+  private readonly all: Database.Statement<[Params], Row>;
+  private readonly some: Database.Statement<[Params], Row>;
 
   constructor(db: Db) {
-    this.stmt = db.prepare<[Params], Row>(SQL);
+    this.all = db.prepare<[Params], Row>(sql(false));
+    this.some = db.prepare<[Params], Row>(sql(true));
   }
 
   llmCalls(q: UsageQuery = {}): CallRow[] {
-    return this.stmt
+    return (q.traceIds === undefined ? this.all : this.some)
       .all({
         since: q.since?.toISOString() ?? null,
         until: q.until?.toISOString() ?? null,

@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+/**
+ * The viewer's speed (DESIGN.md "Performance budget"): the sessions API on a store of 10,000
+ * sessions, the sessions page's first paint, and a 5,000-span session rendered and scrolled in
+ * Debian's chromium (headless, through playwright-core). Part of `npm run bench`; alone:
+ *
+ *   node bench/ui.js [--sessions 10000] [--spans 5000]
+ *
+ * The store is generated in the shapes the reducer writes (session → turns → model and tool
+ * calls, content on turns, model and tool calls) and cached under bench/.corpus/.
+ */
+/* global performance, fetch, document, requestAnimationFrame -- Node 20 globals, and page functions run in the browser */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { row, formatTable } from './lib/report.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const dist = (p) => import(join(ROOT, 'dist', p));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const step = (msg) => process.stderr.write(`bench ui: ${msg}\n`);
+
+/** a small deterministic generator (mulberry32) */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (n, width) => n.toString(16).padStart(width, '0');
+const iso = (ms) => new Date(ms).toISOString();
+const MODELS = ['gpt-5.5', 'gpt-5-codex', 'gpt-5.1-codex-max', 'gpt-5.5-mini'];
+const PROJECTS = Array.from({ length: 40 }, (_, i) => `/home/dev/src/project-${i}`);
+
+/** One session's spans: `turns` turns of `calls` model calls, each but the last followed by a tool call. */
+function sessionSpans(i, start, turns, calls, rand) {
+  const traceId = hex(i, 32);
+  const sid = (k) => hex(i * 100_000 + k, 16);
+  const sessionId = `${hex(i, 8)}-0000-7000-8000-${hex(i, 12)}`;
+  const model = MODELS[i % MODELS.length];
+  const cwd = PROJECTS[i % PROJECTS.length];
+  const spans = [];
+  let t = start;
+  let k = 1;
+  const root = sid(0);
+  for (let turn = 1; turn <= turns; turn++) {
+    const turnId = sid(k++);
+    const turnStart = t;
+    const kids = [];
+    for (let c = 0; c < calls; c++) {
+      const d = 400 + Math.floor(rand() * 4000);
+      kids.push({ traceId, spanId: sid(k++), parentSpanId: turnId, kind: 'llm', name: `chat ${model}`, startTime: iso(t), endTime: iso(t + d), status: 'ok',
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': 8000 + c * 900, 'gen_ai.usage.output_tokens': 60 + c, 'gen_ai.usage.cache_read.input_tokens': 7000 + c * 800, 'gen_ai.usage.reasoning.output_tokens': 20, 'input.value': `tool exec_command: output of step ${c}`, 'output.value': `[tool call] exec_command` } });
+      t += d;
+      if (c === calls - 1) break;
+      const td = 50 + Math.floor(rand() * 3000);
+      const fail = rand() < 0.02;
+      kids.push({ traceId, spanId: sid(k++), parentSpanId: turnId, kind: 'tool', name: 'execute_tool exec_command', startTime: iso(t), endTime: iso(t + td), status: fail ? 'error' : 'ok', ...(fail ? { statusMessage: 'exit code 1' } : {}),
+        attributes: { 'gen_ai.tool.name': 'exec_command', 'gen_ai.tool.call.id': `call_${i}_${turn}_${c}`, 'codex.tool.command': `rg -n "pattern${c}" src/module${c % 17}`, 'input.value': JSON.stringify({ cmd: `rg -n "pattern${c}" src`, yield_time_ms: 2000 }), 'output.value': `src/module${c}.ts:${c}: match`, 'codex.tool.exit_code': fail ? 1 : 0 } });
+      t += td;
+    }
+    spans.push({ traceId, spanId: turnId, parentSpanId: root, kind: 'turn', name: `turn ${turn}`, startTime: iso(turnStart), endTime: iso(t), status: 'ok', attributes: { 'codex.turn.index': turn, 'input.value': `Session ${i} turn ${turn}: fix the failing test in project ${i % 40}`, 'output.value': 'Done.' } }, ...kids);
+    t += turn % 3 === 0 ? 3_600_000 : 20_000 + Math.floor(rand() * 60_000); // idle between turns, now and then an hour
+  }
+  spans.unshift({ traceId, spanId: root, parentSpanId: null, kind: 'session', name: 'invoke_agent codex', startTime: iso(start), endTime: iso(t), status: 'ok',
+    attributes: { 'gen_ai.conversation.id': sessionId, 'gen_ai.request.model': model, 'codex.cwd': cwd, 'codex.cli_version': '0.169.0', 'vcs.ref.head.name': 'main' } });
+  return { traceId, spans };
+}
+
+/** A state dir with `n` sessions (~30 spans each) plus one of `bigSpans` spans; cached. */
+async function ensureStore(n, bigSpans) {
+  const dir = join(ROOT, 'bench', '.corpus', `ui-${n}-${bigSpans}`);
+  const big = { traceId: hex(n + 1, 32) };
+  if (existsSync(join(dir, 'traces.sqlite'))) return { dir, big };
+  const { TraceStore } = await dist('store/index.js');
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const store = TraceStore.open({ stateDir: tmp });
+  const rand = rng(7);
+  const t0 = Date.parse('2025-01-01T00:00:00Z');
+  let batch = [];
+  for (let i = 1; i <= n; i++) {
+    const s = sessionSpans(i, t0 + i * 3_000_000, 1 + (i % 5), 2 + (i % 6), rand);
+    batch.push(...s.spans);
+    if (batch.length > 20_000) {
+      store.upsertSpans(batch);
+      batch = [];
+    }
+  }
+  // the big one: 100 turns of 25 model calls and 24 tool calls = 4,901 spans
+  batch.push(...sessionSpans(n + 1, t0 + (n + 2) * 3_000_000, Math.ceil(bigSpans / 49), 25, rand).spans);
+  store.upsertSpans(batch);
+  store.close();
+  renameSync(tmp, dir);
+  return { dir, big };
+}
+
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** The first request (cold: a new sort order, rows not priced yet) apart, then `times` warm ones. */
+async function timeApi(base, path, times) {
+  const c = performance.now();
+  await (await fetch(base + path)).arrayBuffer();
+  const cold = performance.now() - c;
+  const ms = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const res = await fetch(base + path);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { cold, median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+}
+
+async function browse(url, bigTrace) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 800 } });
+    const paints = [];
+    for (let i = 0; i < 5; i++) {
+      await page.goto('about:blank');
+      await page.goto(url);
+      await page.waitForSelector('tr.session');
+      // the viewer marks (User Timing) when the rows are in the DOM
+      paints.push(await page.evaluate(() => {
+        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+        return { fcp: at('first-contentful-paint'), listed: at('ct:sessions-listed') };
+      }));
+    }
+    const renders = [];
+    let domRows = 0;
+    let spansShown = 0;
+    for (let i = 0; i < 3; i++) {
+      await page.goto('about:blank');
+      await page.goto(`${url}#/trace/${bigTrace}`);
+      await page.waitForSelector('.row');
+      // from navigation start to the frame after the rows went in (the viewer's own mark)
+      await page.waitForFunction(() => performance.getEntriesByName('ct:trace-painted').length > 0);
+      renders.push(await page.evaluate(() => performance.getEntriesByName('ct:trace-painted')[0].startTime));
+      domRows = await page.locator('.row').count();
+      spansShown = Number(((await page.locator('.toolbar .muted').textContent()) ?? '').split(' ')[0]);
+    }
+    const frames = await page.evaluate(async () => {
+      const sc = document.querySelector('.scroller');
+      const out = [];
+      for (let i = 1; i <= 60; i++) {
+        const t = performance.now();
+        sc.scrollTop = (i * sc.scrollHeight) / 60;
+        // the viewer paints in the frame after the scroll event; this resolves once that frame ran
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        out.push(performance.now() - t);
+      }
+      return out.sort((a, b) => a - b);
+    });
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { fcp: med(paints.map((p) => p.fcp)), listed: med(paints.map((p) => p.listed)), render: med(renders), domRows, spansShown, scrollP95: quantile(frames, 0.95), scrollMedian: quantile(frames, 0.5) };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function measureUi({ sessions = 10_000, spans = 5_000 } = {}) {
+  step(`store of ${sessions} sessions and one of ${spans} spans (cached under bench/.corpus)`);
+  const { dir, big } = await ensureStore(sessions, spans);
+  const { startUiServer } = await dist('ui/server/server.js');
+  const { dbPathIn } = await dist('store/index.js');
+  const { costTexts } = await dist('cli/ui-cmd.js');
+  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts });
+  try {
+    const base = ui.url.replace(/\/$/, '');
+    step('sessions API');
+    await timeApi(base, '/api/sessions', 5); // warm the page cache
+    const api = {
+      first: await timeApi(base, '/api/sessions?limit=50', 40),
+      deep: await timeApi(base, '/api/sessions?limit=50&offset=9000', 40),
+      duration: await timeApi(base, '/api/sessions?limit=50&sort=duration', 20),
+      tokens: await timeApi(base, '/api/sessions?limit=50&sort=tokens', 20),
+      errors: await timeApi(base, '/api/sessions?limit=50&errors=1', 20),
+      project: await timeApi(base, `/api/sessions?limit=50&cwd=${encodeURIComponent(PROJECTS[3])}`, 20),
+      facets: await timeApi(base, '/api/facets', 20),
+      trace: await timeApi(base, `/api/traces/${big.traceId}`, 10),
+    };
+    step('chromium: first paint, the big trace, scrolling');
+    const b = await browse(ui.url, big.traceId);
+    return { sessions, spans, api, browser: b };
+  } finally {
+    await ui.close();
+  }
+}
+
+export function uiRows(r) {
+  const a = r.api;
+  const k = `${r.sessions / 1000}k`;
+  const coldest = Math.max(...['first', 'deep', 'duration', 'tokens', 'errors', 'project'].map((n) => a[n].cold));
+  return [
+    row(`ui: sessions API, first page (${k} sessions)`, a.first.median, 'ms', '< 50 ms', a.first.p95 < 50, a.first),
+    row('ui: sessions API, page at offset 9000', a.deep.median, 'ms', '< 50 ms', a.deep.p95 < 50, a.deep),
+    row('ui: sessions API, sorted by duration', a.duration.median, 'ms', '< 50 ms', a.duration.p95 < 50, a.duration),
+    row('ui: sessions API, sorted by tokens', a.tokens.median, 'ms', '< 50 ms', a.tokens.p95 < 50, a.tokens),
+    row('ui: sessions API, has errors', a.errors.median, 'ms', '< 50 ms', a.errors.p95 < 50, a.errors),
+    row('ui: sessions API, one project', a.project.median, 'ms', '< 50 ms', a.project.p95 < 50, a.project),
+    row('ui: sessions API, slowest first request of a query', coldest, 'ms', 'reference', null),
+    row('ui: filter choices (facets)', a.facets.median, 'ms', 'reference', null, a.facets),
+    row(`ui: trace outline API (${r.browser.spansShown} spans)`, a.trace.median, 'ms', 'reference', null, a.trace),
+    row('ui: sessions page first contentful paint', r.browser.fcp, 'ms', '< 300 ms', r.browser.fcp < 300),
+    row('ui: sessions page listed (rows in the DOM)', r.browser.listed, 'ms', '< 300 ms', r.browser.listed < 300),
+    row(`ui: ${r.browser.spansShown}-span trace rendered`, r.browser.render, 'ms', '< 1000 ms', r.browser.render < 1000 && r.browser.spansShown >= r.spans * 0.95),
+    row('ui: rows in the DOM for that trace', r.browser.domRows, 'rows', 'only visible (< 100)', r.browser.domRows < 100),
+    row('ui: scroll step to painted, p95', r.browser.scrollP95, 'ms', '≤ 50 ms', r.browser.scrollP95 <= 50, { median: r.browser.scrollMedian }),
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const arg = (name, d) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : d);
+  const r = await measureUi({ sessions: arg('--sessions', 10_000), spans: arg('--spans', 5_000) });
+  console.log(`\n${formatTable(uiRows(r))}\n`);
+}
