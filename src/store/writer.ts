@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../trace/span.js';
+import { toRow, type Bind } from './spans.js';
 import type { StoredCursor } from './cursors.js';
 import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
@@ -19,10 +20,13 @@ export interface SpanWriter {
   close(): Promise<void>;
 }
 
-/** A commit request to the writer thread: the spans as one JSON array text in UTF-8 (cheap to pass between threads). */
+/**
+ * A commit request to the writer thread: the spans as the rows of the upsert, attributes
+ * already stringified (`toRow`), so that the thread only compresses the large values and writes.
+ */
 export interface CommitRequest {
   id: number;
-  spans: Uint8Array;
+  rows: Bind[][];
   cursors: readonly StoredCursor[];
 }
 
@@ -75,12 +79,8 @@ class ThreadWriter implements SpanWriter {
     return new Promise<number>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      // the spans as UTF-8 bytes in an ArrayBuffer of their own, moved to the thread rather than copied
-      const json = JSON.stringify(spans);
-      const bytes = new Uint8Array(Buffer.byteLength(json));
-      Buffer.from(bytes.buffer).write(json);
-      const req: CommitRequest = { id, spans: bytes, cursors };
-      this.worker.postMessage(req, [bytes.buffer]);
+      const req: CommitRequest = { id, rows: spans.map(toRow), cursors };
+      this.worker.postMessage(req);
     });
   }
 
