@@ -2,11 +2,12 @@
 import { runFiles, type FileJob } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
-import { UsageError, type CommandContext } from './context.js';
+import { readFileHead } from '../pipeline/heads.js';
+import { parseDate, parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, parseDate, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 
 export interface BackfillFlags extends SinkFlags {
   codexHome?: string;
@@ -47,7 +48,7 @@ function toJob(f: DiscoveredFile): FileJob {
 }
 
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   let found;
   try {
@@ -60,7 +61,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
   // SQLite's work runs in a writer thread, beside reading and reducing
-  const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
+  const outputs = buildOutputs(ctx, true, { writerThread: true });
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);

@@ -1,10 +1,12 @@
 /** The command line: argument parsing and exit codes. One file per command beside this one. */
 import { Command, CommanderError, Option } from 'commander';
+import { SINK_NAMES } from '../sinks/index.js';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
-import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import type { ConfigFlags } from './config.js';
+import { makeContext, UsageError, type CommandContext } from './context.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
@@ -18,7 +20,7 @@ const collect = (v: string, prev: string[] = []): string[] => prev.concat([v]);
 
 function sinkOptions(cmd: Command): Command {
   return cmd
-    .option('--sink <name>', 'where spans go: local (default), otlp, braintrust, jsonl; repeat for several', collect)
+    .option('--sink <name>', `where spans go: ${SINK_NAMES.map((n, i) => (i === 0 ? `${n} (default)` : n)).join(', ')}; repeat for several`, collect)
     .option('--out <file>', 'jsonl sink: append to this file instead of stdout')
     .option('--otlp-endpoint <url>', 'otlp sink: endpoint (overrides OTEL_EXPORTER_OTLP_ENDPOINT)')
     .option('--otlp-protocol <p>', 'otlp sink: http/protobuf (default) or http/json')
@@ -108,10 +110,10 @@ export interface Io {
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let code = 0;
   const run = async (fn: (ctx: CommandContext) => Promise<number>, cmd: Command): Promise<void> => {
-    const ctx = makeContext(cmd.optsWithGlobals() as GlobalOptions, io, loadStoredTraces);
+    const ctx = makeContext(cmd.optsWithGlobals() as ConfigFlags, io, loadStoredTraces);
     code = await fn(ctx);
   };
-  const program = buildProgram(run, );
+  const program = buildProgram(run);
   program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     await program.parseAsync(argv);

@@ -4,12 +4,11 @@
  * effects of records before the committed offset (already delivered), and
  * delivers the rest; the cursor moves only after every sink acknowledged.
  */
-import { SessionProcessor } from './processor.js';
+import { SessionProcessor, type FileWarning, type ProcessorStats } from './processor.js';
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
-import { kindOfPath, type FileKind } from './session-file.js';
-import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
-import type { StoredCursor } from '../store/index.js';
+import { classifyChange, containerOf, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line, type RolloutKind } from '../source/index.js';
+import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
@@ -18,7 +17,7 @@ export interface TracerEnv {
   delivery: Delivery;
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
-  onWarning: (w: { file: string; offset: number; code: string; message: string }) => void;
+  onWarning: (w: FileWarning) => void;
   maxLineBytes?: number;
   /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
   batchBytes?: number;
@@ -36,11 +35,11 @@ export interface StepOptions {
 
 interface Pending {
   effects: SpanEffect[];
-  cursor: StoredCursor;
+  cursor: Cursor;
 }
 
 export class FileTracer {
-  readonly kind: FileKind;
+  readonly kind: RolloutKind;
   private proc?: SessionProcessor;
   private readOffset = 0;
   private replayUntil = 0;
@@ -56,7 +55,7 @@ export class FileTracer {
   reads = 0;
 
   constructor(public path: string, private readonly env: TracerEnv) {
-    this.kind = kindOfPath(path);
+    this.kind = containerOf(path);
   }
 
   get threadId(): string | undefined {
@@ -74,12 +73,16 @@ export class FileTracer {
   get processor(): SessionProcessor | undefined {
     return this.proc;
   }
+  /** what the file's records counted so far (lines, records, skipped, bad lines, unknown types) */
+  get stats(): ProcessorStats | undefined {
+    return this.proc?.stats;
+  }
 
   /**
    * Reads what is new. `cursor` is the stored cursor (first step only). Returns
    * 'idle' when nothing changed, 'blocked' when a sink refused (retry later).
    */
-  async step(cursor: StoredCursor | undefined, opts: StepOptions = {}): Promise<StepResult> {
+  async step(cursor: Cursor | undefined, opts: StepOptions = {}): Promise<StepResult> {
     if (this.pending && !(await this.retryPending())) return 'blocked';
     let ident: FileIdentity;
     try {
@@ -102,7 +105,7 @@ export class FileTracer {
     return r;
   }
 
-  private begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): boolean {
+  private begin(cursor: Cursor | undefined, ident: FileIdentity, force: boolean): boolean {
     if (cursor && !force) {
       const c = { ...cursor, firstLineHash: cursor.firstLineHash ?? undefined };
       const quick = classifyChange(c, ident);
@@ -265,7 +268,7 @@ export class FileTracer {
     this.finalized = true;
   }
 
-  private cursor(): StoredCursor {
+  private cursor(): Cursor {
     const id = this.identity as FileIdentity;
     return {
       path: this.path,

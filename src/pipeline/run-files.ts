@@ -3,8 +3,8 @@ import { fileIdentitySync, type FileIdentity } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {
-  /** trace: finalize every session at the end; backfill: only those idle for `idleMs` */
-  finalize: 'all' | 'idle';
+  /** trace and show: finalize every session at the end; backfill: only those idle for `idleMs`; `show --open`: none */
+  finalize: 'all' | 'idle' | 'none';
   idleMs: number;
   force?: boolean;
   concurrency?: number;
@@ -54,7 +54,7 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
 async function traceOne(set: TracerSet, job: FileJob, opts: RunFilesOptions, now: () => number): Promise<void> {
   const path = job.path;
   const shouldFinalize = (last: string | undefined): boolean =>
-    opts.finalize === 'all' || last === undefined || now() - Date.parse(last) >= opts.idleMs;
+    opts.finalize === 'all' || (opts.finalize === 'idle' && (last === undefined || now() - Date.parse(last) >= opts.idleMs));
   const r = await set.step(path, job.identity ?? fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;

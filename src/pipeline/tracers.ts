@@ -4,20 +4,22 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
-import { classifyChange, parseRolloutName, type FileIdentity } from '../source/index.js';
-import type { StoredCursor } from '../store/index.js';
+import { classifyChange, parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
+import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
-import { fallbackThreadId } from './trace-files.js';
 import type { Delivery } from './delivery.js';
 import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
-import type { Logger } from '../cli/log.js';
+import type { FileWarning } from './processor.js';
+import type { Reporter } from './report.js';
 
 export interface TracerSetOptions {
   delivery: Delivery;
-  reducer: Pick<ReducerOptions, 'content' | 'llmInput'>;
-  log: Logger;
+  reducer: Partial<Pick<ReducerOptions, 'content' | 'llmInput'>>;
+  log: Reporter;
+  /** sees every warning (bad input) as it is reported */
+  onWarning?: (w: FileWarning) => void;
   maxLineBytes?: number;
   batchBytes?: number;
   /** called after effects were delivered (watch measures latency here) */
@@ -28,9 +30,9 @@ export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
   readonly knownThreads = new Set<string>();
   readonly summary: RunSummary = emptySummary();
-  private byInode = new Map<string, StoredCursor>();
+  private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
-  private byPath = new Map<string, StoredCursor>();
+  private byPath = new Map<string, Cursor>();
 
   constructor(readonly opts: TracerSetOptions) {
     for (const c of opts.delivery.cursors.all()) {
@@ -46,7 +48,7 @@ export class TracerSet {
   }
 
   private reducerFor = (path: string): ReducerOptions => ({
-    ...defaultReducerOptions(fallbackThreadId(path)),
+    ...defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
   });
@@ -67,6 +69,7 @@ export class TracerSet {
           this.summary.warnings++;
           if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
           this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+          this.opts.onWarning?.(w);
         },
       });
       this.tracers.set(path, t);
@@ -75,7 +78,7 @@ export class TracerSet {
   }
 
   /** The stored cursor of a path, or of the same file under its old name (moved to archived_sessions). */
-  cursorFor(path: string, dev: number, ino: number): StoredCursor | undefined {
+  cursorFor(path: string, dev: number, ino: number): Cursor | undefined {
     const cursors = this.opts.delivery.cursors;
     if (this.tracers.get(path)?.processor) return undefined; // only a tracer's first step reads its cursor
     const direct = this.byPath.get(path);

@@ -5,4 +5,4 @@ export * from './zst.js';
 export * from './fileid.js';
 export * from './watch.js';
 export * from './coalesce.js';
-export { isRolloutName, parseRolloutName, type RolloutKind, type RolloutName } from './names.js';
+export { containerOf, isRolloutName, parseRolloutName, threadIdOfPath, type RolloutKind, type RolloutName } from './names.js';

@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../trace/span.js';
 import { toRow, type Bind } from './spans.js';
-import type { StoredCursor } from './cursors.js';
+import type { Cursor } from './cursors.js';
 import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
 
 export interface SpanWriter {
   readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
-  commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number>;
+  commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
   close(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export interface SpanWriter {
 export interface CommitRequest {
   id: number;
   rows: Bind[][];
-  cursors: readonly StoredCursor[];
+  cursors: readonly Cursor[];
 }
 
 export type CommitReply = { id: number; written: number } | { id: number; error: { detail: string; code?: string } };
@@ -42,7 +42,7 @@ export function writerThreadAvailable(): boolean {
 class InlineWriter implements SpanWriter {
   readonly threaded = false;
   constructor(private readonly store: TraceStore) {}
-  async commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number> {
+  async commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
   }
   async close(): Promise<void> {}
@@ -73,7 +73,7 @@ class ThreadWriter implements SpanWriter {
     }));
   }
 
-  commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number> {
+  commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
