@@ -1,5 +1,7 @@
 /** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
-import { runFiles, type FileJob } from '../pipeline/run-files.js';
+import { poolWorkers, runFilesInPool } from '../pipeline/pool/pool.js';
+import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-files.js';
+import { LocalSink } from '../sinks/local.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/heads.js';
@@ -19,6 +21,7 @@ export interface BackfillFlags extends SinkFlags {
   json?: boolean;
   idle?: string;
   concurrency?: string;
+  workers?: string;
 }
 
 async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promise<DiscoveredFile[]> {
@@ -74,10 +77,22 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       concurrency *= WAITING_FACTOR;
       outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     }
-    await runFiles(set, files.map(toJob), {
+    const run: RunFilesOptions = {
       finalize: 'idle', idleMs, force: flags.force, concurrency,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
-    });
+    };
+    // with the local store alone, whole files go to pipeline threads (one per core) and this one commits
+    const local = outputs.sinks.length === 1 && outputs.sinks[0] instanceof LocalSink && outputs.delivery.writesInThread ? outputs.sinks[0] : undefined;
+    const workers = local ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
+    if (local && workers >= 2 && files.length >= 2) {
+      const perWorker = Number(flags.concurrency ?? 16);
+      ctx.log.debug('tracing on pipeline threads', { workers, files: files.length });
+      await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
+        workers, content: ctx.content, committer: local, groupCommits: Math.max(1, Math.floor(perWorker / 2)),
+      });
+    } else {
+      await runFiles(set, files.map(toJob), run);
+    }
     progress.done();
     const s = set.summary;
     if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {

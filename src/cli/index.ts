@@ -58,6 +58,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--cwd <path>', 'only sessions run in this directory (or below it)')
     .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
+    .option('--workers <n>', 'pipeline threads tracing files beside the one committing them (local store alone; default: one per core; 0 or 1: none)')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
     .option('--json', 'print the summary as JSON'))
     .action((_o, cmd: Command) => run((ctx) => backfillCommand(ctx, cmd.optsWithGlobals()), cmd));

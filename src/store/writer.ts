@@ -16,6 +16,8 @@ export interface SpanWriter {
   readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number>;
+  /** `commit` for rows already made by `toRow` (by a pipeline thread); resolves with the rows written */
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
   close(): Promise<void>;
 }
@@ -44,6 +46,9 @@ class InlineWriter implements SpanWriter {
   constructor(private readonly store: TraceStore) {}
   async commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
+  }
+  async commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
+    return this.store.commitRows(rows, cursors);
   }
   async close(): Promise<void> {}
 }
@@ -74,12 +79,16 @@ class ThreadWriter implements SpanWriter {
   }
 
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
+    return this.commitRows(spans.map(toRow), cursors);
+  }
+
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      const req: CommitRequest = { id, rows: spans.map(toRow), cursors };
+      const req: CommitRequest = { id, rows, cursors };
       this.worker.postMessage(req);
     });
   }
