@@ -63,8 +63,10 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   }
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
-  // SQLite's work runs in a writer thread, beside reading and reducing
-  const outputs = buildOutputs(ctx, true, { writerThread: true });
+  // whole files on pipeline threads (one per core) when there are several: this thread commits
+  // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
+  const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
+  const outputs = buildOutputs(ctx, true, { writerThread: workers < 2 });
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);
@@ -81,14 +83,16 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       finalize: 'idle', idleMs, force: flags.force, concurrency,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     };
-    // with the local store alone, whole files go to pipeline threads (one per core) and this one commits
-    const local = outputs.sinks.length === 1 && outputs.sinks[0] instanceof LocalSink && outputs.delivery.writesInThread ? outputs.sinks[0] : undefined;
-    const workers = local ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
-    if (local && workers >= 2 && files.length >= 2) {
-      const perWorker = Number(flags.concurrency ?? 16);
+    // the pool needs the local store alone, holding the run's cursors (spans and cursor in one transaction)
+    const only = outputs.sinks.length === 1 ? outputs.sinks[0] : undefined;
+    const local = only instanceof LocalSink && outputs.delivery.cursors === only.cursors ? only : undefined;
+    if (local && workers >= 2) {
+      // per thread, a quarter of --concurrency in flight: the threads are busy parsing, not waiting
+      const perWorker = Math.max(2, Math.ceil(Number(flags.concurrency ?? 16) / 4));
       ctx.log.debug('tracing on pipeline threads', { workers, files: files.length });
       await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
         workers, content: ctx.content, committer: local, groupCommits: Math.max(1, Math.floor(perWorker / 2)),
+        fallback: (jobs) => runFiles(set, jobs, run),
       });
     } else {
       await runFiles(set, files.map(toJob), run);

@@ -29,7 +29,15 @@ export interface PoolOptions {
   content: ContentOptions;
   committer: RowCommitter;
   groupCommits: number;
+  /** traces, on this thread, the share of a pipeline thread that failed (idempotent: span ids are deterministic) */
+  fallback: (jobs: FileJob[]) => Promise<void>;
 }
+
+/**
+ * A pipeline thread's heap: a young generation smaller than V8's default, and an old one
+ * that makes it collect before growing far (each thread holds a few files in flight).
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 192 };
 
 /** The pipeline threads run from the built files; elsewhere (sources under test) the files are traced on this thread. */
 export function poolWorkers(requested?: number): number {
@@ -72,18 +80,22 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
     const total = progress.reduce((a, p) => ({ files: a.files + p.files, bytes: a.bytes + p.bytes, spans: a.spans + p.spans }));
     run.onProgress?.({ files: total.files, bytes: total.bytes });
   };
-  await Promise.all(shares.map((jobs, i) => runShare(set, jobs, init, opts.committer, (p) => {
-    progress[i] = p;
-    report();
-  })));
+  await Promise.all(shares.map(async (jobs, i) => {
+    const ok = await runShare(set, jobs, init, opts.committer, (p) => {
+      progress[i] = p;
+      report();
+    });
+    if (!ok) await opts.fallback(jobs);
+  }));
 }
 
-function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, committer: RowCommitter, onProgress: (p: { files: number; bytes: number; spans: number }) => void): Promise<void> {
-  const worker = new Worker(WORKER_FILE, { workerData: init });
+/** resolves true once the thread traced its share, false when it failed (then it is reported and exits) */
+function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, committer: RowCommitter, onProgress: (p: { files: number; bytes: number; spans: number }) => void): Promise<boolean> {
+  const worker = new Worker(WORKER_FILE, { workerData: init, resourceLimits: THREAD_LIMITS });
   const send = (m: ToWorker): void => worker.postMessage(m);
   // commits are applied in the order they arrive, one at a time per worker
   let chain = Promise.resolve();
-  return new Promise<void>((resolve) => {
+  return new Promise<boolean>((resolve) => {
     let done = false;
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
@@ -105,16 +117,15 @@ function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, committer: Ro
         case 'done':
           done = true;
           addSummary(set.summary, m.summary);
-          void worker.terminate().then(() => resolve());
+          void worker.terminate().then(() => resolve(true));
           break;
       }
     });
     worker.on('error', (err) => {
-      set.summary.errors.push(`pipeline thread failed: ${err.message}`);
-      set.summary.undeliveredFiles += jobs.length;
+      set.opts.log.error('a pipeline thread failed; its files are traced again on the main thread', { error: err.message, files: jobs.length });
     });
     worker.on('exit', () => {
-      if (!done) resolve();
+      if (!done) void chain.then(() => resolve(false));
     });
     send({ type: 'jobs', jobs });
   });
