@@ -59,10 +59,15 @@ export function toRow(s: Span): Bind[] {
   ];
 }
 
-/** compresses a row's large values (brotli) right before it is written */
+/**
+ * Compresses a row's large values (brotli), in place: right before it is written, or in
+ * the pipeline thread that made it. Bytes that crossed threads (a Uint8Array) become a
+ * Buffer again, which SQLite binds as a BLOB.
+ */
 export function packRow(row: Bind[]): Bind[] {
-  const large = row[CONTENT];
+  const large = row[CONTENT] as Bind | Uint8Array;
   if (typeof large === 'string') row[CONTENT] = brotliCompressSync(large, BROTLI);
+  else if (large instanceof Uint8Array && !Buffer.isBuffer(large)) row[CONTENT] = Buffer.from(large.buffer, large.byteOffset, large.byteLength);
   return row;
 }
 
