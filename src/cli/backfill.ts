@@ -5,6 +5,7 @@ import { LocalSink } from '../sinks/local.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/heads.js';
+import { moveStoreAside, watchLockHolder } from '../store/index.js';
 import { parseDate, parseDuration, UsageError, type SinkFlags } from './config.js';
 import type { CommandContext } from './context.js';
 import { createProgress } from './progress.js';
@@ -18,6 +19,7 @@ export interface BackfillFlags extends SinkFlags {
   session?: string[];
   cwd?: string;
   force?: boolean;
+  rebuild?: boolean;
   json?: boolean;
   idle?: string;
   concurrency?: string;
@@ -50,6 +52,16 @@ function toJob(f: DiscoveredFile): FileJob {
   return { path: f.path, size: f.size, identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs } };
 }
 
+/** `--rebuild`: the store moves aside (never while a watcher writes to it) and everything is traced again. */
+function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
+  const stateDir = ctx.config.stateDir;
+  const holder = watchLockHolder(stateDir);
+  if (holder !== undefined) throw new UsageError(`a watcher (pid ${holder.pid ?? '?'}) uses the store in ${stateDir}: stop it before --rebuild`);
+  const moved = moveStoreAside(stateDir);
+  if (moved !== undefined) ctx.log.info('moved the local store aside', { to: moved });
+  flags.force = true;
+}
+
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
@@ -63,12 +75,13 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   }
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
+  if (flags.rebuild) rebuildStore(ctx, flags);
   // whole files on pipeline threads (one per core) when there are several: this thread commits
   // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
   const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
   const outputs = buildOutputs(ctx, true, { writerThread: workers < 2 });
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);

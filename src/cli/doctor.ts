@@ -6,7 +6,8 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
-import { ensureStateDir, TraceStore } from '../store/index.js';
+import { ensureStateDir, stateDirWarning, TraceStore } from '../store/index.js';
+import { maskUrl } from '../content/url.js';
 import { traceInMemory } from '../pipeline/in-memory.js';
 import type { CommandContext } from './context.js';
 import { buildStatus } from './status.js';
@@ -17,16 +18,17 @@ export interface Check {
   detail: string;
 }
 
-async function reachable(url: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
+async function reachable(target: string, init: RequestInit): Promise<{ ok: boolean; detail: string }> {
+  const url = maskUrl(target); // shown: credentials in the endpoint stay out of the output
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(5000) });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status === 401 || res.status === 403) return { ok: false, detail: `${url} answered ${res.status}: check the credentials` };
     return { ok: res.status < 500, detail: `${url} answered HTTP ${res.status}` };
   } catch (err) {
     const c = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
     const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;
-    return { ok: false, detail: `${url} is not reachable (${cause})` };
+    return { ok: false, detail: `${url} is not reachable (${String(cause).split(target).join(url)})` };
   }
 }
 
@@ -84,6 +86,8 @@ export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
     const st = store.stats();
     store.close();
     checks.push({ name: 'local store', ok: true, detail: `${st.path}: schema ${st.schemaVersion}, ${st.sessions} sessions, ${st.cursors} cursors` });
+    const open = stateDirWarning(stateDir);
+    if (open !== undefined) checks.push({ name: 'state dir', ok: false, detail: open });
   } catch (err) {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }

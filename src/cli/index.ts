@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SINK_NAMES } from '../sinks/index.js';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
+import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import type { ConfigFlags } from './config.js';
@@ -60,6 +61,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
     .option('--workers <n>', 'pipeline threads tracing files beside the one committing them (local store alone; default: one per core; 0 or 1: none)')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
+    .option('--rebuild', 'move the local store aside (a damaged one, say; nothing is deleted) and trace everything into a new one')
     .option('--json', 'print the summary as JSON'))
     .action((_o, cmd: Command) => run((ctx) => backfillCommand(ctx, cmd.optsWithGlobals()), cmd));
 
@@ -135,6 +137,10 @@ function handleError(err: unknown, io: Io): number {
   }
   if (err instanceof SinkError && !err.transient) {
     io.stderr.write(`codex-tracer: sink configuration: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof NotARegularFile || err instanceof FileTooLarge) {
+    io.stderr.write(`codex-tracer: ${err.message}\n`);
     return 2;
   }
   if (err instanceof StoreError) {

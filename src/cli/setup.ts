@@ -25,6 +25,7 @@ export function buildOutputs(ctx: CommandContext, useCursors: boolean, opts: { w
   const sinks: Sink[] = names.map((n) => createSink(n, {
     ...sinkOptions,
     local: { store: store as TraceStore, writerThread: localOnly && opts.writerThread },
+    onRepair: (info) => ctx.log.warn('cut a torn last line (a write cut short) from the --out file before appending', info),
   }, ctx.env));
   // the local sink keeps the cursors it commits with its spans (one transaction when it is the only sink)
   const holder = sinks.find(commitsCursors);

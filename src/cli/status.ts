@@ -1,8 +1,7 @@
 /** `codex-tracer status`: where it reads, where it writes, cursors and lag, the watcher, sink configuration. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
-import { dbPathIn, isPidAlive, TraceStore, WATCH_LOCK_FILE } from '../store/index.js';
+import { dbPathIn, TraceStore, watchLockHolder } from '../store/index.js';
 import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
 import { readStatus, type WatchStatus } from './watch-status.js';
@@ -15,7 +14,7 @@ export interface StatusReport {
   codexHome: string;
   codexHomeExists: boolean;
   stateDir: string;
-  store: { path: string; exists: boolean; spans?: number; sessions?: number; openSpans?: number; cursors?: number; dbBytes?: number };
+  store: { path: string; exists: boolean; error?: string; spans?: number; sessions?: number; openSpans?: number; cursors?: number; dbBytes?: number };
   watcher: { running: boolean; pid?: number; status?: WatchStatus };
   files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
   behind: { path: string; lagBytes: number }[];
@@ -24,15 +23,11 @@ export interface StatusReport {
 }
 
 function watcherState(stateDir: string): StatusReport['watcher'] {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(stateDir, WATCH_LOCK_FILE), 'utf8').trim());
-  } catch {
-    return { running: false };
-  }
-  if (!isPidAlive(pid)) return { running: false };
+  const holder = watchLockHolder(stateDir);
+  if (holder === undefined) return { running: false };
+  if (holder.pid === null) return { running: true };
   const status = readStatus(stateDir);
-  return status && status.pid === pid ? { running: true, pid, status } : { running: true, pid };
+  return status && status.pid === holder.pid ? { running: true, pid: holder.pid, status } : { running: true, pid: holder.pid };
 }
 
 function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
@@ -62,7 +57,14 @@ export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
   report.files.discovered = found.files.length;
   report.warnings = found.warnings.map((w) => `${w.path}: ${w.reason}`);
   if (!report.store.exists) return report;
-  const store = TraceStore.open({ stateDir }, { readonly: true });
+  let store: TraceStore;
+  try {
+    store = TraceStore.open({ stateDir }, { readonly: true });
+  } catch (err) {
+    // a damaged store is something to report, not a reason to show nothing else
+    report.store.error = (err as Error).message;
+    return report;
+  }
   try {
     const st = store.stats();
     Object.assign(report.store, { spans: st.spans, sessions: st.sessions, openSpans: st.openSpans, cursors: st.cursors, dbBytes: st.dbBytes });
@@ -86,6 +88,12 @@ export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
   return report;
 }
 
+function storeLine(s: StatusReport['store']): string {
+  if (!s.exists) return '  (not created yet)';
+  if (s.error !== undefined) return `  (cannot be read: ${s.error})`;
+  return `  (${s.sessions} sessions, ${s.spans} spans, ${s.openSpans} open, ${((s.dbBytes ?? 0) / 1e6).toFixed(1)} MB)`;
+}
+
 function watcherLine(s: WatchStatus | undefined): string {
   if (!s) return '';
   return `, ${s.caughtUp ? 'caught up' : 'catching up'}, ${s.files.open} open sessions, ${s.files.waitingOnDelivery} files waiting on delivery, ${s.spansDelivered} spans delivered since ${s.startedAt}`;
@@ -100,7 +108,7 @@ export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Pr
   const lines = [
     `codex home:  ${r.codexHome}${r.codexHomeExists ? '' : '  (does not exist)'}`,
     `state dir:   ${r.stateDir}`,
-    `store:       ${r.store.path}${r.store.exists ? `  (${r.store.sessions} sessions, ${r.store.spans} spans, ${r.store.openSpans} open, ${((r.store.dbBytes ?? 0) / 1e6).toFixed(1)} MB)` : '  (not created yet)'}`,
+    `store:       ${r.store.path}${storeLine(r.store)}`,
     `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})${watcherLine(r.watcher.status)}` : 'not running'}`,
     ...(r.watcher.status?.sinks ?? []).map((s) => `  sink ${s.name}: ${s.state}, ${s.delivered} delivered, ${s.pending} pending${s.lastError ? `, last error: ${s.lastError}` : ''}`),
     ...(r.watcher.status?.recentErrors ?? []).slice(-5).map((e) => `  ${e.time} ${e.level}: ${e.msg}${e.detail ? ` (${e.detail})` : ''}`),

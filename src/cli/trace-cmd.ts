@@ -54,7 +54,7 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
       delay = Math.min(delay * 2, 15_000);
       set.summary.undeliveredFiles = 0;
       set.summary.errors = [];
-      await runFiles(set, files.filter((f) => set.tracer(f.path).isBlocked), { finalize: 'all', idleMs: 0 });
+      await runFiles(set, files.filter((f) => set.tracer(f.path)?.isBlocked === true), { finalize: 'all', idleMs: 0 });
     }
     const s = set.summary;
     s.files = files.length;

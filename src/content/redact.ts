@@ -192,19 +192,4 @@ export function makeContentFilter(opts: ContentOptions): ContentFilter {
   };
 }
 
-/**
- * A git remote URL without credentials: `https://user:token@host/x` → `https://host/x`.
- * scp-style remotes (`git@host:org/repo`) and ssh user names are kept.
- */
-export function stripUrlCredentials(url: string): string {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@\s]*)@/.exec(url);
-  if (m === null) return url;
-  const scheme = (m[1] ?? '').toLowerCase();
-  const userinfo = m[2] ?? '';
-  const rest = url.slice(m[0].length);
-  if (scheme.startsWith('ssh') || scheme.startsWith('git+ssh')) {
-    const user = userinfo.split(':')[0] ?? '';
-    return user === '' ? `${m[1]}${rest}` : `${m[1]}${user}@${rest}`;
-  }
-  return `${m[1]}${rest}`;
-}
+export { maskUrl, stripUrlCredentials } from './url.js';

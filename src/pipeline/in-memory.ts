@@ -41,8 +41,8 @@ export async function traceInMemory(paths: string[], opts: InMemoryOptions = {})
   });
   await noteThreadsOf(set, paths);
   const jobs = paths.map((path) => ({ path, size: sizeOf(path) }));
-  // one file after the other, in the order given, as a user reads them
-  await runFiles(set, jobs, { finalize: opts.finalize === false ? 'none' : 'all', idleMs: 0, concurrency: 1 });
+  // one file after the other, in the order given, as a user reads them; one that cannot be read is an error
+  await runFiles(set, jobs, { finalize: opts.finalize === false ? 'none' : 'all', idleMs: 0, concurrency: 1, stopOnError: true });
   const stats = paths.map((p) => set.tracers.get(p)?.stats).filter((s): s is ProcessorStats => s !== undefined);
   return { spans: sink.spans(), warnings, stats };
 }

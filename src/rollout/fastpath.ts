@@ -80,6 +80,9 @@ export function peekLine(text: string): Peek {
  * is a real key.
  */
 export function decideLine(buf: Buffer, start: number, end: number): { skip: string } | { text: string } {
+  // A UTF-8 byte-order mark (editors and Windows tools write one at the start of a file)
+  // is not part of the record: without this the session header would not parse.
+  if (buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
   const head = buf.toString('latin1', start, Math.min(end, start + HEAD));
   const d = decideHead(head, end - start, (n) => buf.subarray(start, end).includes(n));
   if (d !== undefined && 'skip' in d) return { skip: d.skip };

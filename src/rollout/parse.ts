@@ -35,7 +35,8 @@ export function parseLine(text: string): ParseResult {
 export function parseDecided(text: string): ParseResult {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // a byte-order mark the byte reader did not see (a line given as text)
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     return { kind: 'bad', reason: jsonError(err) };
   }
@@ -92,7 +93,7 @@ export function classify(value: unknown): ParseResult {
 export function parseTsEraDocument(text: string): { records: RolloutRecord[]; bad?: string } {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     return { records: [], bad: jsonError(err) };
   }

@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust/config.js';
-import { JsonlSink } from './jsonl.js';
+import { JsonlSink, type JsonlOptions } from './jsonl.js';
 import { LazySink } from './lazy.js';
 import { LocalSink, type LocalSinkExtra, type LocalSinkOptions } from './local.js';
 import { otlpConfigFromEnv, type OtlpOverrides } from './otlp/config.js';
@@ -36,6 +36,8 @@ export interface CreateSinkOptions {
   local?: LocalSinkOptions & LocalSinkExtra;
   /** jsonl: append to this file instead of stdout (`--out FILE`) */
   out?: string;
+  /** jsonl: told when a torn last line was cut from `out` */
+  onRepair?: JsonlOptions['onRepair'];
   /** jsonl: write to this stream instead of stdout */
   stream?: Writable;
   otlp?: OtlpOverrides;
@@ -61,7 +63,7 @@ export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: En
       return new LazySink(name, async () => new (await import('./braintrust/sink.js')).BraintrustSink(config));
     }
     case 'jsonl':
-      return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}) });
+      return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}), ...(opts.onRepair ? { onRepair: opts.onRepair } : {}) });
     case 'local': {
       if (!opts.local) throw new SinkError(name, 'no store given for the local sink', false);
       const { writerThread, ...where } = opts.local;

@@ -1,4 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SpanEffect } from '../trace/effects.js';
 import { SinkError, type Sink, type SinkStatus } from './sink.js';
@@ -20,6 +22,62 @@ export interface JsonlOptions {
   out?: string;
   /** write here instead of stdout (tests, pipes) */
   stream?: Writable;
+  /** told when a torn last line (a write cut short by a crash) was cut from `out` before appending */
+  onRepair?: (info: { file: string; offset: number; bytes: number }) => void;
+}
+
+/**
+ * `--out` must be a place we can write to: a missing directory or a permission problem
+ * will not clear up by retrying, so it is a configuration error now, before anything is read.
+ */
+function checkOut(path: string): void {
+  const fail = (why: string): never => {
+    throw new SinkError(NAME, `--out ${path}: ${why}`, false);
+  };
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    const dir = dirname(path);
+    let d;
+    try {
+      d = statSync(dir);
+    } catch {
+      return fail(`the directory ${dir} does not exist`);
+    }
+    if (!d.isDirectory()) fail(`${dir} is not a directory`);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      fail(`no permission to create a file in ${dir}`);
+    }
+    return;
+  }
+  if (st.isDirectory()) fail('is a directory');
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    fail('no permission to write to it');
+  }
+}
+
+/** How far back a torn last line is looked for: a span line is far shorter than this. */
+const TAIL_SCAN = 64 * 1024 * 1024;
+
+/** Cuts a last line without its newline (a write cut short), so the next append starts clean. */
+async function cutTornTail(fh: FileHandle): Promise<{ offset: number; bytes: number } | undefined> {
+  const st = await fh.stat();
+  if (!st.isFile() || st.size === 0) return undefined;
+  const last = Buffer.alloc(1);
+  await fh.read(last, 0, 1, st.size - 1);
+  if (last[0] === 0x0a) return undefined;
+  const from = Math.max(0, st.size - TAIL_SCAN);
+  const buf = Buffer.alloc(st.size - from);
+  await fh.read(buf, 0, buf.length, from);
+  const nl = buf.lastIndexOf(0x0a);
+  const offset = nl < 0 ? from : from + nl + 1;
+  await fh.truncate(offset);
+  return { offset, bytes: st.size - offset };
 }
 
 /**
@@ -32,8 +90,12 @@ export class JsonlSink implements Sink {
   private file: Promise<FileHandle> | undefined;
   private delivered = 0;
   private lastError: string | undefined;
+  /** writes go out one at a time: two batches at once must not interleave their lines */
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: JsonlOptions = {}) {}
+  constructor(private readonly opts: JsonlOptions = {}) {
+    if (opts.out !== undefined) checkOut(opts.out);
+  }
 
   async write(batch: readonly SpanEffect[]): Promise<void> {
     let text = '';
@@ -44,8 +106,11 @@ export class JsonlSink implements Sink {
       count += 1;
     }
     if (count === 0) return;
+    const out = this.opts.out;
+    const done = this.queue.then(() => (out ? this.appendToFile(out, text) : this.writeStream(text)));
+    this.queue = done.catch(() => undefined);
     try {
-      await (this.opts.out ? this.appendToFile(this.opts.out, text) : this.writeStream(text));
+      await done;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       this.lastError = e.message;
@@ -74,8 +139,8 @@ export class JsonlSink implements Sink {
   }
 
   private async appendToFile(path: string, text: string): Promise<void> {
-    // one handle for all writes, also when several batches arrive at once
-    this.file ??= open(path, 'a', 0o600);
+    // one handle for all writes; opened read-write (not 'a') so a torn tail can be cut first
+    this.file ??= this.openForAppend(path);
     let fh: FileHandle;
     try {
       fh = await this.file;
@@ -85,6 +150,18 @@ export class JsonlSink implements Sink {
     }
     await fh.appendFile(text, 'utf8');
     await syncIfPossible(fh);
+  }
+
+  private async openForAppend(path: string): Promise<FileHandle> {
+    const fh = await open(path, 'a+', 0o600);
+    try {
+      const cut = await cutTornTail(fh);
+      if (cut) this.opts.onRepair?.({ file: path, ...cut });
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    return fh;
   }
 
   private writeStream(text: string): Promise<void> {

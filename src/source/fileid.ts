@@ -4,8 +4,9 @@
  * start it over."
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, readSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { openRegular, openRegularSync } from './open.js';
 
 export interface FileIdentity {
   dev: number;
@@ -77,7 +78,7 @@ function hashOfHead(buf: Buffer, n: number, maxBytes: number): string | undefine
 
 /** `hashFirstLine` without thread-pool round trips (one small read). */
 export function hashFirstLineSync(path: string, maxBytes = FIRST_LINE_HASH_BYTES): string | undefined {
-  const fd = openSync(path, 'r');
+  const fd = openRegularSync(path);
   try {
     const buf = Buffer.allocUnsafe(maxBytes);
     let n = 0;
@@ -98,7 +99,7 @@ export function fileIdentitySync(path: string): FileIdentity {
 }
 
 export async function hashFirstLine(path: string, maxBytes = FIRST_LINE_HASH_BYTES): Promise<string | undefined> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     const buf = Buffer.allocUnsafe(maxBytes);
     let n = 0;

@@ -6,3 +6,4 @@ export * from './fileid.js';
 export * from './watch.js';
 export * from './coalesce.js';
 export { containerOf, isRolloutName, parseRolloutName, threadIdOfPath, type RolloutKind, type RolloutName } from './names.js';
+export { NotARegularFile } from './open.js';

@@ -3,8 +3,8 @@
  * A final line without `\n` is not yielded; it is read again, whole, on the next
  * pass once Codex has finished writing it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import { openRegular, openRegularSync } from './open.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line, type LineDecider } from './lines.js';
 
 export type { Line, LineDecider, SkippedLine, TextLine, TooLongLine } from './lines.js';
@@ -28,7 +28,7 @@ export const DEFAULT_READ_CHUNK = 1024 * 1024;
  */
 export async function* readLineBatches(path: string, fromOffset: number, opts: ReadLinesOptions = {}): AsyncGenerator<Line[]> {
   const reader = new ChunkReader(fromOffset, opts);
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     for (;;) {
       const buf = reader.buffer();
@@ -88,7 +88,7 @@ export async function* readLines(path: string, fromOffset: number, opts: ReadLin
  */
 export function* readLineBatchesSync(path: string, fromOffset: number, opts: ReadLinesOptions = {}): Generator<Line[]> {
   const reader = new ChunkReader(fromOffset, opts, true);
-  const fd = openSync(path, 'r');
+  const fd = openRegularSync(path);
   try {
     for (;;) {
       const buf = reader.buffer();

@@ -4,11 +4,18 @@
  * is streaming (fzstd `Decompress`), so `readZstLines` holds one compressed chunk,
  * its output and the decoder window, never the whole file.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { Decompress } from 'fzstd';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line } from './lines.js';
+import { openRegular } from './open.js';
 import { DEFAULT_READ_CHUNK, type ReadLinesOptions } from './tail.js';
+
+/**
+ * Compressed bytes handed to the decoder at a time. zstd's ratio is unbounded in
+ * practice (an RLE block of a few bytes inflates to 128 KiB), and the decoder emits all
+ * a push produces before returning: small pushes keep what one push can inflate to a
+ * few MiB (256 bytes of RLE blocks inflate to 8 MiB), so a 61 KB file that inflates to 2 GB is read in bounded memory.
+ */
+const PUSH_BYTES = 256;
 
 /** Decompressed blocks of a `.zst` file, in order. */
 export async function* zstChunks(path: string, highWaterMark = DEFAULT_READ_CHUNK): AsyncGenerator<Buffer> {
@@ -17,14 +24,24 @@ export async function* zstChunks(path: string, highWaterMark = DEFAULT_READ_CHUN
   const dec = new Decompress((data) => {
     if (data.length > 0) pending.push(Buffer.from(data));
   });
-  const input = createReadStream(path, { highWaterMark });
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    dec.push(chunk, false);
-    if (pending.length > 0) {
-      const ready = pending;
-      pending = [];
-      yield* ready;
+  const fh = await openRegular(path);
+  try {
+    for (;;) {
+      // a new buffer per read: the decoder may keep a reference to input it has not used up
+      const buf = Buffer.allocUnsafe(highWaterMark);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      for (let at = 0; at < bytesRead; at += PUSH_BYTES) {
+        dec.push(buf.subarray(at, Math.min(bytesRead, at + PUSH_BYTES)), false);
+        if (pending.length > 0) {
+          const ready = pending;
+          pending = [];
+          yield* ready;
+        }
+      }
     }
+  } finally {
+    await fh.close();
   }
   dec.push(new Uint8Array(0), true);
   yield* pending;
@@ -71,8 +88,13 @@ export interface ReadWholeOptions {
 export async function readWhole(path: string, opts: ReadWholeOptions = {}): Promise<string> {
   const maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
   if (!path.endsWith('.zst')) {
-    if ((await stat(path)).size > maxBytes) throw new FileTooLarge(path, maxBytes);
-    return (await readFile(path)).toString('utf8');
+    const fh = await openRegular(path);
+    try {
+      if ((await fh.stat()).size > maxBytes) throw new FileTooLarge(path, maxBytes);
+      return (await fh.readFile()).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   }
   const parts: Buffer[] = [];
   let total = 0;

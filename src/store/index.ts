@@ -1,4 +1,4 @@
-export { DB_FILE, dbPathIn, ensureStateDir, resolveStateDir } from './statedir.js';
+export { DB_FILE, dbPathIn, ensureStateDir, resolveStateDir, stateDirWarning } from './statedir.js';
 export { MIGRATIONS, migrate, openDatabase, schemaVersion, type Db, type Migration, type OpenOptions } from './db.js';
 export { StoreError, toStoreError } from './errors.js';
 export { latestSpans, rowToSpan } from './spans.js';
@@ -7,4 +7,5 @@ export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 export { MAX_MATCHES, type TraceMatch } from './traces.js';
 export { TraceStore, type StoreLocation, type StoreStats } from './store.js';
-export { LockError, WATCH_LOCK_FILE, acquireWatchLock, isPidAlive, type WatchLock } from './lock.js';
+export { LockError, WATCH_LOCK_FILE, acquireWatchLock, isPidAlive, watchLockHolder, type WatchLock } from './lock.js';
+export { moveStoreAside } from './repair.js';

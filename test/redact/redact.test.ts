@@ -182,3 +182,16 @@ describe('stripUrlCredentials', () => {
     expect(stripUrlCredentials(input)).toBe(expected);
   });
 });
+
+describe('URLs without their secrets', () => {
+  it('git remotes lose userinfo and secret query values; ssh users and plain parameters stay', async () => {
+    const { stripUrlCredentials, maskUrl } = await import('../../src/content/url.js');
+    expect(stripUrlCredentials('https://user:ghp_abc@github.com/o/r.git')).toBe('https://github.com/o/r.git');
+    expect(stripUrlCredentials('https://gitlab.example/o/r.git?access_token=glpat-XYZ&ref=main')).toBe('https://gitlab.example/o/r.git?access_token=***&ref=main');
+    expect(stripUrlCredentials('ssh://git:pw@host/r')).toBe('ssh://git@host/r');
+    expect(stripUrlCredentials('git@github.com:o/r.git')).toBe('git@github.com:o/r.git');
+    expect(maskUrl('https://user:pw@otel.example:4318/v1/traces?api_key=sk-123&tenant=a#x')).toBe('https://***@otel.example:4318/v1/traces?api_key=***&tenant=a#x');
+    expect(maskUrl('http://localhost:4318/v1/traces')).toBe('http://localhost:4318/v1/traces');
+    expect(maskUrl('https://h/p?X-Amz-Signature=abc&X-Amz-Date=1')).toBe('https://h/p?X-Amz-Signature=***&X-Amz-Date=1');
+  });
+});

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openDatabase, schemaVersion, StoreError, TraceStore } from '../../src/store/index.js';
+import { MIGRATIONS, openDatabase, resolveStateDir, schemaVersion, stateDirWarning, StoreError, TraceStore } from '../../src/store/index.js';
 import { migrate, PAGE_SIZE } from '../../src/store/db.js';
 import { testDir, runCleanups } from './helpers.js';
 
@@ -77,7 +77,7 @@ describe('openDatabase', () => {
 });
 
 describe('TraceStore.open on a state dir', () => {
-  it('creates the dir 0700 and the db 0600 (tightening a looser dir)', async () => {
+  it('creates the dir 0700 and the db 0600, and never changes the mode of a directory that exists', async () => {
     const stateDir = join(testDir(), 'nested', 'state');
     const store = TraceStore.open({ stateDir });
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
@@ -88,7 +88,32 @@ describe('TraceStore.open on a state dir', () => {
     const { chmodSync } = await import('node:fs');
     chmodSync(stateDir, 0o755);
     TraceStore.open({ stateDir }).close();
-    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o755);
+    expect(stateDirWarning(stateDir)).toMatch(/open to other users \(mode 755\).*chmod 700/);
+    expect(resolveStateDir(stateDir)).toBe(stateDir); // a store is there already: it stays put
+  });
+
+  it('a shared sticky folder as state dir keeps its mode; the state goes into a private sub-directory', async () => {
+    const { chmodSync, mkdirSync } = await import('node:fs');
+    const { userInfo } = await import('node:os');
+    const shared = join(testDir(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const dir = resolveStateDir(shared);
+    expect(dir).toBe(join(shared, `codex-tracer-${userInfo().uid}`));
+    expect(existsSync(dir)).toBe(false); // resolving creates nothing
+    TraceStore.open({ stateDir: dir }).close();
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(resolveStateDir(shared)).toBe(dir);
+
+    // someone else's (or an open) sub-directory made first is refused, not used
+    const other = join(testDir(), 'shared2');
+    mkdirSync(other);
+    chmodSync(other, 0o1777);
+    mkdirSync(resolveStateDir(other));
+    chmodSync(resolveStateDir(other), 0o777);
+    expect(() => TraceStore.open({ stateDir: resolveStateDir(other) })).toThrow(/open to others; refusing/);
   });
 
   it('writes to a read-only connection fail with a StoreError naming the file, and leave the store intact', () => {

@@ -1,5 +1,6 @@
 import { SinkError } from '../sink.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
+import { maskUrl } from '../../content/url.js';
 
 /** Where and how the OTLP sink sends: the standard OTEL_* variables, then flags on top. */
 export interface OtlpConfig {
@@ -47,8 +48,11 @@ function pick(env: Env, ...names: string[]): string | undefined {
   return undefined;
 }
 
+/** The signal path goes on the base's path, before any query string or fragment. */
 function appendTracesPath(base: string): string {
-  return `${base.replace(/\/+$/, '')}/v1/traces`;
+  const cut = base.search(/[?#]/);
+  const [head, tail] = cut < 0 ? [base, ''] : [base.slice(0, cut), base.slice(cut)];
+  return `${head.replace(/\/+$/, '')}/v1/traces${tail}`;
 }
 
 /** `k=v,k2=v2` with percent-encoded keys and values (headers, resource attributes). */
@@ -138,7 +142,7 @@ export function otlpConfigFromEnv(env: Env = process.env, o: OtlpOverrides = {})
 export function describeOtlpConfig(c: OtlpConfig): string {
   const headers = Object.keys(c.headers);
   return [
-    `endpoint ${c.url}`,
+    `endpoint ${maskUrl(c.url)}`,
     `protocol ${c.protocol}`,
     `compression ${c.compression}`,
     `service.name ${c.resource['service.name'] ?? ''}`,
