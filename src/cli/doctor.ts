@@ -93,6 +93,8 @@ export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
   }
   const status = await buildStatus(ctx);
   checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
+  const limit = status.watcher.status?.watchLimit;
+  if (limit) checks.push({ name: 'inotify watches', ok: false, detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}` });
   checks.push(...(await sinkChecks(ctx.env)));
   return checks;
 }

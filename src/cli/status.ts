@@ -94,6 +94,12 @@ function storeLine(s: StatusReport['store']): string {
   return `  (${s.sessions} sessions, ${s.spans} spans, ${s.openSpans} open, ${((s.dbBytes ?? 0) / 1e6).toFixed(1)} MB)`;
 }
 
+function watchLimitLine(s: WatchStatus | undefined): string[] {
+  const d = s?.watchLimit;
+  if (!d) return [];
+  return [`degraded:    out of inotify watches (limit ${d.limit ?? '?'}): ${d.polledFiles} files and ${d.polledFolders} folders are polled instead; raise it: ${d.fix}`];
+}
+
 function watcherLine(s: WatchStatus | undefined): string {
   if (!s) return '';
   return `, ${s.caughtUp ? 'caught up' : 'catching up'}, ${s.files.open} open sessions, ${s.files.waitingOnDelivery} files waiting on delivery, ${s.spansDelivered} spans delivered since ${s.startedAt}`;
@@ -110,6 +116,7 @@ export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Pr
     `state dir:   ${r.stateDir}`,
     `store:       ${r.store.path}${storeLine(r.store)}`,
     `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})${watcherLine(r.watcher.status)}` : 'not running'}`,
+    ...watchLimitLine(r.watcher.status),
     ...(r.watcher.status?.sinks ?? []).map((s) => `  sink ${s.name}: ${s.state}, ${s.delivered} delivered, ${s.pending} pending${s.lastError ? `, last error: ${s.lastError}` : ''}`),
     ...(r.watcher.status?.recentErrors ?? []).slice(-5).map((e) => `  ${e.time} ${e.level}: ${e.msg}${e.detail ? ` (${e.detail})` : ''}`),
     `files:       ${r.files.discovered} found, ${r.files.traced} traced, ${r.files.behind} behind (${r.files.lagBytes} bytes), ${r.files.notFinalized} sessions still open`,

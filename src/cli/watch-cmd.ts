@@ -47,7 +47,7 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024 });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
-    const base = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
+    const base: Parameters<typeof snapshotStatus>[2] = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
     const publish = (): void => {
       try {
         writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
@@ -63,8 +63,13 @@ export async function watchCommand(ctx: CommandContext, flags: WatchFlags, contr
         publish();
       },
     });
-    publish();
-    timer = setInterval(publish, 2000);
+    const publishWithLimit = (): void => {
+      const d = handle.degraded();
+      if (d !== undefined) base.watchLimit = d;
+      publish();
+    };
+    publishWithLimit();
+    timer = setInterval(publishWithLimit, 2000);
     timer.unref();
     await control.stopSignal;
     log.info('stopping: flushing and committing cursors');

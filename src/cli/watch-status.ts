@@ -6,6 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TracerSet } from '../pipeline/tracers.js';
+import type { Degraded } from '../source/index.js';
 import type { Sink, SinkStatus } from '../sinks/sink.js';
 import type { Fields, Logger } from './log.js';
 
@@ -22,6 +23,8 @@ export interface WatchStatus {
   warnings: number;
   sinks: SinkStatus[];
   recentErrors: { time: string; level: string; msg: string; detail?: string }[];
+  /** out of inotify watches: how many files and folders are polled instead, the limit and the fix */
+  watchLimit?: Degraded;
 }
 
 /** Wraps a logger so that the last warnings and errors can be reported by `status`. */
@@ -43,7 +46,7 @@ export function recordingLogger(inner: Logger, keep = 10): { log: Logger; recent
   };
 }
 
-export function snapshotStatus(set: TracerSet, sinks: readonly Sink[], base: Pick<WatchStatus, 'pid' | 'startedAt' | 'codexHome' | 'caughtUp' | 'recentErrors'>): WatchStatus {
+export function snapshotStatus(set: TracerSet, sinks: readonly Sink[], base: Pick<WatchStatus, 'pid' | 'startedAt' | 'codexHome' | 'caughtUp' | 'recentErrors' | 'watchLimit'>): WatchStatus {
   let open = 0;
   let waiting = 0;
   for (const t of set.tracers.values()) {

@@ -4,7 +4,7 @@
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
 import { stat } from 'node:fs/promises';
-import { classifyChange, createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type DiscoveredFile } from '../source/index.js';
+import { classifyChange, createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type Degraded, type DiscoveredFile } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
@@ -22,6 +22,8 @@ export interface WatchHandle {
   /** the watcher is live too, and what changed between the catch-up and that moment has had its pass */
   live: Promise<void>;
   stop(): Promise<void>;
+  /** set once native watches ran out: what is polled instead */
+  degraded(): Degraded | undefined;
 }
 
 interface RetryAt {
@@ -41,7 +43,10 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   const started = now();
   const watcher = await watchRoots(opts.codexHome, (e) => {
     if (e.type !== 'unlink') coalescer.notify(e.path);
-  }, { onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }) });
+  }, {
+    onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
+    onWatchLimit: (info) => log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', { limit: info.limit, fix: info.fix }),
+  });
   /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do). */
   const discoverAndPass = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
@@ -77,6 +82,7 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   return {
     ready: ready.then(() => undefined),
     live,
+    degraded: () => watcher.degraded(),
     async stop() {
       clearInterval(tick);
       state.stopping = true;

@@ -7,3 +7,4 @@ export * from './watch.js';
 export * from './coalesce.js';
 export { containerOf, isRolloutName, parseRolloutName, threadIdOfPath, type RolloutKind, type RolloutName } from './names.js';
 export { NotARegularFile } from './open.js';
+export { FallbackPoller, inotifyWatchLimit } from './poll.js';

@@ -18,6 +18,7 @@ import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isRolloutName } from './names.js';
+import { FallbackPoller, inotifyWatchLimit, isWatchLimitError, pathOfWatchError } from './poll.js';
 
 export interface WatchEvent {
   type: 'add' | 'change' | 'unlink';
@@ -27,14 +28,35 @@ export interface WatchEvent {
 export interface WatchOptions {
   /** How often a missing `codexHome` is checked for (ms, default 1000). */
   homePollMs?: number;
-  /** Watcher errors (e.g. inotify limits); they never throw. */
+  /** Watcher errors other than running out of watches; they never throw. */
   onError?: (err: unknown) => void;
+  /**
+   * Told once when native watches ran out (inotify `max_user_watches`): from then on what
+   * could not be watched is polled (see FallbackPoller), and `degraded()` says how much.
+   */
+  onWatchLimit?: (info: WatchLimitInfo) => void;
+  /** How often the fallback polls recent files (ms, default 2000). */
+  fallbackPollMs?: number;
+}
+
+export interface WatchLimitInfo {
+  /** the limit in force, when the system says */
+  limit?: number;
+  /** what to run to raise it */
+  fix: string;
+}
+
+export interface Degraded extends WatchLimitInfo {
+  polledFiles: number;
+  polledFolders: number;
 }
 
 export interface RootWatcher {
   /** Resolves once the watcher is live: `codexHome` appeared and chokidar's initial scan is done. */
   ready: Promise<void>;
   close(): Promise<void>;
+  /** Set once watches ran out: what is polled instead. */
+  degraded(): Degraded | undefined;
 }
 
 async function isDir(path: string): Promise<boolean> {
@@ -123,7 +145,38 @@ async function linkRoots(home: string, map: PathMap): Promise<string[]> {
   return added;
 }
 
-function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => void, opts: WatchOptions): FSWatcher {
+const LIMIT_FIX = 'sudo sysctl fs.inotify.max_user_watches=524288 (and put it in /etc/sysctl.d/ to keep it)';
+
+/** Routes chokidar's errors: a watch refused for want of watches is polled instead, and said once. */
+class LimitFallback {
+  poller?: FallbackPoller;
+  info?: WatchLimitInfo;
+
+  constructor(private readonly map: PathMap, private readonly onEvent: (e: WatchEvent) => void, private readonly opts: WatchOptions) {}
+
+  onError(err: unknown): void {
+    const raw = isWatchLimitError(err) ? pathOfWatchError(err) : undefined;
+    const path = raw === undefined ? undefined : this.map.toHome(raw);
+    if (path === undefined) {
+      this.opts.onError?.(err);
+      return;
+    }
+    if (!this.poller) {
+      this.poller = new FallbackPoller((e) => this.onEvent(e), this.opts.fallbackPollMs);
+      this.info = { limit: inotifyWatchLimit(), fix: LIMIT_FIX };
+      this.opts.onWatchLimit?.(this.info);
+    }
+    if (isRolloutName(basename(path))) this.poller.addFile(path);
+    else this.poller.addDir(path);
+  }
+
+  degraded(): Degraded | undefined {
+    if (!this.poller || !this.info) return undefined;
+    return { ...this.info, polledFiles: this.poller.fileCount, polledFolders: this.poller.dirCount };
+  }
+}
+
+function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => void, opts: WatchOptions, fallback: LimitFallback): FSWatcher {
   const watcher = watch([home, ...map.links.keys()], {
     ignoreInitial: true,
     persistent: true,
@@ -147,7 +200,7 @@ function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => v
   });
   watcher.on('change', report('change'));
   watcher.on('unlink', report('unlink'));
-  watcher.on('error', (err) => opts.onError?.(err));
+  watcher.on('error', (err) => fallback.onError(err));
   return watcher;
 }
 
@@ -158,13 +211,15 @@ export async function watchRoots(
 ): Promise<RootWatcher> {
   const stop: Stopper = { stopped: false };
   let watcher: FSWatcher | undefined;
+  let fallback: LimitFallback | undefined;
   const ready = (async () => {
     await waitForDir(codexHome, opts.homePollMs ?? 1000, stop);
     if (stop.stopped) return;
     const map = new PathMap(codexHome);
     await linkRoots(codexHome, map);
     if (stop.stopped) return;
-    const w = startChokidar(codexHome, map, onEvent, opts);
+    fallback = new LimitFallback(map, onEvent, opts);
+    const w = startChokidar(codexHome, map, onEvent, opts, fallback);
     watcher = w;
     await new Promise<void>((resolve) => {
       w.once('ready', () => resolve());
@@ -176,7 +231,9 @@ export async function watchRoots(
     async close() {
       stop.stopped = true;
       stop.wake?.();
+      fallback?.poller?.close();
       await watcher?.close();
     },
+    degraded: () => fallback?.degraded(),
   };
 }

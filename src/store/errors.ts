@@ -27,7 +27,8 @@ function explain(code: string, raw: string): string {
       '`codex-tracer backfill --rebuild` moves it aside (nothing is deleted) and traces the history again into a new store';
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT') return `cannot open the database (${raw})`;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `permission denied (${raw})`;
+  if (code === 'EROFS') return `cannot write: the file system is read-only (${raw})`;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${raw})`;
   if (code === 'ENOSPC') return `cannot write: the disk is full (${raw})`;
   return raw;
 }

@@ -13,6 +13,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { guard } from './errors.js';
 
 export const WATCH_LOCK_FILE = 'watch.lock';
 const KERNEL_LOCK_FILE = 'watch.lock.sqlite';
@@ -83,14 +84,17 @@ function takeKernelLock(stateDir: string, waitMs: number, fileMustExist = false)
 /** Makes sure only one `watch` runs per state dir; a live holder throws LockError naming its pid. */
 export function acquireWatchLock(stateDir: string, pid: number = process.pid): WatchLock {
   const path = join(stateDir, WATCH_LOCK_FILE);
-  const db = takeKernelLock(stateDir, 250);
+  // a read-only or full file system, a state dir of another user: a clear error naming the file
+  const db = guard(join(stateDir, KERNEL_LOCK_FILE), () => takeKernelLock(stateDir, 250));
   if (db === undefined) throw new LockError(path, readPid(path));
-  const fd = openSync(path, 'w', 0o600);
-  try {
-    writeSync(fd, `${pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  guard(path, () => {
+    const fd = openSync(path, 'w', 0o600);
+    try {
+      writeSync(fd, `${pid}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  });
   let held = true;
   const release = (): void => {
     if (!held) return;

@@ -30,6 +30,7 @@ vi.mock('../../src/source/index.js', async (importOriginal) => {
     })();
     return {
       ready,
+      degraded: () => inner?.degraded(),
       async close() {
         closed = true;
         gate.open();

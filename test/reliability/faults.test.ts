@@ -160,6 +160,11 @@ describe.skipIf(!canMount)('a full disk and a read-only file system under the st
     expect(ro.code).not.toBe(-1);
     expect(ro.stderr).toMatch(/read-only|permission denied/);
     expect(ro.stderr).not.toMatch(/\n\s+at /);
+    // watch too: a clear error naming the file, no stack trace
+    const w = await runChild(['watch', '--codex-home', home, '--state-dir', state], {});
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/local store .*watch\.lock\.sqlite: cannot write: the file system is read-only/);
+    expect(w.stderr).not.toMatch(/\n\s+at /);
     execFileSync('mount', ['-o', 'remount,rw', mnt]);
     const back = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
     expect(back.code, back.stderr).toBe(0);
