@@ -1,6 +1,6 @@
 /** Corpora for the benchmarks: built once by make-corpus.js, cached under bench/.corpus/. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,7 @@ export function scratch(name) {
   const dir = join(CORPUS_DIR, 'work', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o700); // a state dir open to others gets a private sub-directory for its store
   return dir;
 }
 
