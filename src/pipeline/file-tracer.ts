@@ -19,7 +19,7 @@ export interface TracerEnv {
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
   onWarning: (w: FileWarning) => void;
   maxLineBytes?: number;
-  /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
+  /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
 }
 

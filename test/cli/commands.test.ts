@@ -6,7 +6,9 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, fixturePath, makeCodexHome, runCleanups, showFiles, spanDiff, storeSpans, testDir, type HomeFile } from './home.js';
+import { cli, showFiles, spanDiff, storeSpans } from '../helpers/cli.js';
+import { fixturePath, type HomeFile, makeCodexHome } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 interface Truth {
   thread_id: string;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbPathIn } from '../../src/store/index.js';
-import { makeCodexHome, runCleanups, storeSpans, testDir } from '../cli/home.js';
+import { makeCodexHome, runCleanups, storeSpans, testDir } from '../helpers/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/codex-tracer.js', import.meta.url));
 afterAll(runCleanups);

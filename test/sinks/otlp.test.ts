@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpSink, otlpConfigFromEnv, describeOtlpConfig } from '../../src/sinks/otlp/sink.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { allSpans, attrs, decodeProtobuf, type OtlpRequest, type OtlpSpan } from './otlp-decode.js';
-import { SESSION, TRACE, ended, sampleTrace, startServer, started, updated, type Reply } from './helpers.js';
+import { SESSION, TRACE, ended, sampleTrace, started, updated } from './records.js';
+import { type Reply, startServer } from '../helpers/http.js';
 
 const ok: Reply = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/x-protobuf' });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
 import { foldSpans } from '../../src/trace/reduce.js';
-import { assertWellFormed, byKind, num, traceLines } from './helpers.js';
+import { assertWellFormed, byKind, num, traceLines } from './records.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
 const VERSIONS = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).sort();
