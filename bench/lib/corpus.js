@@ -33,8 +33,9 @@ export function ensureCorpus({ mb, hugeMb = 0, seed = 1, profile = 'fixtures', f
 export function scratch(name) {
   const dir = join(CORPUS_DIR, 'work', name);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o700); // a state dir open to others gets a private sub-directory for its store
+  // private, as a state dir must be: codex-tracer puts its store in a sub-directory of a folder others can read
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // whatever the umask
   return dir;
 }
 

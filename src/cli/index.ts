@@ -8,7 +8,9 @@ import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
 import type { ConfigFlags } from './config.js';
 import { makeContext, UsageError, type CommandContext } from './context.js';
+import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
+import { reportCommand } from './report.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
@@ -76,8 +78,12 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
   sinkOptions(program.command('watch')
     .description('follow every rollout as Codex writes it (catches up first); SIGINT/SIGTERM flush and exit 0')
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
-    .option('--idle <duration>', 'finalize a session after this long without new records', '30m'))
+    .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
+    .option('--env-file <file>', 'read variables (sink settings, keys) from this file first, as `service install` writes it')
+    .option('--log-file <file>', 'append logs to this file instead of stderr (capped: past 10 MB it moves to FILE.1)'))
     .action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  serviceCommand(program, run, sinkOptions);
 
   program.command('sessions')
     .description('list sessions from the local store: start, project, turns, model calls, tool calls, tokens, errors, duration')
@@ -87,6 +93,17 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--limit <n>', 'at most this many rows', '100')
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('report')
+    .description('tokens, model calls and cost from the local store by day, week, month, session, project or model; or rate-limit windows (limits)')
+    .argument('<kind>', 'daily | weekly | monthly | session | project | model | limits')
+    .option('--since <date>', 'from this local date on (YYYY-MM-DD)')
+    .option('--until <date>', 'up to this local date, inclusive (YYYY-MM-DD)')
+    .option('--tz <zone>', 'time zone of the dates (IANA name; default: this machine\'s)')
+    .option('--breakdown', 'one line per model under each row')
+    .option('--codex-home <dir>', 'limits: Codex home to read (default $CODEX_HOME or ~/.codex)')
+    .option('--json', 'print JSON')
+    .action((kind: string, _o, cmd: Command) => run((ctx) => reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
 
   program.command('status')
     .description('where it reads and writes, cursors and lag, whether a watcher runs, sink configuration')

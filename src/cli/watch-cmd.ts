@@ -7,8 +7,9 @@ import { parseDuration, UsageError, type SinkFlags } from './config.js';
 import type { CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
 import { buildOutputs, closeOutputs } from './setup.js';
+import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
-export interface WatchFlags extends SinkFlags {
+export interface WatchFlags extends SinkFlags, ServiceIoFlags {
   codexHome?: string;
   idle?: string;
 }
@@ -26,7 +27,16 @@ export function signalStop(): Promise<void> {
   });
 }
 
-export async function watchCommand(ctx: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+export async function watchCommand(outer: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
+  const io = serviceIo(outer, flags);
+  try {
+    return await watchWith(io.ctx, flags, control);
+  } finally {
+    io.close();
+  }
+}
+
+async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchControl): Promise<number> {
   const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   const stateDir = ensureStateDir(ctx.config.stateDir);

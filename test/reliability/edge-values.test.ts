@@ -104,3 +104,107 @@ describe('--sink jsonl --out into a directory that does not exist', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+/** The lines of a fixture as objects, edited by `edit`, back as a rollout. */
+interface Rec {
+  type: string;
+  timestamp?: string;
+  payload: { id?: string; usage?: unknown };
+}
+
+function editRecords(text: string, edit: (rec: Rec, i: number) => void): string {
+  return text.split('\n').filter((l) => l !== '').map((l, i) => {
+    const rec = JSON.parse(l) as Rec;
+    edit(rec, i);
+    return JSON.stringify(rec);
+  }).join('\n') + '\n';
+}
+
+async function showJsonl(path: string): Promise<{ spans: ReturnType<typeof jsonlSpans>; stderr: string; code: number }> {
+  const r = await cli(['show', path, '--format', 'jsonl']);
+  return { spans: jsonlSpans(r.stdout), stderr: r.stderr, code: r.code };
+}
+
+describe('impossible token counts', () => {
+  it('never reach a span: impossible input/output make the usage unknown, cached/reasoning are dropped or clamped; warned once with an offset', async () => {
+    const bad = [
+      { input_tokens: -5, output_tokens: 10 },
+      { input_tokens: 1.5, output_tokens: 10 },
+      { input_tokens: 100, output_tokens: null, cached_input_tokens: 1e308 },
+      { input_tokens: 100, output_tokens: 10, cached_input_tokens: 250, reasoning_output_tokens: 99 },
+    ];
+    let n = 0;
+    const text = editRecords(fixtureText('e-multi-tool.jsonl'), (rec) => {
+      if (rec.type === 'token_usage_record') rec.payload.usage = { ...bad[n++ % bad.length] };
+    });
+    expect(n).toBe(4);
+    const { spans, stderr } = await showJsonl(putRollout(testDir(), text));
+    const llm = spans.filter((s) => s.kind === 'llm');
+    expect(llm).toHaveLength(4);
+    for (const s of llm) {
+      const a = s.attributes;
+      for (const k of ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.reasoning.output_tokens']) {
+        if (a[k] !== undefined) expect(Number.isSafeInteger(a[k]) && (a[k] as number) >= 0, `${k}=${String(a[k])}`).toBe(true);
+      }
+      if (a['gen_ai.usage.input_tokens'] !== undefined) expect(a['gen_ai.usage.cache_read.input_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.input_tokens'] as number);
+      if (a['gen_ai.usage.output_tokens'] !== undefined) expect(a['gen_ai.usage.reasoning.output_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.output_tokens'] as number);
+    }
+    const withUsage = llm.filter((s) => s.attributes['gen_ai.usage.input_tokens'] !== undefined);
+    expect(withUsage.map((s) => [s.attributes['gen_ai.usage.input_tokens'], s.attributes['gen_ai.usage.cache_read.input_tokens'], s.attributes['gen_ai.usage.output_tokens'], s.attributes['gen_ai.usage.reasoning.output_tokens']])).toEqual([[100, 100, 10, 10]]);
+    expect(stderr.match(/code=bad_usage/g)).toHaveLength(1);
+    expect(stderr).toMatch(/offset=\d+ code=bad_usage reason="input_tokens -5 is not a token count/);
+  });
+});
+
+describe('impossible and future timestamps', () => {
+  it('a time with 97 seconds and one ten years out are warned with their offsets; the trace keeps sane times and backfill finalizes it', async () => {
+    const text = editRecords(fixtureText('b-shell.jsonl'), (rec, i) => {
+      if (i === 5) rec.timestamp = '2026-11-25T16:58:97.225Z';
+      if (i === 8) rec.timestamp = '2036-11-25T16:56:40.000Z';
+    });
+    const home = testDir();
+    const path = putRollout(home, text);
+    const { spans, stderr } = await showJsonl(path);
+    expect(stderr.match(/code=bad_timestamp/g)).toHaveLength(2);
+    expect(stderr).toMatch(/code=bad_timestamp reason="invalid timestamp/);
+    expect(stderr).toMatch(/code=bad_timestamp reason="timestamp later than the file was last written/);
+    const root = spans.find((s) => s.kind === 'session');
+    expect(root?.endTime?.startsWith('2026-11-25T16:5')).toBe(true);
+    for (const s of spans) expect(s.endTime === null || s.endTime < '2026-11-26').toBe(true);
+    const state = testDir();
+    expect((await cli(['backfill', '--codex-home', home, '--state-dir', state])).code).toBe(0);
+    expect(storedSpans(state).find((s) => s.kind === 'session')?.endTime).toBe(root?.endTime);
+  });
+});
+
+describe('a session id that is empty', () => {
+  it('falls back to the id in the file name: two such files are two traces, not one', async () => {
+    const home = testDir();
+    const blank = (t: string): string => editRecords(t, (rec) => {
+      if (rec.type === 'session_meta') rec.payload.id = '';
+    });
+    putRollout(home, blank(fixtureText('a-text.jsonl')), '01a213a3-0000-7000-8000-0000000000e1');
+    putRollout(home, blank(fixtureText('b-shell.jsonl')), '01a213a3-0000-7000-8000-0000000000e2');
+    const state = testDir();
+    const r = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
+    expect(r.stderr).toMatch(/code=bad_session_id/);
+    const roots = storedSpans(state).filter((s) => s.kind === 'session');
+    expect(roots.map((s) => s.traceId).sort()).toEqual(['01a213a30000700080000000000000e1', '01a213a30000700080000000000000e2']);
+    expect(roots.map((s) => s.attributes['codex.cwd']).every((c) => typeof c === 'string')).toBe(true);
+  });
+});
+
+describe('a lone UTF-16 surrogate in a prompt', () => {
+  it('is the same (U+FFFD) in show FILE and in the stored trace', async () => {
+    const home = testDir();
+    const text = fixtureText('a-text.jsonl').replaceAll('Say hello', '\\ud800Say hello');
+    expect(text).toContain('\\ud800');
+    const path = putRollout(home, text);
+    const { spans } = await showJsonl(path);
+    const state = testDir();
+    expect((await cli(['backfill', '--codex-home', home, '--state-dir', state])).code).toBe(0);
+    const stored = storedSpans(state);
+    expect(stored.map((s) => JSON.stringify(s)).sort()).toEqual(spans.map((s) => JSON.stringify(s)).sort());
+    expect(spans.find((s) => s.kind === 'turn')?.attributes['input.value']).toMatch(/^\ufffdSay hello/);
+  });
+});
