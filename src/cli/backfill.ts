@@ -95,7 +95,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     }
     const run: RunFilesOptions = {
-      finalize: 'idle', idleMs, force: flags.force, concurrency,
+      finalize: 'idle', idleMs, force: flags.force, concurrency, release: true,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     };
     // the pool needs the local store alone, holding the run's cursors (spans and cursor in one transaction)

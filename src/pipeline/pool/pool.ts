@@ -71,7 +71,7 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
     cursors: set.opts.delivery.cursors.all(),
     knownThreads: [...set.knownThreads],
     content: opts.content,
-    run: { finalize: run.finalize, idleMs: run.idleMs, force: run.force, concurrency: run.concurrency },
+    run: { finalize: run.finalize, idleMs: run.idleMs, force: run.force, concurrency: run.concurrency, release: run.release },
     maxLineBytes: set.opts.maxLineBytes,
     batchBytes: set.opts.batchBytes,
     groupCommits: opts.groupCommits,

@@ -16,7 +16,7 @@ export interface PoolInit {
   cursors: Cursor[];
   knownThreads: string[];
   content: ContentOptions;
-  run: Pick<RunFilesOptions, 'finalize' | 'idleMs' | 'force' | 'concurrency'>;
+  run: Pick<RunFilesOptions, 'finalize' | 'idleMs' | 'force' | 'concurrency' | 'release'>;
   maxLineBytes?: number;
   batchBytes?: number;
   /** files in flight whose commits gather into one message */
