@@ -115,7 +115,9 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
     const r = await set.step(path, id);
     const t = set.tracer(path);
     if (!t) return;
-    if (r === 'read' && (followed || state.caughtUp)) t.lastLiveGrowth = now();
+    // growth counts for idleness once live; a file with no record yet counts from its first read, so it
+    // stays followed (and polled) for --idle before the idle rule may end it
+    if (r === 'read' && (followed || state.caughtUp || t.lastRecordTime === undefined)) t.lastLiveGrowth = now();
     if (r !== 'blocked' && t.status === 'open' && t.idle(opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }

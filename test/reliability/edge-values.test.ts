@@ -208,3 +208,18 @@ describe('a lone UTF-16 surrogate in a prompt', () => {
     expect(spans.find((s) => s.kind === 'turn')?.attributes['input.value']).toMatch(/^\ufffdSay hello/);
   });
 });
+
+describe('the same function_call record twice', () => {
+  it('is one call: one tool span, ended by its output; every span has an end after finalize', async () => {
+    const lines = fixtureText('b-shell.jsonl').split('\n');
+    const at = lines.findIndex((l: string) => l.includes('"type":"function_call"'));
+    lines.splice(at, 0, lines[at] as string);
+    const { spans, stderr } = await showJsonl(putRollout(testDir(), lines.join('\n')));
+    const tools = spans.filter((s) => s.kind === 'tool');
+    expect(tools).toHaveLength(1);
+    expect(tools[0]?.status).toBe('ok');
+    expect(stderr).toMatch(/code=duplicate_call_id reason="tool call call_shell_1 again while that call is still open; the repeat is ignored"/);
+    for (const s of spans) expect(s.endTime, `${s.kind} ${s.name}`).not.toBeNull();
+    for (const s of spans) expect(s.status, `${s.kind} ${s.name}`).not.toBe('unset');
+  });
+});

@@ -28,11 +28,12 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { HOME: home, PATH: process.env.PATH, USER: 'tester', ...extra };
 }
 
-function captured(env: NodeJS.ProcessEnv): { ctx: ReturnType<typeof makeContext>; out: () => string } {
+/** A command context as the CLI makes it, from these flags and this environment. */
+function captured(env: NodeJS.ProcessEnv, flags: Parameters<typeof makeContext>[0] = {}): { ctx: ReturnType<typeof makeContext>; out: () => string } {
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
-  return { ctx: makeContext({}, { stdout, stderr: new PassThrough(), env }, loadStoredTraces), out: () => Buffer.concat(chunks).toString('utf8') };
+  return { ctx: makeContext(flags, { stdout, stderr: new PassThrough(), env }, loadStoredTraces), out: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 describe.runIf(process.platform === 'linux')('service install --no-start / uninstall', () => {
@@ -151,7 +152,7 @@ describe('the capped log file', () => {
     const env = userEnv();
     const state = testDir('ct-state-');
     writeFileSync(join(state, 'service.log'), 'a\nb\nc\n');
-    const { ctx, out } = captured(env);
+    const { ctx, out } = captured(env, { stateDir: state });
     expect(await serviceLogs(ctx, { stateDir: state, lines: '2' }, defaultDeps(env), () => Promise.resolve())).toBe(0);
     expect(out()).toBe('b\nc\n');
     const missing = await cli(['service', 'logs', '--state-dir', testDir('ct-empty-')], env);

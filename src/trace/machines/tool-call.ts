@@ -56,7 +56,11 @@ export function initialTools(): ToolsState {
 
 export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call: ToolCallInfo, out: Emitter): void {
   const { scope } = host;
-  if (tools.running.has(call.callId)) warn(out, 'duplicate_call_id', `tool call ${call.callId} while a call with that id is still open`);
+  if (tools.running.has(call.callId)) {
+    // the same call written twice: one call, one span (a second span would never get an output)
+    warn(out, 'duplicate_call_id', `tool call ${call.callId} again while that call is still open; the repeat is ignored`);
+    return;
+  }
   const attrs: Attributes = {
     [ATTR.operation]: 'execute_tool',
     [ATTR.toolName]: call.name,
