@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { floor } from '../floor.js';
 import { backfill, runChild } from '../lib/proc.js';
-import { scratch } from '../lib/corpus.js';
+import { storeBytes, scratch } from '../lib/corpus.js';
 import { ccusageBin } from '../lib/ccusage.js';
 
 const MB = 1024 * 1024;
@@ -11,7 +11,10 @@ const MB = 1024 * 1024;
 export async function measureFloor(home, n = 3) {
   let best;
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const r = await floor(home);
+    const c = process.cpuUsage(c0);
+    r.cpuSec = (c.user + c.system) / 1e6;
     if (best === undefined || r.ms < best.ms) best = r;
   }
   return { ...best, mbPerSec: best.bytes / MB / (best.ms / 1000) };
@@ -27,6 +30,7 @@ export async function measureBackfill(home, stateDir, nodeArgs = []) {
     mbPerSec: s.bytes / MB / (r.ms / 1000), spansPerSec: s.spansDelivered / (r.ms / 1000),
     peakRssMb: r.usage ? r.usage.maxRssKb / 1024 : NaN,
     cpuSec: r.usage ? (r.usage.userUs + r.usage.systemUs) / 1e6 : NaN,
+    storeBytes: storeBytes(stateDir),
   };
 }
 

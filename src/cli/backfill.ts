@@ -1,5 +1,7 @@
 /** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
-import { runFiles, type FileJob } from '../pipeline/run-files.js';
+import { poolWorkers, runFilesInPool } from '../pipeline/pool/pool.js';
+import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-files.js';
+import { LocalSink } from '../sinks/local.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { readFileHead } from '../pipeline/heads.js';
@@ -23,6 +25,7 @@ export interface BackfillFlags extends SinkFlags {
   json?: boolean;
   idle?: string;
   concurrency?: string;
+  workers?: string;
 }
 
 /**
@@ -75,6 +78,8 @@ function filtersText(flags: BackfillFlags): string {
  * the bytes a file reads per commit (a quarter of the inline batch): together they bound memory.
  */
 const WAITING_FACTOR = 4;
+/** on pipeline threads, histories whose files average less than this keep more files in flight */
+const SMALL_FILE_BYTES = 64 * 1024;
 const BATCH_BYTES = 1024 * 1024;
 
 /** What discovery found is what backfill traces: the file as it was then (a later growth is the next run's). */
@@ -136,11 +141,14 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     if (typeof found === 'number') return found;
     const { files } = found;
     if (flags.rebuild) rebuildStore(ctx, flags);
-    // SQLite's work runs in a writer thread, beside reading and reducing
-    outputs = buildOutputs({ ...ctx, log }, true, { writerThread: true });
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
+    // whole files on pipeline threads (one per core) when there are several: this thread commits
+    // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
+    const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
+    outputs = buildOutputs({ ...ctx, log }, true, { writerThread: workers < 2 });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.all) set.noteFile(f.path);
-    progress.start(files.length, files.reduce((a, f) => a + f.size, 0));
+    const totalBytes = files.reduce((a, f) => a + f.size, 0);
+    progress.start(files.length, totalBytes);
     let concurrency = baseConcurrency;
     if (outputs.delivery.writesInThread) {
       // --concurrency files are read and reduced at once; more wait for their commit while the
@@ -148,10 +156,26 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       concurrency *= WAITING_FACTOR;
       outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     }
-    await runFiles(set, files.map(toJob), {
-      finalize: 'idle', idleMs, force: flags.force, concurrency,
+    const run: RunFilesOptions = {
+      finalize: 'idle', idleMs, force: flags.force, concurrency, release: true,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
-    });
+    };
+    // the pool needs the local store alone, holding the run's cursors (spans and cursor in one transaction)
+    const only = outputs.sinks.length === 1 ? outputs.sinks[0] : undefined;
+    const local = only instanceof LocalSink && outputs.delivery.cursors === only.cursors ? only : undefined;
+    if (local && workers >= 2) {
+      // per thread, a quarter of --concurrency in flight (memory), half when files are small on
+      // average (each commit then holds more files: fewer transactions)
+      const share = totalBytes / files.length < SMALL_FILE_BYTES ? 2 : 4;
+      const perWorker = Math.max(2, Math.ceil(baseConcurrency / share));
+      log.debug('tracing on pipeline threads', { workers, files: files.length });
+      await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
+        workers, content: ctx.content, committer: local, groupCommits: perWorker,
+        fallback: (jobs) => runFiles(set, jobs, run),
+      });
+    } else {
+      await runFiles(set, files.map(toJob), run);
+    }
     progress.done();
     log.summarize();
     const s = set.summary;

@@ -98,6 +98,7 @@ function addTracingCommands(program: Command, run: Run): void {
     .option('--cwd <path>', 'only sessions run in this directory (or below it)')
     .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
+    .option('--workers <n>', 'pipeline threads tracing files beside the one committing them (local store alone; default: one per core; 0 or 1: none)')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
     .option('--rebuild', 'move the local store aside (a damaged one, say; nothing is deleted) and trace everything into a new one')
     .option('--json', 'print the summary as JSON')

@@ -13,6 +13,11 @@ export interface RunFilesOptions {
   stopOnError?: boolean;
   now?: () => number;
   onProgress?: (done: { files: number; bytes: number }) => void;
+  /**
+   * Backfill: forget a file's tracer (its reducer state) once it is done and delivered, as
+   * nothing steps it again in this run: memory then does not grow with the number of files.
+   */
+  release?: boolean;
 }
 
 export interface FileJob {
@@ -64,4 +69,5 @@ async function traceOne(set: TracerSet, job: FileJob, opts: RunFilesOptions, now
   if (r === 'read') set.summary.filesRead++;
   if (r === 'blocked' || r === 'gone' || !t) return;
   if (t.status === 'open' && shouldFinalize(t.lastRecordTime)) await t.finalize();
+  if (opts.release && !t.isBlocked) set.tracers.delete(path);
 }

@@ -2,7 +2,7 @@ import { StoreCursors } from '../store/cursor-store.js';
 import type { Cursor } from '../store/cursors.js';
 import { StoreError } from '../store/errors.js';
 import type { OpenOptions } from '../store/db.js';
-import { latestSpans } from '../store/spans.js';
+import { latestSpans, type Bind } from '../store/spans.js';
 import { TraceStore, type StoreLocation } from '../store/store.js';
 import { createWriter, type SpanWriter } from '../store/writer.js';
 import type { SpanEffect } from '../trace/effects.js';
@@ -53,6 +53,17 @@ export class LocalSink implements Sink, CursorCommitter {
   async commitWithCursors(effects: readonly SpanEffect[], cursors: readonly Cursor[]): Promise<void> {
     try {
       this.delivered += await this.writer.commit(latestSpans(effects), cursors);
+      this.lastError = undefined;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** `commitWithCursors` for rows a pipeline thread made (`toRow`) from `spans` spans. */
+  async commitRows(rows: Bind[][], spans: number, cursors: readonly Cursor[]): Promise<void> {
+    try {
+      await this.writer.commitRows(rows, cursors);
+      this.delivered += spans;
       this.lastError = undefined;
     } catch (err) {
       throw this.fail(err);

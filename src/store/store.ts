@@ -5,7 +5,7 @@ import { CursorTable, type Cursor } from './cursors.js';
 import { openDatabase, schemaVersion, type Db, type OpenOptions } from './db.js';
 import { guard } from './errors.js';
 import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './sessions.js';
-import { SpanTable, latestSpans } from './spans.js';
+import { SpanTable, latestSpans, type Bind } from './spans.js';
 import { dbPathIn, ensureStateDir } from './statedir.js';
 import { TraceLookup, type TraceMatch } from './traces.js';
 import { UsageQueries, type CallRow, type UsageQuery } from './usage.js';
@@ -91,6 +91,14 @@ export class TraceStore {
   /** Spans and cursors in ONE transaction: a local-only run gets exactly-once delivery. */
   commit(effects: readonly SpanEffect[], cursors: readonly Cursor[]): number {
     return this.commitSpans(latestSpans(effects), cursors);
+  }
+
+  /** `commit` for rows already made by `toRow` (the writer thread's commits). */
+  commitRows(rows: readonly Bind[][], cursors: readonly Cursor[]): number {
+    return this.tx(() => {
+      this.cursors.putAll(cursors, Date.now());
+      return this.spans.upsertRows(rows);
+    });
   }
 
   /** `commit` for spans already reduced to their latest state (see `latestSpans`). */

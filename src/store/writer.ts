@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../trace/span.js';
+import { toRow, type Bind } from './spans.js';
 import type { Cursor } from './cursors.js';
 import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
@@ -15,14 +16,19 @@ export interface SpanWriter {
   readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number>;
+  /** `commit` for rows already made by `toRow` (by a pipeline thread); resolves with the rows written */
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
   close(): Promise<void>;
 }
 
-/** A commit request to the writer thread: the spans as one JSON array text in UTF-8 (cheap to pass between threads). */
+/**
+ * A commit request to the writer thread: the spans as the rows of the upsert, attributes
+ * already stringified (`toRow`), so that the thread only compresses the large values and writes.
+ */
 export interface CommitRequest {
   id: number;
-  spans: Uint8Array;
+  rows: Bind[][];
   cursors: readonly Cursor[];
 }
 
@@ -40,6 +46,9 @@ class InlineWriter implements SpanWriter {
   constructor(private readonly store: TraceStore) {}
   async commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
+  }
+  async commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
+    return this.store.commitRows(rows, cursors);
   }
   async close(): Promise<void> {}
 }
@@ -70,17 +79,17 @@ class ThreadWriter implements SpanWriter {
   }
 
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
+    return this.commitRows(spans.map(toRow), cursors);
+  }
+
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      // the spans as UTF-8 bytes in an ArrayBuffer of their own, moved to the thread rather than copied
-      const json = JSON.stringify(spans);
-      const bytes = new Uint8Array(Buffer.byteLength(json));
-      Buffer.from(bytes.buffer).write(json);
-      const req: CommitRequest = { id, spans: bytes, cursors };
-      this.worker.postMessage(req, [bytes.buffer]);
+      const req: CommitRequest = { id, rows, cursors };
+      this.worker.postMessage(req);
     });
   }
 
