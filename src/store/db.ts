@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { StoreError, guard } from './errors.js';
-import { spanLarge } from './spans.js';
+import { spanContent, spanLarge } from './spans.js';
 
 export type Db = Database.Database;
 export type Migration = (db: Db) => void;
@@ -103,6 +103,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     const db = new Database(file, { readonly: opts.readonly === true, fileMustExist: true });
     try {
       db.function('span_large', { deterministic: true }, (content, name) => spanLarge(Buffer.isBuffer(content) ? content : null, String(name)));
+      db.function('span_content', { deterministic: true }, (content) => spanContent(Buffer.isBuffer(content) ? content : null));
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (opts.readonly !== true) {
         // a new file only (a no-op once it has tables): rows of a few KB (compressed content) waste

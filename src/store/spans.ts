@@ -100,6 +100,11 @@ export function spanLarge(content: Buffer | null, name: string): string | number
   return JSON.stringify(v);
 }
 
+/** A span's long values as the JSON text they were compressed from (null: none), for SQL search (`span_content(content)`). */
+export function spanContent(content: Buffer | null): string | null {
+  return content === null ? null : brotliDecompressSync(content).toString('utf8');
+}
+
 export function rowToSpan(r: SpanRow): Span {
   const attributes = JSON.parse(r.attributes) as Attributes;
   if (r.content !== null) Object.assign(attributes, JSON.parse(brotliDecompressSync(r.content).toString('utf8')) as Attributes);

@@ -43,10 +43,10 @@ export class TraceReader {
 
   constructor(db: Db) {
     this.outlineText = db.prepare<[string], { spans: string }>(OUTLINE_JSON);
-    this.one = db.prepare<[string, string], SpanRow>(`SELECT ${HEAD}, attributes FROM spans WHERE trace_id = ? AND span_id = ?`);
+    this.one = db.prepare<[string, string], SpanRow>(`SELECT ${HEAD}, attributes, content FROM spans WHERE trace_id = ? AND span_id = ?`);
     this.find = db.prepare<{ trace: string; q: string; max: number }, { span_id: string }>(
       `SELECT span_id FROM spans WHERE trace_id = @trace
-         AND (instr(lower(name), @q) > 0 OR instr(lower(attributes), @q) > 0 OR instr(lower(COALESCE(status_message, '')), @q) > 0)
+         AND (instr(lower(name), @q) > 0 OR instr(lower(attributes), @q) > 0 OR instr(lower(COALESCE(span_content(content), '')), @q) > 0 OR instr(lower(COALESCE(status_message, '')), @q) > 0)
        ORDER BY start_time, span_id LIMIT @max`,
     );
   }
