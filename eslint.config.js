@@ -23,6 +23,23 @@ export default tseslint.config(
     },
   },
   {
+    // the pipeline runs files for every mode; the CLI is one of its callers, never its dependency
+    files: ['src/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../cli/*', '../../cli/*'], message: 'pipeline/ may not import cli/: report through pipeline/report.ts' }] }],
+    },
+  },
+  {
+    // the Codex format, and only that: no file system, network or process; no other stage
+    files: ['src/rollout/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'zlib', 'better-sqlite3', 'chokidar'], message: 'rollout/ does no I/O: it reads records given to it' },
+        { group: ['../source/*', '../store/*', '../sinks/*', '../pipeline/*', '../cli/*'], message: 'rollout/ knows the format only' },
+      ] }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.{ts,js}'],
     rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
   },

@@ -2,7 +2,16 @@
 /**
  * Builds a synthetic CODEX_HOME for benchmarks from the real rollout fixtures.
  *
- *   node bench/make-corpus.js --out DIR [--mb 200] [--seed 1] [--huge-mb N]
+ *   node bench/make-corpus.js --out DIR [--profile fixtures|real] [--mb 200] [--seed 1] [--huge-mb N]
+ *                             [--file-kb K] [--sigma S]
+ *
+ * --profile real (see lib/real-sessions.js): synthetic sessions whose record-type byte mix,
+ * sizes and content kinds follow ../shared/reference/real-corpus-profile.md; file sizes are
+ * drawn log-normally around --file-kb (default 420 KB, spread --sigma, default 1.0) between
+ * 4 KB and 1.8 MB, until the corpus reaches --mb. `--file-kb 170 --sigma 0.35 --mb 272` is
+ * the "large files" history (about 1,600 files of about 170 KB).
+ *
+ * --profile fixtures (the default):
  *
  * Every fixture session (all versions, all scenarios, subagent parent+child pairs
  * together) is cloned round-robin with fresh UUIDs (session, thread, turn ids and
@@ -17,6 +26,8 @@ import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { makePools } from './lib/content-pools.js';
+import { SessionBuilder, sizeAround } from './lib/real-sessions.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const MB = 1024 * 1024;
@@ -30,17 +41,20 @@ const REWRITE =
   /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|\b((?:resp|call|fc|msg|rs|ctc)_(?:mock_[0-9_]+|[a-z]+_[0-9]+[a-z]?))\b|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?=(?:\.\d+)?Z)|("(?:started_at|completed_at|create_time)":)(\d{10})\b|("(?:started_at_ms|completed_at_ms)":)(\d{13})\b|("ordinal":)(\d+)/g;
 
 function parseArgs(argv) {
-  const args = { out: '', mb: 200, seed: 1, hugeMb: 0 };
+  const args = { out: '', mb: 200, seed: 1, hugeMb: 0, profile: 'fixtures', fileKb: 420, sigma: 1 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--out') args.out = value;
+    else if (flag === '--profile') args.profile = value;
+    else if (flag === '--file-kb') args.fileKb = Number(value);
+    else if (flag === '--sigma') args.sigma = Number(value);
     else if (flag === '--mb') args.mb = Number(value);
     else if (flag === '--seed') args.seed = Number(value);
     else if (flag === '--huge-mb') args.hugeMb = Number(value);
     else throw new Error(`unknown option ${flag}`);
   }
-  if (args.out === '' || !(args.mb >= 0) || !Number.isInteger(args.seed) || !(args.hugeMb >= 0)) {
-    throw new Error('usage: node bench/make-corpus.js --out DIR [--mb 200] [--seed 1] [--huge-mb N]');
+  if (args.out === '' || !(args.mb >= 0) || !Number.isInteger(args.seed) || !(args.hugeMb >= 0) || !['fixtures', 'real'].includes(args.profile) || !(args.fileKb > 0) || !(args.sigma >= 0)) {
+    throw new Error('usage: node bench/make-corpus.js --out DIR [--profile fixtures|real] [--mb 200] [--seed 1] [--huge-mb N] [--file-kb K] [--sigma S]');
   }
   return args;
 }
@@ -226,16 +240,40 @@ function buildHuge(writer, rng, targetBytes, afterSec) {
   return { rel, turns, bytes };
 }
 
+/** the base instructions Codex really sends (from a fixture's session_meta) */
+function realInstructions() {
+  const first = readFileSync(join(FIXTURES, 'codex-0.100.0', 'a-text.jsonl'), 'utf8').split('\n')[0];
+  return JSON.parse(first).payload.base_instructions.text;
+}
+
+/** real-shaped sessions (lib/real-sessions.js) until the corpus reaches `targetBytes` */
+function buildRealSessions(writer, rng, targetBytes, { fileKb, sigma }) {
+  const pools = makePools(rng);
+  const instructions = realInstructions();
+  const spacing = Math.max(1, Math.floor((SPAN_DAYS * 86400) / Math.max(1, targetBytes / (fileKb * 1024))));
+  let sessions = 0;
+  for (let i = 0; writer.bytes < targetBytes; i++) {
+    const startSec = EPOCH_SEC + i * spacing + rng.below(Math.max(1, spacing >> 1));
+    const size = sizeAround(rng, fileKb * 1024, 1.8 * MB, sigma, 4 * 1024);
+    const lines = [];
+    const s = new SessionBuilder({ rng, pools, instructions, startMs: startSec * 1000, targetBytes: size, emit: (l) => lines.push(l) }).build();
+    writer.write(rolloutPath(rng.below(12) === 0, startSec, s.id), `${lines.join('\n')}\n`);
+    sessions++;
+  }
+  return sessions;
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
   const rng = makeRng(args.seed);
   const writer = new Writer(args.out);
-  const units = buildSessions(writer, rng, args.mb * MB);
+  const units = args.profile === 'real' ? buildRealSessions(writer, rng, args.mb * MB, args) : buildSessions(writer, rng, args.mb * MB);
   let huge = null;
   if (args.hugeMb > 0) huge = buildHuge(writer, makeRng(args.seed + 0x51f15eed), args.hugeMb * MB, EPOCH_SEC + SPAN_DAYS * 86400);
   const ms = Math.round(performance.now() - t0);
-  console.log(`${writer.files} files, ${(writer.bytes / MB).toFixed(1)} MB (${units} fixture sessions cloned) in ${ms} ms → ${args.out}`);
+  const what = args.profile === 'real' ? `${units} real-shaped sessions` : `${units} fixture sessions cloned`;
+  console.log(`${writer.files} files, ${(writer.bytes / MB).toFixed(1)} MB (${what}) in ${ms} ms → ${args.out}`);
   if (huge !== null) console.log(`huge session: ${huge.rel}, ${huge.turns} turns, ${(huge.bytes / MB).toFixed(1)} MB`);
 }
 

@@ -5,8 +5,15 @@
  * bench/results/latest.json.
  *
  *   node bench/run.js [--mb 200] [--huge-mb 200] [--seed 1] [--quick] [--keep]
+ *                     [--backfill-only] [--corpora real,fixtures,large] [--node-args "--cpu-prof ..."]
  *
- * --quick: a 25 MB corpus and shorter windows (a smoke run, not for the README).
+ * Backfill is measured on each corpus beside the floor of the same files, in the same run:
+ * `real` (real-shaped sessions, about 420 KB a file: the figures the budgets are about),
+ * `fixtures` (the lab fixtures cloned: thousands of small files, comparable with earlier
+ * runs; watch, restart and idle run over it) and `large` (real-shaped, about 1,600 files of
+ * about 170 KB: --mb × 1.36).
+ * --quick: 25 MB corpora and shorter windows (a smoke run, not for the README).
+ * --backfill-only: only floor, backfill and ccusage on the chosen corpora (to iterate).
  * --keep: leave the scratch copies under bench/.corpus/work for inspection.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,8 +28,18 @@ import { measureGrownRestart, measureRestartAndIdle } from './measures/watch.js'
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
-  const a = { mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 20 : 60, liveSeconds: quick ? 10 : 20 };
+  const a = {
+    mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 20 : 60, liveSeconds: quick ? 10 : 20,
+    backfillOnly: argv.includes('--backfill-only'), corpora: ['real', 'fixtures', 'large'], nodeArgs: [],
+  };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--corpora' || argv[i] === '--node-args') {
+      const list = String(argv[++i] ?? '').split(argv[i - 1] === '--corpora' ? ',' : ' ').filter((x) => x !== '');
+      if (argv[i - 1] === '--node-args') a.nodeArgs = list;
+      else if (list.length === 0 || list.some((c) => !(c in CORPORA))) throw new Error(`--corpora takes a list of ${Object.keys(CORPORA).join(', ')}`);
+      else a.corpora = list;
+      continue;
+    }
     const v = Number(argv[i + 1]);
     if (argv[i] === '--mb') a.mb = v;
     else if (argv[i] === '--huge-mb') a.hugeMb = v;
@@ -33,6 +50,13 @@ function parseArgs(argv) {
   }
   return a;
 }
+
+/** the corpora backfill is measured on (see make-corpus.js) */
+const CORPORA = {
+  real: (mb, seed) => ({ mb, seed, profile: 'real', fileKb: 420, sigma: 1 }),
+  fixtures: (mb, seed) => ({ mb, seed }),
+  large: (mb, seed) => ({ mb: Math.round(mb * 1.36), seed, profile: 'real', fileKb: 170, sigma: 0.35 }),
+};
 
 const step = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
@@ -58,33 +82,45 @@ async function measureWatch(args, home, state, templateHome) {
   return { ri, lat, grown };
 }
 
+/** floor, backfill and ccusage on one corpus, on a writable copy; returns its rows and where it was traced */
+async function measureCorpus(name, args) {
+  const corpus = ensureCorpus(CORPORA[name](args.mb, args.seed));
+  const home = copyDir(corpus, join(scratch(`home-${name}`), 'codex'));
+  const state = scratch(`state-${name}`);
+  step(`${name}: floor, backfill, ccusage`);
+  const floor = await measureFloor(home);
+  const bf = await measureBackfill(home, state, args.nodeArgs);
+  const cc = await measureCcusage(home, bf.bytes);
+  return { home, state, floor, rows: backfillRows({ label: name, floor, bf, cc }) };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const loadBefore = loadavg()[0];
-  step(`corpora (cached under bench/.corpus): ${args.mb} MB, huge ${args.hugeMb} MB, seed ${args.seed}`);
-  const corpus = ensureCorpus({ mb: args.mb, seed: args.seed });
-  const templateHome = ensureCorpus({ mb: 2, seed: 99 });
-  const home = copyDir(corpus, join(scratch('home'), 'codex'));
-  const state = scratch('state');
-  step('floor, backfill, ccusage');
-  const floor = await measureFloor(home);
-  const bf = await measureBackfill(home, state);
-  const cc = await measureCcusage(home, bf.bytes);
-  const watch = await measureWatch(args, home, state, templateHome);
-  step('huge session');
-  const huge = await measureBackfill(ensureCorpus({ mb: 0, hugeMb: args.hugeMb, seed: args.seed }), scratch('huge-state'));
-  const base = Math.max(1, Math.round(args.mb / 8));
-  step(`scaling: ${base}, ${2 * base}, ${4 * base} MB`);
-  const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus({ mb: k * base, seed: args.seed })));
-  const rows = [...backfillRows({ floor, bf, cc }), ...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling })];
+  step(`corpora (cached under bench/.corpus): ${args.corpora.join(', ')} at ${args.mb} MB, huge ${args.hugeMb} MB, seed ${args.seed}`);
+  const measured = {};
+  for (const name of args.corpora) measured[name] = await measureCorpus(name, args);
+  const rows = args.corpora.flatMap((name) => measured[name].rows);
+  if (!args.backfillOnly) {
+    const fx = measured.fixtures ?? (await measureCorpus('fixtures', args));
+    const templateHome = ensureCorpus({ mb: 2, seed: 99 });
+    const watch = await measureWatch(args, fx.home, fx.state, templateHome);
+    step('huge session');
+    const huge = await measureBackfill(ensureCorpus({ mb: 0, hugeMb: args.hugeMb, seed: args.seed }), scratch('huge-state'));
+    const base = Math.max(1, Math.round(args.mb / 8));
+    step(`scaling (real-shaped): ${base}, ${2 * base}, ${4 * base} MB`);
+    const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus(CORPORA.real(k * base, args.seed))));
+    rows.push(...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling }));
+  }
   const table = formatTable(rows);
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
-  console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.mb} MB corpus, ${floor.files} files; node ${process.version}, ${machine().cpus} cpus)\n\n${table}\n`);
+  const sizes = args.corpora.map((n) => `${n} ${measured[n].floor.files} files`).join(', ');
+  console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`);
   const load = Math.max(loadBefore, loadavg()[0]);
-  if (load > cpus().length * 0.75) console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated`);
+  if (load > cpus().length * 0.75) console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated (compare with the floor of the same run)`);
   console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
-  const out = join(import.meta.dirname, 'results', 'latest.json');
+  const out = join(import.meta.dirname, 'results', args.backfillOnly || args.quick ? 'last-partial.json' : 'latest.json');
   writeJson(out, { date: new Date().toISOString(), command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), args, machine: { ...machine(), loadavg1mBefore: +loadBefore.toFixed(2) }, seconds: Math.round((Date.now() - t0) / 1000), rows, table });
   step(`wrote ${out} (${Math.round((Date.now() - t0) / 1000)} s)`);
   if (!args.keep) removeScratch();

@@ -1,25 +1,29 @@
 /** Corpora for the benchmarks: built once by make-corpus.js, cached under bench/.corpus/. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS_DIR = join(BENCH, '.corpus');
 const MAKE = join(BENCH, 'make-corpus.js');
+const GENERATOR = [MAKE, join(BENCH, 'lib', 'real-sessions.js'), join(BENCH, 'lib', 'content-pools.js')];
 
 /**
- * The CODEX_HOME for `{ mb, hugeMb, seed }`, generated unless a complete copy with the same
- * parameters and generator is already cached. Returns its path.
+ * The CODEX_HOME for `{ mb, hugeMb, seed, profile, fileKb, sigma }` (see make-corpus.js),
+ * generated unless a complete copy with the same parameters and generator is already
+ * cached. Returns its path.
  */
-export function ensureCorpus({ mb, hugeMb = 0, seed = 1 }) {
-  const dir = join(CORPUS_DIR, `mb${mb}-huge${hugeMb}-seed${seed}`);
+export function ensureCorpus({ mb, hugeMb = 0, seed = 1, profile = 'fixtures', fileKb = 420, sigma = 1 }) {
+  const shape = profile === 'fixtures' ? '' : `-${profile}${fileKb}k-s${sigma}`;
+  const dir = join(CORPUS_DIR, `mb${mb}-huge${hugeMb}-seed${seed}${shape}`);
   const marker = join(dir, '.complete');
-  const stamp = JSON.stringify({ mb, hugeMb, seed, generator: readFileSync(MAKE, 'utf8').length });
+  const stamp = JSON.stringify({ mb, hugeMb, seed, profile, fileKb, sigma, generator: GENERATOR.map((f) => readFileSync(f, 'utf8').length) });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const out = execFileSync(process.execPath, [MAKE, '--out', dir, '--mb', String(mb), '--huge-mb', String(hugeMb), '--seed', String(seed)], { encoding: 'utf8' });
+  const shapeArgs = profile === 'fixtures' ? [] : ['--profile', profile, '--file-kb', String(fileKb), '--sigma', String(sigma)];
+  const out = execFileSync(process.execPath, [MAKE, '--out', dir, '--mb', String(mb), '--huge-mb', String(hugeMb), '--seed', String(seed), ...shapeArgs], { encoding: 'utf8' });
   process.stderr.write(`  corpus: ${out.trim().replace(/\n/g, '\n  ')}\n`);
   writeFileSync(marker, stamp);
   return dir;
@@ -42,4 +46,13 @@ export function copyDir(from, to) {
 
 export function removeScratch() {
   rmSync(join(CORPUS_DIR, 'work'), { recursive: true, force: true });
+}
+
+/** bytes of the local store in a state dir: the database and its write-ahead log */
+export function storeBytes(stateDir) {
+  let n = 0;
+  for (const f of ['traces.sqlite', 'traces.sqlite-wal']) {
+    if (existsSync(join(stateDir, f))) n += statSync(join(stateDir, f)).size;
+  }
+  return n;
 }

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SessionProcessor } from '../../dist/pipeline/processor.js';
 import { defaultReducerOptions } from '../../dist/trace/reduce.js';
-import { fallbackThreadId } from '../../dist/pipeline/trace-files.js';
+import { threadIdOfPath } from '../../dist/source/names.js';
 
 function rolloutsUnder(dir) {
   return readdirSync(dir, { recursive: true })
@@ -24,7 +24,7 @@ function rolloutsUnder(dir) {
  * session root is left out (its end moves with every record).
  */
 function expectations(path, lines) {
-  const proc = new SessionProcessor(path, defaultReducerOptions(fallbackThreadId(path)));
+  const proc = new SessionProcessor(path, defaultReducerOptions(threadIdOfPath(path)));
   const seen = new Set();
   let offset = 0;
   const perLine = lines.map((text) => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { floor } from '../floor.js';
 import { backfill, runChild } from '../lib/proc.js';
-import { scratch } from '../lib/corpus.js';
+import { storeBytes, scratch } from '../lib/corpus.js';
 import { ccusageBin } from '../lib/ccusage.js';
 
 const MB = 1024 * 1024;
@@ -27,6 +27,7 @@ export async function measureBackfill(home, stateDir, nodeArgs = []) {
     mbPerSec: s.bytes / MB / (r.ms / 1000), spansPerSec: s.spansDelivered / (r.ms / 1000),
     peakRssMb: r.usage ? r.usage.maxRssKb / 1024 : NaN,
     cpuSec: r.usage ? (r.usage.userUs + r.usage.systemUs) / 1e6 : NaN,
+    storeBytes: storeBytes(stateDir),
   };
 }
 

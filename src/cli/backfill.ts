@@ -1,13 +1,16 @@
 /** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
-import { runFiles, type FileJob } from '../pipeline/run-files.js';
+import { poolWorkers, runFilesInPool } from '../pipeline/pool/pool.js';
+import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-files.js';
+import { LocalSink } from '../sinks/local.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
-import { moveStoreAside, resolveStateDir, watchLockHolder } from '../store/index.js';
-import { UsageError, type CommandContext } from './context.js';
+import { readFileHead } from '../pipeline/heads.js';
+import { moveStoreAside, watchLockHolder } from '../store/index.js';
+import { parseDate, parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { createProgress } from './progress.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, parseDate, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 
 export interface BackfillFlags extends SinkFlags {
   codexHome?: string;
@@ -20,6 +23,7 @@ export interface BackfillFlags extends SinkFlags {
   json?: boolean;
   idle?: string;
   concurrency?: string;
+  workers?: string;
 }
 
 async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promise<DiscoveredFile[]> {
@@ -50,7 +54,7 @@ function toJob(f: DiscoveredFile): FileJob {
 
 /** `--rebuild`: the store moves aside (never while a watcher writes to it) and everything is traced again. */
 function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
-  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+  const stateDir = ctx.config.stateDir;
   const holder = watchLockHolder(stateDir);
   if (holder !== undefined) throw new UsageError(`a watcher (pid ${holder.pid ?? '?'}) uses the store in ${stateDir}: stop it before --rebuild`);
   const moved = moveStoreAside(stateDir);
@@ -59,7 +63,7 @@ function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
 }
 
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
   let found;
   try {
@@ -72,10 +76,12 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   for (const w of found.warnings) ctx.log.warn('skipped path', { path: w.path, reason: w.reason });
   const files = await selectFiles(found.files, flags);
   if (flags.rebuild) rebuildStore(ctx, flags);
-  // SQLite's work runs in a writer thread, beside reading and reducing
-  const outputs = buildOutputs(ctx, flags, true, { writerThread: true });
+  // whole files on pipeline threads (one per core) when there are several: this thread commits
+  // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
+  const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
+  const outputs = buildOutputs(ctx, true, { writerThread: workers < 2 });
   try {
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread ? BATCH_BYTES : 4 * BATCH_BYTES });
+    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES });
     for (const f of found.files) set.noteFile(f.path);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     const progress = createProgress(ctx.stderr, files.length, totalBytes, !flags.json);
@@ -86,10 +92,24 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       concurrency *= WAITING_FACTOR;
       outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     }
-    await runFiles(set, files.map(toJob), {
+    const run: RunFilesOptions = {
       finalize: 'idle', idleMs, force: flags.force, concurrency,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
-    });
+    };
+    // the pool needs the local store alone, holding the run's cursors (spans and cursor in one transaction)
+    const only = outputs.sinks.length === 1 ? outputs.sinks[0] : undefined;
+    const local = only instanceof LocalSink && outputs.delivery.cursors === only.cursors ? only : undefined;
+    if (local && workers >= 2) {
+      // per thread, a quarter of --concurrency in flight: the threads are busy parsing, not waiting
+      const perWorker = Math.max(2, Math.ceil(Number(flags.concurrency ?? 16) / 4));
+      ctx.log.debug('tracing on pipeline threads', { workers, files: files.length });
+      await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
+        workers, content: ctx.content, committer: local, groupCommits: Math.max(1, Math.floor(perWorker / 2)),
+        fallback: (jobs) => runFiles(set, jobs, run),
+      });
+    } else {
+      await runFiles(set, files.map(toJob), run);
+    }
     progress.done();
     const s = set.summary;
     if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {

@@ -6,11 +6,10 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
-import { ensureStateDir, resolveStateDir, stateDirWarning, TraceStore } from '../store/index.js';
+import { ensureStateDir, stateDirWarning, TraceStore } from '../store/index.js';
 import { maskUrl } from '../content/url.js';
-import { traceFilesInMemory } from '../pipeline/trace-files.js';
+import { traceInMemory } from '../pipeline/in-memory.js';
 import type { CommandContext } from './context.js';
-import { resolveCodexHome } from './setup.js';
 import { buildStatus } from './status.js';
 
 export interface Check {
@@ -58,7 +57,7 @@ async function newestRolloutCheck(codexHome: string): Promise<Check> {
   const found = await discover(codexHome);
   if (found.files.length === 0) return { name: 'rollouts', ok: true, detail: `no rollout files under ${codexHome} yet` };
   const newest = [...found.files].sort((a, b) => b.mtimeMs - a.mtimeMs)[0] as { path: string };
-  const res = await traceFilesInMemory([newest.path]);
+  const res = await traceInMemory([newest.path]);
   const unknown = Object.keys(res.stats[0]?.unknown ?? {});
   const problems = res.warnings.length + unknown.length;
   return {
@@ -69,18 +68,17 @@ async function newestRolloutCheck(codexHome: string): Promise<Check> {
   };
 }
 
-export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: string; stateDir?: string }): Promise<Check[]> {
+export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
   const checks: Check[] = [];
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   checks.push({ name: 'node', ok: major > 20 || (major === 20 && minor >= 19), detail: `Node ${process.versions.node} (needs >= 20.19)` });
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const { codexHome, stateDir } = ctx.config;
   if (!existsSync(codexHome)) {
     checks.push({ name: 'codex home', ok: false, detail: `${codexHome} does not exist: set CODEX_HOME or pass --codex-home (watch waits for it)` });
   } else {
     checks.push({ name: 'codex home', ok: true, detail: codexHome });
     checks.push(await newestRolloutCheck(codexHome));
   }
-  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
   try {
     ensureStateDir(stateDir);
     accessSync(stateDir, constants.W_OK);
@@ -93,7 +91,7 @@ export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: str
   } catch (err) {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }
-  const status = await buildStatus(ctx, { codexHome, stateDir });
+  const status = await buildStatus(ctx);
   checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
   const limit = status.watcher.status?.watchLimit;
   if (limit) checks.push({ name: 'inotify watches', ok: false, detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}` });
@@ -101,8 +99,8 @@ export async function doctorChecks(ctx: CommandContext, flags: { codexHome?: str
   return checks;
 }
 
-export async function doctorCommand(ctx: CommandContext, flags: { codexHome?: string; stateDir?: string; json?: boolean }): Promise<number> {
-  const checks = await doctorChecks(ctx, flags);
+export async function doctorCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
+  const checks = await doctorChecks(ctx);
   if (flags.json) ctx.stdout.write(`${JSON.stringify(checks)}\n`);
   else for (const c of checks) ctx.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(15)} ${c.detail}\n`);
   return checks.every((c) => c.ok) ? 0 : 1;

@@ -1,11 +1,13 @@
 /** The command line: argument parsing and exit codes. One file per command beside this one. */
 import { Command, CommanderError, Option } from 'commander';
+import { SINK_NAMES } from '../sinks/index.js';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
 import { FileTooLarge, NotARegularFile } from '../source/index.js';
 import { backfillCommand } from './backfill.js';
 import { doctorCommand } from './doctor.js';
-import { makeContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import type { ConfigFlags } from './config.js';
+import { makeContext, UsageError, type CommandContext } from './context.js';
 import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
@@ -20,7 +22,7 @@ const collect = (v: string, prev: string[] = []): string[] => prev.concat([v]);
 
 function sinkOptions(cmd: Command): Command {
   return cmd
-    .option('--sink <name>', 'where spans go: local (default), otlp, braintrust, jsonl; repeat for several', collect)
+    .option('--sink <name>', `where spans go: ${SINK_NAMES.map((n, i) => (i === 0 ? `${n} (default)` : n)).join(', ')}; repeat for several`, collect)
     .option('--out <file>', 'jsonl sink: append to this file instead of stdout')
     .option('--otlp-endpoint <url>', 'otlp sink: endpoint (overrides OTEL_EXPORTER_OTLP_ENDPOINT)')
     .option('--otlp-protocol <p>', 'otlp sink: http/protobuf (default) or http/json')
@@ -58,6 +60,7 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--cwd <path>', 'only sessions run in this directory (or below it)')
     .option('--idle <duration>', 'a session whose last record is older than this is finalized', '30m')
     .option('--concurrency <n>', 'files read and traced at once (with the local store alone, up to 4x as many more wait for their commit)', '16')
+    .option('--workers <n>', 'pipeline threads tracing files beside the one committing them (local store alone; default: one per core; 0 or 1: none)')
     .option('--force', 'trace again files that were already traced (no duplicates: ids are deterministic)')
     .option('--rebuild', 'move the local store aside (a damaged one, say; nothing is deleted) and trace everything into a new one')
     .option('--json', 'print the summary as JSON'))
@@ -115,10 +118,10 @@ export interface Io {
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let code = 0;
   const run = async (fn: (ctx: CommandContext) => Promise<number>, cmd: Command): Promise<void> => {
-    const ctx = makeContext(cmd.optsWithGlobals() as GlobalOptions, io, loadStoredTraces);
+    const ctx = makeContext(cmd.optsWithGlobals() as ConfigFlags, io, loadStoredTraces);
     code = await fn(ctx);
   };
-  const program = buildProgram(run, );
+  const program = buildProgram(run);
   program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     await program.parseAsync(argv);

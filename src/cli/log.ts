@@ -1,15 +1,13 @@
 /** Structured logs on stderr: logfmt (`level=warn msg="…" key=value`) or JSON lines. */
+import type { Reporter, ReportFields } from '../pipeline/report.js';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export type Fields = Record<string, string | number | boolean | undefined | null>;
+export type Fields = ReportFields;
 
-export interface Logger {
-  debug(msg: string, fields?: Fields): void;
-  info(msg: string, fields?: Fields): void;
-  warn(msg: string, fields?: Fields): void;
-  error(msg: string, fields?: Fields): void;
-}
+/** The CLI's logger is how the pipeline reports (src/pipeline/report.ts). */
+export type Logger = Reporter;
 
 function quote(v: string): string {
   return /^[\w@%+=:,./-]+$/.test(v) ? v : JSON.stringify(v);

@@ -1,6 +1,6 @@
 /** `service status` (the manager's view merged with the watcher's own) and `service logs [-f]`. */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readInstallRecord } from '../service/files.js';
 import { followLog, readLogTail, rotatedPath } from '../service/logfile.js';
 import type { ManagerView } from '../service/manager.js';
@@ -62,9 +62,10 @@ function managerLine(m: ServiceReport['manager']): string {
 
 export async function serviceStatus(ctx: CommandContext, flags: StatusServiceFlags, deps: ServiceDeps): Promise<number> {
   const { report, stateDir, codexHome } = await serviceReport(ctx, flags, deps);
-  const statusFlags = { stateDir, codexHome: codexHome ?? flags.codexHome };
+  // the watcher's own status is read where the installed service keeps it
+  const sctx: CommandContext = { ...ctx, config: { ...ctx.config, stateDir, codexHome: codexHome ?? (flags.codexHome ? resolve(flags.codexHome) : ctx.config.codexHome) } };
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify({ service: report, status: await buildStatus(ctx, statusFlags) })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ service: report, status: await buildStatus(sctx) })}\n`);
     return 0;
   }
   const lines = [
@@ -75,7 +76,7 @@ export async function serviceStatus(ctx: CommandContext, flags: StatusServiceFla
     ...report.problems.map((p) => `  problem: ${p}`),
   ];
   ctx.stdout.write(`${lines.join('\n')}\n`);
-  return statusCommand(ctx, statusFlags);
+  return statusCommand(sctx, {});
 }
 
 export interface LogsFlags {

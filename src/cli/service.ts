@@ -2,14 +2,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
-import { ensureStateDir, resolveStateDir } from '../store/index.js';
+import { ensureStateDir } from '../store/index.js';
 import { ServiceConfigError } from '../service/escape.js';
 import { writeServiceFiles, readInstallRecord, removeServiceFiles } from '../service/files.js';
 import { readLogTail } from '../service/logfile.js';
 import { ManagerError, type ServiceManager } from '../service/manager.js';
 import { buildSpec, servicePaths, UNIT_NAME, type ServiceSpec } from '../service/spec.js';
-import { UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { ALL_SINKS, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { parseDuration, type ConfigFlags, type GlobalOptions } from './config.js';
+import { UsageError, type CommandContext } from './context.js';
 import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
 import { signalStop } from './watch-cmd.js';
@@ -35,21 +35,17 @@ function shellWord(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-export interface InstallFlags extends SinkFlags, GlobalOptions {
-  codexHome?: string;
+export interface InstallFlags extends ConfigFlags {
   idle?: string;
   start?: boolean;
 }
 
 function serviceSpec(ctx: CommandContext, flags: InstallFlags, deps: ServiceDeps): ServiceSpec {
-  const sinks = [...new Set(flags.sink && flags.sink.length > 0 ? flags.sink : ['local'])];
-  for (const n of sinks) {
-    if (!(ALL_SINKS as readonly string[]).includes(n)) throw new UsageError(`--sink: unknown sink "${n}" (use ${ALL_SINKS.join(', ')})`);
-  }
+  const sinks: string[] = ctx.config.sinks; // checked when the config was resolved
   if (flags.idle) parseDuration(flags.idle, '--idle'); // a bad one would only fail in the service
   const spec = wrapConfig(() => buildSpec({
     platform: deps.platform, env: ctx.env, home: deps.home, execPath: deps.execPath, script: deps.script,
-    codexHome: resolveCodexHome(flags.codexHome, ctx.env), stateDir: resolveStateDir(flags.stateDir, ctx.env),
+    codexHome: ctx.config.codexHome, stateDir: ctx.config.stateDir,
     globalArgs: globalArgs(flags), sinks, ...(flags.out ? { out: resolve(flags.out) } : {}),
     ...(flags.idle && flags.idle !== '30m' ? { idle: flags.idle } : {}),
     otlpEndpoint: flags.otlpEndpoint, otlpProtocol: flags.otlpProtocol, braintrustProject: flags.braintrustProject,

@@ -1,11 +1,11 @@
 /** `codex-tracer sessions`: one row per session from the local store. */
-import { resolveStateDir, TraceStore, type SessionSummary } from '../store/index.js';
+import { existsSync } from 'node:fs';
+import { dbPathIn, TraceStore, type SessionSummary } from '../store/index.js';
 import type { CommandContext } from './context.js';
-import { parseDate } from './setup.js';
+import { parseDate } from './config.js';
 import { formatDuration } from './tree.js';
 
 export interface SessionsFlags {
-  stateDir?: string;
   since?: string;
   until?: string;
   cwd?: string;
@@ -13,8 +13,11 @@ export interface SessionsFlags {
   json?: boolean;
 }
 
-export function openStoreReadonly(ctx: CommandContext, stateDir?: string): TraceStore {
-  return TraceStore.open({ stateDir: resolveStateDir(stateDir, ctx.env) });
+/** The local store opened read-only; undefined when there is none yet (nothing is created). */
+export function openStoreReadonly(ctx: CommandContext): TraceStore | undefined {
+  const stateDir = ctx.config.stateDir;
+  if (!existsSync(dbPathIn(stateDir))) return undefined;
+  return TraceStore.open({ stateDir }, { readonly: true });
 }
 
 function kfmt(n: number): string {
@@ -40,12 +43,13 @@ export function renderTable(header: string[], rows: string[][]): string {
 }
 
 export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags): Promise<number> {
-  const store = openStoreReadonly(ctx, flags.stateDir);
+  const query = {
+    since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'),
+    cwd: flags.cwd, limit: flags.limit ? Number(flags.limit) : 100,
+  };
+  const store = openStoreReadonly(ctx);
   try {
-    const list = store.listSessions({
-      since: parseDate(flags.since, '--since'), until: parseDate(flags.until, '--until'),
-      cwd: flags.cwd, limit: flags.limit ? Number(flags.limit) : 100,
-    });
+    const list = store?.listSessions(query) ?? [];
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(list)}\n`);
       return 0;
@@ -58,6 +62,6 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
     ctx.stdout.write(`${renderTable(header, list.map(row))}\n`);
     return 0;
   } finally {
-    store.close();
+    store?.close();
   }
 }

@@ -1,7 +1,6 @@
 /** `codex-tracer show FILE... | ID`: one trace as a tree, or its spans as JSON lines. */
 import { existsSync } from 'node:fs';
-import { resolveStateDir } from '../store/index.js';
-import { traceFilesInMemory } from '../pipeline/trace-files.js';
+import { traceInMemory } from '../pipeline/in-memory.js';
 import type { Span } from '../trace/span.js';
 import { renderTrees } from './tree.js';
 import type { CommandContext } from './context.js';
@@ -10,7 +9,6 @@ import { UsageError } from './context.js';
 export interface ShowOptions {
   format: 'tree' | 'jsonl';
   open?: boolean;
-  stateDir?: string;
 }
 
 export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 'jsonl'): void {
@@ -27,11 +25,11 @@ export async function showCommand(ctx: CommandContext, targets: string[], opts: 
   const ids = targets.filter((t) => !existsSync(t));
   let spans: Span[] = [];
   if (files.length > 0) {
-    const res = await traceFilesInMemory(files, { content: ctx.contentFilter, llmInput: ctx.llmInput }, { finalize: !opts.open });
-    for (const w of res.warnings) ctx.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+    // the one runtime, into memory: warnings are logged as every mode logs them
+    const res = await traceInMemory(files, { reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, finalize: !opts.open, log: ctx.log });
     spans = res.spans;
   }
-  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, resolveStateDir(opts.stateDir, ctx.env)));
+  if (ids.length > 0) spans = spans.concat(await ctx.loadStoredTraces(ids, ctx.config.stateDir));
   if (spans.length === 0) {
     ctx.stderr.write('codex-tracer: no spans (is this a Codex rollout file?)\n');
     return 1;

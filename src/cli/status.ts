@@ -1,15 +1,12 @@
 /** `codex-tracer status`: where it reads, where it writes, cursors and lag, the watcher, sink configuration. */
 import { existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
-import { dbPathIn, resolveStateDir, TraceStore, watchLockHolder } from '../store/index.js';
+import { dbPathIn, TraceStore, watchLockHolder } from '../store/index.js';
 import { describeOtlpConfig, otlpConfigFromEnv } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
 import { readStatus, type WatchStatus } from './watch-status.js';
-import { resolveCodexHome } from './setup.js';
 
 export interface StatusFlags {
-  codexHome?: string;
-  stateDir?: string;
   json?: boolean;
 }
 
@@ -46,9 +43,8 @@ function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
   return out;
 }
 
-export async function buildStatus(ctx: CommandContext, flags: StatusFlags): Promise<StatusReport> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
-  const stateDir = resolveStateDir(flags.stateDir, ctx.env);
+export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
+  const { codexHome, stateDir } = ctx.config;
   const dbPath = dbPathIn(stateDir);
   const report: StatusReport = {
     codexHome, codexHomeExists: existsSync(codexHome), stateDir,
@@ -110,7 +106,7 @@ function watcherLine(s: WatchStatus | undefined): string {
 }
 
 export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Promise<number> {
-  const r = await buildStatus(ctx, flags);
+  const r = await buildStatus(ctx);
   if (flags.json) {
     ctx.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;

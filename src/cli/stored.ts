@@ -1,11 +1,10 @@
 /** `show ID`: traces from the local store, by session id or prefix. */
-import { resolveStateDir, TraceStore } from '../store/index.js';
+import { TraceStore } from '../store/index.js';
 import type { Span } from '../trace/span.js';
 import { UsageError } from './context.js';
 
-export async function loadStoredTraces(ids: string[], stateDir?: string): Promise<Span[]> {
-  const dir = resolveStateDir(stateDir);
-  const store = TraceStore.open({ stateDir: dir }, { readonly: true });
+export async function loadStoredTraces(ids: string[], stateDir: string): Promise<Span[]> {
+  const store = TraceStore.open({ stateDir }, { readonly: true });
   try {
     const spans: Span[] = [];
     for (const id of ids) {

@@ -1,13 +1,13 @@
 /** `codex-tracer trace PATH...`: for CI. Everything finalized and flushed before exit; non-zero if anything was not delivered. */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
 import { TracerSet } from '../pipeline/tracers.js';
-import { parseRolloutName } from '../source/index.js';
-import { readFileHead } from '../pipeline/trace-files.js';
-import { UsageError, type CommandContext } from './context.js';
+import { noteThreadsOf } from '../pipeline/heads.js';
+import { parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { reportRun } from './run-report.js';
-import { buildOutputs, closeOutputs, parseDuration, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 
 export interface TraceFlags extends SinkFlags {
   summaryMd?: string;
@@ -43,15 +43,10 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
   if (targets.length === 0) throw new UsageError('trace needs at least one file or folder');
   const deadline = Date.now() + parseDuration(flags.timeout ?? '5m', '--timeout');
   const files = await collectPaths(targets);
-  const outputs = buildOutputs(ctx, flags, false);
+  const outputs = buildOutputs(ctx, false);
   try {
     const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024 });
-    // recorded rollouts may be renamed: a subagent's parent is known by the id in its file's first line
-    for (const f of files) {
-      if (parseRolloutName(basename(f.path))) continue;
-      const head = await readFileHead(f.path);
-      if (head.threadId) set.knownThreads.add(head.threadId);
-    }
+    await noteThreadsOf(set, files.map((f) => f.path));
     await runFiles(set, files, { finalize: 'all', idleMs: 0 });
     let delay = 500;
     while (Date.now() < deadline && [...set.tracers.values()].some((t) => t.isBlocked)) {
@@ -59,7 +54,7 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
       delay = Math.min(delay * 2, 15_000);
       set.summary.undeliveredFiles = 0;
       set.summary.errors = [];
-      await runFiles(set, files.filter((f) => set.tracer(f.path).isBlocked), { finalize: 'all', idleMs: 0 });
+      await runFiles(set, files.filter((f) => set.tracer(f.path)?.isBlocked === true), { finalize: 'all', idleMs: 0 });
     }
     const s = set.summary;
     s.files = files.length;

@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { startWatch } from '../pipeline/watch.js';
 import { TracerSet } from '../pipeline/tracers.js';
-import { acquireWatchLock, LockError, resolveStateDir, ensureStateDir } from '../store/index.js';
-import { UsageError, type CommandContext } from './context.js';
+import { acquireWatchLock, LockError, ensureStateDir } from '../store/index.js';
+import { parseDuration, UsageError, type SinkFlags } from './config.js';
+import type { CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
-import { buildOutputs, closeOutputs, parseDuration, resolveCodexHome, type SinkFlags } from './setup.js';
+import { buildOutputs, closeOutputs } from './setup.js';
 import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
 export interface WatchFlags extends SinkFlags, ServiceIoFlags {
@@ -36,9 +37,9 @@ export async function watchCommand(outer: CommandContext, flags: WatchFlags, con
 }
 
 async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchControl): Promise<number> {
-  const codexHome = resolveCodexHome(flags.codexHome, ctx.env);
+  const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
-  const stateDir = ensureStateDir(resolveStateDir(flags.stateDir, ctx.env));
+  const stateDir = ensureStateDir(ctx.config.stateDir);
   let lock;
   try {
     lock = acquireWatchLock(stateDir);
@@ -46,7 +47,7 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     if (err instanceof LockError) throw new UsageError(err.message);
     throw err;
   }
-  const outputs = buildOutputs(ctx, flags, true);
+  const outputs = buildOutputs(ctx, true);
   // a commit per pass, at once: grouping waits a turn of the event loop, which at start-up is
   // full of the watcher's scan (each wait cost ~10 ms), and live appends come one file at a time
   outputs.delivery.groupCommits = 1;

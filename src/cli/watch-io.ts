@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnvFile } from '../service/envfile.js';
 import { CappedLog } from '../service/logfile.js';
-import { UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { resolveConfig, type ConfigFlags } from './config.js';
+import { UsageError, type CommandContext } from './context.js';
 import { createLogger } from './log.js';
 
-export interface ServiceIoFlags extends GlobalOptions {
+export interface ServiceIoFlags extends ConfigFlags {
   envFile?: string;
   logFile?: string;
 }
@@ -27,8 +28,10 @@ export function serviceIo(ctx: CommandContext, flags: ServiceIoFlags): { ctx: Co
     // as systemd's EnvironmentFile=: the file wins over the inherited environment
     env = { ...ctx.env, ...parseEnvFile(text) };
   }
-  if (!flags.logFile) return { ctx: { ...ctx, env }, close: () => undefined };
+  // the file's variables (CODEX_HOME, sink settings) count as the environment the config is resolved from
+  const config = env === ctx.env ? ctx.config : resolveConfig(flags, env);
+  if (!flags.logFile) return { ctx: { ...ctx, env, config }, close: () => undefined };
   const file = new CappedLog(resolve(flags.logFile));
   const log = createLogger(file, { level: flags.logLevel ?? env.CODEX_TRACER_LOG_LEVEL ?? 'info', format: flags.logFormat ?? 'text' });
-  return { ctx: { ...ctx, env, log }, close: () => file.end() };
+  return { ctx: { ...ctx, env, config, log }, close: () => file.end() };
 }

@@ -50,7 +50,7 @@ export function snapshotStatus(set: TracerSet, sinks: readonly Sink[], base: Pic
   let open = 0;
   let waiting = 0;
   for (const t of set.tracers.values()) {
-    if (t.processor && !t.isFinalized) open++;
+    if (t.status === 'open') open++;
     if (t.isBlocked) waiting++;
   }
   return {

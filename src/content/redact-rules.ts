@@ -17,6 +17,12 @@ export interface RedactRule {
   readonly re: RegExp;
   /** replacement for one match, or null to keep it unchanged */
   readonly render: (m: RegExpExecArray, input: string) => string | null;
+  /**
+   * Optional: every match holds one of the triggers starting at most `reach` characters
+   * after the match's start. The regex is then tried only just before trigger occurrences
+   * instead of over the whole text (for rules whose triggers are common words).
+   */
+  readonly reach?: number;
 }
 
 export const redacted = (kind: string): string => `[REDACTED:${kind}]`;
@@ -38,7 +44,8 @@ const rule = (
   triggers: readonly string[],
   re: RegExp,
   render: RedactRule['render'] = whole(name),
-): RedactRule => ({ name, triggers, re, render });
+  reach?: number,
+): RedactRule => (reach === undefined ? { name, triggers, re, render } : { name, triggers, re, render, reach });
 
 const TOKEN_CHARS = 'A-Za-z0-9_\\-';
 /** trigger words of the two name-based rules */
@@ -76,7 +83,7 @@ export const RULES: readonly RedactRule[] = [
   rule('npm_token', ['npm_'], /\bnpm_[A-Za-z0-9]{36}\b/g),
   rule('huggingface_token', ['hf_'], /\bhf_[A-Za-z0-9]{30,}\b/g),
   rule('sendgrid_key', ['sg.'], /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g),
-  rule('twilio', [], /\b(?:AC|SK)[0-9a-f]{32}\b/g),
+  rule('twilio', ['ac', 'sk'], /\b(?:AC|SK)[0-9a-f]{32}\b/g, whole('twilio'), 0),
   rule('vendor_token', ['pypi-age', '_v1_', 'shpat_', 'shpss_', 'shpca_', 'shppa_', 'dapi'],
     /\b(?:pypi-AgE[A-Za-z0-9_-]{50,}|do[opr]_v1_[a-f0-9]{64}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}|dapi[a-f0-9]{32}(?:-\d)?)\b/g),
   rule('azure_key', ['accountkey=', 'sharedaccesskey='],
@@ -93,10 +100,12 @@ export const RULES: readonly RedactRule[] = [
     (m) => {
       const strict = (m[1] ?? '').endsWith('=');
       return afterPrefix('password', (v) => strict || looksSecret(v.replace(/^["']|["']$/g, ''), 6))(m);
-    }),
+    },
+    9), // `--client-secret`: the trigger `secret` starts 9 characters in
   rule('assignment', NAME_TRIGGER,
     // quotes may be escaped more than once (JSON in a JSON string in tool arguments: \\\"), and a
     // single-quoted value may sit inside shell-quoted command lines, even nested ('\''value'\'', '\''\'\'''\''value)
     /(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]*)(\\*["']?)([ \t]*(?::=|=>|=|:)[ \t]*)(?:(\\*")([^"\n]*?)\\*"|(\\*'(?:[\\']*')?)([^'\n]*?)\\*'|([^\s"'`,;)}\]\\<>]+))/gi,
-    assignmentReplacement),
+    assignmentReplacement,
+    8), // `private_key`: the trigger `key` starts 8 characters in
 ];

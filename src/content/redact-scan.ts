@@ -12,8 +12,16 @@ const FOLD = new Uint8Array(65536);
 for (let c = 0; c < ALPHABET; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 
 export interface TriggerScanner {
-  /** bit i set: a trigger of rule i occurs in text */
-  scan(text: string): number;
+  /**
+   * Bit i set: a trigger of rule i occurs in text. With `hits`, the end index (inclusive) of
+   * every trigger occurrence of a rule in `hits.mask` is pushed, in order, to `hits.at[rule]`.
+   */
+  scan(text: string, hits?: TriggerHits): number;
+}
+
+export interface TriggerHits {
+  mask: number;
+  at: number[][];
 }
 
 interface Trie {
@@ -78,14 +86,22 @@ export function makeTriggerScanner(triggers: readonly (readonly string[])[]): Tr
   if (triggers.length > 31) throw new Error('at most 31 rules with triggers');
   const { table, outputs } = buildTable(buildTrie(triggers));
   return {
-    scan(text: string): number {
+    scan(text: string, hits?: TriggerHits): number {
       let state = 0;
       let found = 0;
+      const mask = hits?.mask ?? 0;
       for (let i = 0; i < text.length; i++) {
         state = table[(state << 7) | (FOLD[text.charCodeAt(i)] as number)] as number;
-        found |= outputs[state] as number;
+        const out = outputs[state] as number;
+        if (out === 0) continue;
+        found |= out;
+        if ((out & mask) !== 0) record(hits as TriggerHits, out & mask, i);
       }
       return found;
     },
   };
+}
+
+function record(hits: TriggerHits, rules: number, end: number): void {
+  for (let r = 0; rules !== 0; r++, rules >>>= 1) if ((rules & 1) !== 0) (hits.at[r] ??= []).push(end);
 }

@@ -8,13 +8,19 @@
  */
 import type { ContentOptions } from './options.js';
 import { RULES, redacted, type RedactRule } from './redact-rules.js';
-import { makeTriggerScanner } from './redact-scan.js';
+import { makeTriggerScanner, type TriggerHits } from './redact-scan.js';
 
 export type ContentFilter = (text: string | undefined | null) => string | undefined;
 
 const SCANNER = makeTriggerScanner(RULES.map((r) => r.triggers));
 /** rules without triggers run on every string */
 const ALWAYS = RULES.reduce((mask, r, i) => (r.triggers.length === 0 ? mask | (1 << i) : mask), 0);
+/** rules with a `reach`: tried only at the positions a trigger occurrence allows (see `applyNear`) */
+const NEAR = RULES.reduce((mask, r, i) => (r.reach !== undefined && r.triggers.length > 0 ? mask | (1 << i) : mask), 0);
+/** per rule with a reach: how far before a trigger's last character a match can start */
+const NEAR_WINDOW = RULES.map((r) => (r.reach ?? 0) + Math.max(0, ...r.triggers.map((t) => t.length)) - 1);
+/** per rule with a reach: its regex, sticky (tried at one position) */
+const STICKY = RULES.map((r) => (r.reach === undefined ? undefined : new RegExp(r.re.source, `${r.re.flags.replace('g', '')}y`)));
 
 /** a span [start, end) of text to replace, and its replacement */
 type Edit = readonly [start: number, end: number, replacement: string];
@@ -37,6 +43,35 @@ function replaceMatches(text: string, re: RegExp, edit: (m: RegExpExecArray) => 
     changed = true;
   }
   return changed ? out + text.slice(last) : text;
+}
+
+/**
+ * What `applyRule` gives, trying the rule's sticky regex only at the positions where a match
+ * can start: up to `window` characters before the end of each trigger occurrence (`ends`,
+ * ascending, from the pre-scan of this very text). Positions are tried left to right and
+ * a match's inside is skipped, as a global scan would.
+ */
+function applyNear(text: string, rule: RedactRule, sticky: RegExp, ends: readonly number[], window: number): string {
+  let out = '';
+  let last = 0;
+  let next = 0;
+  for (const e of ends) {
+    for (let q = Math.max(next, e - window); q <= e; q++) {
+      sticky.lastIndex = q;
+      const m = sticky.exec(text);
+      if (m === null || m[0] === '') continue;
+      const end = q + m[0].length;
+      const replacement = rule.render(m, text);
+      if (replacement !== null) {
+        out += text.slice(last, q) + replacement;
+        last = end;
+      }
+      q = end - 1;
+      next = end;
+    }
+    next = Math.max(next, e + 1);
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 function applyRule(text: string, rule: RedactRule): string {
@@ -72,12 +107,18 @@ function applyExtra(text: string, pattern: RegExp): string {
 /**
  * Replaces secrets with `[REDACTED:<kind>]`. Extra patterns (`--redact-pattern`) run
  * after the built-in rules; a pattern with a capture group redacts only group 1.
+ * `near: false` searches every rule over the whole text (what the fast path must equal).
  */
-export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = []): string {
+export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [], near = true): string {
   let out = text;
-  const active = SCANNER.scan(text) | ALWAYS;
+  const hits: TriggerHits = { mask: NEAR, at: [] };
+  const active = SCANNER.scan(text, hits) | ALWAYS;
   RULES.forEach((rule, i) => {
-    if ((active & (1 << i)) !== 0) out = applyRule(out, rule);
+    if ((active & (1 << i)) === 0) return;
+    const ends = hits.at[i];
+    const sticky = STICKY[i];
+    // positions are those of the scanned text: once an earlier rule changed it, the whole text is searched
+    out = near && ends !== undefined && sticky !== undefined && out === text ? applyNear(out, rule, sticky, ends, NEAR_WINDOW[i] as number) : applyRule(out, rule);
   });
   for (const pattern of extraPatterns) out = applyExtra(out, pattern);
   return out;

@@ -1,56 +1,12 @@
 /**
  * Hands span effects to every configured sink and moves cursors only after all of
- * them acknowledged. With the local store as the only sink, spans and cursor go
- * in one SQLite transaction (exactly-once for free).
+ * them acknowledged. When the only sink commits cursors itself (CursorCommitter: the
+ * local store) and holds these cursors, spans and cursor go in one transaction
+ * (exactly-once for free).
  */
-import type { LocalSink } from '../sinks/local.js';
-import type { Sink } from '../sinks/sink.js';
-import { SinkError } from '../sinks/sink.js';
-import type { StoredCursor, TraceStore } from '../store/index.js';
+import { commitsCursors, SinkError, type CursorCommitter, type Sink } from '../sinks/sink.js';
+import type { Cursor, CursorStore } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
-
-export interface CursorStore {
-  get(path: string): StoredCursor | undefined;
-  all(): StoredCursor[];
-  put(c: StoredCursor): void;
-  rename(oldPath: string, newPath: string): void;
-}
-
-/** Cursors kept only for this process (the `trace` command: no state between runs). */
-export class MemoryCursors implements CursorStore {
-  private readonly map = new Map<string, StoredCursor>();
-  get(path: string): StoredCursor | undefined {
-    return this.map.get(path);
-  }
-  all(): StoredCursor[] {
-    return [...this.map.values()];
-  }
-  put(c: StoredCursor): void {
-    this.map.set(c.path, c);
-  }
-  rename(oldPath: string, newPath: string): void {
-    const c = this.map.get(oldPath);
-    if (!c) return;
-    this.map.delete(oldPath);
-    this.map.set(newPath, { ...c, path: newPath });
-  }
-}
-
-export class StoreCursors implements CursorStore {
-  constructor(readonly store: TraceStore) {}
-  get(path: string): StoredCursor | undefined {
-    return this.store.getCursor(path);
-  }
-  all(): StoredCursor[] {
-    return this.store.getAllCursors();
-  }
-  put(c: StoredCursor): void {
-    this.store.putCursor(c);
-  }
-  rename(oldPath: string, newPath: string): void {
-    this.store.renameCursor(oldPath, newPath);
-  }
-}
 
 export interface DeliveryCounts {
   batches: number;
@@ -61,7 +17,7 @@ export interface DeliveryCounts {
 
 interface QueuedCommit {
   effects: readonly SpanEffect[];
-  cursor: StoredCursor | undefined;
+  cursor: Cursor | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -78,12 +34,16 @@ export class Delivery {
    */
   groupCommits = Number.POSITIVE_INFINITY;
 
+  /** set when the only sink holds the cursors: spans and cursor commit together */
+  private readonly atomicStore?: CursorCommitter;
+
   constructor(
     readonly sinks: readonly Sink[],
     readonly cursors: CursorStore,
-    /** set when the local store is the only sink: spans and cursor commit together */
-    private readonly atomicStore?: LocalSink,
-  ) {}
+  ) {
+    const only = sinks.length === 1 ? sinks[0] : undefined;
+    if (only && commitsCursors(only) && only.cursors === cursors) this.atomicStore = only;
+  }
 
   /** true when span+cursor commits run in the store's writer thread, beside the reading */
   get writesInThread(): boolean {
@@ -91,7 +51,7 @@ export class Delivery {
   }
 
   /** Delivers the effects to every sink, then records the cursor. Throws a SinkError if any sink failed. */
-  async commit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
+  async commit(effects: readonly SpanEffect[], cursor: Cursor | undefined): Promise<void> {
     try {
       if (this.atomicStore) {
         await this.groupCommit(effects, cursor);
@@ -115,7 +75,7 @@ export class Delivery {
    * group. One group is written at a time: callers wait for their own commit before
    * reading on, so what waits here is bounded by the files traced at once.
    */
-  private groupCommit(effects: readonly SpanEffect[], cursor: StoredCursor | undefined): Promise<void> {
+  private groupCommit(effects: readonly SpanEffect[], cursor: Cursor | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queued.push({ effects, cursor, resolve, reject });
       if (this.writing) return;
@@ -137,14 +97,14 @@ export class Delivery {
       const group = this.queued;
       this.queued = [];
       const effects: SpanEffect[] = [];
-      const cursors: StoredCursor[] = [];
+      const cursors: Cursor[] = [];
       for (const q of group) {
         for (const e of q.effects) effects.push(e);
         if (q.cursor) cursors.push(q.cursor);
       }
       this.writing = true;
       try {
-        await (this.atomicStore as LocalSink).commitWithCursors(effects, cursors);
+        await (this.atomicStore as CursorCommitter).commitWithCursors(effects, cursors);
         for (const q of group) q.resolve();
       } catch (err) {
         for (const q of group) q.reject(err);

@@ -4,12 +4,11 @@
  * effects of records before the committed offset (already delivered), and
  * delivers the rest; the cursor moves only after every sink acknowledged.
  */
-import { SessionProcessor } from './processor.js';
+import { SessionProcessor, type FileWarning, type ProcessorStats } from './processor.js';
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
-import { kindOfPath, type FileKind } from './session-file.js';
-import { classifyChange, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line } from '../source/index.js';
-import type { StoredCursor } from '../store/index.js';
+import { classifyChange, containerOf, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line, type RolloutKind } from '../source/index.js';
+import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
@@ -18,13 +17,35 @@ export interface TracerEnv {
   delivery: Delivery;
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
-  onWarning: (w: { file: string; offset: number; code: string; message: string }) => void;
+  onWarning: (w: FileWarning) => void;
   maxLineBytes?: number;
   /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
   batchBytes?: number;
 }
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
+
+/**
+ * Where a file is in its life: `unread` before its first read (or while its finalized
+ * cursor says there is nothing new), `open` while its session is followed, `finalized`
+ * once the session ended (new records re-open it). Whether a delivery is waiting is
+ * `isBlocked`, beside the status.
+ */
+export type TracerStatus = 'unread' | 'open' | 'finalized';
+
+/**
+ * The one idle rule: no record newer than `idleMs` and, when the file is followed live,
+ * no growth for that long either. A file without a record has no session to wait for.
+ */
+export function isIdle(lastRecordTime: string | undefined, lastLiveGrowth: number | undefined, idleMs: number, nowMs: number): boolean {
+  if (lastRecordTime === undefined) return lastLiveGrowth === undefined || nowMs - lastLiveGrowth >= idleMs;
+  return nowMs - Math.max(Date.parse(lastRecordTime), lastLiveGrowth ?? 0) >= idleMs;
+}
+
+/** A finalized cursor whose file is exactly as it left it (same inode, size, mtime): nothing to do. */
+export function settled(cursor: Cursor, now: FileIdentity): boolean {
+  return cursor.finalized && classifyChange(cursor, now) === 'unchanged';
+}
 
 export interface StepOptions {
   force?: boolean;
@@ -36,11 +57,11 @@ export interface StepOptions {
 
 interface Pending {
   effects: SpanEffect[];
-  cursor: StoredCursor;
+  cursor: Cursor;
 }
 
 export class FileTracer {
-  readonly kind: FileKind;
+  readonly kind: RolloutKind;
   private proc?: SessionProcessor;
   private readOffset = 0;
   private replayUntil = 0;
@@ -55,8 +76,25 @@ export class FileTracer {
   /** steps that read new bytes */
   reads = 0;
 
-  constructor(public path: string, private readonly env: TracerEnv) {
-    this.kind = kindOfPath(path);
+  /** `cursor`: where the file was left (the stored cursor), read at the first step */
+  constructor(public path: string, private readonly env: TracerEnv, private storedCursor?: Cursor) {
+    this.kind = containerOf(path);
+  }
+
+  get status(): TracerStatus {
+    if (this.finalized) return 'finalized';
+    return this.proc ? 'open' : 'unread';
+  }
+
+  /** The file was moved (e.g. to archived_sessions): follow it under its new name. */
+  moveTo(path: string, cursor: Cursor | undefined): void {
+    this.path = path;
+    if (!this.proc && cursor) this.storedCursor = cursor;
+  }
+
+  /** Idle now (see `isIdle`)? */
+  idle(idleMs: number, nowMs: number): boolean {
+    return isIdle(this.lastRecordTime, this.lastLiveGrowth, idleMs, nowMs);
   }
 
   get threadId(): string | undefined {
@@ -71,15 +109,16 @@ export class FileTracer {
   get isBlocked(): boolean {
     return this.pending !== undefined;
   }
-  get processor(): SessionProcessor | undefined {
-    return this.proc;
+  /** what the file's records counted so far (lines, records, skipped, bad lines, unknown types) */
+  get stats(): ProcessorStats | undefined {
+    return this.proc?.stats;
   }
 
   /**
-   * Reads what is new. `cursor` is the stored cursor (first step only). Returns
+   * Reads what is new (from the cursor it was made with, at its first step). Returns
    * 'idle' when nothing changed, 'blocked' when a sink refused (retry later).
    */
-  async step(cursor: StoredCursor | undefined, opts: StepOptions = {}): Promise<StepResult> {
+  async step(opts: StepOptions = {}): Promise<StepResult> {
     if (this.pending && !(await this.retryPending())) return 'blocked';
     let ident: FileIdentity;
     try {
@@ -88,13 +127,15 @@ export class FileTracer {
       return 'gone';
     }
     if (!this.proc) {
-      const go = this.begin(cursor, ident, opts.force === true);
+      const go = this.begin(this.storedCursor, ident, opts.force === true);
       if (!go) return 'idle';
-    } else if (this.identity && (ident.ino !== this.identity.ino || ident.size < this.readOffset || (await this.rewritten(ident)))) {
-      await this.restart(ident);
-    } else if (ident.size === this.readOffset) {
-      this.identity = ident;
-      return 'idle';
+    } else {
+      const change = this.changeSince(ident);
+      if (change === 'replaced' || change === 'truncated') this.restart(ident);
+      else if (change === 'unchanged' || ident.size === this.readOffset) {
+        this.identity = ident;
+        return 'idle';
+      }
     }
     this.identity = ident;
     const r = await this.readNew(opts.finalizeWhen);
@@ -102,17 +143,15 @@ export class FileTracer {
     return r;
   }
 
-  private begin(cursor: StoredCursor | undefined, ident: FileIdentity, force: boolean): boolean {
+  private begin(cursor: Cursor | undefined, ident: FileIdentity, force: boolean): boolean {
     if (cursor && !force) {
-      const c = { ...cursor, firstLineHash: cursor.firstLineHash ?? undefined };
-      const quick = classifyChange(c, ident);
-      if (quick === 'unchanged' && cursor.finalized) {
+      if (settled(cursor, ident)) {
         this.finalized = true;
         this.readOffset = cursor.committedOffset;
         return false;
       }
       const hash = hashFirstLineSync(this.path);
-      const change = classifyChange(c, ident, hash);
+      const change = classifyChange(cursor, ident, hash);
       if (change === 'unchanged' || change === 'grown') {
         this.replayUntil = cursor.committedOffset;
         this.replayFinalized = cursor.finalized;
@@ -129,18 +168,17 @@ export class FileTracer {
   }
 
   /**
-   * Rewritten in place (same inode, not shorter than what was read): only the first
-   * record tells. Hashed only when the file changed since the last step.
+   * The file against what this tracer last saw of it, by the one change rule
+   * (`classifyChange`). The first line is hashed only when the bytes changed; a hash
+   * not known yet (the first line was incomplete) is taken now.
    */
-  private async rewritten(ident: FileIdentity): Promise<boolean> {
-    const prev = this.identity as FileIdentity;
-    if (ident.size === prev.size && ident.mtimeMs === prev.mtimeMs) return false;
+  private changeSince(ident: FileIdentity): ReturnType<typeof classifyChange> {
+    const seen = { ...(this.identity as FileIdentity), committedOffset: this.readOffset, firstLineHash: this.firstLineHash };
+    const quick = classifyChange(seen, ident);
+    if (quick === 'unchanged' || quick === 'truncated' || ident.dev !== seen.dev || ident.ino !== seen.ino) return quick;
     const hash = hashFirstLineSync(this.path);
-    if (this.firstLineHash === undefined) {
-      this.firstLineHash = hash;
-      return false;
-    }
-    return hash !== undefined && hash !== this.firstLineHash;
+    if (seen.firstLineHash === undefined) seen.firstLineHash = this.firstLineHash = hash;
+    return classifyChange(seen, ident, hash);
   }
 
   /** The file was replaced or truncated: trace it again from the start (ids keep it idempotent). */
@@ -265,7 +303,7 @@ export class FileTracer {
     this.finalized = true;
   }
 
-  private cursor(): StoredCursor {
+  private cursor(): Cursor {
     const id = this.identity as FileIdentity;
     return {
       path: this.path,

@@ -1,13 +1,16 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
 import { fileIdentitySync, type FileIdentity } from '../source/index.js';
+import { isIdle } from './file-tracer.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {
-  /** trace: finalize every session at the end; backfill: only those idle for `idleMs` */
-  finalize: 'all' | 'idle';
+  /** trace and show: finalize every session at the end; backfill: only those idle for `idleMs`; `show --open`: none */
+  finalize: 'all' | 'idle' | 'none';
   idleMs: number;
   force?: boolean;
   concurrency?: number;
+  /** a file that cannot be read ends the run with its error (`show`: the user named it), instead of being reported and passed */
+  stopOnError?: boolean;
   now?: () => number;
   onProgress?: (done: { files: number; bytes: number }) => void;
 }
@@ -28,6 +31,7 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
     try {
       await traceOne(set, f, opts, now);
     } catch (err) {
+      if (opts.stopOnError) throw err;
       set.summary.errors.push(`${f.path}: ${(err as Error).message}`);
       set.opts.log.error('could not trace file', { file: f.path, error: (err as Error).message });
     }
@@ -54,10 +58,10 @@ export async function runFiles(set: TracerSet, files: FileJob[], opts: RunFilesO
 async function traceOne(set: TracerSet, job: FileJob, opts: RunFilesOptions, now: () => number): Promise<void> {
   const path = job.path;
   const shouldFinalize = (last: string | undefined): boolean =>
-    opts.finalize === 'all' || last === undefined || now() - Date.parse(last) >= opts.idleMs;
+    opts.finalize === 'all' || (opts.finalize === 'idle' && isIdle(last, undefined, opts.idleMs, now()));
   const r = await set.step(path, job.identity ?? fileIdentitySync(path), { force: opts.force, finalizeWhen: shouldFinalize });
   const t = set.tracer(path);
   if (r === 'read') set.summary.filesRead++;
-  if (r === 'blocked' || r === 'gone') return;
-  if (!t.isFinalized && t.processor && shouldFinalize(t.lastRecordTime)) await t.finalize();
+  if (r === 'blocked' || r === 'gone' || !t) return;
+  if (t.status === 'open' && shouldFinalize(t.lastRecordTime)) await t.finalize();
 }

@@ -4,20 +4,22 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
-import { classifyChange, parseRolloutName, type FileIdentity } from '../source/index.js';
-import type { StoredCursor } from '../store/index.js';
+import { parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
+import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
-import { fallbackThreadId } from './trace-files.js';
 import type { Delivery } from './delivery.js';
-import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
+import { FileTracer, settled, type StepOptions, type StepResult } from './file-tracer.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
-import type { Logger } from '../cli/log.js';
+import type { FileWarning } from './processor.js';
+import type { Reporter } from './report.js';
 
 export interface TracerSetOptions {
   delivery: Delivery;
-  reducer: Pick<ReducerOptions, 'content' | 'llmInput'>;
-  log: Logger;
+  reducer: Partial<Pick<ReducerOptions, 'content' | 'llmInput'>>;
+  log: Reporter;
+  /** sees every warning (bad input) as it is reported */
+  onWarning?: (w: FileWarning) => void;
   maxLineBytes?: number;
   batchBytes?: number;
   /** called after effects were delivered (watch measures latency here) */
@@ -28,9 +30,9 @@ export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
   readonly knownThreads = new Set<string>();
   readonly summary: RunSummary = emptySummary();
-  private byInode = new Map<string, StoredCursor>();
+  private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
-  private byPath = new Map<string, StoredCursor>();
+  private byPath = new Map<string, Cursor>();
 
   constructor(readonly opts: TracerSetOptions) {
     for (const c of opts.delivery.cursors.all()) {
@@ -46,12 +48,24 @@ export class TracerSet {
   }
 
   private reducerFor = (path: string): ReducerOptions => ({
-    ...defaultReducerOptions(fallbackThreadId(path)),
+    ...defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
   });
 
-  tracer(path: string): FileTracer {
+  /** The tracer following `path`, once a step made it. */
+  tracer(path: string): FileTracer | undefined {
+    return this.tracers.get(path);
+  }
+
+  /**
+   * The tracer for `path`, made at its first step from the stored cursor of the path, or
+   * of the same file under its old name (whose tracer then follows it to the new name).
+   */
+  private follow(path: string, identity: FileIdentity, force: boolean): FileTracer {
+    const known = this.tracers.get(path);
+    if (known) return known;
+    const cursor = force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
     let t = this.tracers.get(path);
     if (!t) {
       t = new FileTracer(path, {
@@ -67,29 +81,30 @@ export class TracerSet {
           this.summary.warnings++;
           if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
           this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+          this.opts.onWarning?.(w);
         },
-      });
+      }, cursor);
       this.tracers.set(path, t);
     }
     return t;
   }
 
   /** The stored cursor of a path, or of the same file under its old name (moved to archived_sessions). */
-  cursorFor(path: string, dev: number, ino: number): StoredCursor | undefined {
+  private cursorFor(path: string, dev: number, ino: number): Cursor | undefined {
     const cursors = this.opts.delivery.cursors;
-    if (this.tracers.get(path)?.processor) return undefined; // only a tracer's first step reads its cursor
     const direct = this.byPath.get(path);
     if (direct) return direct;
     const moved = this.byInode.get(`${dev}:${ino}`);
     if (moved && moved.path !== path) {
       cursors.rename(moved.path, path);
+      const cursor = cursors.get(path);
       const old = this.tracers.get(moved.path);
       if (old) {
         this.tracers.delete(moved.path);
-        old.path = path;
+        old.moveTo(path, cursor);
         this.tracers.set(path, old);
       }
-      return cursors.get(path);
+      return cursor;
     }
     return undefined;
   }
@@ -101,15 +116,12 @@ export class TracerSet {
    */
   settled(path: string, identity: FileIdentity): boolean {
     const c = this.byPath.get(path);
-    if (!c?.finalized || this.tracers.has(path)) return false;
-    return classifyChange({ ...c, firstLineHash: undefined }, identity) === 'unchanged';
+    return c !== undefined && !this.tracers.has(path) && settled(c, identity);
   }
 
   async step(path: string, identity: FileIdentity, opts: Omit<StepOptions, 'identity'> = {}): Promise<StepResult> {
-    // a moved file's tracer follows it to the new name before a tracer is made for that name
-    const cursor = opts.force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
-    const t = this.tracer(path);
-    const r = await t.step(cursor, { ...opts, identity });
+    const t = this.follow(path, identity, opts.force === true);
+    const r = await t.step({ ...opts, identity });
     if (r === 'blocked') this.noteBlocked(path);
     return r;
   }

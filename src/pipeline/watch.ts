@@ -4,8 +4,7 @@
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
 import { stat } from 'node:fs/promises';
-import { createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type Degraded, type DiscoveredFile } from '../source/index.js';
-import type { FileTracer } from './file-tracer.js';
+import { classifyChange, createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type Degraded, type DiscoveredFile } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
@@ -115,8 +114,9 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
     const followed = (set.tracers.get(path)?.reads ?? 0) > 0;
     const r = await set.step(path, id);
     const t = set.tracer(path);
+    if (!t) return;
     if (r === 'read' && (followed || state.caughtUp)) t.lastLiveGrowth = now();
-    if (r !== 'blocked' && !t.isFinalized && t.processor && isIdle(t, opts.idleMs, now())) {
+    if (r !== 'blocked' && t.status === 'open' && t.idle(opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }
     if (r === 'blocked' || t.isBlocked) {
@@ -133,17 +133,9 @@ async function isDir(path: string): Promise<boolean> {
   return stat(path).then((st) => st.isDirectory(), () => false);
 }
 
-/** New since the first walk, or not the same bytes (another inode, size or mtime). */
+/** New since the first walk, or not the same bytes (the one change rule, `classifyChange`). */
 function changedSince(before: DiscoveredFile | undefined, now: DiscoveredFile): boolean {
-  return !before || before.dev !== now.dev || before.ino !== now.ino || before.size !== now.size || before.mtimeMs !== now.mtimeMs;
-}
-
-/** Idle: no record newer than `idleMs`, and (when followed live) no growth for that long either. */
-function isIdle(t: FileTracer, idleMs: number, nowMs: number): boolean {
-  const last = t.lastRecordTime;
-  if (last === undefined) return false;
-  const since = Math.max(Date.parse(last), t.lastLiveGrowth ?? 0);
-  return nowMs - since >= idleMs;
+  return !before || classifyChange({ ...before, committedOffset: before.size }, now) !== 'unchanged';
 }
 
 /**
@@ -155,6 +147,6 @@ function isIdle(t: FileTracer, idleMs: number, nowMs: number): boolean {
 function housekeeping(set: TracerSet, coalescer: Coalescer, retryAt: Map<string, RetryAt>, now: () => number): void {
   for (const [path, r] of retryAt) if (r.at <= now()) coalescer.notify(path);
   for (const t of set.tracers.values()) {
-    if (!t.isFinalized && t.processor && !t.isBlocked) coalescer.notify(t.path);
+    if (t.status === 'open' && !t.isBlocked) coalescer.notify(t.path);
   }
 }

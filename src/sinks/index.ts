@@ -7,10 +7,13 @@ import type { Writable } from 'node:stream';
 import { braintrustConfigFromEnv, type BraintrustOverrides } from './braintrust/config.js';
 import { JsonlSink, type JsonlOptions } from './jsonl.js';
 import { LazySink } from './lazy.js';
+import { LocalSink, type LocalSinkExtra, type LocalSinkOptions } from './local.js';
 import { otlpConfigFromEnv, type OtlpOverrides } from './otlp/config.js';
 import { SinkError, type Sink } from './sink.js';
 
-export { SinkError, type Sink, type SinkStatus } from './sink.js';
+export { SinkError, commitsCursors, type CursorCommitter, type Sink, type SinkStatus } from './sink.js';
+export { LocalSink, type LocalSinkExtra, type LocalSinkOptions } from './local.js';
+export { MemorySink, sortSpans } from './memory.js';
 export { otlpConfigFromEnv, describeOtlpConfig, type OtlpConfig, type OtlpOverrides } from './otlp/config.js';
 export { braintrustConfigFromEnv, type BraintrustConfig, type BraintrustOverrides } from './braintrust/config.js';
 export { JsonlSink, type JsonlOptions } from './jsonl.js';
@@ -18,13 +21,19 @@ export { LazySink } from './lazy.js';
 export type { OtlpSink } from './otlp/sink.js';
 export type { BraintrustSink } from './braintrust/sink.js';
 
-/** Sinks this factory builds. The local SQLite sink ('local') joins here: add it to the union and to the switch. */
-export type SinkName = 'otlp' | 'braintrust' | 'jsonl';
+/** The sinks a user can name (`--sink`), the default first. */
+export const SINK_NAMES = ['local', 'otlp', 'braintrust', 'jsonl'] as const;
 
-export const SINK_NAMES: readonly SinkName[] = ['otlp', 'braintrust', 'jsonl'];
+export type SinkName = (typeof SINK_NAMES)[number];
+
+export function isSinkName(name: string): name is SinkName {
+  return (SINK_NAMES as readonly string[]).includes(name);
+}
 
 /** Flag values from the CLI; each sink reads its own part, the environment fills the rest. */
 export interface CreateSinkOptions {
+  /** local: the store to write (or where to open it) and whether commits run in a writer thread */
+  local?: LocalSinkOptions & LocalSinkExtra;
   /** jsonl: append to this file instead of stdout (`--out FILE`) */
   out?: string;
   /** jsonl: told when a torn last line was cut from `out` */
@@ -55,7 +64,11 @@ export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: En
     }
     case 'jsonl':
       return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}), ...(opts.onRepair ? { onRepair: opts.onRepair } : {}) });
-    // case 'local': the SQLite store's sink goes here.
+    case 'local': {
+      if (!opts.local) throw new SinkError(name, 'no store given for the local sink', false);
+      const { writerThread, ...where } = opts.local;
+      return new LocalSink(where as LocalSinkOptions, {}, { writerThread });
+    }
     default:
       throw new SinkError(String(name), `unknown sink "${String(name)}": use ${SINK_NAMES.join(', ')}`, false);
   }

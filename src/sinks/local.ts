@@ -1,10 +1,12 @@
+import { StoreCursors } from '../store/cursor-store.js';
+import type { Cursor } from '../store/cursors.js';
 import { StoreError } from '../store/errors.js';
 import type { OpenOptions } from '../store/db.js';
-import { latestSpans } from '../store/spans.js';
+import { latestSpans, type Bind } from '../store/spans.js';
 import { TraceStore, type StoreLocation } from '../store/store.js';
 import { createWriter, type SpanWriter } from '../store/writer.js';
 import type { SpanEffect } from '../trace/effects.js';
-import { SinkError, type Sink, type SinkStatus } from './sink.js';
+import { SinkError, type CursorCommitter, type Sink, type SinkStatus } from './sink.js';
 
 export type LocalSinkOptions = StoreLocation | { store: TraceStore };
 
@@ -16,10 +18,12 @@ export interface LocalSinkExtra {
 /**
  * The default sink: spans upserted by id into the local SQLite store.
  * It can update spans, so every effect (repeats included) is written; the last write wins.
+ * It holds cursors too, and commits them with the spans (CursorCommitter).
  */
-export class LocalSink implements Sink {
+export class LocalSink implements Sink, CursorCommitter {
   readonly name = 'local';
   readonly store: TraceStore;
+  readonly cursors: StoreCursors;
   private readonly ownsStore: boolean;
   private readonly writer: SpanWriter;
   private delivered = 0;
@@ -34,6 +38,7 @@ export class LocalSink implements Sink {
       this.ownsStore = true;
     }
     this.writer = createWriter(this.store, extra.writerThread === true);
+    this.cursors = new StoreCursors(this.store);
   }
 
   /** true when commits run in a writer thread (they then overlap the pipeline's reading) */
@@ -45,9 +50,20 @@ export class LocalSink implements Sink {
    * Spans and cursors written together in one transaction by the pipeline (they count as
    * delivered here); resolves once it committed. Commits are applied in call order.
    */
-  async commitWithCursors(effects: readonly SpanEffect[], cursors: Parameters<TraceStore['commit']>[1]): Promise<void> {
+  async commitWithCursors(effects: readonly SpanEffect[], cursors: readonly Cursor[]): Promise<void> {
     try {
       this.delivered += await this.writer.commit(latestSpans(effects), cursors);
+      this.lastError = undefined;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** `commitWithCursors` for rows a pipeline thread made (`toRow`) from `spans` spans. */
+  async commitRows(rows: Bind[][], spans: number, cursors: readonly Cursor[]): Promise<void> {
+    try {
+      await this.writer.commitRows(rows, cursors);
+      this.delivered += spans;
       this.lastError = undefined;
     } catch (err) {
       throw this.fail(err);

@@ -1,3 +1,5 @@
+import type { Cursor } from '../store/cursors.js';
+import type { CursorStore } from '../store/cursor-store.js';
 import type { SpanEffect } from '../trace/effects.js';
 
 /**
@@ -40,4 +42,22 @@ export class SinkError extends Error {
     super(`${sink}: ${message}`);
     this.name = 'SinkError';
   }
+}
+
+/**
+ * A capability: the sink commits spans together with the pipeline's file cursors in one
+ * transaction (the local store). When it is the only sink and holds the run's cursors,
+ * a commit is exactly-once: spans and cursor move together or not at all.
+ */
+export interface CursorCommitter {
+  /** the cursors its transactions write */
+  readonly cursors: CursorStore;
+  /** true when commits run in a writer thread, beside the pipeline's reading */
+  readonly threaded: boolean;
+  /** spans and cursors in one transaction; resolves once it committed, in call order */
+  commitWithCursors(effects: readonly SpanEffect[], cursors: readonly Cursor[]): Promise<void>;
+}
+
+export function commitsCursors(s: Sink): s is Sink & CursorCommitter {
+  return typeof (s as Partial<CursorCommitter>).commitWithCursors === 'function' && (s as Partial<CursorCommitter>).cursors !== undefined;
 }

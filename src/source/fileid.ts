@@ -8,22 +8,6 @@ import { closeSync, readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { openRegular, openRegularSync } from './open.js';
 
-/** A per-file read position, persisted by the local store under exactly these names. */
-export interface Cursor {
-  path: string;
-  dev: number;
-  ino: number;
-  sessionId?: string;
-  /** Byte offset (line start) up to which every effect has been acknowledged. */
-  committedOffset: number;
-  /** File size when the file was last read. */
-  size: number;
-  mtimeMs: number;
-  finalized: boolean;
-  /** `hashFirstLine` of the file when the cursor was created. */
-  firstLineHash?: string;
-}
-
 export interface FileIdentity {
   dev: number;
   ino: number;
@@ -45,7 +29,16 @@ export async function fileIdentity(path: string): Promise<FileIdentity> {
   return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
 
-type CursorIdentity = Pick<Cursor, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'committedOffset' | 'firstLineHash'>;
+/**
+ * What a cursor (src/store/cursors.ts) remembers of its file: enough to tell whether
+ * the file changed since.
+ */
+export interface SeenFile extends FileIdentity {
+  /** Byte offset (line start) up to which every effect has been acknowledged. */
+  committedOffset: number;
+  /** `hashFirstLine` of the file then; null or absent when not known */
+  firstLineHash?: string | null;
+}
 
 /**
  * Compare a stored cursor with the file as it is now. `firstLineHash` (of the file
@@ -54,9 +47,9 @@ type CursorIdentity = Pick<Cursor, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'committ
  * otherwise `replaced` (an in-place rewrite; replay is safe because ids are
  * deterministic).
  */
-export function classifyChange(cursor: CursorIdentity, now: FileIdentity, firstLineHash?: string): Change {
+export function classifyChange(cursor: SeenFile, now: FileIdentity, firstLineHash?: string): Change {
   if (now.dev !== cursor.dev || now.ino !== cursor.ino) return 'replaced';
-  const hashKnown = firstLineHash !== undefined && cursor.firstLineHash !== undefined;
+  const hashKnown = firstLineHash !== undefined && cursor.firstLineHash !== undefined && cursor.firstLineHash !== null;
   if (hashKnown && firstLineHash !== cursor.firstLineHash) return 'replaced';
   if (now.size < cursor.size || now.size < cursor.committedOffset) return 'truncated';
   if (now.size > cursor.size) return 'grown';

@@ -5,6 +5,6 @@ export * from './zst.js';
 export * from './fileid.js';
 export * from './watch.js';
 export * from './coalesce.js';
-export { isRolloutName, parseRolloutName, type RolloutKind, type RolloutName } from './names.js';
+export { containerOf, isRolloutName, parseRolloutName, threadIdOfPath, type RolloutKind, type RolloutName } from './names.js';
 export { NotARegularFile } from './open.js';
 export { FallbackPoller, inotifyWatchLimit } from './poll.js';

@@ -63,3 +63,21 @@ export function localDay(d: Date): string {
   const day = String(d.getDate()).padStart(2, '0');
   return `${y}-${m}-${day}`;
 }
+
+/**
+ * The container of any file given by path (also one not named like a rollout, e.g. a
+ * recorded fixture): zstd-compressed JSON lines, a TS-era single JSON document, or JSON lines.
+ */
+export function containerOf(path: string): RolloutKind {
+  if (path.endsWith('.zst')) return 'zst';
+  if (path.endsWith('.json')) return 'json';
+  return 'jsonl';
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** The thread id a file's name gives (rollout name, else any uuid in it, else the name itself). */
+export function threadIdOfPath(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return parseRolloutName(base)?.threadId ?? UUID.exec(base)?.[0] ?? `file:${base}`;
+}

@@ -102,3 +102,13 @@ export function* readLineBatchesSync(path: string, fromOffset: number, opts: Rea
     closeSync(fd);
   }
 }
+
+/** The first complete line of a file as text, or undefined (empty, unreadable, too long, or not yet complete). */
+export async function readFirstLine(path: string, maxLineBytes = 8 * 1024 * 1024): Promise<string | undefined> {
+  try {
+    for await (const line of readLines(path, 0, { maxLineBytes })) return 'text' in line ? line.text : undefined;
+  } catch {
+    // unreadable: whoever reads the whole file reports it
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /** How far a rollout file has been traced and acknowledged by every sink. */
-export interface StoredCursor {
+export interface Cursor {
   path: string;
   dev: number;
   ino: number;
@@ -35,7 +35,7 @@ type Bind = string | number | null;
 
 const SELECT = 'SELECT path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at FROM cursors';
 
-function fromRow(r: CursorRow): StoredCursor {
+function fromRow(r: CursorRow): Cursor {
   return {
     path: r.path,
     dev: r.dev,
@@ -50,7 +50,7 @@ function fromRow(r: CursorRow): StoredCursor {
   };
 }
 
-function toRow(c: StoredCursor, now: number): Bind[] {
+function toRow(c: Cursor, now: number): Bind[] {
   return [c.path, c.dev, c.ino, c.sessionId, c.committedOffset, c.size, c.mtimeMs, c.finalized ? 1 : 0, c.firstLineHash, c.updatedAt ?? now];
 }
 
@@ -72,17 +72,17 @@ export class CursorTable {
     this.move = db.prepare<[string, number, string]>('UPDATE cursors SET path = ?, updated_at = ? WHERE path = ?');
   }
 
-  get(path: string): StoredCursor | undefined {
+  get(path: string): Cursor | undefined {
     const r = this.one.get(path);
     return r === undefined ? undefined : fromRow(r);
   }
 
-  getAll(): StoredCursor[] {
+  getAll(): Cursor[] {
     return this.all.all().map(fromRow);
   }
 
   /** Inserts or replaces; call inside a transaction when writing several. */
-  putAll(cursors: readonly StoredCursor[], now: number): void {
+  putAll(cursors: readonly Cursor[], now: number): void {
     for (const c of cursors) this.put.run(...toRow(c, now));
   }
 

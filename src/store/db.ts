@@ -51,6 +51,10 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `);
   },
+  // the large attribute values (prompts, outputs) apart and compressed: see spans.ts
+  (db) => {
+    db.exec('ALTER TABLE spans ADD COLUMN content BLOB');
+  },
 ];
 
 export function schemaVersion(db: Db): number {
@@ -72,6 +76,9 @@ export function migrate(db: Db, dbPath: string, migrations: readonly Migration[]
   }
   return migrations.length;
 }
+
+/** page size of a new store (see openDatabase) */
+export const PAGE_SIZE = 32768;
 
 export interface OpenOptions {
   /** open for reading only (the CLI's `sessions`/`show`); the file must exist and is not migrated */
@@ -96,6 +103,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     try {
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (opts.readonly !== true) {
+        // a new file only (a no-op once it has tables): rows of a few KB (compressed content) waste
+        // much of 4 KB pages and their overflow pages; 32 KB pages store the same spans in ~20% less
+        db.pragma(`page_size = ${PAGE_SIZE}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         // Backfill writes hundreds of MB: a larger cache and fewer checkpoints (each one fsyncs)

@@ -2,7 +2,8 @@ export { DB_FILE, dbPathIn, ensureStateDir, resolveStateDir, stateDirWarning } f
 export { MIGRATIONS, migrate, openDatabase, schemaVersion, type Db, type Migration, type OpenOptions } from './db.js';
 export { StoreError, toStoreError } from './errors.js';
 export { latestSpans, rowToSpan } from './spans.js';
-export type { StoredCursor } from './cursors.js';
+export type { Cursor } from './cursors.js';
+export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js';
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 export { MAX_MATCHES, type TraceMatch } from './traces.js';
 export { TraceStore, type StoreLocation, type StoreStats } from './store.js';

@@ -1,17 +1,23 @@
 import type Database from 'better-sqlite3';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { SpanEffect } from '../trace/effects.js';
 import { ATTR, type Attributes, type AttrValue, type Span, type SpanKind, type SpanStatus } from '../trace/span.js';
 import type { Db } from './db.js';
 
 const COLUMNS = [
   'span_id', 'trace_id', 'parent_span_id', 'kind', 'name', 'start_time', 'end_time', 'status', 'status_message',
-  'attributes', 'session_id', 'cwd', 'model', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens',
+  'attributes', 'session_id', 'cwd', 'model', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'content',
 ] as const;
+/** position of `content` in a row: the large values, as JSON text until `packRow` compresses them */
+const CONTENT = COLUMNS.indexOf('content');
+/** string attributes at least this long go to the compressed `content` column */
+export const LARGE_VALUE_CHARS = 256;
+const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 
 const UPSERT_SQL = `INSERT INTO spans (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(span_id) DO UPDATE SET ${COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
-type Bind = string | number | null;
+export type Bind = string | number | null | Buffer;
 
 function str(v: AttrValue | undefined): string | null {
   return typeof v === 'string' ? v : null;
@@ -21,14 +27,48 @@ function int(v: AttrValue | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** One span as the positional parameters of the upsert. Last write wins, including a re-opened span. */
-function toRow(s: Span): Bind[] {
+/**
+ * `attributes` with each large string value replaced by null, in place (so the key order
+ * survives the round trip; no attribute is ever null), and those values as JSON apart.
+ */
+function splitLarge(a: Attributes): { small: string; large: string | null } {
+  let large: Record<string, string> | undefined;
+  for (const k in a) {
+    const v = a[k];
+    if (typeof v === 'string' && v.length >= LARGE_VALUE_CHARS) (large ??= {})[k] = v;
+  }
+  if (large === undefined) return { small: JSON.stringify(a), large: null };
+  const placeholders: Record<string, AttrValue | null> = { ...a };
+  for (const k in large) placeholders[k] = null;
+  return { small: JSON.stringify(placeholders), large: JSON.stringify(large) };
+}
+
+/**
+ * One span as the positional parameters of the upsert, its attributes stringified once;
+ * the large values still as text (cheap to hand to the writer thread): `packRow` compresses
+ * them. Last write wins, including a re-opened span.
+ */
+export function toRow(s: Span): Bind[] {
   const a = s.attributes;
+  const { small, large } = splitLarge(a);
   return [
     s.spanId, s.traceId, s.parentSpanId, s.kind, s.name, s.startTime, s.endTime, s.status, s.statusMessage ?? null,
-    JSON.stringify(a), str(a[ATTR.conversationId]), str(a[ATTR.cwd]), str(a[ATTR.requestModel]),
+    small, str(a[ATTR.conversationId]), str(a[ATTR.cwd]), str(a[ATTR.requestModel]),
     int(a[ATTR.inputTokens]), int(a[ATTR.outputTokens]), int(a[ATTR.cacheReadTokens]), int(a[ATTR.reasoningTokens]),
+    large,
   ];
+}
+
+/**
+ * Compresses a row's large values (brotli), in place: right before it is written, or in
+ * the pipeline thread that made it. Bytes that crossed threads (a Uint8Array) become a
+ * Buffer again, which SQLite binds as a BLOB.
+ */
+export function packRow(row: Bind[]): Bind[] {
+  const large = row[CONTENT] as Bind | Uint8Array;
+  if (typeof large === 'string') row[CONTENT] = brotliCompressSync(large, BROTLI);
+  else if (large instanceof Uint8Array && !Buffer.isBuffer(large)) row[CONTENT] = Buffer.from(large.buffer, large.byteOffset, large.byteLength);
+  return row;
 }
 
 export interface SpanRow {
@@ -42,11 +82,14 @@ export interface SpanRow {
   status: string;
   status_message: string | null;
   attributes: string;
+  /** the large attribute values, brotli-compressed JSON (null: none) */
+  content: Buffer | null;
 }
 
 /** The exact `Span` record back from a row (key order as in the Span type; no undefined keys). */
 export function rowToSpan(r: SpanRow): Span {
   const attributes = JSON.parse(r.attributes) as Attributes;
+  if (r.content !== null) Object.assign(attributes, JSON.parse(brotliDecompressSync(r.content).toString('utf8')) as Attributes);
   const head = {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -75,14 +118,20 @@ export class SpanTable {
   constructor(db: Db) {
     this.upsert = db.prepare<Bind[]>(UPSERT_SQL);
     this.byTrace = db.prepare<[string], SpanRow>(
-      `SELECT ${COLUMNS.slice(0, 10).join(', ')} FROM spans WHERE trace_id = ? ORDER BY start_time, span_id`,
+      `SELECT ${[...COLUMNS.slice(0, 10), 'content'].join(', ')} FROM spans WHERE trace_id = ? ORDER BY start_time, span_id`,
     );
   }
 
   /** Upserts spans by span id. Call inside a transaction for speed. */
   upsertAll(spans: readonly Span[]): number {
-    for (const s of spans) this.upsert.run(...toRow(s));
+    for (const s of spans) this.upsert.run(...packRow(toRow(s)));
     return spans.length;
+  }
+
+  /** Upserts rows made by `toRow` (in the writer thread: made by the pipeline's thread). */
+  upsertRows(rows: readonly Bind[][]): number {
+    for (const r of rows) this.upsert.run(...packRow(r));
+    return rows.length;
   }
 
   getTraceSpans(traceId: string): Span[] {

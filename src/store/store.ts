@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import type { SpanEffect } from '../trace/effects.js';
 import type { Span } from '../trace/span.js';
-import { CursorTable, type StoredCursor } from './cursors.js';
+import { CursorTable, type Cursor } from './cursors.js';
 import { openDatabase, schemaVersion, type Db, type OpenOptions } from './db.js';
 import { guard } from './errors.js';
 import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './sessions.js';
-import { SpanTable, latestSpans } from './spans.js';
+import { SpanTable, latestSpans, type Bind } from './spans.js';
 import { dbPathIn, ensureStateDir } from './statedir.js';
 import { TraceLookup, type TraceMatch } from './traces.js';
 
@@ -87,12 +87,20 @@ export class TraceStore {
   }
 
   /** Spans and cursors in ONE transaction: a local-only run gets exactly-once delivery. */
-  commit(effects: readonly SpanEffect[], cursors: readonly StoredCursor[]): number {
+  commit(effects: readonly SpanEffect[], cursors: readonly Cursor[]): number {
     return this.commitSpans(latestSpans(effects), cursors);
   }
 
+  /** `commit` for rows already made by `toRow` (the writer thread's commits). */
+  commitRows(rows: readonly Bind[][], cursors: readonly Cursor[]): number {
+    return this.tx(() => {
+      this.cursors.putAll(cursors, Date.now());
+      return this.spans.upsertRows(rows);
+    });
+  }
+
   /** `commit` for spans already reduced to their latest state (see `latestSpans`). */
-  commitSpans(spans: readonly Span[], cursors: readonly StoredCursor[]): number {
+  commitSpans(spans: readonly Span[], cursors: readonly Cursor[]): number {
     return this.tx(() => {
       this.cursors.putAll(cursors, Date.now());
       return this.spans.upsertAll(spans);
@@ -103,19 +111,19 @@ export class TraceStore {
     return guard(this.path, () => this.spans.getTraceSpans(traceId));
   }
 
-  getCursor(path: string): StoredCursor | undefined {
+  getCursor(path: string): Cursor | undefined {
     return guard(this.path, () => this.cursors.get(path));
   }
 
-  getAllCursors(): StoredCursor[] {
+  getAllCursors(): Cursor[] {
     return guard(this.path, () => this.cursors.getAll());
   }
 
-  putCursor(c: StoredCursor): void {
+  putCursor(c: Cursor): void {
     this.putCursors([c]);
   }
 
-  putCursors(cs: readonly StoredCursor[]): void {
+  putCursors(cs: readonly Cursor[]): void {
     this.tx(() => this.cursors.putAll(cs, Date.now()));
   }
 

@@ -1,6 +1,5 @@
 /** The writer thread of `writer.ts`: one connection, each request committed in one transaction, in order. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Span } from '../trace/span.js';
 import { toStoreError, type StoreError } from './errors.js';
 import { TraceStore } from './store.js';
 import type { CommitReply, CommitRequest } from './writer.js';
@@ -32,7 +31,7 @@ port.on('message', (m: CommitRequest | 'close') => {
   let reply: CommitReply;
   try {
     if (!store) throw openError;
-    reply = { id: m.id, written: store.commitSpans(JSON.parse(Buffer.from(m.spans.buffer, m.spans.byteOffset, m.spans.byteLength).toString('utf8')) as Span[], m.cursors) };
+    reply = { id: m.id, written: store.commitRows(m.rows, m.cursors) };
   } catch (err) {
     reply = errorReply(m.id, err);
   }

@@ -7,23 +7,29 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../trace/span.js';
-import type { StoredCursor } from './cursors.js';
+import { toRow, type Bind } from './spans.js';
+import type { Cursor } from './cursors.js';
 import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
 
 export interface SpanWriter {
   readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
-  commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number>;
+  commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number>;
+  /** `commit` for rows already made by `toRow` (by a pipeline thread); resolves with the rows written */
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
   close(): Promise<void>;
 }
 
-/** A commit request to the writer thread: the spans as one JSON array text in UTF-8 (cheap to pass between threads). */
+/**
+ * A commit request to the writer thread: the spans as the rows of the upsert, attributes
+ * already stringified (`toRow`), so that the thread only compresses the large values and writes.
+ */
 export interface CommitRequest {
   id: number;
-  spans: Uint8Array;
-  cursors: readonly StoredCursor[];
+  rows: Bind[][];
+  cursors: readonly Cursor[];
 }
 
 export type CommitReply = { id: number; written: number } | { id: number; error: { detail: string; code?: string } };
@@ -38,8 +44,11 @@ export function writerThreadAvailable(): boolean {
 class InlineWriter implements SpanWriter {
   readonly threaded = false;
   constructor(private readonly store: TraceStore) {}
-  async commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number> {
+  async commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
+  }
+  async commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
+    return this.store.commitRows(rows, cursors);
   }
   async close(): Promise<void> {}
 }
@@ -69,18 +78,18 @@ class ThreadWriter implements SpanWriter {
     }));
   }
 
-  commit(spans: readonly Span[], cursors: readonly StoredCursor[]): Promise<number> {
+  commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
+    return this.commitRows(spans.map(toRow), cursors);
+  }
+
+  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      // the spans as UTF-8 bytes in an ArrayBuffer of their own, moved to the thread rather than copied
-      const json = JSON.stringify(spans);
-      const bytes = new Uint8Array(Buffer.byteLength(json));
-      Buffer.from(bytes.buffer).write(json);
-      const req: CommitRequest = { id, spans: bytes, cursors };
-      this.worker.postMessage(req, [bytes.buffer]);
+      const req: CommitRequest = { id, rows, cursors };
+      this.worker.postMessage(req);
     });
   }
 

@@ -3,7 +3,7 @@
  * summaries and listings checked against the fixtures' ground truth, a second run
  * that finds nothing new, --force without duplicates, exit codes.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fixturePath, makeCodexHome, runCleanups, showFiles, spanDiff, storeSpans, testDir, type HomeFile } from './home.js';
@@ -126,9 +126,11 @@ describe('sessions', () => {
     expect(lines).toHaveLength(files.length);
     const hc = files.find((f) => f.fixture.endsWith('/h-compaction.jsonl')) as HomeFile;
     expect(lines.find((l) => l.endsWith(hc.threadId))).toMatch(/^2026-11-25 \d\d:\d\d\s+work\s+1\s+3\s+1\s+30k\s+14k\s+56\s+0\s+\d+ms\s/);
-    const empty = await cli(['sessions', '--state-dir', testDir()]);
+    const none = testDir();
+    const empty = await cli(['sessions', '--state-dir', none]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('No sessions in the store yet');
+    expect(existsSync(join(none, 'traces.sqlite')), 'sessions is read-only: it creates no store').toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/cli/log.js';
-import { Delivery, StoreCursors } from '../../src/pipeline/delivery.js';
+import { Delivery } from '../../src/pipeline/delivery.js';
 import { TracerSet } from '../../src/pipeline/tracers.js';
 import { startWatch, type WatchHandle } from '../../src/pipeline/watch.js';
 import { LocalSink } from '../../src/sinks/local.js';
@@ -20,7 +20,7 @@ export interface TestWatch {
 export async function startTestWatch(codexHome: string, stateDir: string, idleMs = 30 * 60_000): Promise<TestWatch> {
   const store = TraceStore.open({ stateDir });
   const sink = new LocalSink({ store });
-  const delivery = new Delivery([sink], new StoreCursors(store), sink);
+  const delivery = new Delivery([sink], sink.cursors);
   const log = createLogger(process.stderr, { level: 'error', format: 'text' });
   const set = new TracerSet({ delivery, reducer: { content: makeContentFilter(DEFAULT_CONTENT), llmInput: 'new' }, log, batchBytes: 1024 * 1024 });
   const handle = await startWatch(set, { codexHome, idleMs, tickMs: 100 });

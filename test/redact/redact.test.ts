@@ -41,6 +41,27 @@ describe('redactSecrets: planted secrets', () => {
   });
 });
 
+describe('redactSecrets: rules searched only near their triggers', () => {
+  // every planted case and every negative, alone, side by side, glued to words and to each other
+  const glue = ['', ' ', '\n', 'x', 'monkey=', '--', '"', 'api_', 'ACCESS_', '"token": "', "password='"];
+  const texts = [...PLANTED.map((p) => p.text), ...NEGATIVES];
+  const variants = texts.flatMap((t, i) => glue.map((g, j) => `${g}${t}${glue[(j + i) % glue.length]}${texts[(i + 1) % texts.length]}${g}`));
+
+  it('give exactly what searching every rule over the whole text gives', () => {
+    expect(variants.length).toBeGreaterThan(500);
+    for (const v of variants) expect(redactSecrets(v), v).toBe(redactSecrets(v, [], false));
+  });
+
+  it('give the same for every real rollout fixture line', () => {
+    const root = join(import.meta.dirname, '../../fixtures');
+    for (const dir of readdirSync(root).filter((d) => d.startsWith('codex-'))) {
+      for (const f of readdirSync(join(root, dir)).filter((n) => n.endsWith('.jsonl'))) {
+        for (const line of readFileSync(join(root, dir, f), 'utf8').split('\n')) expect(redactSecrets(line)).toBe(redactSecrets(line, [], false));
+      }
+    }
+  });
+});
+
 describe('redactSecrets: ordinary text survives', () => {
   for (const text of NEGATIVES) {
     it(`keeps ${JSON.stringify(text.slice(0, 50))}`, () => {

@@ -6,7 +6,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import { cleanupTempDirs, DAY_DIR, fixture, putRollout, runCli, storeSpans, tempDir, waitFor, watchInProcess, withNewIds } from './helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -16,7 +16,7 @@ const B = fixture('b-shell.jsonl');
 
 async function idsOf(text: string): Promise<string[]> {
   const path = putRollout(tempDir(), text);
-  return (await traceFilesInMemory([path])).spans.map((s) => s.spanId).sort();
+  return (await traceInMemory([path])).spans.map((s) => s.spanId).sort();
 }
 
 /** the fixtures' records are old: a long idle keeps a followed session open, as a live one would be */

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
 import { cleanupTempDirs, fixture, jsonlSpans, putRollout, runCli, storeSpans, tempDir } from './helpers.js';
 
@@ -27,7 +27,7 @@ function withLineAt(at: number, bad: string | Buffer): { buf: Buffer; offset: nu
 
 async function traceText(text: string | Buffer): Promise<{ path: string; spans: Span[]; warnings: { file: string; offset: number; code: string }[]; unknown: Record<string, number> }> {
   const path = putRollout(tempDir(), text, '01a213a3-3aa0-7ca0-8550-e9db01b3ebe3');
-  const res = await traceFilesInMemory([path]);
+  const res = await traceInMemory([path]);
   return { path, spans: res.spans, warnings: res.warnings, unknown: res.stats[0]?.unknown ?? {} };
 }
 

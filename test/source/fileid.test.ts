@@ -1,7 +1,7 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { classifyChange, fileIdentity, hashFirstLine, type Cursor } from '../../src/source/fileid.js';
+import { classifyChange, fileIdentity, hashFirstLine, type SeenFile } from '../../src/source/fileid.js';
 import { tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -10,14 +10,12 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const base: Cursor = {
-  path: '/x/rollout.jsonl',
+const base: SeenFile = {
   dev: 1,
   ino: 100,
   committedOffset: 500,
   size: 520,
   mtimeMs: 1000,
-  finalized: false,
   firstLineHash: 'aaaa',
 };
 
@@ -55,7 +53,7 @@ describe('fileIdentity and hashFirstLine on real files', () => {
     const id0 = await fileIdentity(p);
     const hash0 = await hashFirstLine(p);
     expect(hash0).toMatch(/^[0-9a-f]{16}$/);
-    const cursor: Cursor = { path: p, ...id0, committedOffset: id0.size, finalized: false, firstLineHash: hash0 };
+    const cursor: SeenFile = { ...id0, committedOffset: id0.size, firstLineHash: hash0 };
 
     appendFileSync(p, '{"b":2}\n');
     expect(classifyChange(cursor, await fileIdentity(p), await hashFirstLine(p))).toBe('grown');
@@ -66,7 +64,7 @@ describe('fileIdentity and hashFirstLine on real files', () => {
     expect(classifyChange(cursor, await fileIdentity(p), await hashFirstLine(p))).toBe('replaced');
 
     const again = await fileIdentity(p);
-    const c2: Cursor = { ...cursor, ...again, committedOffset: again.size };
+    const c2: SeenFile = { ...cursor, ...again, committedOffset: again.size };
     truncateSync(p, 5);
     expect(classifyChange(c2, await fileIdentity(p))).toBe('truncated');
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredCursor } from '../../src/store/index.js';
+import type { Cursor } from '../../src/store/index.js';
 import { ended, span, testStore, runCleanups } from './helpers.js';
 
 afterEach(runCleanups);
@@ -7,7 +7,7 @@ afterEach(runCleanups);
 const live = '/home/u/.codex/sessions/2025/01/01/rollout-2025-01-01T00-00-00-abc.jsonl';
 const archived = '/home/u/.codex/archived_sessions/rollout-2025-01-01T00-00-00-abc.jsonl';
 
-function cursor(p: Partial<StoredCursor> = {}): StoredCursor {
+function cursor(p: Partial<Cursor> = {}): Cursor {
   return {
     path: live,
     dev: 2049,
@@ -64,7 +64,7 @@ describe('cursors', () => {
     expect(store.getCursor(live)?.committedOffset).toBe(1000);
 
     // a cursor that violates NOT NULL makes the whole commit fail: the span is not written either
-    const bad = { ...cursor({ path: '/bad' }), dev: null } as unknown as StoredCursor;
+    const bad = { ...cursor({ path: '/bad' }), dev: null } as unknown as Cursor;
     const s2 = span({ traceId: 'd'.repeat(32), kind: 'session' });
     expect(() => store.commit([ended(s2)], [bad])).toThrow(/local store/);
     expect(store.getTraceSpans(s2.traceId)).toEqual([]);

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openDatabase, resolveStateDir, schemaVersion, stateDirWarning, StoreError, TraceStore } from '../../src/store/index.js';
+import { migrate, PAGE_SIZE } from '../../src/store/db.js';
 import { testDir, runCleanups } from './helpers.js';
 
 afterEach(runCleanups);
@@ -22,6 +23,26 @@ describe('openDatabase', () => {
     const again = openDatabase(file);
     expect(schemaVersion(again)).toBe(MIGRATIONS.length);
     again.close();
+  });
+
+  it('upgrades a first-version store in place: its spans read back as they were', () => {
+    const file = join(testDir(), 'x.sqlite');
+    const raw = new Database(file);
+    migrate(raw, file, MIGRATIONS.slice(0, 1));
+    const attributes = { 'gen_ai.operation.name': 'chat', 'input.value': 'a long prompt '.repeat(200) };
+    raw.prepare(`INSERT INTO spans (span_id, trace_id, parent_span_id, kind, name, start_time, end_time, status, attributes)
+      VALUES ('s1', 't1', NULL, 'llm', 'chat', '2025-01-01T00:00:00.000Z', NULL, 'unset', ?)`).run(JSON.stringify(attributes));
+    raw.close();
+    const store = TraceStore.open({ file });
+    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
+    expect(store.getTraceSpans('t1').map((s) => s.attributes)).toEqual([attributes]);
+    store.close();
+  });
+
+  it('gives a new store 32 KiB pages (large compressed rows waste less of them)', () => {
+    const db = openDatabase(join(testDir(), 'x.sqlite'));
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    db.close();
   });
 
   it('refuses a store written by a newer version', () => {

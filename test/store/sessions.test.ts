@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TraceStore } from '../../src/store/index.js';
+import { MIGRATIONS, TraceStore } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
 import { llmAttrs, span, tempDir } from './helpers.js';
 
@@ -115,7 +115,7 @@ describe('findTraces', () => {
 describe('stats', () => {
   it('counts spans, traces, sessions, open spans and size', () => {
     const s = store.stats();
-    expect(s).toMatchObject({ spans: 12, traces: 2, sessions: 2, openSpans: 2, cursors: 0, schemaVersion: 1 });
+    expect(s).toMatchObject({ spans: 12, traces: 2, sessions: 2, openSpans: 2, cursors: 0, schemaVersion: MIGRATIONS.length });
     expect(s.dbBytes).toBeGreaterThan(0);
     expect(s.path).toBe(store.path);
   });

@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
+import { LARGE_VALUE_CHARS } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
 import { ended, span, testDir, testStore, runCleanups } from './helpers.js';
 
 const T = 'a'.repeat(32);
 afterEach(runCleanups);
+
+/** base64 of a hash chain: deterministic text no compressor shrinks */
+function incompressible(seed: number, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${seed}/${i}`).digest('base64');
+  return out.slice(0, length);
+}
 
 function rowCount(store: TraceStore): number {
   return store.db.prepare('SELECT COUNT(*) FROM spans').pluck().get() as number;
@@ -28,6 +37,19 @@ describe('span upserts', () => {
     expect(first).toEqual([root, turn]);
     expect(first.map((x) => JSON.stringify(x))).toEqual([root, turn].map((x) => JSON.stringify(x)));
     expect('statusMessage' in (first[0] as Span)).toBe(false);
+  });
+
+  it('large values go compressed to the content column and come back in their key order', () => {
+    const store = testStore();
+    const prompt = `refactor the parser 解析器を ┌─┐ ${'x'.repeat(LARGE_VALUE_CHARS)}`;
+    const s = span({ traceId: T, kind: 'llm', attributes: { 'gen_ai.operation.name': 'chat', 'input.value': prompt, 'gen_ai.usage.input_tokens': 7, 'output.value': incompressible(1, 4000), short: 'kept inline' } });
+    store.applyEffects([ended(s)]);
+    const row = store.db.prepare('SELECT attributes, content FROM spans').get() as { attributes: string; content: Buffer };
+    // the small attributes stay JSON (queried with json_extract); the large ones are a placeholder there
+    expect(JSON.parse(row.attributes)).toEqual({ 'gen_ai.operation.name': 'chat', 'input.value': null, 'gen_ai.usage.input_tokens': 7, 'output.value': null, short: 'kept inline' });
+    expect(row.content.length).toBeLessThan(prompt.length + 4000);
+    const [back] = store.getTraceSpans(T);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(s));
   });
 
   it('an open span is stored, then updated when it ends', () => {
@@ -83,8 +105,9 @@ describe('a full disk', () => {
     const first = span({ traceId: T, kind: 'session' });
     store.applyEffects([ended(first)]);
     const pages = store.db.pragma('page_count', { simple: true }) as number;
-    store.db.pragma(`max_page_count = ${pages + 2}`); // a disk with 8 KiB left
-    const big = Array.from({ length: 50 }, () => ended(span({ traceId: T, kind: 'llm', attributes: { 'output.value': 'x'.repeat(2000) } })));
+    store.db.pragma(`max_page_count = ${pages + 2}`); // a disk with two pages left
+    // outputs that do not compress (the store compresses large values): 200 KB against 64 KB left
+    const big = Array.from({ length: 100 }, (_, i) => ended(span({ traceId: T, kind: 'llm', attributes: { 'output.value': incompressible(i, 2000) } })));
     const sink = new LocalSink({ store });
     const err = await sink.write(big).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SinkError);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, TraceStore, type StoredCursor } from '../../src/store/index.js';
+import { StoreError, TraceStore, type Cursor } from '../../src/store/index.js';
 import * as src from '../../src/store/writer.js';
 import { span, testStore, runCleanups } from './helpers.js';
 
@@ -14,7 +14,7 @@ const T = 'c'.repeat(32);
 const DIST = new URL('../../dist/store/writer.js', import.meta.url);
 afterEach(runCleanups);
 
-function cursor(path: string, committedOffset: number): StoredCursor {
+function cursor(path: string, committedOffset: number): Cursor {
   return { path, dev: 1, ino: 2, sessionId: 's', committedOffset, size: committedOffset, mtimeMs: 3, finalized: false, firstLineHash: null };
 }
 

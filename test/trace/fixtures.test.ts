@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { traceFilesInMemory } from '../../src/pipeline/trace-files.js';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
 import { foldSpans } from '../../src/trace/reduce.js';
 import { assertWellFormed, byKind, num, traceLines } from './helpers.js';
@@ -38,7 +38,7 @@ async function traceScenario(version: string, scenario: string): Promise<Span[]>
   const files = [join(ROOT, version, `${scenario}.jsonl`)];
   const child = join(ROOT, version, `${scenario}.1.jsonl`);
   if (readdirSync(join(ROOT, version)).includes(`${scenario}.1.jsonl`)) files.push(child);
-  return (await traceFilesInMemory(files)).spans;
+  return (await traceInMemory(files)).spans;
 }
 
 const sum = (spans: Span[], key: string): number => spans.reduce((a, s) => a + num(s, key), 0);
@@ -136,14 +136,14 @@ describe.each(VERSIONS)('%s', (version) => {
 describe('determinism and order independence', () => {
   it('gives the same ids in every run and whatever the order of files', async () => {
     const dir = join(ROOT, 'codex-0.169.0');
-    const a = await traceFilesInMemory([join(dir, 'i-subagent.jsonl'), join(dir, 'i-subagent.1.jsonl')]);
-    const b = await traceFilesInMemory([join(dir, 'i-subagent.1.jsonl'), join(dir, 'i-subagent.jsonl')]);
+    const a = await traceInMemory([join(dir, 'i-subagent.jsonl'), join(dir, 'i-subagent.1.jsonl')]);
+    const b = await traceInMemory([join(dir, 'i-subagent.1.jsonl'), join(dir, 'i-subagent.jsonl')]);
     expect(JSON.stringify(b.spans)).toBe(JSON.stringify(a.spans));
   });
 
   it('traces a subagent file alone as its own trace, linked by attribute', async () => {
     const dir = join(ROOT, 'codex-0.140.0');
-    const { spans } = await traceFilesInMemory([join(dir, 'i-subagent.1.jsonl')]);
+    const { spans } = await traceInMemory([join(dir, 'i-subagent.1.jsonl')]);
     assertWellFormed(spans);
     const root = byKind(spans, 'session');
     expect(root).toHaveLength(1);
@@ -152,7 +152,7 @@ describe('determinism and order independence', () => {
 
   it('keeps a resumed session in one trace with two turns', async () => {
     for (const v of VERSIONS) {
-      const { spans } = await traceFilesInMemory([join(ROOT, v, 'f-resume.jsonl')]);
+      const { spans } = await traceInMemory([join(ROOT, v, 'f-resume.jsonl')]);
       expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
       expect(byKind(spans, 'turn')).toHaveLength(2);
     }
