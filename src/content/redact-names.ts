@@ -95,14 +95,16 @@ function kindOf(name: string): string {
 /** identifier characters before the matched keyword (the rest of the name) */
 function namePrefix(input: string, index: number): number {
   let i = index;
-  while (i > 0 && /[A-Za-z0-9_.-]/.test(input.charAt(i - 1))) i--;
+  while (i > 0 && index - i < 64 && /[A-Za-z0-9_.-]/.test(input.charAt(i - 1))) i--;
   return i;
 }
 
 /** `password: value` alone on a YAML line (not `password: string;` in code) */
 function isYamlLine(input: string, nameStart: number, valueEnd: number): boolean {
-  const lineStart = input.lastIndexOf('\n', nameStart - 1) + 1;
-  if (!/^[ \t]*(?:- )?$/.test(input.slice(lineStart, nameStart))) return false;
+  // a line's indentation is short: look back a bounded way (linear time on a huge single line)
+  const before = input.slice(Math.max(0, nameStart - 128), nameStart);
+  const nl = before.lastIndexOf('\n');
+  if ((nl === -1 && nameStart > 128) || !/^[ \t]*(?:- )?$/.test(before.slice(nl + 1))) return false;
   const next = input.charAt(valueEnd);
   return next === '' || next === '\n' || next === '\r' || input.startsWith(' #', valueEnd);
 }
