@@ -40,8 +40,20 @@ export function isPlaceholder(value: string): boolean {
   return value.length === 0 || PLACEHOLDER.test(value) || KEEP_WORDS.has(value.toLowerCase());
 }
 
+/**
+ * A PascalCase name of code (`UserPasswordField`, `Base64Encoder`): every part a word, with a
+ * vowel and no long consonant run. A random key in mixed case (`InXWuOfSu4P…`) has one-letter
+ * or unpronounceable parts, so it is not taken for a name (about 12% of random 32-character
+ * keys were, before).
+ */
+function isPascalName(value: string): boolean {
+  if (!PASCAL_IDENT.test(value) || (value.match(/\d/g)?.length ?? 0) > 2) return false;
+  const parts = value.match(/[A-Z][a-z0-9]*/g) ?? [];
+  return parts.every((p) => p.length >= 2 && /[aeiouy]/.test(p) && !/[bcdfghjklmnpqrstvwxz]{4}/.test(p));
+}
+
 function isCodeExpression(value: string): boolean {
-  return /[()[\]{}]/.test(value) || /^[=>!&|]/.test(value) || DOTTED_IDENT.test(value) || PASCAL_IDENT.test(value);
+  return /[()[\]{}]/.test(value) || /^[=>!&|]/.test(value) || DOTTED_IDENT.test(value) || isPascalName(value);
 }
 
 /** a value shaped like a credential rather than a word: digits, symbols or mixed case */
@@ -75,17 +87,23 @@ function words(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
 }
 
+/** words that name a password alone (`SMTP_PASS`, `LDAP_BIND_PW`, `MSSQL_SA_PWD`, `"pass"`) */
+const PASSWORD_WORDS = new Set(['pass', 'pw', 'pwd', 'passwd', 'pword']);
+/** the shell's working directories, not passwords */
+const NOT_PASSWORDS = new Set(['pwd', 'oldpwd']);
+
 function nameTier(name: string): Tier {
-  const last = words(name).at(-1) ?? '';
-  if (META_WORDS.has(last)) return 'none';
+  const ws = words(name);
+  const last = ws.at(-1) ?? '';
+  if (META_WORDS.has(last) || NOT_PASSWORDS.has(name.toLowerCase())) return 'none';
   const lower = name.toLowerCase();
-  if (STRONG_NAME.test(lower)) return 'strong';
+  if (STRONG_NAME.test(lower) || ws.some((w) => PASSWORD_WORDS.has(w))) return 'strong';
   return lower.includes('key') ? 'weak' : 'none';
 }
 
 function kindOf(name: string): string {
   const lower = name.toLowerCase();
-  if (lower.includes('pass')) return 'password';
+  if (lower.includes('pass') || /(?:^|[^a-z])pwd?(?:[^a-z]|$)/.test(lower)) return 'password';
   if (lower.includes('secret')) return 'secret';
   if (lower.includes('token')) return 'token';
   if (/api[_-]?key/.test(lower)) return 'api_key';
