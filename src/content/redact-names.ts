@@ -95,7 +95,7 @@ const NOT_PASSWORDS = new Set(['pwd', 'oldpwd']);
 function nameTier(name: string): Tier {
   const ws = words(name);
   const last = ws.at(-1) ?? '';
-  if (META_WORDS.has(last) || NOT_PASSWORDS.has(name.toLowerCase())) return 'none';
+  if (META_WORDS.has(last)) return 'none';
   const lower = name.toLowerCase();
   if (STRONG_NAME.test(lower) || ws.some((w) => PASSWORD_WORDS.has(w))) return 'strong';
   return lower.includes('key') ? 'weak' : 'none';
@@ -138,6 +138,7 @@ interface Assignment {
 function valueIsSecret(tier: Tier, a: Assignment): boolean {
   const { value } = a;
   if (isPlaceholder(value)) return false;
+  if (NOT_PASSWORDS.has(a.name.toLowerCase()) && /^(?:[~/]|[A-Za-z]:\\)/.test(value)) return false;
   if (tier === 'weak') return highEntropy(value);
   if (a.quoted) return true;
   if (isCodeExpression(value) || /^\d{1,5}$/.test(value)) return false;

@@ -6,7 +6,8 @@
  * regex over it. Rules run in table order, so vendor formats (more precise
  * kinds) come before the name-based rules, which skip values already redacted.
  */
-import { assignmentReplacement, looksSecret, isPlaceholder } from './redact-names.js';
+import { assignmentReplacement, highEntropy, looksSecret, isPlaceholder } from './redact-names.js';
+import { decodesToUserPassword, isKubernetesSecret, PHRASE_RE, PHRASE_TRIGGERS, PROSE_RE, VENDOR_RE, VENDOR_TRIGGERS, XML_RE } from './redact-generic.js';
 
 export interface RedactRule {
   /** name of the rule (for tests and diagnostics) */
@@ -62,8 +63,9 @@ function isUserPassword(v: string): boolean {
 }
 
 export const RULES: readonly RedactRule[] = [
-  rule('private_key', ['-----begin'],
-    /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g),
+  rule('private_key', ['-----begin', 'private-lines:'],
+    // PEM of any kind (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, PGP blocks); PuTTY's private lines
+    /-----BEGIN[ A-Z0-9]{0,32}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]{0,32}PRIVATE KEY(?: BLOCK)?-----|$)|\bPrivate-Lines:[ \t]{0,4}\d{1,3}(?:\r?\n[ \t]{0,8}[A-Za-z0-9+/=]{1,128}){1,64}(?:\r?\nPrivate-MAC:[ \t]{0,4}[0-9a-fA-F]{1,128})?/g),
   rule('url_credentials', ['://'],
     /(:\/\/)[^\s/?#@:'"`<>\\]{1,256}:[^\s/?#@'"`<>\\]{1,256}(?=@[^\s/?#@])/g,
     (m) => (m[0].includes('[REDACTED:') ? null : `${m[1] ?? ''}${redacted('url_credentials')}`)),
@@ -90,6 +92,24 @@ export const RULES: readonly RedactRule[] = [
   rule('azure_key', ['accountkey=', 'sharedaccesskey='],
     /\b((?:AccountKey|SharedAccessKey)=)[A-Za-z0-9+/]{20,1024}={0,2}/g, afterPrefix('azure_key')),
   rule('azure_sas', ['sig='], /([?&]sig=)[A-Za-z0-9%+/=]{20,1024}/g, afterPrefix('azure_sas')),
+  rule('vendor_prefix', VENDOR_TRIGGERS, VENDOR_RE),
+  rule('cookie', ['cookie', ' -b '],
+    /((?:\b(?:Set-)?Cookie[ \t]{0,8}:|\s(?:-b|--cookie)[ \t]{1,8}\\{0,4}["']?)[ \t]{0,8})([^\r\n"'\\]{1,4096})/gi,
+    afterPrefix('cookie', (v) => /=[^;\s]{8,}/.test(v))),
+  rule('auth_base64', ['auth', 'basic'],
+    /(\b(?:_?auth|Basic)\\{0,4}["']?(?:[ \t]{0,8}[:=][ \t]{0,8}\\{0,4}["']?|[ \t]{1,8}))([A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])/gi,
+    afterPrefix('basic_auth', decodesToUserPassword)),
+  rule('k8s_secret', ['data:'],
+    /(\b(?:data|stringData):[ \t]{0,8}\r?\n)((?:[ \t]{1,16}[\w.-]{1,253}:[ \t]{1,8}[^\s#][^\r\n]{0,8192}(?:\r?\n|$)){1,256})/g,
+    (m, input) => (isKubernetesSecret(input, m.index) ? `${m[1] ?? ''}${redacted('k8s_secret')}\n` : null)),
+  rule('phrase_secret', PHRASE_TRIGGERS, PHRASE_RE, afterPrefix('password', (v) => looksSecret(v.replace(/^["']|["']$/g, ''), 6))),
+  rule('xml_secret', NAME_TRIGGER, XML_RE, (m) => {
+    const value = m[3] ?? m[5] ?? '';
+    if (isPlaceholder(value) || !looksSecret(value, 6)) return null;
+    const at = m[0].lastIndexOf(value);
+    return `${m[0].slice(0, at)}${redacted('password')}${m[0].slice(at + value.length)}`;
+  }, 48),
+  rule('prose_secret', NAME_TRIGGER, PROSE_RE, afterPrefix('secret', highEntropy), 16),
   rule('authorization', ['authorization'],
     /\b((?:Proxy-)?Authorization\\?["'`]?[ \t]{0,8}[:=][ \t]{0,8}\\?["'`]?[ \t]{0,8}(?:(?:Bearer|Basic|Token|Bot|Negotiate|Digest|AWS4-HMAC-SHA256)[ \t]{1,8})?)[^\s"'`\\,;]{1,4096}(?:,[ \t]{0,8}[A-Za-z]{1,32}=[^\s"'`\\,;]{1,1024}){0,16}/gi,
     afterPrefix('authorization', (v) => v.length >= 8 && looksSecret(v, 8))),

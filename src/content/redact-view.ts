@@ -21,13 +21,16 @@ const hex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70)
 function decodeAt(s: string, i: number): [string, number] {
   const c = s.charAt(i);
   if (c !== '\\' || i + 1 >= s.length) return [c, 1];
-  const e = s.charAt(i + 1);
-  const simple = SIMPLE[e];
-  if (simple !== undefined) return [simple, 2];
-  if (e === 'u' && i + 5 < s.length && [2, 3, 4, 5].every((k) => hex(s.charCodeAt(i + k)))) {
-    return [String.fromCharCode(parseInt(s.slice(i + 2, i + 6), 16)), 6];
+  // a run of backslashes before an escape is that escape at any depth (JSON in JSON: `\\\\n`, `\\\"`)
+  let j = i + 1;
+  while (j < s.length && s.charAt(j) === '\\' && j - i < 16) j++;
+  const e = s.charAt(j);
+  const simple = e === '\\' ? undefined : SIMPLE[e];
+  if (simple !== undefined) return [simple, j - i + 1];
+  if (e === 'u' && j + 4 < s.length && [1, 2, 3, 4].every((k) => hex(s.charCodeAt(j + k)))) {
+    return [String.fromCharCode(parseInt(s.slice(j + 1, j + 5), 16)), j - i + 5];
   }
-  return [c, 1];
+  return [c, j - i];
 }
 
 /** ANSI escapes: ESC [ params final (CSI), ESC ] ... BEL or ESC \ (OSC, at most 256), ESC x */

@@ -137,7 +137,7 @@ const config: Planted[] = [
   f('connection string Password=', `Cs${rand(16)}5`, (s) => `Server=tcp:db.windows.net;Database=app;User ID=sa;Password=${s};Encrypt=True`),
   f('ODBC PWD=', `Od${rand(16)}1`, (s) => `DRIVER={ODBC Driver 18};SERVER=db;UID=sa;PWD=${s}`),
   f('AWS secret in credentials (spaces)', rand(40, B64), (s) => `[prod]\naws_secret_access_key    =    ${s}`),
-  f('GCP service account JSON private key id', rand(40, HEX), (s) => `{"type": "service_account", "private_key_id": "${s}"}`),
+  f('GCP service account JSON private key', rand(200, B64), (s) => JSON.stringify({ type: 'service_account', private_key: `${pem('PRIVATE KEY', s)}\n` })),
   f('PowerShell $env: assignment', `Ps${rand(16)}9`, (s) => `$env:ADMIN_PASSWORD = "${s}"`),
   f('fish set -x', rand(40), (s) => `set -x GITHUB_TOKEN ${s}`),
 ];
