@@ -126,7 +126,7 @@ export const RULES: readonly RedactRule[] = [
   rule('assignment', NAME_TRIGGER,
     // quotes may be escaped more than once (JSON in a JSON string in tool arguments: \\\"), and a
     // single-quoted value may sit inside shell-quoted command lines, even nested ('\''value'\'', '\''\'\'''\''value)
-    /(pass(?:word|wd|phrase)?|pwd?|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]{0,64})(\\{0,4}["']?)([ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8})(?:(\\{0,4}")([^"\n]{0,1024}?)\\{0,4}"|(\\{0,4}'(?:[\\']{0,32}')?)([^'\n]{0,1024}?)\\{0,4}'|([^\s"'`,;)}\]\\<>]{1,1024}))/gi,
+    /(pass(?:word|wd|phrase)?|pwd?|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|key)([A-Za-z0-9_-]{0,64})((?:\\{0,4}["']){0,4})([ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8})(?:(\\{0,4}")([^"\n]{0,1024}?)\\{0,4}"|(\\{0,4}'(?:[\\']{0,32}')?)([^'\n]{0,1024}?)\\{0,4}'|([^\s"'`,;)}\]\\<>]{1,1024}))/gi,
     assignmentReplacement,
     8), // `private_key`: the trigger `key` starts 8 characters in
 ];

@@ -24,7 +24,8 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 /** one format: `make(secret)` is the text; the secret is what must not survive */
 const f = (format: string, secret: string, make: (s: string) => string): Planted => ({ format, text: make(secret), secrets: [secret] });
 
-const pem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body.match(/.{1,64}/g)?.join('\n')}\n-----END ${label}-----`;
+/** a PEM block whose first body line is `line` (the secret to look for: a whole line of the key) */
+const pem = (label: string, line: string): string => `-----BEGIN ${label}-----\n${line}\n${rand(256, B64).match(/.{1,64}/g)?.join('\n')}\n-----END ${label}-----`;
 
 const vendors: Planted[] = [
   f('anthropic admin key in prose', `sk-ant-admin01-${rand(86)}AA`, (s) => `the admin key is ${s}, rotate it monthly`),
@@ -137,7 +138,7 @@ const config: Planted[] = [
   f('connection string Password=', `Cs${rand(16)}5`, (s) => `Server=tcp:db.windows.net;Database=app;User ID=sa;Password=${s};Encrypt=True`),
   f('ODBC PWD=', `Od${rand(16)}1`, (s) => `DRIVER={ODBC Driver 18};SERVER=db;UID=sa;PWD=${s}`),
   f('AWS secret in credentials (spaces)', rand(40, B64), (s) => `[prod]\naws_secret_access_key    =    ${s}`),
-  f('GCP service account JSON private key', rand(200, B64), (s) => JSON.stringify({ type: 'service_account', private_key: `${pem('PRIVATE KEY', s)}\n` })),
+  f('GCP service account JSON private key', rand(64, B64), (s) => JSON.stringify({ type: 'service_account', private_key: `${pem('PRIVATE KEY', s)}\n` })),
   f('PowerShell $env: assignment', `Ps${rand(16)}9`, (s) => `$env:ADMIN_PASSWORD = "${s}"`),
   f('fish set -x', rand(40), (s) => `set -x GITHUB_TOKEN ${s}`),
 ];
@@ -162,11 +163,11 @@ const protocols: Planted[] = [
 ];
 
 const keys: Planted[] = [
-  f('PuTTY private key', rand(64 * 6, B64), (s) => `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me@host\nPublic-Lines: 2\n${rand(64, B64)}\n${rand(16, B64)}\nPrivate-Lines: 6\n${s.match(/.{1,64}/g)?.join('\n')}\nPrivate-MAC: ${rand(64, HEX)}`),
-  f('PGP private key block', rand(300, B64), (s) => pem('PGP PRIVATE KEY BLOCK', s)),
-  f('encrypted PEM private key', rand(300, B64), (s) => pem('ENCRYPTED PRIVATE KEY', s)),
-  f('EC private key in JSON-escaped tool output', rand(160, B64), (s) => JSON.stringify({ output: pem('EC PRIVATE KEY', s) })),
-  f('OpenSSH private key alone in output', rand(300, B64), (s) => pem('OPENSSH PRIVATE KEY', s)),
+  f('PuTTY private key', rand(64, B64), (s) => `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me@host\nPublic-Lines: 2\n${rand(64, B64)}\n${rand(16, B64)}\nPrivate-Lines: 6\n${s}\n${rand(64 * 5, B64).match(/.{1,64}/g)?.join('\n')}\nPrivate-MAC: ${rand(64, HEX)}`),
+  f('PGP private key block', rand(64, B64), (s) => pem('PGP PRIVATE KEY BLOCK', s)),
+  f('encrypted PEM private key', rand(64, B64), (s) => pem('ENCRYPTED PRIVATE KEY', s)),
+  f('EC private key in JSON-escaped tool output', rand(64, B64), (s) => JSON.stringify({ output: pem('EC PRIVATE KEY', s) })),
+  f('OpenSSH private key alone in output', rand(64, B64), (s) => pem('OPENSSH PRIVATE KEY', s)),
   f('private key alone on its own line after a tab', rand(44, B64), (s) => `key:\n\t${'-----BEGIN PRIVATE KEY-----'}\n\t${s}\n\t-----END PRIVATE KEY-----`),
   f('WireGuard PrivateKey', `${rand(43, B64)}=`, (s) => `[Interface]\nPrivateKey = ${s}\nAddress = 10.0.0.2/32`),
   f('basic auth base64 in prose', b64(`admin:Ba${rand(16)}6`), (s) => `the header value is Basic ${s}`),

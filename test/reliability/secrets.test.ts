@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PLANTED } from '../redact/corpus.js';
 import { cleanupTempDirs, fixture, jsonlSpans, putRollout, runCli, storeSpans, tempDir, withNewIds } from './helpers.js';
-import { startBraintrustMock, startOtlpReceiver, type MockServer } from './mocks.js';
+import type { MockServer } from './mocks.js';
 import { BLOB, leaks, plantSecrets, SECRETS } from './plant.js';
+import { BT_KEY, dirBytes, OTLP_TOKEN, traceEverywhere as traceInto } from './trace-everywhere.js';
 
-const BT_KEY = 'bt-sk-Zq81nVx0LmRt5PaKe93WcYhD';
-const OTLP_TOKEN = 'otlp-tok-Hq27MdsP0xVb4KcN8yT';
+const traceEverywhere = (home: string, extra: string[] = []) => traceInto(home, servers, extra);
 
 let servers: MockServer[] = [];
 afterEach(async () => {
@@ -30,27 +30,6 @@ function plantedHome(): string {
   putRollout(home, plantSecrets(fixture('b-shell.jsonl')));
   putRollout(home, plantSecrets(withNewIds(fixture('e-multi-tool.jsonl', '0.100.0'), 3)));
   return home;
-}
-
-function dirBytes(dir: string): Buffer {
-  return Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
-}
-
-async function traceEverywhere(home: string, extra: string[] = []) {
-  const otlp = await startOtlpReceiver();
-  const bt = await startBraintrustMock(BT_KEY);
-  servers.push(otlp, bt);
-  const state = tempDir();
-  const out = join(tempDir(), 'spans.jsonl');
-  const env = {
-    BRAINTRUST_API_KEY: BT_KEY,
-    BRAINTRUST_API_URL: bt.url,
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-    OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${OTLP_TOKEN}`,
-  };
-  const r = await runCli([...extra, '--log-level', 'debug', 'trace', join(home, 'sessions'), '--state-dir', state,
-    '--sink', 'local', '--sink', 'jsonl', '--out', out, '--sink', 'otlp', '--sink', 'braintrust', '--json'], env);
-  return { r, otlp, bt, state, out, env };
 }
 
 describe('planted secrets never reach a sink', () => {
