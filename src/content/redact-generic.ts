@@ -19,7 +19,7 @@ const VENDORS: readonly (readonly [readonly string[], string])[] = [
   [['ops_'], 'ops_eyJ[A-Za-z0-9+/=]{100,1280}'],
   [['dp.'], 'dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}'],
   [['hvs.', 'hvb.', 'hvr.'], 'hv[sbr]\\.[A-Za-z0-9_-]{24,200}'],
-  [['atlasv1.'], '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_-]{60,70}'],
+  [['atlasv1.'], 'atlasv1\\.[A-Za-z0-9_-]{60,70}'], // the part before is the token's id
   [['sntrys_', 'sntryu_'], 'sntry[su]_[A-Za-z0-9+/=_]{40,400}'],
   [['glsa_'], 'glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}'],
   [['glc_'], 'glc_[A-Za-z0-9+/]{32,400}={0,2}'],
@@ -68,7 +68,7 @@ const PHRASES = [
   `\\bset[ \\t]{1,8}-[gxU]{1,3}[ \\t]{1,8}${SECRET_NAME}[ \\t]{1,8}`,
   `\\bsetx[ \\t]{1,8}${SECRET_NAME}[ \\t]{1,8}`,
 ];
-export const PHRASE_TRIGGERS: readonly string[] = ['aws ', 'machine', 'login', 'mysql', 'mariadb', 'redis-cli', 'sshpass', 'htpasswd', '-pass', 'env ', 'arg ', 'set ', 'setx'];
+export const PHRASE_TRIGGERS: readonly string[] = ['aws ', 'machine', 'login', 'mysql', 'mariadb', 'redis-cli', 'sshpass', 'htpasswd', '-pass', 'env ', 'env\t', 'arg ', 'arg\t', 'set ', 'set\t', 'setx'];
 export const PHRASE_RE = new RegExp(`((?:${PHRASES.join('|')}))("[^"\\r\\n]{1,512}"|'[^'\\r\\n]{1,512}'|[^\\s"'\`]{1,512})`, 'gi');
 
 /** a credential word in a name (XML element or key attribute) */
@@ -82,7 +82,7 @@ export const XML_RE = new RegExp(
 
 /** `the api key is X`, `token: X`, `refresh_token X`: a random-looking word right after a credential word */
 export const PROSE_RE = new RegExp(
-  '(?<![A-Za-z0-9])((?:api[ _-]?key|token|secret|password|passphrase|credential|key|pat)s?\\b[ \\t]{1,3}(?:(?:is|was|=|:|->|of|for)[ \\t]{1,3})?[`\'"]?)([A-Za-z0-9_\\-+/=.~]{16,512})',
+  '(?<![A-Za-z0-9])((?:api[ _-]?key|token|secret|password|passphrase|credential|key)s?\\b[ \\t]{1,3}(?:(?:is|was|=|:|->|of|for)[ \\t]{1,3})?[`\'"]?)([A-Za-z0-9_\\-+/=.~]{16,512})',
   'gi',
 );
 

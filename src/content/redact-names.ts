@@ -127,6 +127,20 @@ function isYamlLine(input: string, nameStart: number, valueEnd: number): boolean
   return next === '' || next === '\n' || next === '\r' || input.startsWith(' #', valueEnd);
 }
 
+/**
+ * Words for people (a label, a hint, an error message under a key named `password` or `token`),
+ * not a passphrase: two words or more of letters, written as a sentence (a capital, punctuation,
+ * a letter beyond ASCII) or naming the credential itself. On real rollouts most name-based
+ * redactions were such strings.
+ */
+export function isUiText(value: string): boolean {
+  const ws = value.trim().split(/\s+/);
+  if (ws.length < 2 || !ws.every((w) => /^[\p{L}\p{M}\d'’,.!?:;…()«»"“”→•/&-]+$/u.test(w))) return false;
+  const letters = ws.filter((w) => /\p{L}{2,}/u.test(w)).length;
+  if (letters < ws.length - 1) return false;
+  return /^\p{Lu}/u.test(value.trim()) || /[,.!?:;…→]/.test(value) || /[^ -~]/.test(value) || /pass|token|key|secret|code/i.test(value);
+}
+
 interface Assignment {
   name: string;
   value: string;
@@ -140,7 +154,7 @@ function valueIsSecret(tier: Tier, a: Assignment): boolean {
   if (isPlaceholder(value)) return false;
   if (NOT_PASSWORDS.has(a.name.toLowerCase()) && /^(?:[~/]|[A-Za-z]:\\)/.test(value)) return false;
   if (tier === 'weak') return highEntropy(value);
-  if (a.quoted) return true;
+  if (a.quoted) return !isUiText(value);
   if (isCodeExpression(value) || /^\d{1,5}$/.test(value)) return false;
   if (a.style === 'env') return !value.toLowerCase().includes(a.name.toLowerCase().replace(/^.*[_.-]/, ''));
   if (a.style === 'yaml') return value.length >= 3;

@@ -92,24 +92,24 @@ export const RULES: readonly RedactRule[] = [
   rule('azure_key', ['accountkey=', 'sharedaccesskey='],
     /\b((?:AccountKey|SharedAccessKey)=)[A-Za-z0-9+/]{20,1024}={0,2}/g, afterPrefix('azure_key')),
   rule('azure_sas', ['sig='], /([?&]sig=)[A-Za-z0-9%+/=]{20,1024}/g, afterPrefix('azure_sas')),
-  rule('vendor_prefix', VENDOR_TRIGGERS, VENDOR_RE),
+  rule('vendor_prefix', VENDOR_TRIGGERS, VENDOR_RE, whole('vendor_prefix'), 0),
   rule('cookie', ['cookie', ' -b '],
     /((?:\b(?:Set-)?Cookie[ \t]{0,8}:|\s(?:-b|--cookie)[ \t]{1,8}\\{0,4}["']?)[ \t]{0,8})([^\r\n"'\\]{1,4096})/gi,
-    afterPrefix('cookie', (v) => /=[^;\s]{8,}/.test(v))),
+    afterPrefix('cookie', (v) => /=[^;\s]{8,}/.test(v)), 4),
   rule('auth_base64', ['auth', 'basic'],
     /(\b(?:_?auth|Basic)\\{0,4}["']?(?:[ \t]{0,8}[:=][ \t]{0,8}\\{0,4}["']?|[ \t]{1,8}))([A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])/gi,
-    afterPrefix('basic_auth', decodesToUserPassword)),
+    afterPrefix('basic_auth', decodesToUserPassword), 1),
   rule('k8s_secret', ['data:'],
     /(\b(?:data|stringData):[ \t]{0,8}\r?\n)((?:[ \t]{1,16}[\w.-]{1,253}:[ \t]{1,8}[^\s#][^\r\n]{0,8192}(?:\r?\n|$)){1,256})/g,
-    (m, input) => (isKubernetesSecret(input, m.index) ? `${m[1] ?? ''}${redacted('k8s_secret')}\n` : null)),
-  rule('phrase_secret', PHRASE_TRIGGERS, PHRASE_RE, afterPrefix('password', (v) => looksSecret(v.replace(/^["']|["']$/g, ''), 6))),
-  rule('xml_secret', NAME_TRIGGER, XML_RE, (m) => {
+    (m, input) => (isKubernetesSecret(input, m.index) ? `${m[1] ?? ''}${redacted('k8s_secret')}\n` : null), 6),
+  rule('phrase_secret', PHRASE_TRIGGERS, PHRASE_RE, afterPrefix('password', (v) => looksSecret(v.replace(/^["']|["']$/g, ''), 6)), 9),
+  rule('xml_secret', ['</', 'value='], XML_RE, (m) => {
     const value = m[3] ?? m[5] ?? '';
     if (isPlaceholder(value) || !looksSecret(value, 6)) return null;
     const at = m[0].lastIndexOf(value);
     return `${m[0].slice(0, at)}${redacted('password')}${m[0].slice(at + value.length)}`;
-  }, 48),
-  rule('prose_secret', NAME_TRIGGER, PROSE_RE, afterPrefix('secret', highEntropy), 16),
+  }),
+  rule('prose_secret', NAME_TRIGGER, PROSE_RE, afterPrefix('secret', highEntropy), 4),
   rule('authorization', ['authorization'],
     /\b((?:Proxy-)?Authorization\\?["'`]?[ \t]{0,8}[:=][ \t]{0,8}\\?["'`]?[ \t]{0,8}(?:(?:Bearer|Basic|Token|Bot|Negotiate|Digest|AWS4-HMAC-SHA256)[ \t]{1,8})?)[^\s"'`\\,;]{1,4096}(?:,[ \t]{0,8}[A-Za-z]{1,32}=[^\s"'`\\,;]{1,1024}){0,16}/gi,
     afterPrefix('authorization', (v) => v.length >= 8 && looksSecret(v, 8))),

@@ -13,80 +13,111 @@ export interface View {
   to: Int32Array;
 }
 
-const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f' };
+/** the character a JSON escape letter stands for (by char code), 0 when it is no simple escape */
+const SIMPLE = new Uint16Array(128);
+for (const [e, c] of Object.entries({ n: '\n', t: '\t', r: '\r', '"': '"', '/': '/', b: '\b', f: '\f' })) SIMPLE[e.charCodeAt(0)] = c.charCodeAt(0);
 
-const hex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
 
-/** the next character of s at i with escapes undone: [char, original length] */
-function decodeAt(s: string, i: number): [string, number] {
-  const c = s.charAt(i);
-  if (c !== '\\' || i + 1 >= s.length) return [c, 1];
-  // a run of backslashes before an escape is that escape at any depth (JSON in JSON: `\\\\n`, `\\\"`)
+/** what `decodeAt` found: the character's code and how many original characters it takes */
+let dCode = 0;
+let dWidth = 1;
+
+/** decodes the character at i, undoing escapes; a run of backslashes before one is that escape at any depth (`\\\\n`, `\\\"`) */
+function decodeAt(s: string, i: number): void {
+  const c = s.charCodeAt(i);
+  dCode = c;
+  dWidth = 1;
+  if (c !== 92) return;
   let j = i + 1;
-  while (j < s.length && s.charAt(j) === '\\' && j - i < 16) j++;
-  const e = s.charAt(j);
-  const simple = e === '\\' ? undefined : SIMPLE[e];
-  if (simple !== undefined) return [simple, j - i + 1];
-  if (e === 'u' && j + 4 < s.length && [1, 2, 3, 4].every((k) => hex(s.charCodeAt(j + k)))) {
-    return [String.fromCharCode(parseInt(s.slice(j + 1, j + 5), 16)), j - i + 5];
+  while (j < s.length && s.charCodeAt(j) === 92 && j - i < 16) j++;
+  const e = s.charCodeAt(j);
+  const simple = e < 128 ? (SIMPLE[e] as number) : 0;
+  if (simple !== 0) {
+    dCode = simple;
+    dWidth = j - i + 1;
+    return;
   }
-  return [c, j - i];
+  if (e === 117 && j + 4 < s.length) {
+    const v = (hexValue(s.charCodeAt(j + 1)) << 12) | (hexValue(s.charCodeAt(j + 2)) << 8) | (hexValue(s.charCodeAt(j + 3)) << 4) | hexValue(s.charCodeAt(j + 4));
+    if ([1, 2, 3, 4].every((k) => hexValue(s.charCodeAt(j + k)) >= 0)) {
+      dCode = v;
+      dWidth = j - i + 5;
+      return;
+    }
+  }
+  dWidth = j - i; // a run of backslashes before no escape: one backslash
 }
 
-/** ANSI escapes: ESC [ params final (CSI), ESC ] ... BEL or ESC \ (OSC, at most 256), ESC x */
-const enum Ansi { Text, Esc, Csi, Osc }
+/** the end (exclusive) of the ANSI escape sequence starting at i (ESC or CSI, raw or escaped) */
+function ansiEnd(s: string, i: number, width: number, csi: boolean): number {
+  let k = i + width;
+  decodeAt(s, k);
+  if (!csi) {
+    if (k >= s.length) return k;
+    if (dCode === 0x5b) csi = true; // ESC [
+    else if (dCode !== 0x5d) return k + dWidth; // ESC x
+    k += dWidth;
+    if (!csi) {
+      // OSC: up to BEL or ESC \, at most 256 characters
+      for (let n = 0; k < s.length && n < 256; n++) {
+        decodeAt(s, k);
+        k += dWidth;
+        const code = dCode as number; // set by decodeAt
+        if (code === 0x07) return k;
+        if (code === 0x1b) return k + 1;
+      }
+      return k;
+    }
+  }
+  for (let n = 0; k < s.length && n < 64; n++) {
+    decodeAt(s, k);
+    if (dCode >= 0x40 && dCode <= 0x7e) return k + dWidth;
+    if (dCode < 0x20 || dCode > 0x3f) return k;
+    k += dWidth;
+  }
+  return k;
+}
 
 /** the view of text, or null when it has nothing to undo (no backslash, no escape character) */
 export function makeView(text: string): View | null {
-  if (text.indexOf('\\') === -1 && text.indexOf('\x1b') === -1 && text.indexOf('\x9b') === -1) return null;
+  let nextSlash = text.indexOf('\\');
+  let nextEsc = Math.min(...[text.indexOf('\x1b'), text.indexOf('\x9b')].map((x) => (x === -1 ? Infinity : x)));
+  if (nextSlash === -1 && nextEsc === Infinity) return null;
+  if (nextSlash === -1) nextSlash = Infinity;
   const from = new Int32Array(text.length);
   const to = new Int32Array(text.length);
   const parts: string[] = [];
   let n = 0;
-  let state = Ansi.Text;
-  let oscLeft = 0;
-  let runStart = 0; // start of a run of characters copied unchanged (in the original)
-  let runLen = 0;
-  const flush = (): void => {
-    if (runLen > 0) parts.push(text.slice(runStart, runStart + runLen));
-    runLen = 0;
-  };
-  for (let i = 0; i < text.length;) {
-    const [ch, width] = decodeAt(text, i);
-    const code = ch.charCodeAt(0);
-    let keep = false;
-    if (state === Ansi.Text) {
-      if (code === 0x1b) state = Ansi.Esc;
-      else if (code === 0x9b) state = Ansi.Csi;
-      else keep = true;
-    } else if (state === Ansi.Esc) {
-      state = ch === '[' ? Ansi.Csi : ch === ']' ? Ansi.Osc : Ansi.Text;
-      oscLeft = 256;
-    } else if (state === Ansi.Csi) {
-      if (code >= 0x40 && code <= 0x7e) state = Ansi.Text;
-      else if (code < 0x20 || code > 0x3f) {
-        state = Ansi.Text; // not a CSI after all: keep the character
-        keep = true;
-      }
-    } else if (code === 0x07 || code === 0x1b || --oscLeft <= 0) {
-      state = code === 0x1b ? Ansi.Esc : Ansi.Text;
+  let i = 0;
+  while (i < text.length) {
+    if (nextSlash < i) nextSlash = text.indexOf('\\', i) === -1 ? Infinity : text.indexOf('\\', i);
+    if (nextEsc < i) {
+      const a = text.indexOf('\x1b', i);
+      const b = text.indexOf('\x9b', i);
+      nextEsc = Math.min(a === -1 ? Infinity : a, b === -1 ? Infinity : b);
     }
-    if (keep) {
-      if (width === 1 && runLen > 0 && runStart + runLen === i) runLen++;
-      else {
-        flush();
-        if (width === 1) {
-          runStart = i;
-          runLen = 1;
-        } else parts.push(ch);
+    const stop = Math.min(nextSlash, nextEsc, text.length);
+    if (stop > i) {
+      parts.push(text.slice(i, stop));
+      for (let k = i; k < stop; k++, n++) {
+        from[n] = k;
+        to[n] = k + 1;
       }
-      from[n] = i;
-      to[n] = i + width;
-      n++;
-    } else flush();
-    i += width;
+      i = stop;
+      continue;
+    }
+    decodeAt(text, i);
+    if (dCode === 0x1b || dCode === 0x9b) {
+      i = ansiEnd(text, i, dWidth, dCode === 0x9b);
+      continue;
+    }
+    parts.push(String.fromCharCode(dCode));
+    from[n] = i;
+    to[n] = i + dWidth;
+    n++;
+    i += dWidth;
   }
-  flush();
   const view = parts.join('');
   return view === text ? null : { text: view, from: from.subarray(0, n), to: to.subarray(0, n) };
 }

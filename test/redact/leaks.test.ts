@@ -1,9 +1,11 @@
 /**
  * The wide leak corpus (test/reliability/leak-corpus.ts, 100+ formats) through redaction alone:
- * no format keeps its secret, in its text as written, JSON-escaped, or coloured.
+ * no format keeps its secret, in its text as written, JSON-escaped, or coloured. And the
+ * over-redaction traps (test/reliability/fp-corpus.ts) come through unchanged.
  */
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/content/redact.js';
+import { FP_CORPUS } from '../reliability/fp-corpus.js';
 import { LEAK_CORPUS } from '../reliability/leak-corpus.js';
 
 describe('the wide leak corpus', () => {
@@ -22,4 +24,18 @@ describe('the wide leak corpus', () => {
       expect(kept, redactSecrets(p.text)).toEqual([]);
     });
   }
+});
+
+describe('over-redaction traps', () => {
+  for (const text of FP_CORPUS) {
+    it(`keeps ${JSON.stringify(text.slice(0, 60))}`, () => {
+      for (const form of [text, JSON.stringify({ output: text }), `\x1b[2m${text}\x1b[0m`]) expect(redactSecrets(form)).toBe(form);
+    });
+  }
+
+  it('UI text is kept by its value, not its key: a passphrase or a key under the same names still goes', () => {
+    expect(redactSecrets('{"password": "correct horse battery staple"}')).toBe('{"password": "[REDACTED:password]"}');
+    expect(redactSecrets('{"token": "Qm9aL1x7Vb3kP0rT"}')).toBe('{"token": "[REDACTED:token]"}');
+    expect(redactSecrets('SECRET_KEY=InXWuOfSu4POBHbF1x6QqLmZ')).toBe('SECRET_KEY=[REDACTED:secret]');
+  });
 });
