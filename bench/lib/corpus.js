@@ -33,7 +33,8 @@ export function ensureCorpus({ mb, hugeMb = 0, seed = 1, profile = 'fixtures', f
 export function scratch(name) {
   const dir = join(CORPUS_DIR, 'work', name);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // private, as a state dir must be: codex-tracer puts its store in a sub-directory of a folder others can read
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
 

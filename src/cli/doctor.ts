@@ -1,6 +1,7 @@
 /**
  * `codex-tracer doctor`: checks that tracing can work here and says what to fix —
- * Node, CODEX_HOME, the state dir, the newest rollout (is its format understood?),
+ * Node, CODEX_HOME, the state dir, the newest rollout (is its format understood?), record
+ * types and event names it does not know over the whole history (drift),
  * the watcher, and whether the configured backends answer. Exit 1 if a check fails.
  */
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { discover } from '../source/index.js';
 import { braintrustConfigFromEnv, otlpConfigFromEnv } from '../sinks/index.js';
 import { ensureStateDir, stateDirWarning, TraceStore } from '../store/index.js';
 import { maskUrl } from '../content/url.js';
+import { scanDrift } from '../pipeline/drift.js';
 import { traceInMemory } from '../pipeline/in-memory.js';
+import { unknownRecordsText } from '../pipeline/summary.js';
 import type { CommandContext } from './context.js';
 import { buildStatus } from './status.js';
 
@@ -53,18 +56,32 @@ async function sinkChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
   return checks;
 }
 
-async function newestRolloutCheck(codexHome: string): Promise<Check> {
+async function rolloutChecks(codexHome: string): Promise<Check[]> {
   const found = await discover(codexHome);
-  if (found.files.length === 0) return { name: 'rollouts', ok: true, detail: `no rollout files under ${codexHome} yet` };
+  if (found.files.length === 0) return [{ name: 'rollouts', ok: true, detail: `no rollout files under ${codexHome} yet` }];
   const newest = [...found.files].sort((a, b) => b.mtimeMs - a.mtimeMs)[0] as { path: string };
   const res = await traceInMemory([newest.path]);
-  const unknown = Object.keys(res.stats[0]?.unknown ?? {});
-  const problems = res.warnings.length + unknown.length;
-  return {
+  const newestCheck: Check = {
     name: 'newest rollout',
     ok: res.spans.length > 0,
     detail: `${found.files.length} rollouts; ${newest.path}: ${res.spans.length} spans, ${res.warnings.length} warnings` +
-      (unknown.length ? `, unknown record types ${unknown.join(', ')} (ignored)` : '') + (problems === 0 ? ', format understood' : ''),
+      (res.warnings.length === 0 ? ', format understood' : ''),
+  };
+  return [newestCheck, await driftCheck(found.files)];
+}
+
+/** Unknown record types and event names over the whole history (drift: ignored, but worth knowing). */
+async function driftCheck(files: readonly { path: string; mtimeMs: number }[]): Promise<Check> {
+  const drift = await scanDrift(files);
+  const text = unknownRecordsText(drift.unknown);
+  const unread = drift.failed.length > 0 ? `; ${drift.failed.length} could not be read (${drift.failed[0]?.path}: ${drift.failed[0]?.reason})` : '';
+  if (!text) return { name: 'record types', ok: true, detail: `all ${drift.files} rollouts: every record type and event name known${unread}` };
+  const where = Object.entries(drift.where).map(([name, w]) => `${name} in ${w.files} file(s), newest ${w.newest}`).join('; ');
+  return {
+    name: 'record types',
+    // unknown records are ignored without harm: reported, not failed
+    ok: true,
+    detail: `all ${drift.files} rollouts: unknown record types (ignored): ${text} — ${where}${unread}`,
   };
 }
 
@@ -77,7 +94,7 @@ export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
     checks.push({ name: 'codex home', ok: false, detail: `${codexHome} does not exist: set CODEX_HOME or pass --codex-home (watch waits for it)` });
   } else {
     checks.push({ name: 'codex home', ok: true, detail: codexHome });
-    checks.push(await newestRolloutCheck(codexHome));
+    checks.push(...(await rolloutChecks(codexHome)));
   }
   try {
     ensureStateDir(stateDir);

@@ -10,6 +10,7 @@ import type { ConfigFlags } from './config.js';
 import { makeContext, UsageError, type CommandContext } from './context.js';
 import { serviceCommand } from './service.js';
 import { sessionsCommand } from './sessions.js';
+import { reportCommand } from './report.js';
 import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
@@ -92,6 +93,17 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
     .option('--limit <n>', 'at most this many rows', '100')
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
+
+  program.command('report')
+    .description('tokens, model calls and cost from the local store by day, week, month, session, project or model; or rate-limit windows (limits)')
+    .argument('<kind>', 'daily | weekly | monthly | session | project | model | limits')
+    .option('--since <date>', 'from this local date on (YYYY-MM-DD)')
+    .option('--until <date>', 'up to this local date, inclusive (YYYY-MM-DD)')
+    .option('--tz <zone>', 'time zone of the dates (IANA name; default: this machine\'s)')
+    .option('--breakdown', 'one line per model under each row')
+    .option('--codex-home <dir>', 'limits: Codex home to read (default $CODEX_HOME or ~/.codex)')
+    .option('--json', 'print JSON')
+    .action((kind: string, _o, cmd: Command) => run((ctx) => reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
 
   program.command('status')
     .description('where it reads and writes, cursors and lag, whether a watcher runs, sink configuration')

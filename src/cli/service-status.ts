@@ -1,11 +1,10 @@
 /** `service status` (the manager's view merged with the watcher's own) and `service logs [-f]`. */
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readInstallRecord } from '../service/files.js';
 import { followLog, readLogTail, rotatedPath } from '../service/logfile.js';
 import type { ManagerView } from '../service/manager.js';
 import { LOG_FILE, servicePaths } from '../service/spec.js';
-import { resolveStateDir } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { buildStatus, statusCommand } from './status.js';
@@ -32,7 +31,7 @@ export interface ServiceReport {
 async function serviceReport(ctx: CommandContext, flags: StatusServiceFlags, deps: ServiceDeps): Promise<{ report: ServiceReport; stateDir: string; codexHome?: string }> {
   const paths = servicePaths(deps.platform, ctx.env, deps.home);
   const record = readInstallRecord(paths);
-  const stateDir = record?.stateDir ?? resolveStateDir(flags.stateDir, ctx.env);
+  const stateDir = record?.stateDir ?? ctx.config.stateDir;
   const logFile = record?.logFile ?? join(stateDir, LOG_FILE);
   const installed = existsSync(paths.unitPath);
   const problems: string[] = [];
@@ -62,10 +61,10 @@ function managerLine(m: ServiceReport['manager']): string {
 
 export async function serviceStatus(ctx: CommandContext, flags: StatusServiceFlags, deps: ServiceDeps): Promise<number> {
   const { report, stateDir, codexHome } = await serviceReport(ctx, flags, deps);
-  // the watcher's own status is read where the installed service keeps it
-  const sctx: CommandContext = { ...ctx, config: { ...ctx.config, stateDir, codexHome: codexHome ?? (flags.codexHome ? resolve(flags.codexHome) : ctx.config.codexHome) } };
+  // the watcher the service runs: its state dir and Codex home, as installed
+  const watched: CommandContext = { ...ctx, config: { ...ctx.config, stateDir, codexHome: codexHome ?? ctx.config.codexHome } };
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify({ service: report, status: await buildStatus(sctx) })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ service: report, status: await buildStatus(watched) })}\n`);
     return 0;
   }
   const lines = [
@@ -76,7 +75,7 @@ export async function serviceStatus(ctx: CommandContext, flags: StatusServiceFla
     ...report.problems.map((p) => `  problem: ${p}`),
   ];
   ctx.stdout.write(`${lines.join('\n')}\n`);
-  return statusCommand(sctx, {});
+  return statusCommand(watched, {});
 }
 
 export interface LogsFlags {
@@ -89,7 +88,7 @@ export async function serviceLogs(ctx: CommandContext, flags: LogsFlags, deps: S
   const lines = Number(flags.lines ?? '50');
   if (!Number.isInteger(lines) || lines < 0) throw new UsageError('--lines must be a whole number');
   const paths = servicePaths(deps.platform, ctx.env, deps.home);
-  const logFile = readInstallRecord(paths)?.logFile ?? join(resolveStateDir(flags.stateDir, ctx.env), LOG_FILE);
+  const logFile = readInstallRecord(paths)?.logFile ?? join(ctx.config.stateDir, LOG_FILE);
   if (!existsSync(logFile) && !existsSync(rotatedPath(logFile)) && !flags.follow) {
     ctx.stderr.write(`codex-tracer: no service log at ${logFile} yet\n`);
     return 1;

@@ -8,8 +8,8 @@ import { writeServiceFiles, readInstallRecord, removeServiceFiles } from '../ser
 import { readLogTail } from '../service/logfile.js';
 import { ManagerError, type ServiceManager } from '../service/manager.js';
 import { buildSpec, servicePaths, UNIT_NAME, type ServiceSpec } from '../service/spec.js';
-import { parseDuration, type ConfigFlags, type GlobalOptions } from './config.js';
-import { UsageError, type CommandContext } from './context.js';
+import { UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { parseDuration, type SinkFlags } from './config.js';
 import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
 import { signalStop } from './watch-cmd.js';
@@ -35,13 +35,14 @@ function shellWord(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
-export interface InstallFlags extends ConfigFlags {
+export interface InstallFlags extends SinkFlags, GlobalOptions {
+  codexHome?: string;
   idle?: string;
   start?: boolean;
 }
 
 function serviceSpec(ctx: CommandContext, flags: InstallFlags, deps: ServiceDeps): ServiceSpec {
-  const sinks: string[] = ctx.config.sinks; // checked when the config was resolved
+  const sinks = ctx.config.sinks; // checked when the config was resolved
   if (flags.idle) parseDuration(flags.idle, '--idle'); // a bad one would only fail in the service
   const spec = wrapConfig(() => buildSpec({
     platform: deps.platform, env: ctx.env, home: deps.home, execPath: deps.execPath, script: deps.script,

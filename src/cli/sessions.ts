@@ -4,6 +4,7 @@ import { dbPathIn, TraceStore, type SessionSummary } from '../store/index.js';
 import type { CommandContext } from './context.js';
 import { parseDate } from './config.js';
 import { formatDuration } from './tree.js';
+import { sessionCosts, type SessionCost } from './session-cost.js';
 
 export interface SessionsFlags {
   since?: string;
@@ -24,12 +25,13 @@ function kfmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(n);
 }
 
-function row(s: SessionSummary): string[] {
+function row(s: SessionSummary & SessionCost): string[] {
   return [
     s.startTime.slice(0, 16).replace('T', ' '),
     s.project ?? '-',
     String(s.turns), String(s.llmCalls), String(s.toolCalls),
     kfmt(s.inputTokens), kfmt(s.cachedTokens), kfmt(s.outputTokens),
+    s.costText,
     String(s.errors),
     s.durationMs === null ? 'open' : formatDuration(s.durationMs),
     s.sessionId ?? s.traceId,
@@ -50,16 +52,19 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
   const store = openStoreReadonly(ctx);
   try {
     const list = store?.listSessions(query) ?? [];
+    const costs = store ? sessionCosts(store, list) : new Map<string, SessionCost>();
+    // a session without model calls costs nothing: 0 in JSON, '-' in the table
+    const withCost = list.map((s) => ({ ...s, ...(costs.get(s.traceId) ?? { costUsd: 0, unpriced: {}, unpricedCalls: 0, costText: '-' }) }));
     if (flags.json) {
-      ctx.stdout.write(`${JSON.stringify(list)}\n`);
+      ctx.stdout.write(`${JSON.stringify(withCost.map(({ costText: _t, ...rest }) => rest))}\n`);
       return 0;
     }
     if (list.length === 0) {
       ctx.stdout.write('No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n');
       return 0;
     }
-    const header = ['START (UTC)', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'ERR', 'DURATION', 'SESSION'];
-    ctx.stdout.write(`${renderTable(header, list.map(row))}\n`);
+    const header = ['START (UTC)', 'PROJECT', 'TURNS', 'LLM', 'TOOLS', 'IN', 'CACHED', 'OUT', 'COST', 'ERR', 'DURATION', 'SESSION'];
+    ctx.stdout.write(`${renderTable(header, withCost.map(row))}\n`);
     return 0;
   } finally {
     store?.close();

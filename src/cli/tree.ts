@@ -1,5 +1,5 @@
 /** Drawing a trace as an indented tree: start offset, duration, tokens, status. */
-import type { Span } from '../trace/span.js';
+import { fileOrder, type Span } from '../trace/span.js';
 
 const KIND_ORDER: Record<string, number> = { session: 0, turn: 1, subagent: 2, compaction: 3, llm: 4, tool: 5 };
 
@@ -46,8 +46,8 @@ function statusText(s: Span): string {
   return s.status;
 }
 
-/** Renders every trace in `spans` (grouped by trace id). */
-export function renderTrees(spans: Span[]): string {
+/** Renders every trace in `spans` (grouped by trace id); `extra` adds text to a span's line (e.g. its cost). */
+export function renderTrees(spans: Span[], extra?: (s: Span) => string | undefined): string {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId) ?? [];
@@ -55,11 +55,11 @@ export function renderTrees(spans: Span[]): string {
     byTrace.set(s.traceId, list);
   }
   const out: string[] = [];
-  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list));
+  for (const [traceId, list] of byTrace) out.push(renderTree(traceId, list, extra));
   return out.join('\n');
 }
 
-function renderTree(traceId: string, spans: Span[]): string {
+function renderTree(traceId: string, spans: Span[], extra?: (s: Span) => string | undefined): string {
   const ids = new Set(spans.map((s) => s.spanId));
   const children = new Map<string | null, Span[]>();
   for (const s of spans) {
@@ -69,7 +69,7 @@ function renderTree(traceId: string, spans: Span[]): string {
     children.set(parent, list);
   }
   for (const list of children.values()) {
-    list.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9)));
+    list.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : fileOrder(a, b) || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9)));
   }
   const roots = children.get(null) ?? [];
   const t0 = Math.min(...spans.map((s) => ms(s.startTime)));
@@ -79,7 +79,7 @@ function renderTree(traceId: string, spans: Span[]): string {
     const dur = s.endTime ? formatDuration(ms(s.endTime) - ms(s.startTime)) : '…';
     const orphan = s.parentSpanId !== null && !ids.has(s.parentSpanId) ? ' (parent not in this trace)' : '';
     const label = `${prefix}${branch}${s.name}`;
-    const info = details(s);
+    const info = [details(s), extra?.(s)].filter((t) => t).join('  ');
     lines.push(`${label.padEnd(48)} +${formatDuration(ms(s.startTime) - t0).padEnd(7)} ${dur.padEnd(8)} ${statusText(s)}${info ? `  ${info}` : ''}${orphan}`);
     const kids = children.get(s.spanId) ?? [];
     const nextPrefix = depth === 0 ? '' : prefix + (last ? '   ' : '│  ');

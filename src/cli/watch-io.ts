@@ -28,10 +28,10 @@ export function serviceIo(ctx: CommandContext, flags: ServiceIoFlags): { ctx: Co
     // as systemd's EnvironmentFile=: the file wins over the inherited environment
     env = { ...ctx.env, ...parseEnvFile(text) };
   }
-  // the file's variables (CODEX_HOME, sink settings) count as the environment the config is resolved from
+  // the file's variables count as the environment the command's config is resolved from
   const config = env === ctx.env ? ctx.config : resolveConfig(flags, env);
   if (!flags.logFile) return { ctx: { ...ctx, env, config }, close: () => undefined };
   const file = new CappedLog(resolve(flags.logFile));
-  const log = createLogger(file, { level: flags.logLevel ?? env.CODEX_TRACER_LOG_LEVEL ?? 'info', format: flags.logFormat ?? 'text' });
+  const log = createLogger(file, config.log);
   return { ctx: { ...ctx, env, config, log }, close: () => file.end() };
 }

@@ -10,6 +10,7 @@ import type { ContentOptions } from './options.js';
 import { RULES, redacted, type RedactRule } from './redact-rules.js';
 import { makeTriggerScanner, type TriggerHits } from './redact-scan.js';
 import { makeView, type View } from './redact-view.js';
+import { wellFormed } from './text.js';
 
 export type ContentFilter = (text: string | undefined | null) => string | undefined;
 
@@ -242,8 +243,9 @@ export function makeContentFilter(opts: ContentOptions): ContentFilter {
   if (opts.mode === 'none') return () => undefined;
   const max = Math.max(0, Math.floor(opts.maxFieldBytes));
   const extra = opts.extraPatterns;
-  return (text) => {
-    if (text === undefined || text === null) return undefined;
+  return (raw) => {
+    if (raw === undefined || raw === null) return undefined;
+    const text = wellFormed(raw);
     if (!opts.redact) return truncateUtf8(text, max);
     return redactAndTruncate(text, max, extra);
   };

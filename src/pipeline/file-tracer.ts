@@ -12,40 +12,21 @@ import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
+import { isIdle, settled, type TracerStatus } from './lifecycle.js';
 
 export interface TracerEnv {
   delivery: Delivery;
   reducer: (path: string) => ReducerOptions;
   onEffects: (path: string, effects: readonly SpanEffect[]) => void;
   onWarning: (w: FileWarning) => void;
+  /** a record of a type or event name the format knowledge does not know (drift), once per record */
+  onUnknown?: (name: string) => void;
   maxLineBytes?: number;
-  /** lines per delivery batch at most (watch uses small batches for latency; backfill large ones) */
+  /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
 }
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
-
-/**
- * Where a file is in its life: `unread` before its first read (or while its finalized
- * cursor says there is nothing new), `open` while its session is followed, `finalized`
- * once the session ended (new records re-open it). Whether a delivery is waiting is
- * `isBlocked`, beside the status.
- */
-export type TracerStatus = 'unread' | 'open' | 'finalized';
-
-/**
- * The one idle rule: no record newer than `idleMs` and, when the file is followed live,
- * no growth for that long either. A file without a record has no session to wait for.
- */
-export function isIdle(lastRecordTime: string | undefined, lastLiveGrowth: number | undefined, idleMs: number, nowMs: number): boolean {
-  if (lastRecordTime === undefined) return lastLiveGrowth === undefined || nowMs - lastLiveGrowth >= idleMs;
-  return nowMs - Math.max(Date.parse(lastRecordTime), lastLiveGrowth ?? 0) >= idleMs;
-}
-
-/** A finalized cursor whose file is exactly as it left it (same inode, size, mtime): nothing to do. */
-export function settled(cursor: Cursor, now: FileIdentity): boolean {
-  return cursor.finalized && classifyChange(cursor, now) === 'unchanged';
-}
 
 export interface StepOptions {
   force?: boolean;
@@ -133,11 +114,11 @@ export class FileTracer {
       const change = this.changeSince(ident);
       if (change === 'replaced' || change === 'truncated') this.restart(ident);
       else if (change === 'unchanged' || ident.size === this.readOffset) {
-        this.identity = ident;
+        this.setIdentity(ident);
         return 'idle';
       }
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
@@ -160,7 +141,7 @@ export class FileTracer {
     } else {
       this.firstLineHash = undefined; // taken from the first read (see batches())
     }
-    this.identity = ident;
+    this.setIdentity(ident);
     this.proc = this.newProcessor();
     this.readOffset = 0;
     this.finalized = false;
@@ -188,8 +169,14 @@ export class FileTracer {
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = false;
-    this.identity = ident;
+    this.setIdentity(ident);
     this.firstLineHash = hashFirstLineSync(this.path);
+  }
+
+  /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */
+  private setIdentity(ident: FileIdentity): void {
+    this.identity = ident;
+    this.proc?.fileWrittenAt(ident.mtimeMs);
   }
 
   /**
@@ -197,9 +184,14 @@ export class FileTracer {
    * file and offset; those of records already delivered before a restart are not repeated.
    */
   private newProcessor(): SessionProcessor {
-    return new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
+    const proc = new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
       if (w.offset >= this.replayUntil) this.env.onWarning(w);
+    }, (name, offset) => {
+      // records replayed to rebuild the state were counted by the run that delivered them
+      if (offset >= this.replayUntil) this.env.onUnknown?.(name);
     });
+    if (this.identity) proc.fileWrittenAt(this.identity.mtimeMs);
+    return proc;
   }
 
   private async retryPending(): Promise<boolean> {

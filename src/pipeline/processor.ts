@@ -31,19 +31,38 @@ export interface FileWarning {
   message: string;
 }
 
+/** How far a record's time may run past its file's last write (file-system timestamp granularity, a touched file). */
+const CLOCK_SLACK_MS = 3600 * 1000;
+
 export class SessionProcessor {
   readonly stats: ProcessorStats = { lines: 0, records: 0, skipped: 0, badLines: 0, badTimestamps: 0, unknown: {}, warnings: 0 };
   readonly warnings: FileWarning[] = [];
-  private readonly norm: NormalizerState = initialNormalizerState();
+  private readonly norm: NormalizerState;
+  /** codes of value problems already warned about in this file (each is warned once, with its first offset) */
+  private readonly warnedOnce = new Set<string>();
   private readonly trace: TraceState;
   private lastTime?: string;
 
-  /** `onWarning` sees every warning as it happens (the kept list stops at `maxWarnings`). */
+  /**
+   * `onWarning` sees every warning as it happens (the kept list stops at `maxWarnings`);
+   * `onUnknown` every record of a type or event name the normalizer does not know, with its offset.
+   */
   constructor(
     readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100,
     private readonly onWarning?: (w: FileWarning) => void,
+    private readonly onUnknown?: (name: string, offset: number) => void,
   ) {
     this.trace = initialTraceState(opts);
+    this.norm = initialNormalizerState({ fallbackThreadId: opts.fallbackThreadId });
+  }
+
+  /**
+   * The file was last written at `mtimeMs`: no record in it can be dated much later (its
+   * writer stamps records with the same clock as the file). Called whenever the file's
+   * identity is taken, so a followed file's bound moves with its growth.
+   */
+  fileWrittenAt(mtimeMs: number): void {
+    this.norm.notAfterMs = mtimeMs + CLOCK_SLACK_MS;
   }
 
   get threadId(): string | undefined {
@@ -85,10 +104,18 @@ export class SessionProcessor {
   pushRecord(record: RolloutRecord, offset: number): Effect[] {
     this.stats.records++;
     const res = normalize(this.norm, record);
-    if (res.unknown) this.stats.unknown[res.unknown] = (this.stats.unknown[res.unknown] ?? 0) + 1;
+    if (res.unknown) {
+      this.stats.unknown[res.unknown] = (this.stats.unknown[res.unknown] ?? 0) + 1;
+      this.onUnknown?.(res.unknown, offset);
+    }
     if (res.badTimestamp) {
       this.stats.badTimestamps++;
-      this.warn(offset, 'bad_timestamp', 'missing or invalid timestamp; the previous one was used');
+      this.warn(offset, 'bad_timestamp', res.badTimestamp);
+    }
+    for (const p of res.problems ?? []) {
+      if (this.warnedOnce.has(p.code)) continue;
+      this.warnedOnce.add(p.code);
+      this.warn(offset, p.code, `${p.message} (warned once per file)`);
     }
     if (res.events.length === 0) return [];
     const effects: Effect[] = [];

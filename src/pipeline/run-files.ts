@@ -1,6 +1,6 @@
 /** backfill and trace: every given file once, with bounded concurrency and a progress report. */
 import { fileIdentitySync, type FileIdentity } from '../source/index.js';
-import { isIdle } from './file-tracer.js';
+import { isIdle } from './lifecycle.js';
 import type { TracerSet } from './tracers.js';
 
 export interface RunFilesOptions {

@@ -18,6 +18,12 @@ export interface RunSummary {
   spansDelivered: number;
   warnings: number;
   badLines: number;
+  /**
+   * Records of a type or event name this version does not know, by name (`world_clock`,
+   * `event_msg:new_event`, `response_item:new_item`, `item_completed:NewItem`): ignored, and
+   * counted so a Codex release that adds one is seen on the first run.
+   */
+  unknownRecords: Record<string, number>;
   undeliveredFiles: number;
   errors: string[];
 }
@@ -26,7 +32,7 @@ export function emptySummary(): RunSummary {
   return {
     files: 0, filesRead: 0, bytes: 0, sessions: 0, turns: 0, modelCalls: 0, toolCalls: 0,
     inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, errorSpans: 0,
-    spansDelivered: 0, warnings: 0, badLines: 0, undeliveredFiles: 0, errors: [],
+    spansDelivered: 0, warnings: 0, badLines: 0, unknownRecords: {}, undeliveredFiles: 0, errors: [],
   };
 }
 
@@ -57,13 +63,27 @@ export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): v
   }
 }
 
+/** `event_msg:x ×3, y ×1` (most frequent first), or undefined when there are none. */
+export function unknownRecordsText(unknown: Readonly<Record<string, number>>): string | undefined {
+  const entries = Object.entries(unknown).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  if (entries.length === 0) return undefined;
+  return entries.map(([name, n]) => `${name} ×${n}`).join(', ');
+}
+
+/** Adds `from`'s unknown-record counts to `into`. */
+export function addUnknown(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
+}
+
 export function summaryLines(s: RunSummary): string[] {
   const mb = (s.bytes / 1e6).toFixed(1);
+  const unknown = unknownRecordsText(s.unknownRecords);
   return [
     `files: ${s.files} (${s.filesRead} read, ${mb} MB)`,
     `sessions: ${s.sessions}  turns: ${s.turns}  model calls: ${s.modelCalls}  tool calls: ${s.toolCalls}`,
     `tokens: input ${s.inputTokens} (cached ${s.cachedTokens})  output ${s.outputTokens} (reasoning ${s.reasoningTokens})`,
     `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines})`,
+    ...(unknown ? [`unknown record types (ignored): ${unknown}`] : []),
     ...(s.undeliveredFiles > 0 ? [`NOT DELIVERED: ${s.undeliveredFiles} file(s): ${s.errors.slice(0, 3).join('; ')}`] : []),
   ];
 }
@@ -74,6 +94,7 @@ export function summaryMarkdown(s: RunSummary, title = 'codex-tracer'): string {
     ['Sessions', s.sessions], ['Turns', s.turns], ['Model calls', s.modelCalls], ['Tool calls', s.toolCalls],
     ['Input tokens', `${s.inputTokens} (cached ${s.cachedTokens})`], ['Output tokens', `${s.outputTokens} (reasoning ${s.reasoningTokens})`],
     ['Error spans', s.errorSpans], ['Spans delivered', s.spansDelivered], ['Warnings', s.warnings],
+    ['Unknown record types (ignored)', unknownRecordsText(s.unknownRecords) ?? 'none'],
     ['Undelivered files', s.undeliveredFiles],
   ];
   const status = s.undeliveredFiles > 0 ? '❌ some spans were not delivered' : '✅ all spans delivered';

@@ -9,7 +9,8 @@ import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
 import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
-import { FileTracer, settled, type StepOptions, type StepResult } from './file-tracer.js';
+import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
+import { settled } from './lifecycle.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
 import type { FileWarning } from './processor.js';
 import type { Reporter } from './report.js';
@@ -76,6 +77,9 @@ export class TracerSet {
         onEffects: (p, effects) => {
           countDelivered(this.summary, effects);
           this.opts.onDelivered?.(p, effects);
+        },
+        onUnknown: (name) => {
+          this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
         },
         onWarning: (w) => {
           this.summary.warnings++;

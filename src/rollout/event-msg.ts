@@ -34,7 +34,8 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
       return taskComplete(raw, at);
     case 'turn_aborted': {
       const t = TurnAborted.safeParse(raw);
-      return [{ type: 'turn_ended', ...at, status: 'error', reason: `aborted: ${(t.success && t.data.reason) || 'unknown'}` }];
+      const reason = (t.success && t.data.reason) || 'unknown';
+      return [{ type: 'turn_ended', ...at, status: 'error', reason: `aborted: ${reason}`, abort: reason }];
     }
     case 'user_message': {
       const msg = (raw as { message?: unknown }).message;
@@ -59,8 +60,10 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'item_completed':
       return itemCompleted(raw, at);
     case 'thread_settings_applied': {
-      const s = (raw as { thread_settings?: { model?: unknown; cwd?: unknown } }).thread_settings;
-      return [{ type: 'turn_context', ...at, model: typeof s?.model === 'string' ? s.model : undefined, cwd: typeof s?.cwd === 'string' ? s.cwd : undefined }];
+      const s = (raw as { thread_settings?: { model?: unknown; cwd?: unknown; service_tier?: unknown } }).thread_settings;
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      // a full settings snapshot: no service_tier means none (standard) from here on
+      return [{ type: 'turn_context', ...at, model: str(s?.model), cwd: str(s?.cwd), serviceTier: s ? str(s.service_tier) ?? null : undefined }];
     }
     case 'token_budget_abort':
       return [{ type: 'turn_ended', ...at, status: 'error', reason: 'token budget exhausted' }];
@@ -68,13 +71,17 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'agent_reasoning':
     case 'agent_reasoning_raw_content':
     case 'thread_rolled_back':
-    case 'entered_review_mode':
-    case 'exited_review_mode':
     case 'thread_name_updated':
     case 'web_search_end':
     case 'view_image_tool_call':
     case 'undo_completed':
     case 'token_budget_reminder':
+    case 'image_generation_end': // these six: persisted, nothing a trace shows (rollout-format §4.1)
+    case 'thread_goal_updated':
+    case 'sub_agent_activity':
+    case 'guardian_assessment':
+    case 'dynamic_tool_call_request':
+    case 'dynamic_tool_call_response':
       return [];
     default:
       return 'unknown';
@@ -92,10 +99,22 @@ function taskComplete(raw: unknown, at: At): DomainEvent[] {
     ...at,
     status: err ? 'error' : 'ok',
     reason,
+    requestFailed: err ? true : undefined,
     lastAgentMessage: d.last_agent_message ?? undefined,
     durationMs: d.duration_ms ?? undefined,
     ttftMs: d.time_to_first_token_ms ?? undefined,
   }];
+}
+
+/**
+ * When a call's execution ran, from its completion record: the record is written when the command
+ * ends (`completed_at_ms` when it says so, else its own time) and `duration` says how long it ran.
+ */
+function ranFor(raw: unknown, time: string, ms: number | undefined): { startTime?: string; endTime?: string } {
+  if (ms === undefined) return {};
+  const completed = (raw as { completed_at_ms?: unknown }).completed_at_ms;
+  const end = isoFromMs(typeof completed === 'number' ? completed : undefined) ?? time;
+  return { startTime: isoFromMs(Date.parse(end) - ms), endTime: end };
 }
 
 function commandString(c: string[] | string | null | undefined): string | undefined {
@@ -114,6 +133,7 @@ function execEnd(raw: unknown, at: At): DomainEvent[] {
     command: commandString(d.command),
     cwd: pathFromUri(d.cwd),
     failed: d.status === 'failed' || d.status === 'declined' ? true : undefined,
+    ...ranFor(raw, at.time, durationMs(d.duration)),
   };
   return [{ type: 'tool_result', ...at, result }];
 }
@@ -130,12 +150,23 @@ function patchApplyEnd(raw: unknown, at: At): DomainEvent[] {
   }];
 }
 
+/** `{server, tool}` of an MCP call's `invocation` (`mcp_tool_call_end`) or `McpToolCall` item. */
+function mcpNames(o: { server?: unknown; tool?: unknown } | undefined): { mcpServer?: string; mcpTool?: string } {
+  return {
+    mcpServer: typeof o?.server === 'string' && o.server !== '' ? o.server : undefined,
+    mcpTool: typeof o?.tool === 'string' && o.tool !== '' ? o.tool : undefined,
+  };
+}
+
 function mcpEnd(raw: unknown, at: At): DomainEvent[] {
   const e = ExecEnd.safeParse(raw);
   if (!e.success || !e.data.call_id) return [];
-  const result = (raw as { result?: unknown }).result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
+  const r = raw as { result?: unknown; invocation?: { server?: unknown; tool?: unknown } };
+  const result = r.result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
   const failed = !!result && (result.Err !== undefined || result.Ok?.isError === true);
-  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: durationMs(e.data.duration), failed } }];
+  const names = mcpNames(r.invocation);
+  const ms = durationMs(e.data.duration);
+  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: ms, failed, ...names, ...ranFor(raw, at.time, ms) } }];
 }
 
 function spawnEnd(raw: unknown, at: At): DomainEvent[] {
@@ -150,6 +181,13 @@ function spawnEnd(raw: unknown, at: At): DomainEvent[] {
     role: typeof r.new_agent_role === 'string' ? r.new_agent_role : undefined,
   }];
 }
+
+/** Every `item_completed` item type 0.169–0.171 writes (traced or not); others are counted as drift. */
+export const KNOWN_COMPLETED_ITEMS: ReadonlySet<string> = new Set([
+  'UserMessage', 'AgentMessage', 'Reasoning', 'CommandExecution', 'FileChange', 'McpToolCall', 'DynamicToolCall',
+  'WebSearch', 'CollabAgentToolCall', 'ContextCompaction', 'Plan', 'ImageView', 'ImageGeneration',
+  'EnteredReviewMode', 'ExitedReviewMode', 'SubAgentActivity', 'HookPrompt', 'Extension',
+]);
 
 /** The paginated dialect's `item_completed` (0.150+). */
 function itemCompleted(raw: unknown, at: At): DomainEvent[] {
@@ -184,7 +222,8 @@ function itemCompleted(raw: unknown, at: At): DomainEvent[] {
       if (!item.id) return [];
       const st = it.status;
       const failed = st === 'failed' || st === 'declined' || st === 'errored';
-      return [{ type: 'tool_result', ...at, result: { callId: item.id, failed: failed || undefined, ...times } }];
+      const names = item.type === 'McpToolCall' ? mcpNames(it) : {};
+      return [{ type: 'tool_result', ...at, result: { callId: item.id, failed: failed || undefined, ...names, ...times } }];
     }
     case 'CollabAgentToolCall':
       return collabItem(it, at);

@@ -2,7 +2,7 @@
 import type { DomainEvent } from '../trace/events.js';
 import { readResponseItem } from './read.js';
 import type { ResponseItem } from './schema.js';
-import { commandOf, parseToolOutput, shellJoin } from './tool-output.js';
+import { commandOf, mcpToolOf, parseToolOutput, shellJoin } from './tool-output.js';
 
 export interface ItemContext {
   time: string;
@@ -17,12 +17,23 @@ export interface ItemContext {
 
 type Item = ResponseItem;
 
-const INJECTED_TAG = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*<\/\1>\s*$/;
+/** One leading `<tag …>…</tag>` block (its own closing tag), and the whitespace around it. */
+const INJECTED_BLOCK = /^\s*<([a-zA-Z_][\w-]*)(?:\s[^>]*)?>[\s\S]*?<\/\1>\s*/;
 
-/** User-role items that Codex injects (environment, AGENTS.md, notifications) rather than what the human typed. */
+/**
+ * User-role items that Codex injects (environment, AGENTS.md, user instructions, notifications)
+ * rather than what the human typed: text made only of wrapper blocks (`<user_instructions>…`,
+ * `<environment_context>…`, one or several), or the AGENTS.md preamble.
+ */
 export function isInjectedUserText(text: string): boolean {
-  if (text.startsWith('# AGENTS.md instructions') || text.startsWith('<user_instructions>')) return true;
-  return INJECTED_TAG.test(text);
+  const t = text.trimStart();
+  if (t.startsWith('# AGENTS.md instructions') || t.startsWith('<user_instructions>')) return true;
+  let rest = t;
+  for (let m = INJECTED_BLOCK.exec(rest); m; m = INJECTED_BLOCK.exec(rest)) {
+    rest = rest.slice(m[0].length);
+    if (rest === '') return true;
+  }
+  return false;
 }
 
 export function contentText(content: Item['content']): string {
@@ -31,6 +42,16 @@ export function contentText(content: Item['content']): string {
   for (const p of content) if (typeof p.text === 'string') parts.push(p.text);
   return parts.join('\n');
 }
+
+/**
+ * Every `ResponseItem` kind Codex writes, traced or deliberately ignored (ghost snapshots,
+ * compaction blobs, the v2 `agent_message`); anything else is counted as drift.
+ */
+export const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set([
+  'message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output',
+  'local_shell_call', 'tool_search_call', 'tool_search_output', 'web_search_call', 'image_generation_call',
+  'ghost_snapshot', 'compaction', 'compaction_summary', 'agent_message',
+]);
 
 export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
   const item = readResponseItem(raw);
@@ -119,13 +140,15 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
     ({ command, cwd } = commandOf(name, args));
     if (command?.startsWith('apply_patch')) name = 'apply_patch';
   }
+  const mcp = item.type === 'function_call' ? mcpToolOf(name, item.namespace) : undefined;
   return [{
     type: 'tool_call',
     ...at,
     call: {
       callId,
-      name,
-      toolType: item.type.replace(/_call$/, '').replace(/^function$/, 'function'),
+      name: mcp?.tool ?? name,
+      toolType: mcp ? 'mcp' : item.type.replace(/_call$/, ''),
+      mcpServer: mcp?.server,
       namespace: item.namespace ?? undefined,
       arguments: args,
       command,
@@ -135,14 +158,19 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
   }];
 }
 
+/**
+ * A tool output names its call by `call_id`. One without (`name: "goal_objective"`,
+ * `additional_context_tool_output: true`, …) is context Codex adds for the model, shaped
+ * like a tool output: no tool ran, so no span and no warning (its `id` is the item's own).
+ */
 function toolOutputEvents(item: Item, at: At): DomainEvent[] {
-  const callId = item.call_id ?? item.id;
+  const callId = item.call_id;
   if (!callId) return [];
   const parsed = parseToolOutput(item.output);
   const events: DomainEvent[] = [{
     type: 'tool_output',
     ...at,
-    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs },
+    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs, failed: parsed.failed, failureMessage: parsed.failureMessage },
   }];
   const spawned = spawnedAgent(parsed.text);
   if (spawned) events.push({ type: 'subagent_spawned', ...at, callId, ...spawned });

@@ -103,6 +103,18 @@ export function parseTsEraDocument(text: string): { records: RolloutRecord[]; ba
   const records: RolloutRecord[] = [
     { dialect: 'ts', timestamp: session.timestamp ?? undefined, type: 'session_meta', payload: session },
   ];
-  for (const item of items) records.push({ dialect: 'ts', type: 'response_item', payload: item });
+  for (const item of items) records.push({ dialect: 'ts', type: 'response_item', payload: tsEraItem(item) });
   return { records };
+}
+
+/**
+ * TS-era items may lack `type`: a bare `{role, content}` is a message, and its content may be
+ * a string or parts `{type: "text", text}` (read like `input_text`/`output_text`).
+ */
+function tsEraItem(item: unknown): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+  const o = item as Record<string, unknown>;
+  if (typeof o.type === 'string' || typeof o.role !== 'string') return item;
+  const content = typeof o.content === 'string' ? [{ type: 'text', text: o.content }] : o.content;
+  return { ...o, type: 'message', content };
 }

@@ -9,6 +9,9 @@ export interface ParsedToolOutput {
   text: string;
   exitCode?: number;
   durationMs?: number;
+  /** the output reports a failure in words or as an object (only looked for when it has no exit code) */
+  failed?: boolean;
+  failureMessage?: string;
 }
 
 const EXIT_RE = /(?:^|\n)(?:Exit code: |Process exited with code )(-?\d+)/;
@@ -35,6 +38,48 @@ export function outputText(output: unknown): string {
 }
 
 export function parseToolOutput(output: unknown): ParsedToolOutput {
+  const parsed = parseShape(output);
+  if (parsed.exitCode !== undefined) return parsed;
+  const failureMessage = failureIn(parsed.text);
+  return failureMessage === undefined ? parsed : { ...parsed, failed: true, failureMessage };
+}
+
+/** An interrupted call: `aborted` (older), `aborted by user after 1.2s`, or the shell form `Wall time: …\naborted by user`. */
+const ABORTED_RE = /^(?:aborted|(?:[\s\S]*\n)?aborted by user(?: after [\d.]+s)?)\s*$/;
+/** Failures Codex words at the start of an output: sandbox denials, rejections, timeouts, `error:` (older eras), `failed…`. */
+const FAILURE_RE = /^(?:error:|failed\b|execution error|sandbox (?:error|denied)|exec command rejected|patch rejected|command timed out|tool call failed)/i;
+
+/** What a failing output says, or undefined when it does not report a failure. */
+function failureIn(text: string): string | undefined {
+  const t = text.trimStart();
+  if (ABORTED_RE.test(t)) return 'aborted by user';
+  if (FAILURE_RE.test(t)) return firstLine(t);
+  if (t.startsWith('{"') && t.length < 65536) return failureObject(t);
+  return undefined;
+}
+
+function firstLine(t: string): string {
+  const nl = t.indexOf('\n');
+  const line = nl < 0 ? t : t.slice(0, nl);
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** `{"status":"failed","error":"…"}`, `{"success":false,…}`, `{"isError":true,…}` */
+function failureObject(t: string): string | undefined {
+  let v: { status?: unknown; error?: unknown; message?: unknown; success?: unknown; isError?: unknown };
+  try {
+    v = JSON.parse(t) as typeof v;
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  const failed = v.status === 'failed' || v.status === 'error' || v.status === 'errored' || v.success === false || v.isError === true;
+  if (!failed) return undefined;
+  const detail = typeof v.error === 'string' ? v.error : typeof v.message === 'string' ? v.message : undefined;
+  return detail ?? `status ${typeof v.status === 'string' ? v.status : 'failed'}`;
+}
+
+function parseShape(output: unknown): ParsedToolOutput {
   const text = outputText(output);
   if (text.startsWith('{"output"')) {
     try {
@@ -95,4 +140,18 @@ export function pathFromUri(p: string | null | undefined): string | undefined {
     }
   }
   return p;
+}
+
+/**
+ * The MCP server and tool a call names, from the names Codex gives MCP tools: 0.16x+ calls name
+ * a namespace `mcp__<server>` (sometimes with a trailing `__`) and the bare tool; older ones a
+ * flat `mcp__<server>__<tool>`. Server names have no `__` (Codex sanitizes them), tool names may.
+ */
+export function mcpToolOf(name: string, namespace: string | null | undefined): { server: string; tool: string } | undefined {
+  if (namespace?.startsWith('mcp__')) {
+    const server = namespace.slice('mcp__'.length).replace(/__$/, '');
+    return server !== '' ? { server, tool: name } : undefined;
+  }
+  const m = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(name);
+  return m ? { server: m[1] as string, tool: m[2] as string } : undefined;
 }

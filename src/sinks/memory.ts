@@ -4,7 +4,7 @@
  * ones too, so an open session shows as it is); the last state of each span wins.
  */
 import type { SpanEffect } from '../trace/effects.js';
-import type { Span } from '../trace/span.js';
+import { fileOrder, type Span } from '../trace/span.js';
 import type { Sink, SinkStatus } from './sink.js';
 
 export class MemorySink implements Sink {
@@ -15,7 +15,7 @@ export class MemorySink implements Sink {
     for (const e of batch) this.byId.set(`${e.span.traceId}/${e.span.spanId}`, e.span);
   }
 
-  /** The spans so far, in a stable order: by trace, start time, span id. */
+  /** The spans so far, in a stable order: by trace, start time, file order (`codex.seq`), span id. */
   spans(): Span[] {
     return sortSpans([...this.byId.values()]);
   }
@@ -33,5 +33,5 @@ export function sortSpans(spans: Span[]): Span[] {
   return spans.sort((a, b) =>
     a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1
       : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1
-        : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+        : fileOrder(a, b) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }

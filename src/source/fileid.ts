@@ -57,13 +57,14 @@ export function classifyChange(cursor: SeenFile, now: FileIdentity, firstLineHas
   return hashKnown ? 'unchanged' : 'replaced';
 }
 
+/**
+ * The first-line hash: short sha256 (16 hex) of the file's first line, reading at most
+ * the first FIRST_LINE_HASH_BYTES (1024) bytes: a longer first line is hashed by its first
+ * 1024 bytes. Undefined while the first line is still incomplete (shorter than the bound
+ * and without `\n`) or the file is empty.
+ */
 export const FIRST_LINE_HASH_BYTES = 1024;
 
-/**
- * Short sha256 (16 hex) of the file's first line, reading at most the first 64 KiB:
- * a longer first line is hashed by its first 64 KiB. Undefined while the first line is
- * still incomplete (shorter than the bound and without `\n`) or the file is empty.
- */
 /** The first-line hash from the first bytes of a file already in memory (`buf[0..n)` from offset 0). */
 export function firstLineHashOf(buf: Buffer, n: number, maxBytes = FIRST_LINE_HASH_BYTES): string | undefined {
   return hashOfHead(buf, Math.min(n, maxBytes), maxBytes);

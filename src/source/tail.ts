@@ -10,7 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type Line, type LineDecider } fro
 export type { Line, LineDecider, SkippedLine, TextLine, TooLongLine } from './lines.js';
 
 export interface ReadLinesOptions {
-  /** Lines longer than this are skipped and yielded as `tooLong` (default 64 MiB). */
+  /** Lines longer than this are skipped and yielded as `tooLong` (default DEFAULT_MAX_LINE_BYTES, 16 MiB). */
   maxLineBytes?: number;
   /** Bytes per read (default 1 MiB). */
   highWaterMark?: number;

@@ -6,6 +6,7 @@ export type { Cursor } from './cursors.js';
 export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js';
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 export { MAX_MATCHES, type TraceMatch } from './traces.js';
+export type { CallRow, UsageQuery } from './usage.js';
 export { TraceStore, type StoreLocation, type StoreStats } from './store.js';
 export { LockError, WATCH_LOCK_FILE, acquireWatchLock, isPidAlive, watchLockHolder, type WatchLock } from './lock.js';
 export { moveStoreAside } from './repair.js';

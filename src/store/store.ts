@@ -8,6 +8,7 @@ import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './s
 import { SpanTable, latestSpans, type Bind } from './spans.js';
 import { dbPathIn, ensureStateDir } from './statedir.js';
 import { TraceLookup, type TraceMatch } from './traces.js';
+import { UsageQueries, type CallRow, type UsageQuery } from './usage.js';
 
 export interface StoreStats {
   path: string;
@@ -49,6 +50,7 @@ export class TraceStore {
   private readonly cursors: CursorTable;
   private readonly sessions: SessionQueries;
   private readonly traces: TraceLookup;
+  private usage?: UsageQueries;
 
   private constructor(
     readonly db: Db,
@@ -138,6 +140,11 @@ export class TraceStore {
 
   listSessions(q: ListSessionsQuery = {}): SessionSummary[] {
     return guard(this.path, () => this.sessions.listSessions(q));
+  }
+
+  /** Every LLM span with usage (per-call tokens, model, tier, session context), for pricing. */
+  llmCalls(q: UsageQuery = {}): CallRow[] {
+    return guard(this.path, () => (this.usage ??= new UsageQueries(this.db)).llmCalls(q));
   }
 
   findTraces(idOrPrefix: string): TraceMatch[] {

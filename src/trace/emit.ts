@@ -1,34 +1,35 @@
-/** Small helpers shared by the machines: span construction, snapshots, times. */
+/** Small helpers shared by the machines: the effect list, span snapshots, times. */
 import type { Effect } from './effects.js';
-import { spanIdFor } from './ids.js';
-import type { Attributes, Span, SpanKind } from './span.js';
-import type { Emitter, ThreadState } from './state.js';
+import type { Attributes, Span } from './span.js';
+
+/** Where a machine's effects go, in order. */
+export interface Emitter {
+  effects: Effect[];
+}
 
 /** All times are ISO-8601 UTC with milliseconds (the normalizer guarantees it), so they compare as strings. */
 export function maxTime(a: string, b: string): string {
   return a >= b ? a : b;
 }
 
-export function newSpan(
-  th: ThreadState,
-  kind: SpanKind,
-  key: string,
-  name: string,
-  parentSpanId: string | null,
-  startTime: string,
-  attributes: Attributes,
-): Span {
-  return {
-    traceId: th.traceId,
-    spanId: spanIdFor(th.threadId, key),
-    parentSpanId,
-    kind,
-    name,
-    startTime,
-    endTime: null,
-    status: 'unset',
-    attributes,
-  };
+/** Days since 1970-01-01 of a proleptic Gregorian date (the core has no Date: times are arithmetic on strings). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function isoMs(t: string): number {
+  const n = (from: number, len: number): number => Number(t.slice(from, from + len));
+  return ((daysFromCivil(n(0, 4), n(5, 2), n(8, 2)) * 24 + n(11, 2)) * 60 + n(14, 2)) * 60000 + n(17, 2) * 1000 + n(20, 3);
+}
+
+/** Milliseconds from `a` to `b` (ISO-8601 UTC with milliseconds, as every time in the core). */
+export function msBetween(a: string, b: string): number {
+  return isoMs(b) - isoMs(a);
 }
 
 /** A copy in the key order of the Span type (statusMessage, set late by the machines, before attributes). */

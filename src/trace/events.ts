@@ -24,6 +24,8 @@ export interface SessionInfo {
   agentNickname?: string;
   agentRole?: string;
   depth?: number;
+  /** the file's lines carry no timestamps (legacy JSONL, TS-era documents): only their order is known */
+  untimed?: boolean;
 }
 
 export type OutputItem =
@@ -33,9 +35,11 @@ export type OutputItem =
 export interface ToolCallInfo {
   callId: string;
   name: string;
-  /** function | custom | local_shell | web_search | tool_search | image_generation */
+  /** function | custom | local_shell | web_search | tool_search | image_generation | mcp */
   toolType: string;
   namespace?: string;
+  /** an MCP call: the server (`name` is then the server's tool) */
+  mcpServer?: string;
   arguments?: string;
   command?: string;
   cwd?: string;
@@ -53,6 +57,9 @@ export interface ToolResultInfo {
   command?: string;
   cwd?: string;
   output?: string;
+  /** an MCP call's server and tool as its completion record names them (`invocation`, `McpToolCall`) */
+  mcpServer?: string;
+  mcpTool?: string;
   /** precise times from the format (`started_at_ms`/`completed_at_ms`), ISO */
   startTime?: string;
   endTime?: string;
@@ -67,7 +74,8 @@ interface At {
 export type DomainEvent =
   | ({ type: 'session_meta'; info: SessionInfo } & At)
   | ({ type: 'turn_started'; parentTurnId?: string } & At)
-  | ({ type: 'turn_context'; model?: string; cwd?: string; effort?: string } & At)
+  /** serviceTier: a tier name, null when the settings say none (standard), absent when not recorded */
+  | ({ type: 'turn_context'; model?: string; cwd?: string; effort?: string; serviceTier?: string | null } & At)
   /** a model request starts here (legacy `state` lines, per-request `turn_context`) */
   | ({ type: 'request_boundary' } & At)
   /** what the human typed (never injected context) */
@@ -77,11 +85,22 @@ export type DomainEvent =
   | ({ type: 'tool_output'; result: ToolResultInfo } & At)
   /** extra facts about a call (exit code, duration…) from an event that is not the output item */
   | ({ type: 'tool_result'; result: ToolResultInfo } & At)
-  /** usage of one model response (already deduplicated) */
-  | ({ type: 'usage'; usage: Usage; responseId?: string } & At)
+  /** one model response ended; its usage (already deduplicated), unless the record left it unknown */
+  | ({ type: 'usage'; usage?: Usage; responseId?: string } & At)
   | ({ type: 'compaction'; summary?: string; trigger?: string; windowNumber?: number } & At)
   | ({ type: 'compaction_done'; startTime?: string } & At)
-  | ({ type: 'turn_ended'; status: 'ok' | 'error'; reason?: string; lastAgentMessage?: string; durationMs?: number; ttftMs?: number } & At)
+  | ({
+    type: 'turn_ended'; status: 'ok' | 'error'; reason?: string; lastAgentMessage?: string; durationMs?: number; ttftMs?: number;
+    /** the turn was aborted (`turn_aborted`), for this reason (interrupted, replaced, …) */
+    abort?: string;
+    /** the turn ended because a model request failed (`task_complete.error`) */
+    requestFailed?: boolean;
+  } & At)
+  /** review mode (`/review`): the review runs in a child thread; `hint` is what it reviews */
+  | ({ type: 'review_started'; hint?: string } & At)
+  | ({ type: 'review_ended' } & At)
+  /** the file copied the history of another thread (a fork): the thread it came from */
+  | ({ type: 'forked_from'; threadId: string } & At)
   | ({ type: 'error'; message: string } & At)
   | ({ type: 'subagent_spawned'; childThreadId: string; callId?: string; nickname?: string; role?: string } & At)
   | ({ type: 'subagent_done'; childThreadId: string; status: 'ok' | 'error'; message?: string } & At)

@@ -62,6 +62,10 @@ export const ATTR = {
   command: 'codex.tool.command',
   toolCwd: 'codex.tool.cwd',
   toolDurationMs: 'codex.tool.duration_ms',
+  /** position of the span's start in its file, on sessions whose lines have no timestamps (legacy, TS era) */
+  seq: 'codex.seq',
+  /** the MCP server of an MCP tool call (`gen_ai.tool.name` is the server's tool) */
+  mcpServer: 'codex.mcp.server',
   subagentThreadId: 'codex.subagent.thread_id',
   subagentParentThreadId: 'codex.subagent.parent_thread_id',
   subagentDepth: 'codex.subagent.depth',
@@ -69,4 +73,16 @@ export const ATTR = {
   subagentRole: 'codex.subagent.role',
   parentThreadId: 'codex.parent_thread_id',
   threadId: 'codex.thread.id',
+  /** the service tier the session recorded for the request (priority, flex …), as Codex wrote it */
+  serviceTier: 'openai.request.service_tier',
 } as const;
+
+/**
+ * Spans that start at the same time in the order their records came in the file, where the
+ * format gives no times to tell them apart (`codex.seq`, on legacy and TS-era sessions); 0 otherwise.
+ */
+export function fileOrder(a: Span, b: Span): number {
+  const x = a.attributes[ATTR.seq];
+  const y = b.attributes[ATTR.seq];
+  return typeof x === 'number' && typeof y === 'number' ? x - y : 0;
+}

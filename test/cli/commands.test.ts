@@ -6,7 +6,9 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, fixturePath, makeCodexHome, runCleanups, showFiles, spanDiff, storeSpans, testDir, type HomeFile } from './home.js';
+import { cli, showFiles, spanDiff, storeSpans } from '../helpers/cli.js';
+import { fixturePath, type HomeFile, makeCodexHome } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 interface Truth {
   thread_id: string;
@@ -103,8 +105,8 @@ describe('sessions', () => {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(files.length - 1);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['cachedTokens', 'cwd', 'durationMs', 'endTime', 'errors', 'inputTokens', 'llmCalls', 'model',
-        'outputTokens', 'project', 'reasoningTokens', 'sessionId', 'spanId', 'startTime', 'status', 'toolCalls', 'traceId', 'turns']);
+      expect(Object.keys(row).sort()).toEqual(['cachedTokens', 'costUsd', 'cwd', 'durationMs', 'endTime', 'errors', 'inputTokens', 'llmCalls', 'model',
+        'outputTokens', 'project', 'reasoningTokens', 'sessionId', 'spanId', 'startTime', 'status', 'toolCalls', 'traceId', 'turns', 'unpriced', 'unpricedCalls']);
     }
     for (const f of files.filter((x) => !isChild(x))) {
       const tree = files.filter((x) => x.fixture.startsWith(f.fixture.replace(/\.jsonl$/, '')));
@@ -122,10 +124,10 @@ describe('sessions', () => {
   it('prints a table, and says so when the store is empty', async () => {
     const r = await cli(['sessions', '--state-dir', state]);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^START \(UTC\)\s+PROJECT\s+TURNS\s+LLM\s+TOOLS\s+IN\s+CACHED\s+OUT\s+ERR\s+DURATION\s+SESSION$/);
+    expect(lines[0]).toMatch(/^START \(UTC\)\s+PROJECT\s+TURNS\s+LLM\s+TOOLS\s+IN\s+CACHED\s+OUT\s+COST\s+ERR\s+DURATION\s+SESSION$/);
     expect(lines).toHaveLength(files.length);
     const hc = files.find((f) => f.fixture.endsWith('/h-compaction.jsonl')) as HomeFile;
-    expect(lines.find((l) => l.endsWith(hc.threadId))).toMatch(/^2026-11-25 \d\d:\d\d\s+work\s+1\s+3\s+1\s+30k\s+14k\s+56\s+0\s+\d+ms\s/);
+    expect(lines.find((l) => l.endsWith(hc.threadId))).toMatch(/^2026-11-25 \d\d:\d\d\s+work\s+1\s+3\s+1\s+30k\s+14k\s+56\s+\$\d+\.\d{4}\s+0\s+\d+ms\s/);
     const none = testDir();
     const empty = await cli(['sessions', '--state-dir', none]);
     expect(empty.code).toBe(0);

@@ -4,7 +4,9 @@
  * subagent child file together make one trace).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, makeCodexHome, runCleanups, showFiles, sortedLines, spanDiff, storeSpans, testDir, VERSIONS, type HomeFile } from './home.js';
+import { cli, showFiles, sortedLines, spanDiff, storeSpans } from '../helpers/cli.js';
+import { type HomeFile, makeCodexHome, VERSIONS } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterAll(runCleanups);
 

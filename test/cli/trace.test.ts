@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, makeCodexHome, runCleanups, showFiles, sortedLines, spanDiff, storeSpans, testDir, type HomeFile } from './home.js';
+import { cli, showFiles, sortedLines, spanDiff, storeSpans } from '../helpers/cli.js';
+import { type HomeFile, makeCodexHome } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 let home: string;
 let files: HomeFile[];

@@ -9,8 +9,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForSpans, writeLineByLine } from '../pipeline/harness.js';
-import { addFixtures, cli, DAY_DIR, fixturePath, rolloutName, runCleanups, showFiles, spanDiff, splitAtResume, testDir, threadIdOf } from './home.js';
+import { cli, showFiles, spanDiff } from '../helpers/cli.js';
+import { addFixtures, DAY_DIR, fixturePath, rolloutName, splitAtResume, threadIdOf } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { waitForSpans, writeLineByLine } from '../helpers/watch.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'codex-tracer.js');

@@ -1,17 +1,34 @@
 /**
- * Runs the real Codex CLI (`@openai/codex`, a devDependency) offline against the mock
- * Responses API: an isolated `CODEX_HOME` and `HOME`, a config that selects the mock as a
- * custom provider, `codex exec --json` with stdin closed and a hard timeout.
+ * Runs the real Codex CLI offline against the mock Responses API: an isolated `CODEX_HOME`
+ * and `HOME`, a config that selects the mock as a custom provider, `codex exec --json` with
+ * stdin closed and a hard timeout. Two releases are installed as devDependencies: the pinned
+ * one (`@openai/codex`) and the newest (`codex-latest`, an alias of `@openai/codex`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-/** The `codex` launcher installed by the `@openai/codex` devDependency. */
-export const CODEX_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'codex');
+/** One installed Codex CLI release: its version and its `bin/codex.js` launcher. */
+export interface CodexRelease {
+  version: string;
+  /** the package's own launcher (run with this Node), never `node_modules/.bin/codex`, which either package may own */
+  launcher: string;
+}
+
+function release(pkgDir: string): CodexRelease {
+  const dir = join(REPO_ROOT, 'node_modules', pkgDir);
+  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+  return { version, launcher: join(dir, 'bin', 'codex.js') };
+}
+
+/** The pinned release (`@openai/codex`, 0.169.0) and the newest one (`codex-latest`, 0.171.0). */
+export const CODEX_PINNED = release(join('@openai', 'codex'));
+export const CODEX_LATEST = release('codex-latest');
+/** Every release the e2e suite runs, pinned first. */
+export const CODEX_RELEASES: readonly CodexRelease[] = [CODEX_PINNED, CODEX_LATEST];
 
 /** Where one scenario's Codex state lives. */
 export interface CodexDirs {
@@ -25,7 +42,7 @@ export interface CodexDirs {
  * Top-level keys must come before the first table; `extraTopLevel` lines (e.g.
  * `model_context_window = 20000`) are inserted there.
  */
-export function codexConfig(origin: string, extraTopLevel: string[] = []): string {
+export function codexConfig(origin: string, extraTopLevel: string[] = [], extraTables: string[] = []): string {
   return [
     'model = "gpt-5.5"',
     'model_provider = "mock"',
@@ -54,6 +71,7 @@ export function codexConfig(origin: string, extraTopLevel: string[] = []): strin
     'request_max_retries = 0',
     'stream_max_retries = 0',
     '',
+    ...extraTables,
   ].join('\n');
 }
 
@@ -121,8 +139,18 @@ function parseEvents(stdout: string): Record<string, unknown>[] {
   return events;
 }
 
+/** Options of one `codex exec` process. */
+export interface ExecOptions {
+  timeoutMs: number;
+  /** Which Codex release runs (default: the pinned one). */
+  codex?: CodexRelease;
+  /** Called once the process is running (e.g. to send it a signal later). */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
 /** Runs `codex exec [--json …] <args>` and resolves when it exits or is killed at the timeout. */
-export function runCodexExec(dirs: CodexDirs, args: string[], timeoutMs: number): Promise<CodexRun> {
+export function runCodexExec(dirs: CodexDirs, args: string[], opts: ExecOptions): Promise<CodexRun> {
+  const { timeoutMs, codex = CODEX_PINNED } = opts;
   const fullArgs = [
     'exec',
     '--strict-config',
@@ -133,12 +161,13 @@ export function runCodexExec(dirs: CodexDirs, args: string[], timeoutMs: number)
     dirs.workdir,
     ...args,
   ];
-  const child = spawn(CODEX_BIN, fullArgs, {
+  const child = spawn(process.execPath, [codex.launcher, ...fullArgs], {
     cwd: dirs.workdir,
     env: codexEnv(dirs),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -1,17 +1,18 @@
 /**
- * Runs every end-to-end scenario once with the real Codex CLI against the mock Responses
- * API (two at a time) and checks what the harness itself can: the rollouts exist, the mock
+ * Runs every end-to-end scenario once with each installed Codex release (the pinned 0.169.0
+ * and the newest, 0.171.0) against the mock Responses API (two at a time) and checks what
+ * the harness itself can: the rollouts exist, the mock
  * served what the scenario scripted, the call ids and response ids reached the rollouts,
  * resume appended to the same file, subagent files name their parent.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllCodex, runScenario, type ScenarioResult } from './run-scenario.js';
+import { CODEX_RELEASES, killAllCodex, runMatrix, scenarioMatrix, type ScenarioResult } from './run-scenario.js';
 import { SCENARIOS } from './scenarios.js';
 
 type Line = Record<string, unknown> & { type?: string; payload?: Record<string, unknown> };
 
-const results = new Map<string, ScenarioResult | Error>();
+let results = new Map<string, ScenarioResult | Error>();
 
 function lines(path: string): Line[] {
   return readFileSync(path, 'utf8')
@@ -20,26 +21,15 @@ function lines(path: string): Line[] {
     .map((l) => JSON.parse(l) as Line);
 }
 
-function result(name: string): ScenarioResult {
-  const r = results.get(name);
-  if (r === undefined) throw new Error(`scenario ${name} did not run`);
+function result(key: string): ScenarioResult {
+  const r = results.get(key);
+  if (r === undefined) throw new Error(`scenario ${key} did not run`);
   if (r instanceof Error) throw r;
   return r;
 }
 
-async function runAll(concurrency: number): Promise<void> {
-  const queue = SCENARIOS.map((s) => s.name);
-  const worker = async (): Promise<void> => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      try {
-        results.set(name, await runScenario(name, { timeoutMs: 90_000 }));
-      } catch (err) {
-        results.set(name, err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
+/** Every (release, scenario) pair, keyed `<version>/<scenario>`. */
+const MATRIX = scenarioMatrix(CODEX_RELEASES, SCENARIOS);
 
 function payloadsOfType(all: Line[], type: string): Record<string, unknown>[] {
   return all.filter((l) => l.type === type && l.payload).map((l) => l.payload as Record<string, unknown>);
@@ -54,15 +44,22 @@ function completedItem(all: Line[], id: string): Record<string, unknown> | undef
 }
 
 beforeAll(async () => {
-  await runAll(2);
-}, 300_000);
+  results = await runMatrix(MATRIX, 2);
+}, 600_000);
 
 afterAll(() => {
   killAllCodex();
   for (const r of results.values()) if (!(r instanceof Error)) r.dispose();
 });
 
-describe.each(SCENARIOS.map((s) => [s.name, s] as const))('e2e %s', (name, scenario) => {
+describe.each(MATRIX.map((c) => [c.key, c.codex, c.scenario] as const))('e2e %s', (name, codex, scenario) => {
+  it('ran the release it was given', () => {
+    const r = result(name);
+    expect(r.codex.version).toBe(codex.version);
+    const meta = payloadsOfType(lines(r.rolloutPaths[0] ?? ''), 'session_meta')[0];
+    expect(meta?.cli_version).toBe(codex.version);
+  });
+
   it('runs to the end and writes the expected rollouts', () => {
     const r = result(name);
     expect(r.rolloutPaths).toHaveLength(1 + scenario.expect.subagents);

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceStore } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { runScenario, type ScenarioResult } from './run-scenario.js';
+import { CODEX_RELEASES, runScenario, scenarioMatrix, type MatrixCase, type ScenarioResult } from './run-scenario.js';
 import { SCENARIOS } from './scenarios.js';
 import { LatencyProbe, openStoreWhenReady, percentiles, pollUntil, storedTrace } from './store-probe.js';
 import { traceComplete } from './trace-expect.js';
@@ -22,6 +22,9 @@ export const WATCH_IDLE_MS = 2000;
 
 /** How long a scenario's trace may take to appear after `codex exec` exited. */
 export const LIVE_DEADLINE_MS = 10_000;
+
+/** Every scenario with each installed release (pinned first), in the order they run. */
+export const LIVE_MATRIX: readonly MatrixCase[] = scenarioMatrix(CODEX_RELEASES, SCENARIOS);
 
 export interface LiveScenario {
   result: ScenarioResult;
@@ -55,9 +58,9 @@ async function sessionFinalized(store: TraceStore, threadId: string): Promise<vo
   }
 }
 
-async function runOne(name: string, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
-  const result = await runScenario(name, {
-    codexHome, tmpRoot: root, timeoutMs: 90_000, beforeResume: (id) => sessionFinalized(store, id),
+async function runOne(c: MatrixCase, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
+  const result = await runScenario(c.scenario.name, {
+    codexHome, tmpRoot: root, timeoutMs: 90_000, codex: c.codex, beforeResume: (id) => sessionFinalized(store, id),
   });
   const started = Date.now();
   const done = await pollUntil(() => traceComplete(storedTrace(store, result.threadId), result), LIVE_DEADLINE_MS);
@@ -81,11 +84,11 @@ export async function runLive(root: string): Promise<LiveRun> {
   probe.start();
   const scenarios = new Map<string, LiveScenario | Error>();
   try {
-    for (const { name } of SCENARIOS) {
+    for (const c of LIVE_MATRIX) {
       try {
-        scenarios.set(name, await runOne(name, root, codexHome, store));
+        scenarios.set(c.key, await runOne(c, root, codexHome, store));
       } catch (err) {
-        scenarios.set(name, err instanceof Error ? err : new Error(String(err)));
+        scenarios.set(c.key, err instanceof Error ? err : new Error(String(err)));
       }
     }
     await pollUntil(() => probe.unmatched === 0, LIVE_DEADLINE_MS);

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeBody, parseMockRequest } from './mock-request.js';
-import { estimateTokens, outputTokensOf, renderSse, toolCallsOf } from './mock-sse.js';
+import { estimateTokens, outputTokensOf, renderFailedSse, renderSse, renderStalledSse, toolCallsOf } from './mock-sse.js';
 import type {
   MockItem,
   MockRequest,
@@ -26,8 +26,15 @@ export interface MockResponsesServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   origin: string;
   served: ServedLog;
+  /** Resolves when a scripted stall begins (its items sent, the stream left open). */
+  stalled: Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the mock answers one `POST /v1/responses` with. */
+export type MockAnswer =
+  | { kind: 'sse'; body: string; open?: boolean }
+  | { kind: 'http_error'; status: number; body: string; retryAfter?: number };
 
 const FALLBACK: ScriptedResponse = {
   items: [{ type: 'message', text: 'unscripted request: no scenario step matched', phase: 'final_answer' }],
@@ -44,14 +51,14 @@ function originOf(req: MockRequest): RequestOrigin {
 }
 
 class Responder {
-  readonly served: ServedLog = { responses: [], unscripted: [], otherRequests: [] };
+  readonly served: ServedLog = { responses: [], failed: [], unscripted: [], otherRequests: [] };
   private readonly used = new Set<number>();
   private readonly lastInput = new Map<string, number>();
 
   constructor(private readonly steps: Step[]) {}
 
-  /** Picks the step for a request, records the response and returns its SSE body. */
-  answer(req: MockRequest): string {
+  /** Picks the step for a request, records the response and returns what to answer. */
+  answer(req: MockRequest): MockAnswer {
     const index = this.steps.findIndex(
       (step, i) => !this.used.has(i) && (step.match ?? mainTurn)(req),
     );
@@ -67,8 +74,9 @@ class Responder {
         lastUserText: req.lastUserText.slice(0, 200),
       });
     }
-    const n = this.served.responses.length + 1;
+    const n = this.served.responses.length + this.served.failed.length + 1;
     const responseId = `resp_${n}`;
+    if (scripted.failure) return this.fail(req, scripted, step?.label ?? 'unscripted', n);
     const usage = this.usageFor(req, scripted);
     this.served.responses.push({
       responseId,
@@ -79,7 +87,27 @@ class Responder {
       itemTypes: scripted.items.map((item: MockItem) => item.type),
       step: step?.label ?? 'unscripted',
     });
-    return renderSse(responseId, n, scripted.items, usage);
+    return { kind: 'sse', body: renderSse(responseId, n, scripted.items, usage) };
+  }
+
+  private fail(req: MockRequest, scripted: ScriptedResponse, step: string, n: number): MockAnswer {
+    const failure = scripted.failure as NonNullable<ScriptedResponse['failure']>;
+    const responseId = `resp_${n}`;
+    const streamed = failure.kind === 'http_error' ? [] : scripted.items;
+    this.served.failed.push({
+      responseId, ...originOf(req), failure, step,
+      itemTypes: streamed.map((item: MockItem) => item.type), toolCalls: toolCallsOf(streamed),
+    });
+    switch (failure.kind) {
+      case 'http_error': {
+        const body = JSON.stringify({ error: { message: failure.message, type: failure.code, code: failure.code, param: null } });
+        return { kind: 'http_error', status: failure.status, body, retryAfter: failure.retryAfter };
+      }
+      case 'failed':
+        return { kind: 'sse', body: renderFailedSse(responseId, n, streamed, failure) };
+      case 'stall':
+        return { kind: 'sse', body: renderStalledSse(responseId, n, streamed), open: true };
+    }
   }
 
   /** Scripted usage, else plausible numbers: input from the body size, cache = previous input. */
@@ -128,6 +156,7 @@ async function handle(
   responder: Responder,
   req: http.IncomingMessage,
   res: http.ServerResponse,
+  onStall: () => void,
 ): Promise<void> {
   const raw = await readBody(req);
   const isResponses = req.method === 'POST' && /\/v1\/responses\/?(\?.*)?$/.test(req.url ?? '');
@@ -137,16 +166,30 @@ async function handle(
   }
   const encoding = req.headers['content-encoding'];
   const parsed = parseMockRequest(req.headers, decodeBody(raw, encoding));
-  const sse = responder.answer(parsed);
+  const answer = responder.answer(parsed);
+  if (answer.kind === 'http_error') {
+    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
+    if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
+    res.writeHead(answer.status, headers);
+    res.end(answer.body);
+    return;
+  }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  res.end(sse);
+  if (!answer.open) {
+    res.end(answer.body);
+    return;
+  }
+  // a stalled stream: everything so far is flushed, the end never comes (close() cuts it)
+  res.write(answer.body, () => onStall());
 }
 
 /** Starts the mock on 127.0.0.1 with a random port, serving `steps`. */
 export async function startMockResponses(steps: Step[]): Promise<MockResponsesServer> {
   const responder = new Responder(steps);
+  let onStall = (): void => undefined;
+  const stalled = new Promise<void>((resolve) => (onStall = resolve));
   const server = http.createServer((req, res) => {
-    handle(responder, req, res).catch((err: unknown) => {
+    handle(responder, req, res, onStall).catch((err: unknown) => {
       responder.served.otherRequests.push({ method: 'ERROR', path: String(err), status: 500 });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":"mock failure"}');
@@ -158,6 +201,7 @@ export async function startMockResponses(steps: Step[]): Promise<MockResponsesSe
     port,
     origin: `http://127.0.0.1:${port}`,
     served: responder.served,
+    stalled,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -84,24 +84,53 @@ function wireUsage(u: MockUsage): Json {
   };
 }
 
-/** The complete SSE body for one response. */
-export function renderSse(id: string, n: number, items: MockItem[], usage: MockUsage): string {
-  const events: string[] = [];
-  let seq = 0;
-  const emit = (type: string, data: Json): void => {
-    events.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
-  };
+/** Writes SSE events with running sequence numbers. */
+class SseWriter {
+  readonly events: string[] = [];
+  private seq = 0;
+
+  emit(type: string, data: Json): void {
+    this.events.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.seq++, ...data })}\n\n`);
+  }
+}
+
+/** `response.created` and the items; what a failing or stalling stream sends before its end (or instead of it). */
+function streamItems(w: SseWriter, id: string, n: number, items: MockItem[]): Json[] {
   const base = { id, object: 'response', model: 'gpt-5.5' };
-  emit('response.created', { response: { ...base, status: 'in_progress', output: [] } });
+  w.emit('response.created', { response: { ...base, status: 'in_progress', output: [] } });
   const output = items.map((item, i) => wireItem(item, n, i));
   output.forEach((wire, index) => {
-    emit('response.output_item.added', { output_index: index, item: addedItem(wire) });
-    emit('response.output_item.done', { output_index: index, item: wire });
+    w.emit('response.output_item.added', { output_index: index, item: addedItem(wire) });
+    w.emit('response.output_item.done', { output_index: index, item: wire });
   });
-  emit('response.completed', {
-    response: { ...base, status: 'completed', output, usage: wireUsage(usage) },
+  return output;
+}
+
+/** The complete SSE body for one response. */
+export function renderSse(id: string, n: number, items: MockItem[], usage: MockUsage): string {
+  const w = new SseWriter();
+  const output = streamItems(w, id, n, items);
+  w.emit('response.completed', {
+    response: { id, object: 'response', model: 'gpt-5.5', status: 'completed', output, usage: wireUsage(usage) },
   });
-  return events.join('');
+  return w.events.join('');
+}
+
+/** The SSE of a response that fails after its items: `response.failed` with `error` (`code`, `message`). */
+export function renderFailedSse(id: string, n: number, items: MockItem[], error: { code: string; message: string }): string {
+  const w = new SseWriter();
+  const output = streamItems(w, id, n, items);
+  w.emit('response.failed', {
+    response: { id, object: 'response', model: 'gpt-5.5', status: 'failed', output, error, usage: null },
+  });
+  return w.events.join('');
+}
+
+/** The start of a stream that never ends: `response.created` and the items, no terminal event. */
+export function renderStalledSse(id: string, n: number, items: MockItem[]): string {
+  const w = new SseWriter();
+  streamItems(w, id, n, items);
+  return w.events.join('');
 }
 
 /** Rough token estimate for a text (4 characters a token), never below 1. */

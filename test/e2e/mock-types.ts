@@ -27,10 +27,25 @@ export interface MockUsage {
   total_tokens: number;
 }
 
+/**
+ * How a scripted response ends instead of `response.completed`:
+ *  - `http_error`: no stream at all, the request is answered with this HTTP status and an
+ *    OpenAI error body (`retryAfter` seconds in a `retry-after` header);
+ *  - `failed`: the stream sends the items, then `response.failed` with this error;
+ *  - `stall`: the stream sends the items, then nothing more and never ends (the test
+ *    interrupts Codex; the mock's `stalled` promise resolves when the stall begins).
+ */
+export type MockFailure =
+  | { kind: 'http_error'; status: number; code: string; message: string; retryAfter?: number }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'stall' };
+
 /** One scripted model response. Usage left out is derived from the request and the items. */
 export interface ScriptedResponse {
   items: MockItem[];
   usage?: Partial<Omit<MockUsage, 'total_tokens'>>;
+  /** The response does not complete (see `MockFailure`); it then reports no usage. */
+  failure?: MockFailure;
 }
 
 /** Which thread and turn a request came from (from the `x-codex-turn-metadata` header). */
@@ -84,6 +99,17 @@ export interface ServedToolCall {
   namespace?: string;
 }
 
+/** A request the mock answered with a response that did not complete. */
+export interface ServedFailure extends RequestOrigin {
+  /** `resp_<n>` (numbered with the completed ones); an HTTP error never reaches Codex as a response. */
+  responseId: string;
+  failure: MockFailure;
+  /** Output item types sent before the failure (none for an HTTP error). */
+  itemTypes: string[];
+  toolCalls: ServedToolCall[];
+  step: string;
+}
+
 /** One response the mock served, in the order served. */
 export interface ServedResponse extends RequestOrigin {
   /** `resp_<n>`, n counting from 1 per mock server. */
@@ -112,6 +138,12 @@ export interface ServedResponse extends RequestOrigin {
  */
 export interface ServedLog {
   responses: ServedResponse[];
+  /**
+   * Requests answered with a response that did not complete (HTTP error, `response.failed`,
+   * stalled stream), in serving order. They are not in `responses` (they report no usage and
+   * Codex writes no usage record for them).
+   */
+  failed: ServedFailure[];
   unscripted: { threadId: string; requestKind: string | undefined; lastUserText: string }[];
   otherRequests: { method: string; path: string; status: number }[];
 }

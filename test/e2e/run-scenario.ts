@@ -6,12 +6,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { codexConfig, findRollouts, prepareCodexDirs, runCodexExec, type CodexRun } from './codex.js';
-import { startMockResponses } from './mock-responses.js';
+import type { ChildProcess } from 'node:child_process';
+import {
+  CODEX_PINNED,
+  codexConfig,
+  findRollouts,
+  prepareCodexDirs,
+  runCodexExec,
+  type CodexRelease,
+  type CodexRun,
+} from './codex.js';
+import { startMockResponses, type MockResponsesServer } from './mock-responses.js';
 import type { ServedLog } from './mock-types.js';
 import { scenarioByName, type Scenario } from './scenarios.js';
 
-export { killAllCodex } from './codex.js';
+export { CODEX_LATEST, CODEX_PINNED, CODEX_RELEASES, killAllCodex, type CodexRelease } from './codex.js';
 export type { ServedLog, ServedResponse, ServedToolCall } from './mock-types.js';
 
 export interface RunScenarioOptions {
@@ -28,10 +37,14 @@ export interface RunScenarioOptions {
   codexHome?: string;
   /** Awaited before each `codex exec resume` (e.g. to let a watcher finalize the session first). */
   beforeResume?: (threadId: string) => Promise<void>;
+  /** Which Codex release runs the scenario (default: the pinned one). */
+  codex?: CodexRelease;
 }
 
 export interface ScenarioResult {
   scenario: Scenario;
+  /** The Codex release that ran it. */
+  codex: CodexRelease;
   /** The isolated `CODEX_HOME` (sessions under `sessions/YYYY/MM/DD/`). */
   codexHome: string;
   workdir: string;
@@ -56,19 +69,44 @@ function orderRollouts(paths: string[], threadId: string): string[] {
   return [...paths.filter(isMain), ...paths.filter((p) => !isMain(p))];
 }
 
+function promptArgs(scenario: Scenario, prompt: string, threadId: string | undefined): string[] {
+  if (threadId !== undefined) return ['resume', threadId, prompt];
+  return scenario.review ? ['review', prompt] : [prompt];
+}
+
+/** SIGINT to Codex once the mock's scripted stall began (the response is mid-stream). */
+function interruptOnStall(mock: MockResponsesServer): (child: ChildProcess) => void {
+  return (child) => {
+    void mock.stalled.then(() => setTimeout(() => child.kill('SIGINT'), 200));
+  };
+}
+
+function runFailed(scenario: Scenario, run: CodexRun, first: boolean): boolean {
+  if (run.timedOut) return true;
+  if (scenario.runs === 'may-fail') return false;
+  // SIGINT: `codex exec` aborts the turn (`turn_aborted`) and exits non-zero (1 in 0.169)
+  if (scenario.runs === 'interrupt' && first) return run.exitCode === 0;
+  return run.exitCode !== 0;
+}
+
 async function runPrompts(
   scenario: Scenario,
   dirs: ReturnType<typeof prepareCodexDirs>,
+  mock: MockResponsesServer,
   opts: RunScenarioOptions,
 ): Promise<{ runs: CodexRun[]; threadId: string }> {
   const runs: CodexRun[] = [];
   let threadId: string | undefined;
   for (const prompt of scenario.prompts) {
     if (threadId !== undefined) await opts.beforeResume?.(threadId);
-    const args = threadId === undefined ? [prompt] : ['resume', threadId, prompt];
-    const run = await runCodexExec(dirs, args, opts.timeoutMs ?? 90_000);
+    const first = runs.length === 0;
+    const run = await runCodexExec(dirs, promptArgs(scenario, prompt, threadId), {
+      timeoutMs: opts.timeoutMs ?? 90_000,
+      codex: opts.codex,
+      onSpawn: scenario.runs === 'interrupt' && first ? interruptOnStall(mock) : undefined,
+    });
     runs.push(run);
-    if (run.timedOut || run.exitCode !== 0) throw new Error(describeFailure(scenario.name, run));
+    if (runFailed(scenario, run, first)) throw new Error(describeFailure(scenario.name, run));
     threadId ??= run.threadId;
     if (threadId === undefined) throw new Error(`no thread.started event\n${describeFailure(scenario.name, run)}`);
   }
@@ -80,15 +118,18 @@ async function runPrompts(
 export async function runScenario(name: string, opts: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const scenario = scenarioByName(name);
   const mock = await startMockResponses(scenario.steps);
-  const root = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `codex-e2e-${name}-`));
+  const codex = opts.codex ?? CODEX_PINNED;
+  const root = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `codex-e2e-${codex.version}-${name}-`));
   const dispose = (): void => rmSync(root, { recursive: true, force: true });
   try {
-    const dirs = prepareCodexDirs(root, codexConfig(mock.origin, scenario.extraConfig), opts.codexHome);
+    const config = codexConfig(mock.origin, scenario.extraConfig, scenario.extraTables);
+    const dirs = prepareCodexDirs(root, config, opts.codexHome);
     const before = new Set(findRollouts(dirs.codexHome));
     scenario.setup?.(dirs.workdir);
-    const { runs, threadId } = await runPrompts(scenario, dirs, opts);
+    const { runs, threadId } = await runPrompts(scenario, dirs, mock, { ...opts, codex });
     return {
       scenario,
+      codex,
       codexHome: dirs.codexHome,
       workdir: dirs.workdir,
       rolloutPaths: orderRollouts(findRollouts(dirs.codexHome).filter((p) => !before.has(p)), threadId),
@@ -105,4 +146,33 @@ export async function runScenario(name: string, opts: RunScenarioOptions = {}): 
   } finally {
     await mock.close();
   }
+}
+
+/** One run of a matrix: a scenario with one Codex release, keyed `<version>/<scenario>`. */
+export interface MatrixCase {
+  key: string;
+  codex: CodexRelease;
+  scenario: Scenario;
+}
+
+/** Every scenario with each release, pinned release first. */
+export function scenarioMatrix(releases: readonly CodexRelease[], scenarios: readonly Scenario[]): MatrixCase[] {
+  return releases.flatMap((codex) => scenarios.map((scenario) => ({ key: `${codex.version}/${scenario.name}`, codex, scenario })));
+}
+
+/** Runs the cases `concurrency` at a time; each result (or the error it ended with) by key. */
+export async function runMatrix(cases: readonly MatrixCase[], concurrency: number, timeoutMs = 90_000): Promise<Map<string, ScenarioResult | Error>> {
+  const results = new Map<string, ScenarioResult | Error>();
+  const queue = [...cases];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      try {
+        results.set(next.key, await runScenario(next.scenario.name, { timeoutMs, codex: next.codex }));
+      } catch (err) {
+        results.set(next.key, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
 }

@@ -22,8 +22,18 @@ export interface Scenario {
   prompts: string[];
   /** Extra top-level `config.toml` lines. */
   extraConfig?: string[];
+  /** Extra `config.toml` tables (e.g. `[mcp_servers.echo]`), after the others. */
+  extraTables?: string[];
   /** Prepares the work directory before Codex starts. */
   setup?: (workdir: string) => void;
+  /**
+   * How the `codex exec` runs end: `complete` (default; a run that fails is an error),
+   * `may-fail` (a failing model request makes `codex exec` exit non-zero: expected),
+   * `interrupt` (the first run is sent SIGINT once the mock's scripted stall begins).
+   */
+  runs?: 'complete' | 'may-fail' | 'interrupt';
+  /** Runs the first prompt as `codex exec review PROMPT` (a code review) instead of a plain prompt. */
+  review?: boolean;
   steps: Step[];
   expect: ScenarioExpectation;
 }

@@ -11,6 +11,7 @@ import {
   textScenario,
 } from './scenarios-basic.js';
 import { compactionScenario, reasoningScenario, subagentScenario } from './scenarios-advanced.js';
+import { FIDELITY_SCENARIOS } from './scenarios-fidelity.js';
 import type { Scenario } from './scenario-types.js';
 
 export type { Scenario, ScenarioExpectation } from './scenario-types.js';
@@ -27,9 +28,12 @@ export const SCENARIOS: readonly Scenario[] = [
   subagentScenario,
 ];
 
+/** The lab scenarios and the real-world cases of `scenarios-fidelity.ts` (interrupt, failing requests, MCP, review). */
+export const ALL_SCENARIOS: readonly Scenario[] = [...SCENARIOS, ...FIDELITY_SCENARIOS];
+
 /** The scenario called `name`; throws on an unknown name. */
 export function scenarioByName(name: string): Scenario {
-  const found = SCENARIOS.find((s) => s.name === name);
-  if (!found) throw new Error(`unknown e2e scenario "${name}" (have: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  const found = ALL_SCENARIOS.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown e2e scenario "${name}" (have: ${ALL_SCENARIOS.map((s) => s.name).join(', ')})`);
   return found;
 }

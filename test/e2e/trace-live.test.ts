@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/pipeline/summary.js';
 import type { SessionSummary } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { allFinalized, LIVE_DEADLINE_MS, runLive, WATCH_IDLE_MS, type LiveRun, type LiveScenario } from './live-run.js';
+import { allFinalized, LIVE_DEADLINE_MS, LIVE_MATRIX, runLive, WATCH_IDLE_MS, type LiveRun, type LiveScenario } from './live-run.js';
 import { findRollouts } from './codex.js';
 import { killAllCodex } from './run-scenario.js';
-import { SCENARIOS } from './scenarios.js';
 import { pollUntil } from './store-probe.js';
 import { expectModelCalls, expectSubagents, expectToolCalls, expectTurns } from './trace-expect.js';
 import { killAllTracers, runTracerOk, type TracerRun } from './tracer-cli.js';
@@ -38,7 +37,7 @@ function scenario(name: string): LiveScenario {
 }
 
 function mainThreads(): string[] {
-  return SCENARIOS.map((s) => live?.scenarios.get(s.name)).flatMap((s) => (s && !(s instanceof Error) ? [s.result.threadId] : []));
+  return LIVE_MATRIX.map((c) => live?.scenarios.get(c.key)).flatMap((s) => (s && !(s instanceof Error) ? [s.result.threadId] : []));
 }
 
 /** Spans of `show --format jsonl` output, grouped by the thread (trace) they were asked for. */
@@ -90,7 +89,7 @@ afterAll(() => {
   if (root !== '') rmSync(root, { recursive: true, force: true });
 });
 
-describe.each(SCENARIOS.map((s) => [s.name] as const))('live trace of %s', (name) => {
+describe.each(LIVE_MATRIX.map((c) => [c.key] as const))('live trace of %s', (name) => {
   it('is in the store shortly after codex exec exits', () => {
     const s = scenario(name);
     expect(s.waitedMs, `trace incomplete ${LIVE_DEADLINE_MS} ms after exit`).toBeDefined();
@@ -139,7 +138,7 @@ describe('after the live run', () => {
 
   it('backfill and trace read every rollout and count exactly the served work', () => {
     const run = live as LiveRun;
-    const all = SCENARIOS.map((s) => scenario(s.name).result);
+    const all = LIVE_MATRIX.map((c) => scenario(c.key).result);
     const served = all.flatMap((r) => r.served.responses);
     const want = {
       files: findRollouts(run.codexHome).length,
@@ -168,7 +167,7 @@ describe('after the live run', () => {
     const run = live as LiveRun;
     const { stdout } = await runTracerOk(['sessions', '--json', '--state-dir', run.stateDir]);
     const rows = JSON.parse(stdout) as SessionSummary[];
-    for (const { name } of SCENARIOS) {
+    for (const { key: name } of LIVE_MATRIX) {
       const { result } = scenario(name);
       const row = rows.find((r) => r.sessionId === result.threadId);
       const served = result.served.responses;
@@ -178,7 +177,7 @@ describe('after the live run', () => {
       });
       expect(row?.durationMs, `${name} finalized`).not.toBeNull();
     }
-    expect(rows).toHaveLength(SCENARIOS.length);
+    expect(rows).toHaveLength(LIVE_MATRIX.length);
   });
 });
 

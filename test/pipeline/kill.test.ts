@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbPathIn } from '../../src/store/index.js';
-import { cli, runCleanups, spanDiff, storeSpans, testDir } from '../cli/home.js';
+import { cli, spanDiff, storeSpans } from '../helpers/cli.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/codex-tracer.js`;

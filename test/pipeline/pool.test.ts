@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbPathIn } from '../../src/store/index.js';
-import { makeCodexHome, runCleanups, storeSpans, testDir } from '../cli/home.js';
+import { storeSpans } from '../helpers/cli.js';
+import { makeCodexHome } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/codex-tracer.js', import.meta.url));
 afterAll(runCleanups);

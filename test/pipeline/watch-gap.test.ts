@@ -8,8 +8,10 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RootWatcher } from '../../src/source/index.js';
-import { addFixtures, runCleanups, showFiles, spanDiff } from '../cli/home.js';
-import { backfilledHome, startTestWatch, waitForSpans, type TestWatch } from './harness.js';
+import { showFiles, spanDiff } from '../helpers/cli.js';
+import { addFixtures } from '../helpers/fixtures.js';
+import { runCleanups } from '../helpers/temp.js';
+import { backfilledHome, startTestWatch, type TestWatch, waitForSpans } from '../helpers/watch.js';
 
 const gate = vi.hoisted(() => {
   let open = (): void => {};

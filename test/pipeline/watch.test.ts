@@ -6,8 +6,11 @@
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addFixtures, cli, fixturePath, makeCodexHome, rolloutName, runCleanups, showFiles, sortedLines, spanDiff, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR } from '../cli/home.js';
-import { backfilledHome, sleep, startTestWatch, waitForSpans, writeLineByLine, type TestWatch } from './harness.js';
+import { cli, showFiles, sortedLines, spanDiff, storeSpans } from '../helpers/cli.js';
+import { addFixtures, DAY_DIR, fixturePath, makeCodexHome, rolloutName, splitAtResume, threadIdOf } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { sleep } from '../helpers/wait.js';
+import { backfilledHome, startTestWatch, type TestWatch, waitForSpans, writeLineByLine } from '../helpers/watch.js';
 
 /** an idle timeout the fixtures never reach: sessions stay open, as `show FILE --open` prints them */
 const NEVER = 365 * 86_400_000;

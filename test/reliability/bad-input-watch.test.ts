@@ -7,22 +7,25 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceInMemory } from '../../src/pipeline/in-memory.js';
-import { cleanupTempDirs, DAY_DIR, fixture, putRollout, runCli, storeSpans, tempDir, waitFor, watchInProcess, withNewIds } from './helpers.js';
+import { cli, storedSpans, watchInProcess } from '../helpers/cli.js';
+import { DAY_DIR, fixtureText, putRollout, withNewIds } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
-afterAll(cleanupTempDirs);
+afterAll(runCleanups);
 
-const E = fixture('e-multi-tool.jsonl');
-const B = fixture('b-shell.jsonl');
+const E = fixtureText('e-multi-tool.jsonl');
+const B = fixtureText('b-shell.jsonl');
 
 async function idsOf(text: string): Promise<string[]> {
-  const path = putRollout(tempDir(), text);
+  const path = putRollout(testDir(), text);
   return (await traceInMemory([path])).spans.map((s) => s.spanId).sort();
 }
 
 /** the fixtures' records are old: a long idle keeps a followed session open, as a live one would be */
 const LIVE = '3650d';
 
-const storedIds = (state: string): string[] => (existsSync(join(state, 'traces.sqlite')) ? storeSpans(state).map((s) => s.spanId).sort() : []);
+const storedIds = (state: string): string[] => (existsSync(join(state, 'traces.sqlite')) ? storedSpans(state).map((s) => s.spanId).sort() : []);
 
 function hasAll(state: string, want: string[]): boolean {
   const got = new Set(storedIds(state));
@@ -31,8 +34,8 @@ function hasAll(state: string, want: string[]): boolean {
 
 describe('watch with bad input', () => {
   it('a truncated last line waits, a garbage line is skipped with file and offset, the rest is traced', async () => {
-    const home = tempDir();
-    const state = tempDir();
+    const home = testDir();
+    const state = testDir();
     const lines = E.split('\n').slice(0, -1);
     const cut = 20;
     const head = `${lines.slice(0, cut).join('\n')}\n`;
@@ -53,8 +56,8 @@ describe('watch with bad input', () => {
   });
 
   it('a rollout deleted while followed: the watcher stays up and traces the next file', async () => {
-    const home = tempDir();
-    const state = tempDir();
+    const home = testDir();
+    const state = testDir();
     const lines = E.split('\n').slice(0, -1);
     const doomed = putRollout(home, `${lines.slice(0, 10).join('\n')}\n`);
     const w = await watchInProcess({ codexHome: home, stateDir: state, idle: LIVE });
@@ -73,8 +76,8 @@ describe('watch with bad input', () => {
   });
 
   it('CODEX_HOME missing: watch waits for it, then traces what appears', async () => {
-    const home = join(tempDir(), 'not-yet');
-    const state = tempDir();
+    const home = join(testDir(), 'not-yet');
+    const state = testDir();
     const w = await watchInProcess({ codexHome: home, stateDir: state });
     try {
       await waitFor(() => w.stderr().includes('does not exist yet'), 5000, 'the waiting message');
@@ -90,18 +93,18 @@ describe('watch with bad input', () => {
 
 describe('hostile CODEX_HOME layouts', () => {
   it('CODEX_HOME missing: backfill exits 2 with a clear message', async () => {
-    const home = join(tempDir(), 'nope');
-    const r = await runCli(['backfill', '--codex-home', home, '--state-dir', tempDir()]);
+    const home = join(testDir(), 'nope');
+    const r = await cli(['backfill', '--codex-home', home, '--state-dir', testDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Codex home ${home} does not exist`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    const env = await runCli(['backfill', '--state-dir', tempDir()], { CODEX_HOME: home });
+    const env = await cli(['backfill', '--state-dir', testDir()], { CODEX_HOME: home });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('set CODEX_HOME or');
   });
 
   it('a folder without read permission and symlink loops: skipped, the rest traced (backfill and watch)', async () => {
-    const home = tempDir();
+    const home = testDir();
     putRollout(home, B);
     const day = join(home, DAY_DIR);
     const locked = join(home, 'sessions', '2026', '11', '24');
@@ -113,15 +116,15 @@ describe('hostile CODEX_HOME layouts', () => {
     symlinkSync(join(home, 'sessions'), join(home, 'sessions', '2026', 'up')); // back to the root
     const want = await idsOf(B);
     try {
-      const state = tempDir();
-      const r = await runCli(['backfill', '--codex-home', home, '--state-dir', state]);
+      const state = testDir();
+      const r = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
       expect(r.stderr).not.toContain('THROWN');
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`msg="skipped path" path=${join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl')} reason="ELOOP`);
       expect(hasAll(state, want)).toBe(true);
       if (process.getuid?.() !== 0) expect(r.stderr).toContain(`msg="skipped path" path=${locked}`); // root reads it anyway
 
-      const state2 = tempDir();
+      const state2 = testDir();
       const w = await watchInProcess({ codexHome: home, stateDir: state2 });
       try {
         await waitFor(() => hasAll(state2, want), 10_000, 'watch catch-up');

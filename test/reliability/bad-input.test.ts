@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
-import { cleanupTempDirs, fixture, jsonlSpans, putRollout, runCli, storeSpans, tempDir } from './helpers.js';
+import { cli, jsonlSpans, storedSpans } from '../helpers/cli.js';
+import { fixtureText, putRollout } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
-afterAll(cleanupTempDirs);
+afterAll(runCleanups);
 
-const CLEAN = fixture('e-multi-tool.jsonl');
+const CLEAN = fixtureText('e-multi-tool.jsonl');
 const LINES = CLEAN.split('\n').slice(0, -1);
 /** the bad line goes here: after the session header and the first turn's start, before every tool call */
 const AT = 4;
@@ -26,7 +28,7 @@ function withLineAt(at: number, bad: string | Buffer): { buf: Buffer; offset: nu
 }
 
 async function traceText(text: string | Buffer): Promise<{ path: string; spans: Span[]; warnings: { file: string; offset: number; code: string }[]; unknown: Record<string, number> }> {
-  const path = putRollout(tempDir(), text, '01a213a3-3aa0-7ca0-8550-e9db01b3ebe3');
+  const path = putRollout(testDir(), text, '01a213a3-3aa0-7ca0-8550-e9db01b3ebe3');
   const res = await traceInMemory([path]);
   return { path, spans: res.spans, warnings: res.warnings, unknown: res.stats[0]?.unknown ?? {} };
 }
@@ -172,42 +174,42 @@ describe('events out of order', () => {
 
 describe('whole files that are not rollouts', () => {
   it('an empty file: show says there are no spans (exit 1), backfill traces the rest (exit 0)', async () => {
-    const home = tempDir();
+    const home = testDir();
     const empty = putRollout(home, '', '01a213a3-3aa0-7ca0-8550-000000000001');
     putRollout(home, CLEAN);
-    const show = await runCli(['show', empty]);
+    const show = await cli(['show', empty]);
     expect(show.code).toBe(1);
     expect(show.stderr).toContain('no spans');
-    const state = tempDir();
-    const bf = await runCli(['backfill', '--codex-home', home, '--state-dir', state, '--json']);
+    const state = testDir();
+    const bf = await cli(['backfill', '--codex-home', home, '--state-dir', state, '--json']);
     expect(bf.stderr).not.toContain('THROWN');
     expect(bf.code).toBe(0);
-    expect(storeSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
+    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
   it('a binary file named .jsonl: warnings with offsets, no spans, the other files are traced', async () => {
-    const home = tempDir();
+    const home = testDir();
     const bytes = Buffer.alloc(64 * 1024);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + (i >> 5)) % 256;
     const bin = putRollout(home, bytes, '01a213a3-3aa0-7ca0-8550-000000000002');
     putRollout(home, CLEAN);
-    const show = await runCli(['show', bin, '--format', 'jsonl']);
+    const show = await cli(['show', bin, '--format', 'jsonl']);
     expect(show.stderr).not.toContain('THROWN');
     expect(show.stderr).toContain(`msg="bad input" file=${bin} offset=0 code=bad_line`);
     expect(show.code).toBe(1);
     expect(show.stdout).toBe('');
-    const state = tempDir();
-    const bf = await runCli(['backfill', '--codex-home', home, '--state-dir', state]);
+    const state = testDir();
+    const bf = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
     expect(bf.code).toBe(0);
     expect(bf.stderr).toContain(`file=${bin}`);
-    expect(storeSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
+    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
   it('show prints the warning with file and offset on stderr, the spans on stdout', async () => {
     const { buf, offset } = withLineAt(AT, 'garbage');
-    const path = join(tempDir(), 'rollout-2026-11-25T16-56-34-01a213a3-3aa0-7ca0-8550-e9db01b3ebe3.jsonl');
+    const path = join(testDir(), 'rollout-2026-11-25T16-56-34-01a213a3-3aa0-7ca0-8550-e9db01b3ebe3.jsonl');
     writeFileSync(path, buf);
-    const r = await runCli(['show', path, '--format', 'jsonl']);
+    const r = await cli(['show', path, '--format', 'jsonl']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`file=${path} offset=${offset}`);
     expect(jsonlSpans(r.stdout).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());

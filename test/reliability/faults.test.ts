@@ -9,10 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanupTempDirs, cliBundle, fixture, makeCorpusHome, putRollout, removeBundle, runChild, sleep, spawnCli, storeJson, storeSpans, tempDir, waitFor, withNewIds,
-} from './helpers.js';
-import { startBraintrustMock, startOtlpReceiver } from './mocks.js';
+import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson } from '../helpers/cli.js';
+import { fixtureText, makeCorpusHome, putRollout, withNewIds } from '../helpers/fixtures.js';
+import { startBraintrustMock, startOtlpReceiver } from '../helpers/http.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 beforeAll(async () => {
   await cliBundle();
@@ -20,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => {
   removeBundle();
   if (canMount) execFileSync('umount', [mnt]); // before its folder is removed
-  cleanupTempDirs();
+  runCleanups();
 });
 
 function rssMb(pid: number): number {
@@ -33,17 +34,17 @@ function rssMb(pid: number): number {
 }
 
 async function referenceIds(home: string): Promise<string[]> {
-  const state = tempDir();
+  const state = testDir();
   const r = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
   expect(r.code, r.stderr).toBe(0);
-  return storeSpans(state).map((s) => s.spanId).sort();
+  return storedSpans(state).map((s) => s.spanId).sort();
 }
 
 describe('sink outage during watch', () => {
   it('503, then connection refused, then recovery: every span reaches OTLP (at least once) and Braintrust (once per id)', async () => {
     const home = makeCorpusHome(1);
-    const later = withNewIds(fixture('e-multi-tool.jsonl'), 777);
-    const finalHome = tempDir();
+    const later = withNewIds(fixtureText('e-multi-tool.jsonl'), 777);
+    const finalHome = testDir();
     execFileSync('cp', ['-r', `${home}/.`, finalHome]);
     putRollout(finalHome, later);
     const want = await referenceIds(finalHome);
@@ -52,7 +53,7 @@ describe('sink outage during watch', () => {
     const bt = await startBraintrustMock('bt-key-outage-0123456789');
     otlp.mode = '503';
     bt.mode = '503';
-    const state = tempDir();
+    const state = testDir();
     const env = { BRAINTRUST_API_KEY: bt.apiKey, BRAINTRUST_API_URL: bt.url, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url };
     const w = await spawnCli(['watch', '--codex-home', home, '--state-dir', state, '--sink', 'otlp', '--sink', 'braintrust'], env);
     let peak = 0;
@@ -94,9 +95,9 @@ describe('sink outage during watch', () => {
 
 describe('two watchers on one state dir', () => {
   it('the second refuses with a clear message and exit code 2; the first keeps running', async () => {
-    const home = tempDir();
-    putRollout(home, fixture('b-shell.jsonl'));
-    const state = tempDir();
+    const home = testDir();
+    putRollout(home, fixtureText('b-shell.jsonl'));
+    const state = testDir();
     const first = await spawnCli(['watch', '--codex-home', home, '--state-dir', state], {});
     try {
       await waitFor(() => first.stderr().includes('caught up'), 10_000, 'the first watcher');
@@ -129,14 +130,14 @@ function integrity(state: string): string {
   }
 }
 
-const mnt = join(tempDir('ct-mnt-'), 'disk');
+const mnt = join(testDir('ct-mnt-'), 'disk');
 mkdirSync(mnt);
 const canMount = tryMount(mnt, '192k');
 
 describe.skipIf(!canMount)('a full disk and a read-only file system under the state dir (tmpfs)', () => {
   it('full: a clear error, an intact store; more space: the store ends equal to an undisturbed run', async () => {
     const home = makeCorpusHome(6);
-    const refState = tempDir();
+    const refState = testDir();
     expect((await runChild(['backfill', '--codex-home', home, '--state-dir', refState], {})).code).toBe(0);
     const want = storeJson(refState);
     const state = join(mnt, 'state');
@@ -154,7 +155,7 @@ describe.skipIf(!canMount)('a full disk and a read-only file system under the st
     expect(storeJson(state)).toBe(want);
 
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
-    putRollout(home, withNewIds(fixture('b-shell.jsonl'), 4242));
+    putRollout(home, withNewIds(fixtureText('b-shell.jsonl'), 4242));
     const ro = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
     expect(ro.code).not.toBe(0);
     expect(ro.code).not.toBe(-1);
@@ -169,6 +170,6 @@ describe.skipIf(!canMount)('a full disk and a read-only file system under the st
     const back = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
     expect(back.code, back.stderr).toBe(0);
     expect(integrity(state)).toBe('ok');
-    expect(storeSpans(state).map((s) => s.spanId).sort()).toEqual(await referenceIds(home));
+    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual(await referenceIds(home));
   });
 });

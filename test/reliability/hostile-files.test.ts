@@ -7,10 +7,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, DAY_DIR, fixture, putRollout, removeBundle, runCli, spawnCli, storeSpans, tempDir, waitFor, cliBundle } from './helpers.js';
+import { cli, cliBundle, removeBundle, spawnCli, storedSpans } from '../helpers/cli.js';
+import { DAY_DIR, fixtureText, putRollout } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 afterAll(() => {
-  cleanupTempDirs();
+  runCleanups();
   removeBundle();
 });
 
@@ -18,8 +21,8 @@ const name = (n: number, ext = 'jsonl'): string => `rollout-2026-11-25T10-00-0${
 
 /** A home with one real rollout beside a FIFO, a directory and a sparse 300 MB `.json`, all named like rollouts. */
 function hostileHome(): { home: string; fifo: string; dir: string; big: string } {
-  const home = tempDir();
-  putRollout(home, fixture('b-shell.jsonl'));
+  const home = testDir();
+  putRollout(home, fixtureText('b-shell.jsonl'));
   const day = join(home, DAY_DIR);
   const fifo = join(day, name(2));
   execFileSync('mkfifo', [fifo]);
@@ -68,7 +71,7 @@ describe('files named like rollouts that are not regular files', () => {
     const { fifo, dir } = hostileHome();
     for (const p of [fifo, dir]) {
       const started = Date.now();
-      const r = await runCli(['show', p]);
+      const r = await cli(['show', p]);
       expect(r.code, p).toBe(2);
       expect(r.stderr).toContain(p);
       expect(r.stderr).toMatch(/not a regular file|is a directory/);
@@ -79,27 +82,27 @@ describe('files named like rollouts that are not regular files', () => {
 
   it('backfill and trace go on past them (and past a .json too large to read whole), naming the file', async () => {
     const { home, big } = hostileHome();
-    const state = tempDir();
-    const bf = await runCli(['backfill', '--codex-home', home, '--state-dir', state]);
+    const state = testDir();
+    const bf = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
     expect(bf.stderr).toContain(big);
     expect(bf.stderr).toMatch(/larger than \d+ bytes/);
     expect(bf.stderr).not.toMatch(/\n\s+at /);
-    expect(storeSpans(state).filter((s) => s.kind === 'tool')).toHaveLength(1);
-    const tr = await runCli(['trace', home, '--sink', 'jsonl', '--out', join(tempDir(), 'o.jsonl')]);
+    expect(storedSpans(state).filter((s) => s.kind === 'tool')).toHaveLength(1);
+    const tr = await cli(['trace', home, '--sink', 'jsonl', '--out', join(testDir(), 'o.jsonl')]);
     expect(tr.stderr).toContain(big);
     expect(tr.stdout + tr.stderr).toMatch(/spans delivered: 5/);
   });
 
   it('watch keeps tracing the other files with a FIFO in the folder, and stops on SIGTERM', async () => {
     const { home } = hostileHome();
-    const state = tempDir();
+    const state = testDir();
     const w = await spawnCli(['watch', '--codex-home', home, '--state-dir', state, '--idle', '1h'], {});
     try {
       await waitFor(() => w.stderr().includes('caught up'), 15_000, 'caught up');
-      writeFileSync(join(home, DAY_DIR, name(7)), fixture('a-text.jsonl'));
+      writeFileSync(join(home, DAY_DIR, name(7)), fixtureText('a-text.jsonl'));
       await waitFor(() => {
         try {
-          return storeSpans(state).some((s) => s.kind === 'llm' && s.traceId !== storeSpans(state)[0]?.traceId);
+          return storedSpans(state).some((s) => s.kind === 'llm' && s.traceId !== storedSpans(state)[0]?.traceId);
         } catch {
           return false;
         }
@@ -114,7 +117,7 @@ describe('files named like rollouts that are not regular files', () => {
 
 describe('a .jsonl.zst that inflates to half a gigabyte', () => {
   it('is read in bounded memory (the line limit applies), with a warning naming file and offset', async () => {
-    const path = putRollout(tempDir(), '', '01a213a3-0000-7000-8000-0000000000aa').replace(/\.jsonl$/, '.jsonl.zst');
+    const path = putRollout(testDir(), '', '01a213a3-0000-7000-8000-0000000000aa').replace(/\.jsonl$/, '.jsonl.zst');
     writeFileSync(path, zstBomb(4096)); // 16 KB on disk, 512 MiB inflated
     const r = await peakRssMb(['show', path]);
     expect(r.stderr).toContain(path);

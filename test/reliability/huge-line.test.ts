@@ -7,23 +7,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, cliBundle, fixture, jsonlSpans, putRollout, removeBundle, runChild, storeSpans, tempDir } from './helpers.js';
+import { cliBundle, jsonlSpans, removeBundle, runChild, storedSpans } from '../helpers/cli.js';
+import { fixtureText, putRollout } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 const LINE_BYTES = 64 * 1024 * 1024;
-const E = fixture('e-multi-tool.jsonl');
+const E = fixtureText('e-multi-tool.jsonl');
 const LINES = E.split('\n').slice(0, -1);
 const AT = 10;
 
 let preload: string;
 beforeAll(async () => {
   await cliBundle();
-  preload = join(tempDir(), 'maxrss.cjs');
+  preload = join(testDir(), 'maxrss.cjs');
   // VmHWM, not resourceUsage().maxRSS: Linux carries the parent's peak across fork+exec
   writeFileSync(preload, "process.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8')); process.stderr.write('MAXRSS_KB=' + (m ? m[1] : '') + '\\n'); });\n");
 });
 afterAll(() => {
   removeBundle();
-  cleanupTempDirs();
+  runCleanups();
 });
 
 function maxRssMb(stderr: string): number {
@@ -41,8 +43,8 @@ function hugeRecord(): Buffer {
 }
 
 function files(): { clean: string; huge: string; offset: number; homeClean: string; homeHuge: string } {
-  const homeClean = tempDir();
-  const homeHuge = tempDir();
+  const homeClean = testDir();
+  const homeHuge = testDir();
   const clean = putRollout(homeClean, E);
   const before = Buffer.from(`${LINES.slice(0, AT).join('\n')}\n`);
   const buf = Buffer.concat([before, hugeRecord(), Buffer.from(`\n${LINES.slice(AT).join('\n')}\n`)]);
@@ -63,14 +65,14 @@ describe('a 64 MB line', () => {
     expect(jsonlSpans(big.stdout).map((s) => s.spanId).sort()).toEqual(want);
     const growShow = maxRssMb(big.stderr) - maxRssMb(base.stderr);
 
-    const s1 = tempDir();
-    const s2 = tempDir();
+    const s1 = testDir();
+    const s2 = testDir();
     const b1 = await runChild(['backfill', '--codex-home', f.homeClean, '--state-dir', s1], env, 25_000);
     const b2 = await runChild(['backfill', '--codex-home', f.homeHuge, '--state-dir', s2], env, 25_000);
     expect(b1.code).toBe(0);
     expect(b2.code).toBe(0);
     expect(b2.stderr).toContain(`file=${f.huge} offset=${f.offset} code=line_too_long`);
-    expect(storeSpans(s2).map((s) => s.spanId).sort()).toEqual(want);
+    expect(storedSpans(s2).map((s) => s.spanId).sort()).toEqual(want);
     const growBackfill = maxRssMb(b2.stderr) - maxRssMb(b1.stderr);
     process.stderr.write(`64 MB line: peak RSS ${maxRssMb(base.stderr).toFixed(1)} -> ${maxRssMb(big.stderr).toFixed(1)} MB (show), ${maxRssMb(b1.stderr).toFixed(1)} -> ${maxRssMb(b2.stderr).toFixed(1)} MB (backfill); growth show ${growShow.toFixed(1)} MB, backfill ${growBackfill.toFixed(1)} MB\n`);
     // the reader holds at most the 16 MB line limit before it gives the line up (up to three

@@ -7,9 +7,10 @@
 import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanupTempDirs, cliBundle, fixture, makeCorpusHome, putRollout, removeBundle, runChild, sleep, spawnCli, storeJson, storeSpans, tempDir, waitFor, withNewIds,
-} from './helpers.js';
+import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson } from '../helpers/cli.js';
+import { fixtureText, makeCorpusHome, putRollout, withNewIds } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const KILLS = 10;
 /** the corpus' records are old (finalized at once); the live sessions' are shifted to now (kept open) */
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   removeBundle();
-  cleanupTempDirs();
+  runCleanups();
 });
 
 /** A deterministic pseudo-random sequence (the test is the same every run). */
@@ -43,7 +44,7 @@ function rng(seed: number): () => number {
 const storeOf = (state: string): string => (existsSync(join(state, 'traces.sqlite')) ? storeJson(state) : '');
 
 async function reference(home: string): Promise<string> {
-  const state = tempDir();
+  const state = testDir();
   const r = await runChild(['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE], {});
   expect(r.code, r.stderr).toBe(0);
   return storeJson(state);
@@ -52,7 +53,7 @@ async function reference(home: string): Promise<string> {
 function spanCount(state: string): number {
   if (!existsSync(join(state, 'traces.sqlite'))) return 0;
   try {
-    return storeSpans(state).length;
+    return storedSpans(state).length;
   } catch {
     return 0; // being created right now
   }
@@ -75,7 +76,7 @@ describe('kill -9', () => {
     const home = makeCorpusHome(8);
     const want = await reference(home);
     expect(want.split('\n').length).toBeGreaterThan(300);
-    const state = tempDir();
+    const state = testDir();
     // few files in flight: many small commits, so kills land between commits and mid-run
     const args = ['backfill', '--codex-home', home, '--state-dir', state, '--idle', IDLE, '--concurrency', '1'];
     const random = rng(7);
@@ -94,13 +95,13 @@ describe('kill -9', () => {
 
   it(`during watch while sessions are being written, ${KILLS} times: the finished store equals an undisturbed run`, async () => {
     const home = makeCorpusHome(2);
-    const live = ['e-multi-tool.jsonl', 'f-resume.jsonl', 'h-compaction.jsonl'].map((f, i) => writtenNow(withNewIds(fixture(f), 900 + i)));
-    const finalHome = tempDir();
+    const live = ['e-multi-tool.jsonl', 'f-resume.jsonl', 'h-compaction.jsonl'].map((f, i) => writtenNow(withNewIds(fixtureText(f), 900 + i)));
+    const finalHome = testDir();
     cpSync(home, finalHome, { recursive: true });
     for (const text of live) putRollout(finalHome, text);
     const want = await reference(finalHome);
 
-    const state = tempDir();
+    const state = testDir();
     const args = ['watch', '--codex-home', home, '--state-dir', state, '--idle', IDLE];
     const chunks = live.map((text) => text.split(/(?<=\n)/));
     const paths = live.map((text) => putRollout(home, text.slice(0, text.indexOf('\n') + 1)));

@@ -5,13 +5,14 @@
  * what reaches each sink (store bytes incl. WAL and the spans read back, jsonl, OTLP bodies,
  * Braintrust bodies, logs) and prints the figures the README quotes; each must be zero.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, fixture, jsonlSpans, putRollout, runCli, storeSpans, tempDir, withNewIds } from './helpers.js';
+import { cli, jsonlSpans, storedSpans } from '../helpers/cli.js';
+import { fixtureText, putRollout, withNewIds } from '../helpers/fixtures.js';
+import type { MockServer } from '../helpers/http.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 import { LEAK_CORPUS } from './leak-corpus.js';
-import type { MockServer } from './mocks.js';
 import { leaks, plantSecrets } from './plant.js';
 import { dirBytes, traceEverywhere } from './trace-everywhere.js';
 
@@ -20,7 +21,7 @@ afterEach(async () => {
   for (const s of servers) await s.close();
   servers = [];
 });
-afterAll(cleanupTempDirs);
+afterAll(runCleanups);
 
 const TEXT = LEAK_CORPUS.map((p) => p.text).join('\n');
 /** each format as written, inside JSON-escaped tool output, and in colour */
@@ -38,10 +39,10 @@ function withMcpCall(rollout: string, at: number): string {
 }
 
 function plantedHome(): string {
-  const home = tempDir();
-  putRollout(home, plantSecrets(withMcpCall(fixture('e-multi-tool.jsonl'), 11), BLOB));
-  putRollout(home, plantSecrets(fixture('g-reasoning.jsonl'), BLOB));
-  putRollout(home, plantSecrets(withNewIds(fixture('b-shell.jsonl', '0.100.0'), 7), BLOB));
+  const home = testDir();
+  putRollout(home, plantSecrets(withMcpCall(fixtureText('e-multi-tool.jsonl'), 11), BLOB));
+  putRollout(home, plantSecrets(fixtureText('g-reasoning.jsonl'), BLOB));
+  putRollout(home, plantSecrets(withNewIds(fixtureText('b-shell.jsonl', '0.100.0'), 7), BLOB));
   return home;
 }
 
@@ -51,7 +52,7 @@ describe('the wide leak corpus in every position and every sink', () => {
   it('planting reaches every position (redaction off)', async () => {
     const home = plantedHome();
     const dir = join(home, 'sessions/2026/11/25');
-    const r = await runCli(['--no-redact', '--max-field-bytes', '10000000', 'show', ...readdirSync(dir).map((f) => join(dir, f)), '--format', 'jsonl']);
+    const r = await cli(['--no-redact', '--max-field-bytes', '10000000', 'show', ...readdirSync(dir).map((f) => join(dir, f)), '--format', 'jsonl']);
     expect(r.code).toBe(0);
     const spans = jsonlSpans(r.stdout);
     const text = (pred: (s: (typeof spans)[number]) => boolean, key: string): string => JSON.stringify(spans.filter(pred).map((s) => s.attributes[key]));
@@ -61,7 +62,7 @@ describe('the wide leak corpus in every position and every sink', () => {
       'tool arguments': text((s) => s.kind === 'tool', 'input.value'),
       'tool output': text((s) => s.kind === 'tool', 'output.value'),
       'reasoning summary': text((s) => s.kind === 'llm', 'output.value'),
-      'MCP result': text((s) => s.kind === 'tool' && JSON.stringify(s).includes('mcp__docs__fetch_page'), 'output.value'),
+      'MCP result': text((s) => s.kind === 'tool' && s.attributes['gen_ai.tool.call.id'] === 'call_mcp_1', 'output.value'),
     };
     for (const p of POSITIONS) expect(SECRETS.filter((x) => !leaks(at[p] ?? '', SECRETS).includes(x)), p).toEqual([]);
     expect(at['reasoning summary']).toContain('Locating the working directory');
@@ -70,7 +71,7 @@ describe('the wide leak corpus in every position and every sink', () => {
   it('no sink receives any of them', async () => {
     const t = await traceEverywhere(plantedHome(), servers, ['--max-field-bytes', '10000000']);
     expect(t.r.code).toBe(0);
-    const spans = storeSpans(t.state);
+    const spans = storedSpans(t.state);
     const perSink: Record<string, string[]> = {
       'local store bytes (db, WAL)': leaks(dirBytes(t.state), SECRETS),
       'local store spans': leaks(JSON.stringify(spans), SECRETS),

@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers.js';
-import { startBraintrustMock, startOtlpReceiver, type MockServer } from './mocks.js';
+import { cli } from '../helpers/cli.js';
+import { startBraintrustMock, startOtlpReceiver, type MockServer } from '../helpers/http.js';
+import { testDir } from '../helpers/temp.js';
 
 export const BT_KEY = 'bt-sk-Zq81nVx0LmRt5PaKe93WcYhD';
 export const OTLP_TOKEN = 'otlp-tok-Hq27MdsP0xVb4KcN8yT';
@@ -20,15 +21,15 @@ export async function traceEverywhere(home: string, servers: MockServer[], extra
   const otlp = await startOtlpReceiver();
   const bt = await startBraintrustMock(BT_KEY);
   servers.push(otlp, bt);
-  const state = tempDir();
-  const out = join(tempDir(), 'spans.jsonl');
+  const state = testDir();
+  const out = join(testDir(), 'spans.jsonl');
   const env = {
     BRAINTRUST_API_KEY: BT_KEY,
     BRAINTRUST_API_URL: bt.url,
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
     OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${OTLP_TOKEN}`,
   };
-  const r = await runCli([...extra, '--log-level', 'debug', 'trace', join(home, 'sessions'), '--state-dir', state,
+  const r = await cli([...extra, '--log-level', 'debug', 'trace', join(home, 'sessions'), '--state-dir', state,
     '--sink', 'local', '--sink', 'jsonl', '--out', out, '--sink', 'otlp', '--sink', 'braintrust', '--json'], env);
   return { r, otlp, bt, state, out, env };
 }

@@ -16,7 +16,9 @@ import { watchCommand } from '../../src/cli/watch-cmd.js';
 import { loadStoredTraces } from '../../src/cli/stored.js';
 import { parseEnvFile } from '../../src/service/envfile.js';
 import { CappedLog, followLog, readLogTail, rotatedPath } from '../../src/service/logfile.js';
-import { addFixtures, cli, runCleanups, testDir } from '../cli/home.js';
+import { cli } from '../helpers/cli.js';
+import { addFixtures } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterEach(runCleanups);
 

@@ -4,7 +4,8 @@ import { BraintrustSink, braintrustConfigFromEnv } from '../../src/sinks/braintr
 import type { BraintrustRow } from '../../src/sinks/braintrust/rows.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { spanIdFor } from '../../src/trace/ids.js';
-import { SESSION, ended, sampleTrace, span, startServer, started, updated, type Received } from './helpers.js';
+import { SESSION, ended, sampleTrace, span, started, updated } from './records.js';
+import { type Received, startServer } from '../helpers/http.js';
 
 const KEY = 'sk-test-123';
 type Row = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JsonlSink } from '../../src/sinks/jsonl.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import type { Span } from '../../src/trace/span.js';
-import { ended, sampleTrace, started, updated } from './helpers.js';
+import { ended, sampleTrace, started, updated } from './records.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { toReadableSpan } from '../../src/sinks/otlp/map.js';
 import { OtlpSink, otlpConfigFromEnv, describeOtlpConfig } from '../../src/sinks/otlp/sink.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { allSpans, attrs, decodeProtobuf, type OtlpRequest, type OtlpSpan } from './otlp-decode.js';
-import { SESSION, TRACE, ended, sampleTrace, startServer, started, updated, type Reply } from './helpers.js';
+import { SESSION, TRACE, ended, sampleTrace, started, updated } from './records.js';
+import { type Reply, startServer } from '../helpers/http.js';
 
 const ok: Reply = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/x-protobuf' });
@@ -135,6 +138,10 @@ describe('OtlpSink over protobuf', () => {
       'llm.token_count.total': 1500,
       'llm.token_count.prompt_details.cache_read': 1000,
       'llm.token_count.completion_details.reasoning': 128,
+      // OpenInference cost at gpt-5's rates of 2025-10-01: 200 × $1.25 + 1000 × $0.125 in, 300 × $10 out (per 1M)
+      'llm.cost.prompt': (200 * 1.25 + 1000 * 0.125) / 1e6,
+      'llm.cost.completion': (300 * 10) / 1e6,
+      'llm.cost.total': (200 * 1.25 + 1000 * 0.125 + 300 * 10) / 1e6,
       'session.id': SESSION,
     });
     expect(llm.status?.code).toBe(1);
@@ -153,6 +160,14 @@ describe('OtlpSink over protobuf', () => {
       'error.type': '_OTHER',
     });
     expect(sink.status()).toMatchObject({ name: 'otlp', state: 'ok', delivered: 4, pending: 0 });
+  });
+
+  it('puts no cost on an LLM span whose model has no price (never 0)', () => {
+    const t = sampleTrace();
+    const unknown = { ...t.llm, attributes: { ...t.llm.attributes, 'gen_ai.request.model': 'gpt-6.1-sol' } };
+    const a = toReadableSpan(unknown, resourceFromAttributes({})).attributes;
+    expect(Object.keys(a).filter((k) => k.startsWith('llm.cost.'))).toEqual([]);
+    expect(a['llm.token_count.prompt']).toBe(1200);
   });
 
   it('splits large writes into requests of at most maxSpansPerRequest', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toReadableSpan } from '../../src/sinks/otlp/map.js';
 import { TraceRoots, uuidFromTraceId } from '../../src/sinks/trace-roots.js';
 import { spanIdFor, traceIdFor } from '../../src/trace/ids.js';
-import { SESSION, TRACE, sampleTrace, span } from './helpers.js';
+import { SESSION, TRACE, sampleTrace, span } from './records.js';
 
 describe('TraceRoots', () => {
   it('reads a UUID session back from the trace id', () => {

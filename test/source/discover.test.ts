@@ -2,7 +2,8 @@ import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from '
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodexHomeMissing, discover } from '../../src/source/discover.js';
-import { fixture, tempDir } from './helpers.js';
+import { fixture } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
 
 const U = {
   today: '01a213a5-3967-77d3-9b66-afc3cf5c9f56',

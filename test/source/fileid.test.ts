@@ -2,7 +2,7 @@ import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifyChange, fileIdentity, hashFirstLine, type SeenFile } from '../../src/source/fileid.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/source/lines.js';
 import { readLineBatches, readLines, type Line } from '../../src/source/tail.js';
-import { collect, fixture, tempDir } from './helpers.js';
+import { fixture } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
+import { collect } from '../helpers/wait.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {

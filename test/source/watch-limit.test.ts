@@ -5,25 +5,22 @@
  * is touched.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FallbackPoller } from '../../src/source/index.js';
-import { cliBundle, removeBundle, runCli, storeSpans, waitFor } from '../reliability/helpers.js';
+import { cli as runCli, cliBundle, removeBundle, storedSpans } from '../helpers/cli.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
-const dirs: string[] = [];
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  runCleanups();
   removeBundle();
 });
-const temp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'ct-wl-'));
-  dirs.push(d);
-  return d;
-};
+const temp = (): string => testDir('ct-wl-');
 
-const FIXTURE = join(__dirname, '../../fixtures/codex-0.169.0');
+const FIXTURE = fixturePath('0.169.0', '');
 const rollout = (i: number): string => `rollout-2026-11-25T10-00-00-01a213a3-0000-7000-8000-${String(i).padStart(12, '0')}.jsonl`;
 
 function canUnshare(): boolean {
@@ -97,7 +94,7 @@ describe.runIf(canUnshare())('watch with more rollouts than inotify watches', ()
     try {
       await waitFor(() => stderr.includes('out of inotify watches'), 20_000, 'the limit warning');
       await waitFor(() => stderr.includes('caught up'), 20_000, 'caught up');
-      const turns = (): number => storeSpans(state).filter((s) => s.kind === 'turn' && s.traceId === '01a213a34edd7c02886369064682647b').length;
+      const turns = (): number => storedSpans(state).filter((s) => s.kind === 'turn' && s.traceId === '01a213a34edd7c02886369064682647b').length;
       expect(turns()).toBe(1);
       appendFileSync(target, `${resume.slice(15).join('\n')}`);
       await waitFor(() => turns() === 2, 20_000, 'the resumed turn traced through polling');

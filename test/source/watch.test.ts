@@ -2,7 +2,8 @@ import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watchRoots, type RootWatcher, type WatchEvent } from '../../src/source/watch.js';
-import { tempDir, waitFor } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NAME = 'rollout-2026-11-26T09-00-00-01a213a5-0000-7000-8000-000000000001.jsonl';
 

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLines, type Line } from '../../src/source/tail.js';
 import { FileTooLarge, readWhole, readZstLines } from '../../src/source/zst.js';
-import { collect, fixture, tempDir } from './helpers.js';
+import { fixture } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
+import { collect } from '../helpers/wait.js';
 
 const CASES = [
   { zst: 'zst/a-text-0.169.0.jsonl.zst', plain: 'codex-0.169.0/a-text.jsonl' },

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cursor } from '../../src/store/index.js';
-import { ended, span, testStore, runCleanups } from './helpers.js';
+import { ended, span, testStore } from './records.js';
+import { runCleanups } from '../helpers/temp.js';
 
 afterEach(runCleanups);
 

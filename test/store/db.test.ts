@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openDatabase, resolveStateDir, schemaVersion, stateDirWarning, StoreError, TraceStore } from '../../src/store/index.js';
 import { migrate, PAGE_SIZE } from '../../src/store/db.js';
-import { testDir, runCleanups } from './helpers.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterEach(runCleanups);
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireWatchLock, LockError, WATCH_LOCK_FILE, watchLockHolder } from '../../src/store/index.js';
-import { testDir, runCleanups } from './helpers.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 afterEach(runCleanups);
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, TraceStore } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { llmAttrs, span, tempDir } from './helpers.js';
+import { llmAttrs, span } from './records.js';
+import { tempDir } from '../helpers/temp.js';
 
 const S1 = '0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const S2 = '0199a1b2-ffff-7e5f-8a9b-0c1d2e3f4a5b';

@@ -6,7 +6,8 @@ import { TraceStore } from '../../src/store/index.js';
 import { LARGE_VALUE_CHARS } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
-import { ended, span, testDir, testStore, runCleanups } from './helpers.js';
+import { ended, span, testStore } from './records.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
 
 const T = 'a'.repeat(32);
 afterEach(runCleanups);

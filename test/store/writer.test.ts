@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError, TraceStore, type Cursor } from '../../src/store/index.js';
 import * as src from '../../src/store/writer.js';
-import { span, testStore, runCleanups } from './helpers.js';
+import { span, testStore } from './records.js';
+import { runCleanups } from '../helpers/temp.js';
 
 type WriterModule = typeof src;
 const T = 'c'.repeat(32);

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeContentFilter } from '../../src/content/redact.js';
 import { DEFAULT_CONTENT } from '../../src/content/options.js';
 import type { Span } from '../../src/trace/span.js';
-import { assertWellFormed, byKind, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage, env } from './helpers.js';
+import { assertWellFormed, byKind, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage, env } from './records.js';
 
 const T = '11111111-2222-4333-8444-555555555555';
 const start = (turnId: string): object => ev({ type: 'task_started', turn_id: turnId });

@@ -13,7 +13,7 @@ import type { ContentOptions } from '../../content/options.js';
 import type { Bind } from '../../store/spans.js';
 import type { Cursor } from '../../store/cursors.js';
 import type { FileJob, RunFilesOptions } from '../run-files.js';
-import type { RunSummary } from '../summary.js';
+import { addUnknown, type RunSummary } from '../summary.js';
 import type { TracerSet } from '../tracers.js';
 import type { FromWorker, PoolInit, ToWorker } from './protocol.js';
 
@@ -59,6 +59,7 @@ function split(files: readonly FileJob[], n: number): FileJob[][] {
 function addSummary(into: RunSummary, s: RunSummary): void {
   for (const k of Object.keys(into) as (keyof RunSummary)[]) {
     if (k === 'errors') into.errors.push(...s.errors);
+    else if (k === 'unknownRecords') addUnknown(into.unknownRecords, s.unknownRecords);
     else into[k] += s[k];
   }
 }

@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, type Attributes as OtelAttributes
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { priceSpan } from '../../pricing/cost.js';
 import { ATTR, type Attributes, type Span } from '../../trace/span.js';
 
 /**
@@ -46,7 +47,7 @@ function agent(a: Attributes, agentName: string): Attributes {
   };
 }
 
-function llm(a: Attributes): Mapped {
+function llm(a: Attributes, span: Span): Mapped {
   const model = str(a, ATTR.requestModel) ?? str(a, 'gen_ai.response.model');
   const extra: Attributes = {
     [ATTR.operation]: 'chat',
@@ -65,6 +66,13 @@ function llm(a: Attributes): Mapped {
     const input = num(a, ATTR.inputTokens);
     const output = num(a, ATTR.outputTokens);
     if (input !== undefined && output !== undefined) extra['llm.token_count.total'] = input + output;
+  }
+  // OpenInference cost, in dollars, priced at the call's own time; nothing (never 0) when the model has no price
+  const price = priceSpan(span);
+  if (price?.priced) {
+    extra['llm.cost.prompt'] = price.inputMicros / 1e6;
+    extra['llm.cost.completion'] = price.outputMicros / 1e6;
+    extra['llm.cost.total'] = price.micros / 1e6;
   }
   return { name: model ? `chat ${model}` : 'chat', kind: SpanKind.CLIENT, extra };
 }
@@ -93,7 +101,7 @@ function mapKind(span: Span): Mapped {
     case 'turn':
       return { name: turnName(span), kind: SpanKind.INTERNAL, extra: { [OI_KIND]: 'CHAIN' } };
     case 'llm':
-      return llm(a);
+      return llm(a, span);
     case 'tool':
       return tool(a, span.name);
     case 'compaction':

@@ -1,18 +1,14 @@
-/** CompactionMachine: a compaction span under its turn, holding the compaction's own model request. */
-import { ended, newSpan, setAttr, started } from '../emit.js';
+/** CompactionMachine: a compaction span under its turn; the turn hangs the compaction's own model request under it. */
+import { ended, endedCopy, setAttr, started, updated, type Emitter } from '../emit.js';
 import { spanKey } from '../ids.js';
-import { ATTR, type Attributes } from '../span.js';
-import type { CompactionState, Emitter, ThreadState, TurnState } from '../state.js';
-import { emitCall, flushPendingUsage } from './model-call.js';
+import { ATTR, type Attributes, type Span } from '../span.js';
+import { newSpan, type Scope } from './scope.js';
 
-export function ensureCompaction(th: ThreadState, turn: TurnState, start: string, out: Emitter): CompactionState {
-  if (turn.compaction && !turn.compaction.ended) return turn.compaction;
-  const n = ++turn.compactionSeq;
-  const attrs: Attributes = { [ATTR.threadId]: th.threadId, 'codex.compaction.index': n };
-  const span = newSpan(th, 'compaction', spanKey.compaction(turn.turnId ?? `#${turn.index}`, n), 'compaction', turn.span.spanId, start, attrs);
-  turn.compaction = { span, ended: false };
-  started(out, span);
-  return turn.compaction;
+export interface CompactionState {
+  readonly span: Span;
+  status: 'open' | 'ended';
+  /** model requests seen under it (the summary request) */
+  requests: number;
 }
 
 export interface CompactedFacts {
@@ -21,28 +17,41 @@ export interface CompactedFacts {
   windowNumber?: number;
 }
 
-/** `compacted`: the history was replaced. Its model request is the call just made, or usage not yet claimed. */
-export function onCompacted(th: ThreadState, turn: TurnState, time: string, facts: CompactedFacts, out: Emitter): void {
-  const adopt = turn.unsettled;
-  const start = adopt ? adopt.start : turn.lastChildEnd;
-  const comp = ensureCompaction(th, turn, start, out);
-  if (adopt) {
-    // the summary request was written as an ordinary message-only response
-    turn.unsettled = undefined;
-    adopt.parentSpanId = comp.span.spanId;
-    adopt.compaction = true;
-    if (adopt.start < comp.span.startTime) comp.span.startTime = adopt.start;
-    emitCall(th, turn, adopt, out);
-  } else if (th.pendingUsage) {
-    flushPendingUsage(th, turn, out, true);
-  }
-  const a = comp.span.attributes;
+/** The `n`th compaction of the turn keyed `turnKey`, hanging under `parentSpanId`. */
+export function openCompaction(scope: Scope, parentSpanId: string, turnKey: string, n: number, start: string, out: Emitter): CompactionState {
+  const attrs: Attributes = { [ATTR.threadId]: scope.threadId, 'codex.compaction.index': n };
+  const span = newSpan(scope, 'compaction', spanKey.compaction(turnKey, n), 'compaction', parentSpanId, start, attrs);
+  started(out, span);
+  return { span, status: 'open', requests: 0 };
+}
+
+/** A request adopted as this compaction's started earlier: the span starts with it. */
+export function startNoLaterThan(c: CompactionState, time: string): void {
+  if (time < c.span.startTime) c.span.startTime = time;
+}
+
+/** `compacted`: the history was replaced. */
+export function completeCompaction(scope: Scope, c: CompactionState, time: string, facts: CompactedFacts, out: Emitter): void {
+  const a = c.span.attributes;
   setAttr(a, 'codex.compaction.trigger', facts.trigger ?? 'auto');
   setAttr(a, 'codex.compaction.window_number', facts.windowNumber);
-  setAttr(a, ATTR.output, th.opts.content(facts.summary));
-  comp.span.status = 'ok';
-  ended(out, comp.span, time);
-  comp.ended = true;
-  turn.lastChildEnd = time > turn.lastChildEnd ? time : turn.lastChildEnd;
-  turn.hadActivity = true;
+  setAttr(a, ATTR.output, scope.opts.content(facts.summary));
+  c.span.status = 'ok';
+  ended(out, c.span, time);
+  c.status = 'ended';
+}
+
+/** The turn ended with the compaction still open: it ends there, status unset. */
+export function closeCompaction(c: CompactionState, time: string, out: Emitter): void {
+  if (c.status !== 'open') return;
+  ended(out, c.span, time);
+  c.status = 'ended';
+}
+
+export function suspendCompaction(c: CompactionState, time: string, out: Emitter): void {
+  if (c.status === 'open') endedCopy(out, c.span, time, () => undefined);
+}
+
+export function resumeCompaction(c: CompactionState, out: Emitter): void {
+  if (c.status === 'open') updated(out, c.span);
 }

@@ -1,51 +1,63 @@
 /** The parent side of a subagent: an `invoke_agent` span under the spawning turn, ended when the child is done. */
-import { ended, newSpan, setAttr, started } from '../emit.js';
+import { ended, setAttr, started, type Emitter } from '../emit.js';
+import type { DomainEvent } from '../events.js';
 import { spanKey } from '../ids.js';
-import { ATTR, type Attributes } from '../span.js';
-import type { Emitter, ThreadState } from '../state.js';
+import { ATTR, type Attributes, type Span } from '../span.js';
+import { newSpan, type Scope } from './scope.js';
 
-export interface Spawn {
-  childThreadId: string;
-  callId?: string;
-  nickname?: string;
-  role?: string;
+export interface SubagentState {
+  readonly span: Span;
+  status: 'running' | 'ended';
 }
 
-export function onSubagentSpawned(th: ThreadState, time: string, spawn: Spawn, out: Emitter): void {
-  const known = th.subagents.get(spawn.childThreadId);
-  if (known) return;
-  const parent = th.turn?.span.spanId ?? th.rootSpanId;
-  const start = (spawn.callId ? th.tools.get(spawn.callId)?.span.startTime : undefined) ?? time;
+/** The thread's subagents, by child thread id. */
+export type Subagents = Map<string, SubagentState>;
+
+export type Spawn = Extract<DomainEvent, { type: 'subagent_spawned' }>;
+export type SubagentDone = Extract<DomainEvent, { type: 'subagent_done' }>;
+
+/** Where a new subagent span goes: under `parentSpanId`, from `start`. */
+export interface SpawnPlace {
+  parentSpanId: string;
+  start: string;
+}
+
+export function isKnown(subagents: Subagents, childThreadId: string): boolean {
+  return subagents.has(childThreadId);
+}
+
+export function onSubagentSpawned(scope: Scope, subagents: Subagents, spawn: Spawn, place: SpawnPlace, out: Emitter): void {
+  if (subagents.has(spawn.childThreadId)) return;
   const label = spawn.nickname ?? spawn.role ?? 'subagent';
   const attrs: Attributes = {
     [ATTR.operation]: 'invoke_agent',
     [ATTR.agentName]: label,
     [ATTR.subagentThreadId]: spawn.childThreadId,
-    [ATTR.subagentParentThreadId]: th.threadId,
-    [ATTR.threadId]: th.threadId,
+    [ATTR.subagentParentThreadId]: scope.threadId,
+    [ATTR.threadId]: scope.threadId,
   };
   setAttr(attrs, ATTR.subagentNickname, spawn.nickname);
   setAttr(attrs, ATTR.subagentRole, spawn.role);
   setAttr(attrs, ATTR.toolCallId, spawn.callId);
-  const span = newSpan(th, 'subagent', spanKey.subagent(spawn.childThreadId), `invoke_agent ${label}`, parent, start, attrs);
-  th.subagents.set(spawn.childThreadId, { span, ended: false });
+  const span = newSpan(scope, 'subagent', spanKey.subagent(spawn.childThreadId), `invoke_agent ${label}`, place.parentSpanId, place.start, attrs);
+  subagents.set(spawn.childThreadId, { span, status: 'running' });
   started(out, span);
 }
 
-export function onSubagentDone(th: ThreadState, time: string, childThreadId: string, status: 'ok' | 'error', message: string | undefined, out: Emitter): void {
-  const sa = th.subagents.get(childThreadId);
-  if (!sa || sa.ended) return;
-  sa.ended = true;
-  sa.span.status = status;
-  if (status === 'error') sa.span.statusMessage = message ?? 'the subagent failed';
-  setAttr(sa.span.attributes, ATTR.output, th.opts.content(message));
-  ended(out, sa.span, time);
+export function onSubagentDone(scope: Scope, subagents: Subagents, done: SubagentDone, out: Emitter): void {
+  const sa = subagents.get(done.childThreadId);
+  if (!sa || sa.status === 'ended') return;
+  sa.status = 'ended';
+  sa.span.status = done.status;
+  if (done.status === 'error') sa.span.statusMessage = done.message ?? 'the subagent failed';
+  setAttr(sa.span.attributes, ATTR.output, scope.opts.content(done.message));
+  ended(out, sa.span, done.time);
 }
 
-export function closeSubagents(th: ThreadState, time: string, out: Emitter): void {
-  for (const sa of th.subagents.values()) {
-    if (sa.ended) continue;
-    sa.ended = true;
+export function closeSubagents(subagents: Subagents, time: string, out: Emitter): void {
+  for (const sa of subagents.values()) {
+    if (sa.status === 'ended') continue;
+    sa.status = 'ended';
     ended(out, sa.span, time);
   }
 }

@@ -1,117 +1,257 @@
-/** ToolCallMachine: one tool span per call id, from the call to its output. */
-import { ended, maxTime, newSpan, setAttr, started, warn } from '../emit.js';
+/**
+ * ToolCallMachine: one tool span per call id, from the call to its output, inside a
+ * turn. The turn owns a `ToolsState` and offers a `ToolHost`: the tools tell it when a
+ * record touched the turn and when a call finished (with the line its output adds to
+ * the next model call's input).
+ */
+import { ended, endedCopy, maxTime, msBetween, setAttr, started, updated, warn, type Emitter } from '../emit.js';
 import type { ToolCallInfo, ToolResultInfo } from '../events.js';
-import { spanKey } from '../ids.js';
-import { ATTR, type Attributes } from '../span.js';
-import type { Emitter, ThreadState, ToolState, TurnState } from '../state.js';
-import { touchTurn } from './turn.js';
+import { ATTR, type Attributes, type Span } from '../span.js';
+import { newSpan, toolKey, type Scope } from './scope.js';
 
-function toolKey(th: ThreadState, callId: string): string {
-  const uses = th.callIdUses.get(callId) ?? 0;
-  th.callIdUses.set(callId, uses + 1);
-  // a call id seen again in the same thread (replayed scripts, retries) still gets its own span
-  return spanKey.tool(uses === 0 ? callId : `${callId}#${uses + 1}`);
+export interface ToolState {
+  readonly span: Span;
+  name: string;
+  /** running: waiting for its output; ended: its span was sent as ended (later records still update it) */
+  status: 'running' | 'ended';
+  exitCode?: number;
+  failed?: boolean;
+  failureMessage?: string;
+  /** the turn ended before its output came */
+  cutOff?: boolean;
+  /** when the format says the execution itself ran (an approval can make it start long after the call) */
+  execStart?: string;
+  execEnd?: string;
 }
 
-export function onToolCall(th: ThreadState, turn: TurnState, time: string, call: ToolCallInfo, out: Emitter): void {
-  if (th.tools.has(call.callId)) warn(out, 'duplicate_call_id', `tool call ${call.callId} while a call with that id is still open`);
+/** An output seen before its call (out-of-order records). */
+interface EarlyOutput {
+  time: string;
+  output?: string;
+  exitCode?: number;
+}
+
+export interface ToolsState {
+  /** calls waiting for their output, by call id */
+  readonly running: Map<string, ToolState>;
+  /** calls that ended, by call id: a record that comes late (after the output, after the turn) still updates them */
+  readonly done: Map<string, ToolState>;
+  readonly early: Map<string, EarlyOutput>;
+}
+
+/** What a turn offers its tool calls. */
+export interface ToolHost {
+  readonly scope: Scope;
+  /** the span tools hang under */
+  readonly spanId: string;
+  /** a record of a call touched the turn */
+  touched(time: string): void;
+  /** a call finished at `time`; `line` is what its output adds to the next model call's input */
+  finished(time: string, line?: string): void;
+}
+
+export function initialTools(): ToolsState {
+  return { running: new Map(), done: new Map(), early: new Map() };
+}
+
+export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call: ToolCallInfo, out: Emitter): void {
+  const { scope } = host;
+  if (tools.running.has(call.callId)) {
+    // the same call written twice: one call, one span (a second span would never get an output)
+    warn(out, 'duplicate_call_id', `tool call ${call.callId} again while that call is still open; the repeat is ignored`);
+    return;
+  }
   const attrs: Attributes = {
     [ATTR.operation]: 'execute_tool',
     [ATTR.toolName]: call.name,
     [ATTR.toolCallId]: call.callId,
     [ATTR.toolType]: call.toolType === 'function' || call.toolType === 'custom' ? 'function' : 'extension',
-    [ATTR.threadId]: th.threadId,
+    [ATTR.threadId]: scope.threadId,
   };
   setAttr(attrs, 'codex.tool.namespace', call.namespace);
+  setAttr(attrs, ATTR.mcpServer, call.mcpServer);
   setAttr(attrs, 'codex.tool.kind', call.toolType);
-  setAttr(attrs, ATTR.command, th.opts.content(call.command));
+  setAttr(attrs, ATTR.command, scope.opts.content(call.command));
   setAttr(attrs, ATTR.toolCwd, call.cwd);
-  setAttr(attrs, ATTR.input, th.opts.content(call.arguments));
-  const span = newSpan(th, 'tool', toolKey(th, call.callId), `execute_tool ${call.name}`, turn.span.spanId, time, attrs);
-  const tool: ToolState = { span, name: call.name };
-  touchTurn(turn, time);
+  setAttr(attrs, ATTR.input, scope.opts.content(call.arguments));
+  const span = newSpan(scope, 'tool', toolKey(scope, call.callId), `execute_tool ${call.name}`, host.spanId, time, attrs);
+  const tool: ToolState = { span, name: call.name, status: 'running' };
+  host.touched(time);
   if (call.noOutput) {
     span.status = 'ok';
+    tool.status = 'ended';
+    tools.done.set(call.callId, tool);
     ended(out, span, time);
-    turn.lastChildEnd = maxTime(turn.lastChildEnd, time);
+    host.finished(time);
     return;
   }
-  th.tools.set(call.callId, tool);
+  tools.running.set(call.callId, tool);
   started(out, span);
-  const early = th.orphanOutputs.get(call.callId);
+  const early = tools.early.get(call.callId);
   if (early) {
-    th.orphanOutputs.delete(call.callId);
-    finishTool(th, turn, tool, maxTime(time, early.time), { callId: call.callId, output: early.output, exitCode: early.exitCode }, out);
+    tools.early.delete(call.callId);
+    finishTool(tools, host, tool, maxTime(time, early.time), { callId: call.callId, output: early.output, exitCode: early.exitCode }, out);
   }
 }
 
-/** Facts about a call from events other than its output (exit code, duration, precise times). */
-export function onToolResult(th: ThreadState, result: ToolResultInfo): void {
-  const tool = th.tools.get(result.callId);
+/** A call that ended with its turn, before its output came. */
+export function awaitsOutput(tools: ToolsState, callId: string): boolean {
+  return tools.done.get(callId)?.cutOff === true;
+}
+
+/** Whether the call is this turn's (running, ended, or an output waiting for it). */
+export function hasCall(tools: ToolsState, callId: string): boolean {
+  return tools.running.has(callId) || tools.done.has(callId) || tools.early.has(callId);
+}
+
+/**
+ * Facts about a call from events other than its output (exit code, duration, precise times).
+ * For a call that already ended (the record came after its output, or after its turn), the
+ * span is sent again with them.
+ */
+export function onToolResult(tools: ToolsState, scope: Scope, result: ToolResultInfo, out: Emitter): void {
+  const running = tools.running.get(result.callId);
+  if (running) return mergeResult(scope, running, result);
+  const tool = tools.done.get(result.callId);
   if (!tool) return;
-  mergeResult(th, tool, result);
+  mergeResult(scope, tool, result);
+  setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
+  settleStatus(tool);
+  ended(out, tool.span, tool.execEnd ?? tool.span.endTime ?? tool.span.startTime);
+}
+
+/** An output for a call that already ended (its turn was aborted before it came): the span gets it. */
+export function onLateOutput(tools: ToolsState, scope: Scope, time: string, result: ToolResultInfo, out: Emitter): void {
+  const tool = tools.done.get(result.callId);
+  if (!tool) return;
+  if (tool.cutOff) {
+    // the turn's end had called it an error for want of an output: the output says how it went
+    tool.cutOff = false;
+    tool.span.status = 'unset';
+    delete tool.span.statusMessage;
+    delete tool.span.attributes['error.type'];
+  }
+  mergeResult(scope, tool, result);
+  setAttr(tool.span.attributes, ATTR.output, scope.opts.content(result.output));
+  setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
+  settleStatus(tool);
+  ended(out, tool.span, tool.execEnd ?? result.endTime ?? time);
 }
 
 /** Command lines and error text are content: they pass the content filter (redaction, --content none). */
-function mergeResult(th: ThreadState, tool: ToolState, r: ToolResultInfo): void {
+function mergeResult(scope: Scope, tool: ToolState, r: ToolResultInfo): void {
   const a = tool.span.attributes;
   if (r.exitCode !== undefined) tool.exitCode = r.exitCode;
   if (r.failed) {
     tool.failed = true;
-    tool.failureMessage ??= th.opts.content(r.failureMessage);
+    tool.failureMessage ??= scope.opts.content(r.failureMessage);
   }
   setAttr(a, ATTR.toolDurationMs, r.durationMs);
-  setAttr(a, ATTR.command, th.opts.content(r.command));
+  setAttr(a, ATTR.mcpServer, r.mcpServer);
+  if (r.mcpTool !== undefined && r.mcpTool !== tool.name) {
+    // the completion record names the MCP tool exactly (a call name may be shortened or flat)
+    tool.name = r.mcpTool;
+    a[ATTR.toolName] = r.mcpTool;
+    tool.span.name = `execute_tool ${r.mcpTool}`;
+  }
+  setAttr(a, ATTR.command, scope.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
+  if (r.startTime !== undefined && r.endTime !== undefined) {
+    tool.execStart = maxTime(r.startTime, tool.span.startTime);
+    tool.execEnd = maxTime(r.endTime, tool.execStart);
+  }
 }
 
-export function onToolOutput(th: ThreadState, turn: TurnState, time: string, result: ToolResultInfo, out: Emitter): void {
-  const tool = th.tools.get(result.callId);
-  if (!tool) {
-    // output before its call (out-of-order records): keep it until the call shows up
-    th.orphanOutputs.set(result.callId, { time, output: result.output, exitCode: result.exitCode });
+/**
+ * The span covers the execution when the format says when it ran: a call can wait long for an
+ * approval before it starts (kept as `codex.tool.wait_ms`), and parallel calls each end at their own
+ * completion, not when the last of their outputs is written.
+ */
+function coverExecution(tool: ToolState): void {
+  const start = tool.execStart;
+  if (start === undefined || start <= tool.span.startTime) return;
+  tool.span.attributes['codex.tool.wait_ms'] = msBetween(tool.span.startTime, start);
+  tool.span.startTime = start;
+}
+
+/** Status from what is known of the call: a failure, or a non-zero exit code, is an error. */
+function settleStatus(tool: ToolState): void {
+  const a = tool.span.attributes;
+  const exit = tool.exitCode !== undefined && tool.exitCode !== 0;
+  if (!tool.failed && !exit) {
+    if (tool.span.status !== 'error') tool.span.status = 'ok';
     return;
   }
-  finishTool(th, turn, tool, result.endTime ?? time, result, out);
+  tool.span.status = 'error';
+  tool.span.statusMessage = exit ? `exit code ${tool.exitCode}` : (tool.failureMessage ?? 'the tool call failed');
+  a['error.type'] = exit ? 'exit_code' : 'tool_error';
 }
 
-function finishTool(th: ThreadState, turn: TurnState, tool: ToolState, time: string, result: ToolResultInfo, out: Emitter): void {
-  th.tools.delete(result.callId);
-  mergeResult(th, tool, result);
-  const a = tool.span.attributes;
-  const output = th.opts.content(result.output);
-  setAttr(a, ATTR.output, output);
-  setAttr(a, ATTR.exitCode, tool.exitCode);
-  const failed = tool.failed || (tool.exitCode !== undefined && tool.exitCode !== 0);
-  tool.span.status = failed ? 'error' : 'ok';
-  if (failed) {
-    tool.span.statusMessage = tool.exitCode !== undefined && tool.exitCode !== 0 ? `exit code ${tool.exitCode}` : (tool.failureMessage ?? 'the tool call failed');
-    a['error.type'] = tool.exitCode !== undefined && tool.exitCode !== 0 ? 'exit_code' : 'tool_error';
+export function onToolOutput(tools: ToolsState, host: ToolHost, time: string, result: ToolResultInfo, out: Emitter): void {
+  const tool = tools.running.get(result.callId);
+  if (!tool) {
+    // output before its call (out-of-order records): keep it until the call shows up
+    tools.early.set(result.callId, { time, output: result.output, exitCode: result.exitCode });
+    return;
   }
-  ended(out, tool.span, time);
-  turn.lastChildEnd = maxTime(turn.lastChildEnd, time);
-  touchTurn(turn, time);
-  const line = `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`;
-  turn.newInput.push(line);
-  if (th.opts.llmInput === 'full') turn.allInput.push(line);
+  finishTool(tools, host, tool, result.endTime ?? time, result, out);
+}
+
+function finishTool(tools: ToolsState, host: ToolHost, tool: ToolState, time: string, result: ToolResultInfo, out: Emitter): void {
+  const { scope } = host;
+  endRunning(tools, result.callId, tool);
+  mergeResult(scope, tool, result);
+  const a = tool.span.attributes;
+  setAttr(a, ATTR.output, scope.opts.content(result.output));
+  setAttr(a, ATTR.exitCode, tool.exitCode);
+  settleStatus(tool);
+  coverExecution(tool);
+  const end = tool.execEnd ?? time;
+  ended(out, tool.span, end);
+  host.finished(end, `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`);
+}
+
+function endRunning(tools: ToolsState, callId: string, tool: ToolState): void {
+  tools.running.delete(callId);
+  tool.status = 'ended';
+  tools.done.set(callId, tool);
+}
+
+/** When the call started, if it is still running (a subagent spawned by it starts with it). */
+export function runningSince(tools: ToolsState, callId: string): string | undefined {
+  return tools.running.get(callId)?.span.startTime;
 }
 
 /** The turn ends: calls still waiting for output end with an error; early outputs become spans. */
-export function closeOpenTools(th: ThreadState, turn: TurnState, time: string, out: Emitter): void {
-  for (const [callId, tool] of th.tools) {
-    if (tool.span.parentSpanId !== turn.span.spanId) continue;
-    th.tools.delete(callId);
+export function closeTools(tools: ToolsState, host: ToolHost, time: string, out: Emitter): void {
+  for (const [callId, tool] of tools.running) {
+    endRunning(tools, callId, tool);
+    tool.cutOff = true;
     tool.span.status = 'error';
     tool.span.statusMessage = 'no output before the turn ended';
     tool.span.attributes['error.type'] = 'no_output';
     ended(out, tool.span, time);
   }
-  for (const [callId, o] of th.orphanOutputs) {
+  for (const [callId, o] of tools.early) {
     warn(out, 'output_without_call', `tool output for ${callId} without a call`);
-    th.orphanOutputs.delete(callId);
-    const call: ToolCallInfo = { callId, name: 'unknown', toolType: 'function' };
-    onToolCall(th, turn, o.time, call, out);
-    const tool = th.tools.get(callId);
-    if (tool) finishTool(th, turn, tool, o.time, { callId, output: o.output, exitCode: o.exitCode }, out);
+    tools.early.delete(callId);
+    onToolCall(tools, host, o.time, { callId, name: 'unknown', toolType: 'function' }, out);
+    const tool = tools.running.get(callId);
+    if (tool) finishTool(tools, host, tool, o.time, { callId, output: o.output, exitCode: o.exitCode }, out);
   }
+}
+
+/** The session went idle: running calls are sent as ended with an error, and stay open. */
+export function suspendTools(tools: ToolsState, time: string, out: Emitter): void {
+  for (const tool of tools.running.values()) {
+    endedCopy(out, tool.span, time, (copy) => {
+      copy.status = 'error';
+      copy.statusMessage = 'no output before the session went idle';
+      copy.attributes['error.type'] = 'no_output';
+    });
+  }
+}
+
+export function resumeTools(tools: ToolsState, out: Emitter): void {
+  for (const tool of tools.running.values()) updated(out, tool.span);
 }

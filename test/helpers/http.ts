@@ -1,12 +1,48 @@
 /**
- * An OTLP/HTTP receiver and a Braintrust API mock that a test can break and mend:
- * answer normally, answer 503, or stop listening (connections refused), then listen
- * again on the same port. Every request body is kept (gunzipped) for byte searches.
+ * HTTP mocks on 127.0.0.1 (random port): a server that records every request and answers
+ * as the test says, and OTLP and Braintrust backends a test can break (503, connection
+ * refused) and mend. Bodies are kept gunzipped.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { allSpans, decodeProtobuf, type OtlpSpan } from '../sinks/otlp-decode.js';
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** the body, gunzipped when Content-Encoding is gzip */
+  body: Buffer;
+}
+
+export type Reply = (req: Received, res: ServerResponse) => void;
+
+/** A local HTTP server on 127.0.0.1 (random port) that records every request. */
+export async function startServer(reply: Reply): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      received.push(r);
+      reply(r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 export type Mode = 'ok' | '503';
 

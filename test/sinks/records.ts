@@ -1,45 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+/** Hand-built spans of one session, as the sinks' tests feed them. */
 import type { SpanEffect } from '../../src/trace/effects.js';
 import { spanIdFor, traceIdFor } from '../../src/trace/ids.js';
 import type { Attributes, Span, SpanKind } from '../../src/trace/span.js';
-
-export interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  /** the body, gunzipped when Content-Encoding is gzip */
-  body: Buffer;
-}
-
-export type Reply = (req: Received, res: ServerResponse) => void;
-
-/** A local HTTP server on 127.0.0.1 (random port) that records every request. */
-export async function startServer(reply: Reply): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      received.push(r);
-      reply(r, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 export const SESSION = '019a2b3c-4d5e-7f80-9a1b-2c3d4e5f6a7b';
 export const TRACE = traceIdFor(SESSION);

@@ -1,80 +1,22 @@
 /**
- * Shared setup of the reliability tests: temporary CODEX_HOMEs built from the real
- * fixtures, the CLI run in-process or as a child process, the local store read back.
+ * The CLI under test: in this process (`main(argv, io)` with captured output), as a child
+ * process (a bundle of src/, no build needed), or `watch` in this process; and what it
+ * wrote, read back (the local store, JSON lines).
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { makeContext, type GlobalOptions } from '../../src/cli/context.js';
 import { main } from '../../src/cli/index.js';
 import { loadStoredTraces } from '../../src/cli/stored.js';
 import { watchCommand, type WatchFlags } from '../../src/cli/watch-cmd.js';
+import { dbPathIn } from '../../src/store/index.js';
 import { rowToSpan, type SpanRow } from '../../src/store/spans.js';
 import type { Span } from '../../src/trace/span.js';
-
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURES = join(ROOT, 'fixtures');
-
-export function fixture(name: string, version = '0.169.0'): string {
-  return readFileSync(join(FIXTURES, `codex-${version}`, name), 'utf8');
-}
-
-const tempDirs: string[] = [];
-export function tempDir(prefix = 'ct-rel-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-export function cleanupTempDirs(): void {
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-}
-
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
-
-/** The thread id a rollout declares in its first record. */
-export function threadIdOf(text: string): string {
-  const m = UUID.exec(text.slice(0, 400));
-  if (!m) throw new Error('no thread id in the first record');
-  return m[0];
-}
-
-export const DAY_DIR = join('sessions', '2026', '11', '25');
-
-/** Writes a rollout under `home` with a Codex file name; returns its path. */
-export function putRollout(home: string, text: string | Buffer, id?: string): string {
-  const tid = id ?? threadIdOf(text.toString());
-  const dir = join(home, DAY_DIR);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `rollout-2026-11-25T16-56-34-${tid}.jsonl`);
-  writeFileSync(path, text);
-  return path;
-}
-
-/** A copy of a rollout with every thread id replaced (copy n of the same session). */
-export function withNewIds(text: string, n: number): string {
-  const ids = new Set(text.match(new RegExp(UUID.source, 'g')) ?? []);
-  let out = text;
-  for (const id of ids) out = out.split(id).join(`${id.slice(0, 24)}${n.toString(16).padStart(12, '0')}`);
-  return out;
-}
-
-const SCENARIOS = ['a-text', 'b-shell', 'c-apply-patch', 'd-failing-command', 'e-multi-tool', 'f-resume', 'g-reasoning', 'h-compaction'];
-
-/** A CODEX_HOME holding `copies` copies of each single-file 0.169 and 0.100 scenario. */
-export function makeCorpusHome(copies: number): string {
-  const home = tempDir('ct-home-');
-  let n = 0;
-  for (let c = 0; c < copies; c++) {
-    for (const version of ['0.169.0', '0.100.0']) {
-      for (const s of SCENARIOS) putRollout(home, withNewIds(fixture(`${s}.jsonl`, version), ++n));
-    }
-  }
-  return home;
-}
+import { ROOT } from './fixtures.js';
+import { testDir } from './temp.js';
 
 export interface CliResult {
   code: number;
@@ -89,13 +31,16 @@ function sink(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-/** The CLI in this process (`main(argv, io)`); the environment is `env` only. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * Runs the CLI in this process. `env` replaces process.env entirely (HOME points at a temp
+ * dir); an exception (a bug: the CLI turns errors into exit codes) is code -1 and its stack on stderr.
+ */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const out = sink();
   const err = sink();
   let code: number;
   try {
-    code = await main(['node', 'codex-tracer', ...args], { stdout: out.stream, stderr: err.stream, env: { HOME: tempDir(), ...env } });
+    code = await main(['node', 'codex-tracer', ...args], { stdout: out.stream, stderr: err.stream, env: { HOME: testDir('ct-userhome-'), PATH: process.env.PATH, ...env } });
   } catch (e) {
     err.stream.write(`THROWN: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     code = -1;
@@ -104,9 +49,9 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-/** Every span of the local store, sorted by id, as JSON (for set comparisons). */
-export function storeSpans(stateDir: string): Span[] {
-  const db = new Database(join(stateDir, 'traces.sqlite'), { readonly: true, fileMustExist: true });
+/** Every span of the local store, sorted by span id. */
+export function storedSpans(stateDir: string): Span[] {
+  const db = new Database(dbPathIn(stateDir), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare('SELECT * FROM spans ORDER BY span_id').all() as SpanRow[];
     return rows.map(rowToSpan);
@@ -115,13 +60,65 @@ export function storeSpans(stateDir: string): Span[] {
   }
 }
 
+/** Every span of the local store, as sorted JSON strings (the exact `Span` records). */
+export function storeSpans(stateDir: string): string[] {
+  return storedSpans(stateDir).map((s) => JSON.stringify(s)).sort();
+}
+
 export function storeJson(stateDir: string): string {
-  return storeSpans(stateDir).map((s) => JSON.stringify(s)).join('\n');
+  return storedSpans(stateDir).map((s) => JSON.stringify(s)).join('\n');
 }
 
 /** Parses `show --format jsonl` output. */
 export function jsonlSpans(text: string): Span[] {
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Span);
+}
+
+/** Non-empty JSON lines, sorted. */
+export function sortedLines(text: string): string[] {
+  return text.split('\n').filter((l) => l.length > 0).sort();
+}
+
+/** Spans `show FILE... --format jsonl` prints (sorted JSON lines). */
+export async function showFiles(paths: string[]): Promise<string[]> {
+  const r = await cli(['show', ...paths, '--format', 'jsonl']);
+  if (r.code !== 0) throw new Error(`show failed (${r.code}): ${r.stderr}`);
+  return sortedLines(r.stdout);
+}
+
+type Json = Record<string, unknown>;
+
+function fieldDiffs(id: string, a: Json, b: Json, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [x, y] = [a[k], b[k]];
+    if (k === 'attributes' && prefix === '') out.push(...fieldDiffs(id, x as Json, y as Json, 'attributes.'));
+    else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`${id} ${prefix}${k}: expected ${JSON.stringify(x)?.slice(0, 120)}, got ${JSON.stringify(y)?.slice(0, 120)}`);
+  }
+  if (out.length === 0) out.push(`${id}: same fields, different JSON (key order?)`);
+  return out;
+}
+
+/** Readable differences between two sets of span JSON lines (empty when equal). */
+export function spanDiff(expected: string[], got: string[]): string[] {
+  const key = (s: Json): string => `${String(s.kind)} ${String(s.spanId)}`;
+  const index = (lines: string[]): Map<string, { line: string; span: Json }> => {
+    const m = new Map<string, { line: string; span: Json }>();
+    for (const line of lines) {
+      const span = JSON.parse(line) as Json;
+      m.set(m.has(key(span)) ? `${key(span)} (duplicate ${m.size})` : key(span), { line, span });
+    }
+    return m;
+  };
+  const [e, g] = [index(expected), index(got)];
+  const out: string[] = [];
+  for (const [k, v] of e) {
+    const w = g.get(k);
+    if (!w) out.push(`${k}: missing`);
+    else if (w.line !== v.line) out.push(...fieldDiffs(k, v.span, w.span));
+  }
+  for (const k of g.keys()) if (!e.has(k)) out.push(`${k}: unexpected`);
+  return out;
 }
 
 let built: string | undefined;
@@ -163,7 +160,7 @@ export interface Child {
 /** Starts the bundled CLI as a child process with exactly `env` (plus PATH). */
 export async function spawnCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Child> {
   const file = await cliBundle();
-  const proc = spawn(process.execPath, [...nodeArgs, file, ...args], { env: { PATH: process.env.PATH, HOME: tempDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, file, ...args], { env: { PATH: process.env.PATH, HOME: testDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   proc.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -178,18 +175,6 @@ export async function runChild(args: string[], env: NodeJS.ProcessEnv, timeoutMs
   const r = await c.exited;
   clearTimeout(timer);
   return { code: r.code ?? -1, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` every 50 ms until it is true or `ms` passed. */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 export function removeBundle(): void {
@@ -209,7 +194,7 @@ export interface InProcessWatch {
 export async function watchInProcess(flags: WatchFlags & GlobalOptions, env: NodeJS.ProcessEnv = {}): Promise<InProcessWatch> {
   const err = sink();
   const out = sink();
-  const ctx = makeContext(flags, { stdout: out.stream, stderr: err.stream, env: { HOME: tempDir(), ...env } }, loadStoredTraces);
+  const ctx = makeContext(flags, { stdout: out.stream, stderr: err.stream, env: { HOME: testDir(), ...env } }, loadStoredTraces);
   let stop!: () => void;
   const stopSignal = new Promise<void>((r) => { stop = r; });
   const done = watchCommand(ctx, flags, { stopSignal });

@@ -9,7 +9,10 @@ import { LocalSink } from '../../src/sinks/local.js';
 import { TraceStore } from '../../src/store/index.js';
 import { DEFAULT_CONTENT } from '../../src/content/options.js';
 import { makeContentFilter } from '../../src/content/redact.js';
-import { cli, fixturePath, makeCodexHome, rolloutName, splitAtResume, storeSpans, testDir, threadIdOf, DAY_DIR, type HomeFile } from '../cli/home.js';
+import { cli, storeSpans } from './cli.js';
+import { DAY_DIR, fixturePath, makeCodexHome, rolloutName, splitAtResume, threadIdOf, type HomeFile } from './fixtures.js';
+import { testDir } from './temp.js';
+import { sleep } from './wait.js';
 
 export interface TestWatch {
   handle: WatchHandle;
@@ -49,8 +52,6 @@ export async function waitForSpans(stateDir: string, expected: string[], timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Appends a rollout line by line, the middle line in two writes with a pause between (a partial line for a while). */
 export async function writeLineByLine(path: string, text: string, pauseMs = 400): Promise<void> {

@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Spans and stores for the store's tests: hand-built spans with sensible defaults, a fresh store per test. */
 import { TraceStore } from '../../src/store/index.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Attributes, Span, SpanKind } from '../../src/trace/span.js';
-
-export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-store-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+import { onCleanup, testDir } from '../helpers/temp.js';
 
 let seq = 0;
 
@@ -42,22 +36,9 @@ export function llmAttrs(model: string, input: number, output: number, cached: n
 
 export const ended = (s: Span): SpanEffect => ({ type: 'span_ended', span: s });
 
-const cleanups: (() => void)[] = [];
-
-/** A temp dir removed after the current test (call `afterEach(runCleanups)` in the file). */
-export function testDir(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
-
-/** A fresh store in a temp state dir, closed and removed after the current test. */
+/** A fresh store in a temp state dir, closed and removed after the current test (call `afterEach(runCleanups)` in the file). */
 export function testStore(): TraceStore {
-  const store = TraceStore.open({ stateDir: testDir() });
-  cleanups.unshift(() => store.close());
+  const store = TraceStore.open({ stateDir: testDir('ct-store-') });
+  onCleanup(() => store.close());
   return store;
-}
-
-export function runCleanups(): void {
-  cleanups.splice(0).forEach((f) => f());
 }
