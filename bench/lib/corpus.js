@@ -1,6 +1,6 @@
 /** Corpora for the benchmarks: built once by make-corpus.js, cached under bench/.corpus/. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,7 @@ export function scratch(name) {
   rmSync(dir, { recursive: true, force: true });
   // private, as a state dir must be: codex-tracer puts its store in a sub-directory of a folder others can read
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // whatever the umask
   return dir;
 }
 

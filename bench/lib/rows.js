@@ -20,7 +20,9 @@ export function backfillRows({ label, floor, bf, cc }) {
     row(p('backfill speed ÷ floor speed'), bf.mbPerSec / floor.mbPerSec, '×', `≥ ${FLOOR_SHARE_BUDGET}× (goal 1.0×)`, bf.mbPerSec >= need),
     row(p('backfill wall time'), s(bf.ms), 's', `reference (floor ${s(floor.ms).toFixed(2)} s)`, null),
     row(p('backfill CPU time (user + sys)'), bf.cpuSec, 's', 'reference', null),
-    row(p('backfill CPU per MB'), bf.cpuSec / mb, 'CPU-s/MB', 'reference', null),
+    row(p('backfill CPU per MB'), bf.cpuSec / mb, 'CPU-s/MB', `reference (floor ${(floor.cpuSec / (floor.bytes / 2 ** 20)).toFixed(4)})`, null),
+    // CPU time does not depend on what else the machine runs as wall time does
+    row(p('backfill CPU ÷ floor CPU'), bf.cpuSec / floor.cpuSec, '×', 'reference (1 = the floor\'s work)', null, { floorCpuSec: floor.cpuSec }),
     row(p('backfill spans/s'), bf.spansPerSec, 'spans/s', 'reference', null, { spans: bf.spans }),
     row(p('backfill peak RSS'), bf.peakRssMb, 'MB', `≤ ${RSS_BUDGET_MB} MB (goal 150)`, bf.peakRssMb <= RSS_BUDGET_MB),
     row(p('store size ÷ rollout bytes'), 100 * storeShare, '%', `≤ ${100 * STORE_SHARE_BUDGET}% (goal 20%)`, storeShare <= STORE_SHARE_BUDGET, { storeBytes: bf.storeBytes, rolloutBytes: bf.bytes }),

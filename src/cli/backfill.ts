@@ -45,6 +45,8 @@ async function selectFiles(files: DiscoveredFile[], flags: BackfillFlags): Promi
  * the bytes a file reads per commit (a quarter of the inline batch): together they bound memory.
  */
 const WAITING_FACTOR = 4;
+/** on pipeline threads, histories whose files average less than this keep more files in flight */
+const SMALL_FILE_BYTES = 64 * 1024;
 const BATCH_BYTES = 1024 * 1024;
 
 /** What discovery found is what backfill traces: the file as it was then (a later growth is the next run's). */
@@ -100,11 +102,13 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     const only = outputs.sinks.length === 1 ? outputs.sinks[0] : undefined;
     const local = only instanceof LocalSink && outputs.delivery.cursors === only.cursors ? only : undefined;
     if (local && workers >= 2) {
-      // per thread, a quarter of --concurrency in flight: the threads are busy parsing, not waiting
-      const perWorker = Math.max(2, Math.ceil(Number(flags.concurrency ?? 16) / 4));
+      // per thread, a quarter of --concurrency in flight (memory), half when files are small on
+      // average (each commit then holds more files: fewer transactions)
+      const share = totalBytes / files.length < SMALL_FILE_BYTES ? 2 : 4;
+      const perWorker = Math.max(2, Math.ceil(Number(flags.concurrency ?? 16) / share));
       ctx.log.debug('tracing on pipeline threads', { workers, files: files.length });
       await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
-        workers, content: ctx.content, committer: local, groupCommits: Math.max(1, Math.floor(perWorker / 2)),
+        workers, content: ctx.content, committer: local, groupCommits: perWorker,
         fallback: (jobs) => runFiles(set, jobs, run),
       });
     } else {

@@ -10,9 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbPathIn } from '../../src/store/index.js';
-import { storeSpans } from '../helpers/cli.js';
-import { makeCodexHome } from '../helpers/fixtures.js';
-import { runCleanups, testDir } from '../helpers/temp.js';
+import { makeCodexHome, runCleanups, storeSpans, testDir } from '../helpers/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/codex-tracer.js', import.meta.url));
 afterAll(runCleanups);

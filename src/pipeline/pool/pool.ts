@@ -81,8 +81,9 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
     const total = progress.reduce((a, p) => ({ files: a.files + p.files, bytes: a.bytes + p.bytes, spans: a.spans + p.spans }));
     run.onProgress?.({ files: total.files, bytes: total.bytes });
   };
+  const queue = new CommitQueue(opts.committer);
   await Promise.all(shares.map(async (jobs, i) => {
-    const ok = await runShare(set, jobs, init, opts.committer, (p) => {
+    const ok = await runShare(set, jobs, init, queue, (p) => {
       progress[i] = p;
       report();
     });
@@ -90,21 +91,64 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
   }));
 }
 
+type Commit = Extract<FromWorker, { type: 'commit' }>;
+
+/**
+ * The threads' commits that arrive in one turn of the event loop share one transaction
+ * (thousands of small files must not cost thousands of transactions); each thread learns
+ * the outcome of its own. Transactions run one at a time, in arrival order.
+ */
+class CommitQueue {
+  private queued: { m: Commit; reply: (err?: unknown) => void }[] = [];
+  private scheduled = false;
+  /** settles once every transaction handed over so far is done */
+  tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly committer: RowCommitter) {}
+
+  add(m: Commit, reply: (err?: unknown) => void): void {
+    this.queued.push({ m, reply });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const group = this.queued;
+      this.queued = [];
+      this.tail = this.tail.then(() => this.commit(group));
+    });
+  }
+
+  private async commit(group: { m: Commit; reply: (err?: unknown) => void }[]): Promise<void> {
+    const rows: Bind[][] = [];
+    const cursors: Cursor[] = [];
+    let spans = 0;
+    for (const { m } of group) {
+      for (const r of m.rows) rows.push(r);
+      for (const c of m.cursors) cursors.push(c);
+      spans += m.spans;
+    }
+    try {
+      await this.committer.commitRows(rows, spans, cursors);
+    } catch (err) {
+      for (const g of group) g.reply(err);
+      return;
+    }
+    for (const g of group) g.reply();
+  }
+}
+
 /** resolves true once the thread traced its share, false when it failed (then it is reported and exits) */
-function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, committer: RowCommitter, onProgress: (p: { files: number; bytes: number; spans: number }) => void): Promise<boolean> {
+function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, queue: CommitQueue, onProgress: (p: { files: number; bytes: number; spans: number }) => void): Promise<boolean> {
   const worker = new Worker(WORKER_FILE, { workerData: init, resourceLimits: THREAD_LIMITS });
   const send = (m: ToWorker): void => worker.postMessage(m);
-  // commits are applied in the order they arrive, one at a time per worker
-  let chain = Promise.resolve();
   return new Promise<boolean>((resolve) => {
     let done = false;
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'commit':
-          chain = chain.then(() => committer.commitRows(m.rows, m.spans, m.cursors).then(
-            () => send({ type: 'ack', id: m.id }),
-            (err: unknown) => send({ type: 'ack', id: m.id, error: { message: err instanceof Error ? err.message : String(err), transient: (err as { transient?: boolean }).transient !== false } }),
-          ));
+          queue.add(m, (err) => send(err === undefined ? { type: 'ack', id: m.id } : {
+            type: 'ack', id: m.id, error: { message: err instanceof Error ? err.message : String(err), transient: (err as { transient?: boolean }).transient !== false },
+          }));
           break;
         case 'rename':
           set.opts.delivery.cursors.rename(m.from, m.to);
@@ -126,7 +170,7 @@ function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, committer: Ro
       set.opts.log.error('a pipeline thread failed; its files are traced again on the main thread', { error: err.message, files: jobs.length });
     });
     worker.on('exit', () => {
-      if (!done) void chain.then(() => resolve(false));
+      if (!done) void queue.tail.then(() => resolve(false));
     });
     send({ type: 'jobs', jobs });
   });
