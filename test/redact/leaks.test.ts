@@ -39,3 +39,20 @@ describe('over-redaction traps', () => {
     expect(redactSecrets('SECRET_KEY=InXWuOfSu4POBHbF1x6QqLmZ')).toBe('SECRET_KEY=[REDACTED:secret]');
   });
 });
+
+describe('the normalised view', () => {
+  it('redacts in raw JSON and leaves it valid JSON whose value is the redacted text', () => {
+    const key = `sk-proj-${'Zx9Qw2Er7Ty4Ui1Op3'.repeat(4)}`;
+    const raw = JSON.stringify({ cmd: `printf 'a\\n'\n${key}\n\x1b[31mAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9k2Lm4Np\x1b[0m`, note: 'caf\u00e9 \ud83d\ude00' });
+    const out = redactSecrets(raw);
+    const parsed = JSON.parse(out) as { cmd: string; note: string };
+    expect(parsed.cmd).toBe("printf 'a\\n'\n[REDACTED:openai_key]\n\x1b[31mAWS_SECRET_ACCESS_KEY=[REDACTED:secret]\x1b[0m");
+    expect(parsed.note).toBe('caf\u00e9 \ud83d\ude00');
+  });
+
+  it('near-trigger search equals the whole-text search on both wide corpora', () => {
+    for (const t of [...LEAK_CORPUS.map((p) => p.text), ...FP_CORPUS]) {
+      for (const form of [t, JSON.stringify({ output: t }), `x${t}y`]) expect(redactSecrets(form), form).toBe(redactSecrets(form, [], false));
+    }
+  });
+});
