@@ -40,8 +40,20 @@ export function isPlaceholder(value: string): boolean {
   return value.length === 0 || PLACEHOLDER.test(value) || KEEP_WORDS.has(value.toLowerCase());
 }
 
+/**
+ * A PascalCase name of code (`UserPasswordField`, `Base64Encoder`): every part a word, with a
+ * vowel and no long consonant run. A random key in mixed case (`InXWuOfSu4P…`) has one-letter
+ * or unpronounceable parts, so it is not taken for a name (about 12% of random 32-character
+ * keys were, before).
+ */
+function isPascalName(value: string): boolean {
+  if (!PASCAL_IDENT.test(value) || (value.match(/\d/g)?.length ?? 0) > 2) return false;
+  const parts = value.match(/[A-Z][a-z0-9]*/g) ?? [];
+  return parts.every((p) => p.length >= 2 && /[aeiouy]/.test(p) && !/[bcdfghjklmnpqrstvwxz]{4}/.test(p));
+}
+
 function isCodeExpression(value: string): boolean {
-  return /[()[\]{}]/.test(value) || /^[=>!&|]/.test(value) || DOTTED_IDENT.test(value) || PASCAL_IDENT.test(value);
+  return /[()[\]{}]/.test(value) || /^[=>!&|]/.test(value) || DOTTED_IDENT.test(value) || isPascalName(value);
 }
 
 /** a value shaped like a credential rather than a word: digits, symbols or mixed case */
@@ -75,17 +87,23 @@ function words(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
 }
 
+/** words that name a password alone (`SMTP_PASS`, `LDAP_BIND_PW`, `MSSQL_SA_PWD`, `"pass"`) */
+const PASSWORD_WORDS = new Set(['pass', 'pw', 'pwd', 'passwd', 'pword']);
+/** the shell's working directories, not passwords */
+const NOT_PASSWORDS = new Set(['pwd', 'oldpwd']);
+
 function nameTier(name: string): Tier {
-  const last = words(name).at(-1) ?? '';
+  const ws = words(name);
+  const last = ws.at(-1) ?? '';
   if (META_WORDS.has(last)) return 'none';
   const lower = name.toLowerCase();
-  if (STRONG_NAME.test(lower)) return 'strong';
+  if (STRONG_NAME.test(lower) || ws.some((w) => PASSWORD_WORDS.has(w))) return 'strong';
   return lower.includes('key') ? 'weak' : 'none';
 }
 
 function kindOf(name: string): string {
   const lower = name.toLowerCase();
-  if (lower.includes('pass')) return 'password';
+  if (lower.includes('pass') || /(?:^|[^a-z])pwd?(?:[^a-z]|$)/.test(lower)) return 'password';
   if (lower.includes('secret')) return 'secret';
   if (lower.includes('token')) return 'token';
   if (/api[_-]?key/.test(lower)) return 'api_key';
@@ -95,16 +113,32 @@ function kindOf(name: string): string {
 /** identifier characters before the matched keyword (the rest of the name) */
 function namePrefix(input: string, index: number): number {
   let i = index;
-  while (i > 0 && /[A-Za-z0-9_.-]/.test(input.charAt(i - 1))) i--;
+  while (i > 0 && index - i < 64 && /[A-Za-z0-9_.-]/.test(input.charAt(i - 1))) i--;
   return i;
 }
 
 /** `password: value` alone on a YAML line (not `password: string;` in code) */
 function isYamlLine(input: string, nameStart: number, valueEnd: number): boolean {
-  const lineStart = input.lastIndexOf('\n', nameStart - 1) + 1;
-  if (!/^[ \t]*(?:- )?$/.test(input.slice(lineStart, nameStart))) return false;
+  // a line's indentation is short: look back a bounded way (linear time on a huge single line)
+  const before = input.slice(Math.max(0, nameStart - 128), nameStart);
+  const nl = before.lastIndexOf('\n');
+  if ((nl === -1 && nameStart > 128) || !/^[ \t]*(?:- )?$/.test(before.slice(nl + 1))) return false;
   const next = input.charAt(valueEnd);
   return next === '' || next === '\n' || next === '\r' || input.startsWith(' #', valueEnd);
+}
+
+/**
+ * Words for people (a label, a hint, an error message under a key named `password` or `token`),
+ * not a passphrase: two words or more of letters, written as a sentence (a capital, punctuation,
+ * a letter beyond ASCII) or naming the credential itself. On real rollouts most name-based
+ * redactions were such strings.
+ */
+export function isUiText(value: string): boolean {
+  const ws = value.trim().split(/\s+/);
+  if (ws.length < 2 || !ws.every((w) => /^[\p{L}\p{M}\d'’,.!?:;…()«»"“”→•/&-]+$/u.test(w))) return false;
+  const letters = ws.filter((w) => /\p{L}{2,}/u.test(w)).length;
+  if (letters < ws.length - 1) return false;
+  return /^\p{Lu}/u.test(value.trim()) || /[,.!?:;…→]/.test(value) || /[^ -~]/.test(value) || /pass|token|key|secret|code/i.test(value);
 }
 
 interface Assignment {
@@ -118,8 +152,9 @@ interface Assignment {
 function valueIsSecret(tier: Tier, a: Assignment): boolean {
   const { value } = a;
   if (isPlaceholder(value)) return false;
+  if (NOT_PASSWORDS.has(a.name.toLowerCase()) && /^(?:[~/]|[A-Za-z]:\\)/.test(value)) return false;
   if (tier === 'weak') return highEntropy(value);
-  if (a.quoted) return true;
+  if (a.quoted) return !isUiText(value);
   if (isCodeExpression(value) || /^\d{1,5}$/.test(value)) return false;
   if (a.style === 'env') return !value.toLowerCase().includes(a.name.toLowerCase().replace(/^.*[_.-]/, ''));
   if (a.style === 'yaml') return value.length >= 3;

@@ -81,9 +81,9 @@ function buildTable({ next, out }: Trie): { table: Int32Array; outputs: Int32Arr
   return { table, outputs: Int32Array.from(out) };
 }
 
-/** triggers[i] are the words of rule i (at most 31 rules) */
+/** triggers[i] are the words of rule i (at most 32 rules: bit 31 is the sign bit, which the masks use as any other) */
 export function makeTriggerScanner(triggers: readonly (readonly string[])[]): TriggerScanner {
-  if (triggers.length > 31) throw new Error('at most 31 rules with triggers');
+  if (triggers.length > 32) throw new Error('at most 32 rules with triggers');
   const { table, outputs } = buildTable(buildTrie(triggers));
   return {
     scan(text: string, hits?: TriggerHits): number {

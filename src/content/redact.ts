@@ -9,6 +9,7 @@
 import type { ContentOptions } from './options.js';
 import { RULES, redacted, type RedactRule } from './redact-rules.js';
 import { makeTriggerScanner, type TriggerHits } from './redact-scan.js';
+import { makeView, type View } from './redact-view.js';
 import { wellFormed } from './text.js';
 
 export type ContentFilter = (text: string | undefined | null) => string | undefined;
@@ -23,63 +24,72 @@ const NEAR_WINDOW = RULES.map((r) => (r.reach ?? 0) + Math.max(0, ...r.triggers.
 /** per rule with a reach: its regex, sticky (tried at one position) */
 const STICKY = RULES.map((r) => (r.reach === undefined ? undefined : new RegExp(r.re.source, `${r.re.flags.replace('g', '')}y`)));
 
-/** a span [start, end) of text to replace, and its replacement */
+/** a span [start, end) of the matched text to replace, and its replacement */
 type Edit = readonly [start: number, end: number, replacement: string];
 
-/** replaces what `edit` returns for each match of the global regex `re` (null: keep the match) */
-function replaceMatches(text: string, re: RegExp, edit: (m: RegExpExecArray) => Edit | null): string {
+const MARK = '[REDACTED:';
+
+/**
+ * The edit a rule's replacement of match m amounts to: replacements keep a prefix and a suffix
+ * of the match around one `[REDACTED:kind]` marker, so only the part between is replaced.
+ */
+function editOf(m: RegExpExecArray, replacement: string): Edit {
+  const whole = m[0];
+  const a = replacement.indexOf(MARK);
+  const z = a === -1 ? -1 : replacement.indexOf(']', a) + 1;
+  const suffix = replacement.length - z;
+  if (a !== -1 && a + suffix <= whole.length && whole.startsWith(replacement.slice(0, a)) && whole.endsWith(replacement.slice(z))) {
+    return [m.index + a, m.index + whole.length - suffix, replacement.slice(a, z)];
+  }
+  return [m.index, m.index + whole.length, replacement];
+}
+
+/** counts regex attempts (for the linear-time test: attempts × the rules' bounded spans) */
+export const redactStats = { attempts: 0 };
+
+/** pushes the edit of each match of the global regex `re` (`edit` null: keep the match) */
+function globalEdits(text: string, re: RegExp, edit: (m: RegExpExecArray) => Edit | null, out: Edit[]): void {
   re.lastIndex = 0;
-  let out = '';
-  let last = 0;
-  let changed = false;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    redactStats.attempts++;
     if (m[0] === '') {
       re.lastIndex++;
       continue;
     }
     const e = edit(m);
-    if (e === null || e[0] < last) continue;
-    out += text.slice(last, e[0]) + e[2];
-    last = e[1];
-    changed = true;
+    if (e !== null) out.push(e);
   }
-  return changed ? out + text.slice(last) : text;
 }
 
 /**
- * What `applyRule` gives, trying the rule's sticky regex only at the positions where a match
- * can start: up to `window` characters before the end of each trigger occurrence (`ends`,
+ * What `globalEdits` gives for a rule, trying its sticky regex only at the positions where a
+ * match can start: up to `window` characters before the end of each trigger occurrence (`ends`,
  * ascending, from the pre-scan of this very text). Positions are tried left to right and
  * a match's inside is skipped, as a global scan would.
  */
-function applyNear(text: string, rule: RedactRule, sticky: RegExp, ends: readonly number[], window: number): string {
-  let out = '';
-  let last = 0;
+function nearEdits(text: string, rule: RedactRule, sticky: RegExp, ends: readonly number[], window: number, out: Edit[]): void {
   let next = 0;
   for (const e of ends) {
     for (let q = Math.max(next, e - window); q <= e; q++) {
       sticky.lastIndex = q;
+      redactStats.attempts++;
       const m = sticky.exec(text);
       if (m === null || m[0] === '') continue;
       const end = q + m[0].length;
       const replacement = rule.render(m, text);
-      if (replacement !== null) {
-        out += text.slice(last, q) + replacement;
-        last = end;
-      }
+      if (replacement !== null) out.push(editOf(m, replacement));
       q = end - 1;
       next = end;
     }
     next = Math.max(next, e + 1);
   }
-  return last === 0 ? text : out + text.slice(last);
 }
 
-function applyRule(text: string, rule: RedactRule): string {
-  return replaceMatches(text, rule.re, (m) => {
+function ruleEdit(rule: RedactRule, text: string) {
+  return (m: RegExpExecArray): Edit | null => {
     const replacement = rule.render(m, text);
-    return replacement === null ? null : [m.index, m.index + m[0].length, replacement];
-  });
+    return replacement === null ? null : editOf(m, replacement);
+  };
 }
 
 const compiledExtra = new WeakMap<RegExp, RegExp>();
@@ -98,31 +108,78 @@ function compileExtra(pattern: RegExp): RegExp {
   return re;
 }
 
-function applyExtra(text: string, pattern: RegExp): string {
-  return replaceMatches(text, compileExtra(pattern), (m) => {
-    const [start, end] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
-    return [start, end, redacted('pattern')];
-  });
+function extraEdit(m: RegExpExecArray): Edit {
+  const [start, end] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
+  return [start, end, redacted('pattern')];
 }
 
 /**
- * Replaces secrets with `[REDACTED:<kind>]`. Extra patterns (`--redact-pattern`) run
- * after the built-in rules; a pattern with a capture group redacts only group 1.
- * `near: false` searches every rule over the whole text (what the fast path must equal).
+ * Adds `edits` (ascending, not overlapping each other) to `kept` (the same) where they overlap
+ * nothing kept: a rule earlier in the table wins a span over a later one.
  */
-export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [], near = true): string {
-  let out = text;
+function merge(kept: Edit[], edits: readonly Edit[]): Edit[] {
+  if (edits.length === 0) return kept;
+  const out: Edit[] = [];
+  let i = 0;
+  for (const e of edits) {
+    while (i < kept.length && (kept[i] as Edit)[1] <= e[0]) out.push(kept[i++] as Edit);
+    const k = kept[i];
+    const prev = out.at(-1);
+    if ((k === undefined || k[0] >= e[1]) && (prev === undefined || prev[1] <= e[0])) out.push(e);
+  }
+  while (i < kept.length) out.push(kept[i++] as Edit);
+  return out;
+}
+
+/** every rule's edits of text, in order, not overlapping */
+function findEdits(text: string, extraPatterns: readonly RegExp[], near: boolean): Edit[] {
+  let kept: Edit[] = [];
   const hits: TriggerHits = { mask: NEAR, at: [] };
   const active = SCANNER.scan(text, hits) | ALWAYS;
   RULES.forEach((rule, i) => {
     if ((active & (1 << i)) === 0) return;
     const ends = hits.at[i];
     const sticky = STICKY[i];
-    // positions are those of the scanned text: once an earlier rule changed it, the whole text is searched
-    out = near && ends !== undefined && sticky !== undefined && out === text ? applyNear(out, rule, sticky, ends, NEAR_WINDOW[i] as number) : applyRule(out, rule);
+    const edits: Edit[] = [];
+    if (near && ends !== undefined && sticky !== undefined) nearEdits(text, rule, sticky, ends, NEAR_WINDOW[i] as number, edits);
+    else globalEdits(text, rule.re, ruleEdit(rule, text), edits);
+    kept = merge(kept, edits);
   });
-  for (const pattern of extraPatterns) out = applyExtra(out, pattern);
-  return out;
+  for (const pattern of extraPatterns) {
+    const edits: Edit[] = [];
+    globalEdits(text, compileExtra(pattern), extraEdit, edits);
+    kept = merge(kept, edits);
+  }
+  return kept;
+}
+
+/** edits of the view as edits of its original (each view character maps to whole escapes) */
+function toOriginal(view: View, edits: readonly Edit[]): Edit[] {
+  return edits.filter((e) => e[1] > e[0]).map((e) => [view.from[e[0]] as number, view.to[e[1] - 1] as number, e[2]]);
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  if (edits.length === 0) return text;
+  let out = '';
+  let last = 0;
+  for (const [start, end, replacement] of edits) {
+    out += text.slice(last, start) + replacement;
+    last = end;
+  }
+  return out + text.slice(last);
+}
+
+/**
+ * Replaces secrets with `[REDACTED:<kind>]`. Matching runs once, over the text with ANSI
+ * escapes removed and JSON escapes undone (`redact-view.ts`); what it finds is replaced in the
+ * text as given. Extra patterns (`--redact-pattern`) come after the built-in rules; a pattern
+ * with a capture group redacts only group 1.
+ * `near: false` searches every rule over the whole text (what the fast path must equal).
+ */
+export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [], near = true): string {
+  const view = makeView(text);
+  if (view === null) return applyEdits(text, findEdits(text, extraPatterns, near));
+  return applyEdits(text, toOriginal(view, findEdits(view.text, extraPatterns, near)));
 }
 
 /**
