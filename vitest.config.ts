@@ -11,7 +11,10 @@ import { defineConfig } from 'vitest/config';
 const NOT_UNIT = new Set(['test/source/watch-limit.test.ts']);
 const UNIT = [
   ...['trace', 'rollout', 'source', 'store', 'sinks', 'redact', 'pricing', 'cases'].flatMap((d) =>
-    readdirSync(fileURLToPath(new URL(`./test/${d}/`, import.meta.url))).filter((f) => f.endsWith('.test.ts')).map((f) => `test/${d}/${f}`)),
+    readdirSync(fileURLToPath(new URL(`./test/${d}/`, import.meta.url)))
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => `test/${d}/${f}`),
+  ),
   'test/pipeline/file-tracer.test.ts',
   'test/architecture.test.ts',
 ].filter((f) => !NOT_UNIT.has(f));

@@ -32,9 +32,17 @@ const quiet = args.includes('--quiet');
 
 const state = mkdtempSync(join(tmpdir(), 'ct-ccusage-'));
 try {
-  execFileSync(process.execPath, [join(ROOT, 'bin/codex-tracer.js'), 'backfill', '--codex-home', home, '--state-dir', state], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'bin/codex-tracer.js'), 'backfill', '--codex-home', home, '--state-dir', state], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const bin = ccusageBin();
-  const cc = (kind) => JSON.parse(execFileSync(bin, ['codex', kind, '--json', '--offline', '--timezone', 'UTC'], { env: { ...process.env, CODEX_HOME: home }, maxBuffer: 1 << 28 }).toString());
+  const cc = (kind) =>
+    JSON.parse(
+      execFileSync(bin, ['codex', kind, '--json', '--offline', '--timezone', 'UTC'], {
+        env: { ...process.env, CODEX_HOME: home },
+        maxBuffer: 1 << 28,
+      }).toString(),
+    );
   const ccSessions = cc('session').sessions;
   const ccDaily = cc('daily').daily;
 
@@ -43,8 +51,21 @@ try {
   store.close();
   const zero = () => ({ input: 0, cached: 0, output: 0, reasoning: 0, micros: 0, calls: 0 });
   const add = (t, c) => {
-    t.input += c.inputTokens; t.cached += c.cachedTokens; t.output += c.outputTokens; t.reasoning += c.reasoningTokens; t.calls += 1;
-    const p = priceCall({ model: c.model ?? 'unknown', provider: c.provider ?? undefined, time: c.time, input: c.inputTokens, cached: c.cachedTokens, output: c.outputTokens, reasoning: c.reasoningTokens, serviceTier: c.serviceTier ?? undefined });
+    t.input += c.inputTokens;
+    t.cached += c.cachedTokens;
+    t.output += c.outputTokens;
+    t.reasoning += c.reasoningTokens;
+    t.calls += 1;
+    const p = priceCall({
+      model: c.model ?? 'unknown',
+      provider: c.provider ?? undefined,
+      time: c.time,
+      input: c.inputTokens,
+      cached: c.cachedTokens,
+      output: c.outputTokens,
+      reasoning: c.reasoningTokens,
+      serviceTier: c.serviceTier ?? undefined,
+    });
     if (p.priced) t.micros += p.micros;
   };
   const byThread = new Map();
@@ -58,7 +79,13 @@ try {
     add(byDay.get(d), c);
   }
   // ccusage counts input without the cached part; ours (OTel) includes it
-  const theirs = (s) => ({ input: s.inputTokens + s.cacheReadTokens, cached: s.cacheReadTokens, output: s.outputTokens, reasoning: s.reasoningOutputTokens, usd: s.costUSD });
+  const theirs = (s) => ({
+    input: s.inputTokens + s.cacheReadTokens,
+    cached: s.cacheReadTokens,
+    output: s.outputTokens,
+    reasoning: s.reasoningOutputTokens,
+    usd: s.costUSD,
+  });
   const same = (a, b) => a.input === b.input && a.cached === b.cached && a.output === b.output && a.reasoning === b.reasoning;
   const fileKind = (path) => {
     const head = readFileSync(path, 'utf8').split('\n', 400);
@@ -76,7 +103,11 @@ try {
     if (m) pathOf.set(m[1], join(home, String(rel)));
   }
   const kindOf = (id) => {
-    try { return fileKind(pathOf.get(id)); } catch { return '?'; }
+    try {
+      return fileKind(pathOf.get(id));
+    } catch {
+      return '?';
+    }
   };
   const files = [];
   const seen = new Set();
@@ -96,10 +127,12 @@ try {
     return { files: f.length, equal: f.filter((x) => x.equal).length };
   };
   const result = {
-    codexHome: forkDemo ? '(--fork-demo)' : relative(ROOT, home) || '.', ccusage: 'ccusage codex session|daily --offline --timezone UTC',
+    codexHome: forkDemo ? '(--fork-demo)' : relative(ROOT, home) || '.',
+    ccusage: 'ccusage codex session|daily --offline --timezone UTC',
     byKind: Object.fromEntries(['session', 'subagent', 'fork / copied history', '?'].map((k) => [k, tally(k)])),
     onlyInCodexTracer: files.filter((f) => f.ccusage === null).length,
-    days, files,
+    days,
+    files,
   };
   writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
   if (!quiet) {
@@ -108,12 +141,19 @@ try {
     for (const [k, t] of Object.entries(result.byKind)) if (t.files) console.log(`  ${k.padEnd(24)} ${t.equal}/${t.files} equal`);
     console.log(`  files ccusage does not count at all: ${result.onlyInCodexTracer}`);
     for (const f of files.filter((x) => !x.equal).slice(0, 5)) {
-      console.log(`  differs: ${f.thread} (${f.kind}) ours in ${f.ours.input} cached ${f.ours.cached} out ${f.ours.output}; ccusage ${f.ccusage ? `in ${f.ccusage.input} cached ${f.ccusage.cached} out ${f.ccusage.output}` : 'none'}`);
+      console.log(
+        `  differs: ${f.thread} (${f.kind}) ours in ${f.ours.input} cached ${f.ours.cached} out ${f.ours.output}; ccusage ${f.ccusage ? `in ${f.ccusage.input} cached ${f.ccusage.cached} out ${f.ccusage.output}` : 'none'}`,
+      );
     }
     console.log('per UTC day:            input     cached     output  reasoning       cost');
     for (const d of days) {
-      console.log(`  ${d.date} ours    ${n(d.ours.input)}  ${n(d.ours.cached)}  ${n(d.ours.output)}  ${n(d.ours.reasoning)}  $${(d.ours.micros / 1e6).toFixed(4)}`);
-      if (d.ccusage) console.log(`  ${d.date} ccusage ${n(d.ccusage.input)}  ${n(d.ccusage.cached)}  ${n(d.ccusage.output)}  ${n(d.ccusage.reasoning)}  $${d.ccusage.usd.toFixed(4)}`);
+      console.log(
+        `  ${d.date} ours    ${n(d.ours.input)}  ${n(d.ours.cached)}  ${n(d.ours.output)}  ${n(d.ours.reasoning)}  $${(d.ours.micros / 1e6).toFixed(4)}`,
+      );
+      if (d.ccusage)
+        console.log(
+          `  ${d.date} ccusage ${n(d.ccusage.input)}  ${n(d.ccusage.cached)}  ${n(d.ccusage.output)}  ${n(d.ccusage.reasoning)}  $${d.ccusage.usd.toFixed(4)}`,
+        );
     }
     console.log(`written: ${outFile}`);
   }

@@ -53,7 +53,15 @@ function parseArgs(argv) {
     else if (flag === '--huge-mb') args.hugeMb = Number(value);
     else throw new Error(`unknown option ${flag}`);
   }
-  if (args.out === '' || !(args.mb >= 0) || !Number.isInteger(args.seed) || !(args.hugeMb >= 0) || !['fixtures', 'real'].includes(args.profile) || !(args.fileKb > 0) || !(args.sigma >= 0)) {
+  if (
+    args.out === '' ||
+    !(args.mb >= 0) ||
+    !Number.isInteger(args.seed) ||
+    !(args.hugeMb >= 0) ||
+    !['fixtures', 'real'].includes(args.profile) ||
+    !(args.fileKb > 0) ||
+    !(args.sigma >= 0)
+  ) {
     throw new Error('usage: node bench/make-corpus.js --out DIR [--profile fixtures|real] [--mb 200] [--seed 1] [--huge-mb N] [--file-kb K] [--sigma S]');
   }
   return args;
@@ -145,8 +153,12 @@ function sessionIdOf(firstLine) {
 /** fixture sessions as clone units: a session file plus its subagent children (`name.1.jsonl`) */
 function loadUnits() {
   const units = [];
-  for (const version of readdirSync(FIXTURES).filter((d) => d.startsWith('codex-')).sort()) {
-    const files = readdirSync(join(FIXTURES, version)).filter((f) => f.endsWith('.jsonl')).sort();
+  for (const version of readdirSync(FIXTURES)
+    .filter((d) => d.startsWith('codex-'))
+    .sort()) {
+    const files = readdirSync(join(FIXTURES, version))
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     for (const parent of files.filter((f) => !/\.\d+\.jsonl$/.test(f))) {
       const base = parent.slice(0, -'.jsonl'.length);
       const members = [parent, ...files.filter((f) => f.startsWith(`${base}.`) && f !== parent)];

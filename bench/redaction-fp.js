@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { redactSecrets } from '../dist/content/redact.js';
 
 const roots = process.argv.length > 2 ? process.argv.slice(2) : [new URL('../fixtures', import.meta.url).pathname];
-const walk = (d) => readdirSync(d).flatMap((f) => {
-  const p = join(d, f);
-  return statSync(p).isDirectory() ? walk(p) : p.endsWith('.jsonl') ? [p] : [];
-});
+const walk = (d) =>
+  readdirSync(d).flatMap((f) => {
+    const p = join(d, f);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.jsonl') ? [p] : [];
+  });
 const count = (s) => (s.match(/\[REDACTED:/g) ?? []).length;
 
 let files = 0;

@@ -30,12 +30,22 @@ import { measureGrownRestart, measureRestartAndIdle } from './measures/watch.js'
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
   const a = {
-    mb: quick ? 25 : 200, hugeMb: quick ? 25 : 200, seed: 1, quick, keep: argv.includes('--keep'), idleSeconds: quick ? 20 : 60, liveSeconds: quick ? 10 : 20,
-    backfillOnly: argv.includes('--backfill-only'), corpora: ['real', 'fixtures', 'large'], nodeArgs: [],
+    mb: quick ? 25 : 200,
+    hugeMb: quick ? 25 : 200,
+    seed: 1,
+    quick,
+    keep: argv.includes('--keep'),
+    idleSeconds: quick ? 20 : 60,
+    liveSeconds: quick ? 10 : 20,
+    backfillOnly: argv.includes('--backfill-only'),
+    corpora: ['real', 'fixtures', 'large'],
+    nodeArgs: [],
   };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--corpora' || argv[i] === '--node-args') {
-      const list = String(argv[++i] ?? '').split(argv[i - 1] === '--corpora' ? ',' : ' ').filter((x) => x !== '');
+      const list = String(argv[++i] ?? '')
+        .split(argv[i - 1] === '--corpora' ? ',' : ' ')
+        .filter((x) => x !== '');
       if (argv[i - 1] === '--node-args') a.nodeArgs = list;
       else if (list.length === 0 || list.some((c) => !(c in CORPORA))) throw new Error(`--corpora takes a list of ${Object.keys(CORPORA).join(', ')}`);
       else a.corpora = list;
@@ -62,7 +72,14 @@ const CORPORA = {
 const step = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 function machine() {
-  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: +(totalmem() / 2 ** 30).toFixed(1), platform: `${process.platform}-${process.arch}`, loadavg1m: +loadavg()[0].toFixed(2) };
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memGb: +(totalmem() / 2 ** 30).toFixed(1),
+    platform: `${process.platform}-${process.arch}`,
+    loadavg1m: +loadavg()[0].toFixed(2),
+  };
 }
 
 async function measureWatch(args, home, state, templateHome) {
@@ -120,12 +137,25 @@ async function main() {
   const table = formatTable(rows);
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
   const sizes = args.corpora.map((n) => `${n} ${measured[n].floor.files} files`).join(', ');
-  console.log(`\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`);
+  console.log(
+    `\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`,
+  );
   const load = Math.max(loadBefore, loadavg()[0]);
-  if (load > cpus().length * 0.75) console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated (compare with the floor of the same run)`);
+  if (load > cpus().length * 0.75)
+    console.log(
+      `note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated (compare with the floor of the same run)`,
+    );
   console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
   const out = join(import.meta.dirname, 'results', args.backfillOnly || args.quick ? 'last-partial.json' : 'latest.json');
-  writeJson(out, { date: new Date().toISOString(), command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), args, machine: { ...machine(), loadavg1mBefore: +loadBefore.toFixed(2) }, seconds: Math.round((Date.now() - t0) / 1000), rows, table });
+  writeJson(out, {
+    date: new Date().toISOString(),
+    command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+    args,
+    machine: { ...machine(), loadavg1mBefore: +loadBefore.toFixed(2) },
+    seconds: Math.round((Date.now() - t0) / 1000),
+    rows,
+    table,
+  });
   step(`wrote ${out} (${Math.round((Date.now() - t0) / 1000)} s)`);
   if (!args.keep) removeScratch();
 }

@@ -55,21 +55,88 @@ function sessionSpans(i, start, turns, calls, rand) {
     const kids = [];
     for (let c = 0; c < calls; c++) {
       const d = 400 + Math.floor(rand() * 4000);
-      kids.push({ traceId, spanId: sid(k++), parentSpanId: turnId, kind: 'llm', name: `chat ${model}`, startTime: iso(t), endTime: iso(t + d), status: 'ok',
-        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': 8000 + c * 900, 'gen_ai.usage.output_tokens': 60 + c, 'gen_ai.usage.cache_read.input_tokens': 7000 + c * 800, 'gen_ai.usage.reasoning.output_tokens': 20, 'input.value': `tool exec_command: output of step ${c}`, 'output.value': `[tool call] exec_command` } });
+      kids.push({
+        traceId,
+        spanId: sid(k++),
+        parentSpanId: turnId,
+        kind: 'llm',
+        name: `chat ${model}`,
+        startTime: iso(t),
+        endTime: iso(t + d),
+        status: 'ok',
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': model,
+          'gen_ai.usage.input_tokens': 8000 + c * 900,
+          'gen_ai.usage.output_tokens': 60 + c,
+          'gen_ai.usage.cache_read.input_tokens': 7000 + c * 800,
+          'gen_ai.usage.reasoning.output_tokens': 20,
+          'input.value': `tool exec_command: output of step ${c}`,
+          'output.value': `[tool call] exec_command`,
+        },
+      });
       t += d;
       if (c === calls - 1) break;
       const td = 50 + Math.floor(rand() * 3000);
       const fail = rand() < 0.02;
-      kids.push({ traceId, spanId: sid(k++), parentSpanId: turnId, kind: 'tool', name: 'execute_tool exec_command', startTime: iso(t), endTime: iso(t + td), status: fail ? 'error' : 'ok', ...(fail ? { statusMessage: 'exit code 1' } : {}),
-        attributes: { 'gen_ai.tool.name': 'exec_command', 'gen_ai.tool.call.id': `call_${i}_${turn}_${c}`, 'codex.tool.command': `rg -n "pattern${c}" src/module${c % 17}`, 'input.value': JSON.stringify({ cmd: `rg -n "pattern${c}" src`, yield_time_ms: 2000 }), 'output.value': `src/module${c}.ts:${c}: match`, 'codex.tool.exit_code': fail ? 1 : 0 } });
+      kids.push({
+        traceId,
+        spanId: sid(k++),
+        parentSpanId: turnId,
+        kind: 'tool',
+        name: 'execute_tool exec_command',
+        startTime: iso(t),
+        endTime: iso(t + td),
+        status: fail ? 'error' : 'ok',
+        ...(fail ? { statusMessage: 'exit code 1' } : {}),
+        attributes: {
+          'gen_ai.tool.name': 'exec_command',
+          'gen_ai.tool.call.id': `call_${i}_${turn}_${c}`,
+          'codex.tool.command': `rg -n "pattern${c}" src/module${c % 17}`,
+          'input.value': JSON.stringify({ cmd: `rg -n "pattern${c}" src`, yield_time_ms: 2000 }),
+          'output.value': `src/module${c}.ts:${c}: match`,
+          'codex.tool.exit_code': fail ? 1 : 0,
+        },
+      });
       t += td;
     }
-    spans.push({ traceId, spanId: turnId, parentSpanId: root, kind: 'turn', name: `turn ${turn}`, startTime: iso(turnStart), endTime: iso(t), status: 'ok', attributes: { 'codex.turn.index': turn, 'input.value': `Session ${i} turn ${turn}: fix the failing test in project ${i % 40}`, 'output.value': 'Done.' } }, ...kids);
+    spans.push(
+      {
+        traceId,
+        spanId: turnId,
+        parentSpanId: root,
+        kind: 'turn',
+        name: `turn ${turn}`,
+        startTime: iso(turnStart),
+        endTime: iso(t),
+        status: 'ok',
+        attributes: {
+          'codex.turn.index': turn,
+          'input.value': `Session ${i} turn ${turn}: fix the failing test in project ${i % 40}`,
+          'output.value': 'Done.',
+        },
+      },
+      ...kids,
+    );
     t += turn % 3 === 0 ? 3_600_000 : 20_000 + Math.floor(rand() * 60_000); // idle between turns, now and then an hour
   }
-  spans.unshift({ traceId, spanId: root, parentSpanId: null, kind: 'session', name: 'invoke_agent codex', startTime: iso(start), endTime: iso(t), status: 'ok',
-    attributes: { 'gen_ai.conversation.id': sessionId, 'gen_ai.request.model': model, 'codex.cwd': cwd, 'codex.cli_version': '0.169.0', 'vcs.ref.head.name': 'main' } });
+  spans.unshift({
+    traceId,
+    spanId: root,
+    parentSpanId: null,
+    kind: 'session',
+    name: 'invoke_agent codex',
+    startTime: iso(start),
+    endTime: iso(t),
+    status: 'ok',
+    attributes: {
+      'gen_ai.conversation.id': sessionId,
+      'gen_ai.request.model': model,
+      'codex.cwd': cwd,
+      'codex.cli_version': '0.169.0',
+      'vcs.ref.head.name': 'main',
+    },
+  });
   return { traceId, spans };
 }
 
@@ -132,10 +199,12 @@ async function browse(url, bigTrace) {
       await page.goto(url);
       await page.waitForSelector('tr.session');
       // the viewer marks (User Timing) when the rows are in the DOM
-      paints.push(await page.evaluate(() => {
-        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-        return { fcp: at('first-contentful-paint'), listed: at('ct:sessions-listed') };
-      }));
+      paints.push(
+        await page.evaluate(() => {
+          const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+          return { fcp: at('first-contentful-paint'), listed: at('ct:sessions-listed') };
+        }),
+      );
     }
     const renders = [];
     let domRows = 0;
@@ -163,7 +232,15 @@ async function browse(url, bigTrace) {
       return out.sort((a, b) => a - b);
     });
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return { fcp: med(paints.map((p) => p.fcp)), listed: med(paints.map((p) => p.listed)), render: med(renders), domRows, spansShown, scrollP95: quantile(frames, 0.95), scrollMedian: quantile(frames, 0.5) };
+    return {
+      fcp: med(paints.map((p) => p.fcp)),
+      listed: med(paints.map((p) => p.listed)),
+      render: med(renders),
+      domRows,
+      spansShown,
+      scrollP95: quantile(frames, 0.95),
+      scrollMedian: quantile(frames, 0.5),
+    };
   } finally {
     await browser.close();
   }
@@ -214,7 +291,13 @@ export function uiRows(r) {
     row(`ui: trace outline API (${r.browser.spansShown} spans)`, a.trace.median, 'ms', 'reference', null, a.trace),
     row('ui: sessions page first contentful paint', r.browser.fcp, 'ms', '< 300 ms', r.browser.fcp < 300),
     row('ui: sessions page listed (rows in the DOM)', r.browser.listed, 'ms', '< 300 ms', r.browser.listed < 300),
-    row(`ui: ${r.browser.spansShown}-span trace rendered`, r.browser.render, 'ms', '< 1000 ms', r.browser.render < 1000 && r.browser.spansShown >= r.spans * 0.95),
+    row(
+      `ui: ${r.browser.spansShown}-span trace rendered`,
+      r.browser.render,
+      'ms',
+      '< 1000 ms',
+      r.browser.render < 1000 && r.browser.spansShown >= r.spans * 0.95,
+    ),
     row('ui: rows in the DOM for that trace', r.browser.domRows, 'rows', 'only visible (< 100)', r.browser.domRows < 100),
     row('ui: scroll step to painted, p95', r.browser.scrollP95, 'ms', '≤ 50 ms', r.browser.scrollP95 <= 50, { median: r.browser.scrollMedian }),
   ];

@@ -132,7 +132,9 @@ describe('the layering of src/', () => {
   });
 
   it('never imports the CLI from the pipeline', () => {
-    const up = [...graph].flatMap(([f, ts2]) => ts2.filter((t) => rel(f).startsWith('pipeline/') && rel(t).startsWith('cli/')).map((t) => `${rel(f)} -> ${rel(t)}`));
+    const up = [...graph].flatMap(([f, ts2]) =>
+      ts2.filter((t) => rel(f).startsWith('pipeline/') && rel(t).startsWith('cli/')).map((t) => `${rel(f)} -> ${rel(t)}`),
+    );
     expect(up).toEqual([]);
   });
 

@@ -15,6 +15,8 @@ export function ccusageBin() {
   const bin = join(TOOLS, 'node_modules', '.bin', 'ccusage');
   if (existsSync(bin)) return bin;
   mkdirSync(TOOLS, { recursive: true });
-  execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', TOOLS, `ccusage@${CCUSAGE_VERSION}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', TOOLS, `ccusage@${CCUSAGE_VERSION}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return bin;
 }

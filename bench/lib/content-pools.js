@@ -5,14 +5,54 @@
  * per corpus from the seed; outputs are windows of whole lines taken from them.
  */
 
-const WORDS = ('the a to of and in is for on with that this by from as at be are it an or not we can value file test build error '
-  + 'config module server client request response cache index query user session token stream parse write read commit '
-  + 'retry timeout buffer worker thread queue handler update delete create insert select table column schema migrate')
-  .split(' ');
-const IDENTS = ['result', 'items', 'ctx', 'opts', 'value', 'count', 'path', 'buf', 'data', 'err', 'row', 'spans', 'entry', 'next', 'offset', 'store', 'reader', 'line'];
+const WORDS = (
+  'the a to of and in is for on with that this by from as at be are it an or not we can value file test build error ' +
+  'config module server client request response cache index query user session token stream parse write read commit ' +
+  'retry timeout buffer worker thread queue handler update delete create insert select table column schema migrate'
+).split(' ');
+const IDENTS = [
+  'result',
+  'items',
+  'ctx',
+  'opts',
+  'value',
+  'count',
+  'path',
+  'buf',
+  'data',
+  'err',
+  'row',
+  'spans',
+  'entry',
+  'next',
+  'offset',
+  'store',
+  'reader',
+  'line',
+];
 const TYPES = ['string', 'number', 'boolean', 'Buffer', 'Span[]', 'Map<string, number>', 'Promise<void>', 'Uint8Array'];
-const JA = ['設定', 'ファイル', 'を読み込みます', 'エラーが発生しました', '処理が完了しました', 'テスト', 'サーバー', '接続',
-  'ユーザー', '確認してください', 'データベース', '更新', '削除', '保存しました', '。', '、', '実行中', '失敗', '成功', '警告'];
+const JA = [
+  '設定',
+  'ファイル',
+  'を読み込みます',
+  'エラーが発生しました',
+  '処理が完了しました',
+  'テスト',
+  'サーバー',
+  '接続',
+  'ユーザー',
+  '確認してください',
+  'データベース',
+  '更新',
+  '削除',
+  '保存しました',
+  '。',
+  '、',
+  '実行中',
+  '失敗',
+  '成功',
+  '警告',
+];
 const LEVELS = ['INFO', 'DEBUG', 'WARN', 'ERROR', 'TRACE'];
 const HEX = '0123456789abcdef';
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -28,14 +68,22 @@ const chars = (rng, alphabet, n) => {
 function codeLine(rng, depth) {
   const pad = '  '.repeat(depth);
   switch (rng.below(8)) {
-    case 0: return `${pad}export function ${pick(rng, IDENTS)}${rng.below(99)}(${pick(rng, IDENTS)}: ${pick(rng, TYPES)}, ${pick(rng, IDENTS)}: ${pick(rng, TYPES)}): ${pick(rng, TYPES)} {`;
-    case 1: return `${pad}const ${pick(rng, IDENTS)} = ${pick(rng, IDENTS)}.${pick(rng, IDENTS)}(${pick(rng, IDENTS)}, ${rng.below(4096)});`;
-    case 2: return `${pad}if (${pick(rng, IDENTS)} === undefined || ${pick(rng, IDENTS)}.length > ${rng.below(512)}) return ${pick(rng, IDENTS)};`;
-    case 3: return `${pad}// ${words(rng, 6 + rng.below(10))}`;
-    case 4: return `${pad}for (const ${pick(rng, IDENTS)} of ${pick(rng, IDENTS)}) ${pick(rng, IDENTS)}.push(\`${words(rng, 3)} \${${pick(rng, IDENTS)}}\`);`;
-    case 5: return `${pad}def ${pick(rng, IDENTS)}_${pick(rng, IDENTS)}(self, ${pick(rng, IDENTS)}=None):  # ${words(rng, 4)}`;
-    case 6: return `${pad}    let ${pick(rng, IDENTS)}: Vec<u8> = ${pick(rng, IDENTS)}.iter().map(|x| x * ${rng.below(16)}).collect();`;
-    default: return `${pad}}`;
+    case 0:
+      return `${pad}export function ${pick(rng, IDENTS)}${rng.below(99)}(${pick(rng, IDENTS)}: ${pick(rng, TYPES)}, ${pick(rng, IDENTS)}: ${pick(rng, TYPES)}): ${pick(rng, TYPES)} {`;
+    case 1:
+      return `${pad}const ${pick(rng, IDENTS)} = ${pick(rng, IDENTS)}.${pick(rng, IDENTS)}(${pick(rng, IDENTS)}, ${rng.below(4096)});`;
+    case 2:
+      return `${pad}if (${pick(rng, IDENTS)} === undefined || ${pick(rng, IDENTS)}.length > ${rng.below(512)}) return ${pick(rng, IDENTS)};`;
+    case 3:
+      return `${pad}// ${words(rng, 6 + rng.below(10))}`;
+    case 4:
+      return `${pad}for (const ${pick(rng, IDENTS)} of ${pick(rng, IDENTS)}) ${pick(rng, IDENTS)}.push(\`${words(rng, 3)} \${${pick(rng, IDENTS)}}\`);`;
+    case 5:
+      return `${pad}def ${pick(rng, IDENTS)}_${pick(rng, IDENTS)}(self, ${pick(rng, IDENTS)}=None):  # ${words(rng, 4)}`;
+    case 6:
+      return `${pad}    let ${pick(rng, IDENTS)}: Vec<u8> = ${pick(rng, IDENTS)}.iter().map(|x| x * ${rng.below(16)}).collect();`;
+    default:
+      return `${pad}}`;
   }
 }
 
@@ -45,7 +93,14 @@ function logLine(rng, i) {
 }
 
 function jsonLine(rng) {
-  const o = { id: chars(rng, HEX, 16), [pick(rng, IDENTS)]: words(rng, 4), count: rng.below(100000), ok: rng.below(2) === 0, tags: [pick(rng, WORDS), pick(rng, WORDS)], nested: { [pick(rng, IDENTS)]: rng.below(1000) / 10, path: `/srv/app/${pick(rng, IDENTS)}/${pick(rng, IDENTS)}.json` } };
+  const o = {
+    id: chars(rng, HEX, 16),
+    [pick(rng, IDENTS)]: words(rng, 4),
+    count: rng.below(100000),
+    ok: rng.below(2) === 0,
+    tags: [pick(rng, WORDS), pick(rng, WORDS)],
+    nested: { [pick(rng, IDENTS)]: rng.below(1000) / 10, path: `/srv/app/${pick(rng, IDENTS)}/${pick(rng, IDENTS)}.json` },
+  };
   return JSON.stringify(o);
 }
 

@@ -23,7 +23,9 @@ export function ensureCorpus({ mb, hugeMb = 0, seed = 1, profile = 'fixtures', f
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const shapeArgs = profile === 'fixtures' ? [] : ['--profile', profile, '--file-kb', String(fileKb), '--sigma', String(sigma)];
-  const out = execFileSync(process.execPath, [MAKE, '--out', dir, '--mb', String(mb), '--huge-mb', String(hugeMb), '--seed', String(seed), ...shapeArgs], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [MAKE, '--out', dir, '--mb', String(mb), '--huge-mb', String(hugeMb), '--seed', String(seed), ...shapeArgs], {
+    encoding: 'utf8',
+  });
   process.stderr.write(`  corpus: ${out.trim().replace(/\n/g, '\n  ')}\n`);
   writeFileSync(marker, stamp);
   return dir;

@@ -8,7 +8,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'codex-0.140.0');
-const load = (name) => readFileSync(join(FIX, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const load = (name) =>
+  readFileSync(join(FIX, name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const shift = (iso, ms) => new Date(Date.parse(iso) + ms).toISOString();
 
 export function makeForkHome(home) {

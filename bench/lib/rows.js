@@ -15,17 +15,27 @@ export function backfillRows({ label, floor, bf, cc }) {
   const p = (m) => `${label}: ${m}`;
   const storeShare = bf.storeBytes / bf.bytes;
   return [
-    row(p('floor: read + split + JSON.parse'), floor.mbPerSec, 'MB/s', 'reference', null, `${floor.files} files, ${(floor.bytes / 2 ** 20).toFixed(0)} MB, ${floor.lines} lines in ${floor.ms.toFixed(0)} ms`),
+    row(
+      p('floor: read + split + JSON.parse'),
+      floor.mbPerSec,
+      'MB/s',
+      'reference',
+      null,
+      `${floor.files} files, ${(floor.bytes / 2 ** 20).toFixed(0)} MB, ${floor.lines} lines in ${floor.ms.toFixed(0)} ms`,
+    ),
     row(p('backfill into local store'), bf.mbPerSec, 'MB/s', `≥ ${need.toFixed(0)} MB/s (${FLOOR_SHARE_BUDGET}× floor)`, bf.mbPerSec >= need, bf),
     row(p('backfill speed ÷ floor speed'), bf.mbPerSec / floor.mbPerSec, '×', `≥ ${FLOOR_SHARE_BUDGET}× (goal 1.0×)`, bf.mbPerSec >= need),
     row(p('backfill wall time'), s(bf.ms), 's', `reference (floor ${s(floor.ms).toFixed(2)} s)`, null),
     row(p('backfill CPU time (user + sys)'), bf.cpuSec, 's', 'reference', null),
     row(p('backfill CPU per MB'), bf.cpuSec / mb, 'CPU-s/MB', `reference (floor ${(floor.cpuSec / (floor.bytes / 2 ** 20)).toFixed(4)})`, null),
     // CPU time does not depend on what else the machine runs as wall time does
-    row(p('backfill CPU ÷ floor CPU'), bf.cpuSec / floor.cpuSec, '×', 'reference (1 = the floor\'s work)', null, { floorCpuSec: floor.cpuSec }),
+    row(p('backfill CPU ÷ floor CPU'), bf.cpuSec / floor.cpuSec, '×', "reference (1 = the floor's work)", null, { floorCpuSec: floor.cpuSec }),
     row(p('backfill spans/s'), bf.spansPerSec, 'spans/s', 'reference', null, { spans: bf.spans }),
     row(p('backfill peak RSS'), bf.peakRssMb, 'MB', `≤ ${RSS_BUDGET_MB} MB (goal 150)`, bf.peakRssMb <= RSS_BUDGET_MB),
-    row(p('store size ÷ rollout bytes'), 100 * storeShare, '%', `≤ ${100 * STORE_SHARE_BUDGET}% (goal 20%)`, storeShare <= STORE_SHARE_BUDGET, { storeBytes: bf.storeBytes, rolloutBytes: bf.bytes }),
+    row(p('store size ÷ rollout bytes'), 100 * storeShare, '%', `≤ ${100 * STORE_SHARE_BUDGET}% (goal 20%)`, storeShare <= STORE_SHARE_BUDGET, {
+      storeBytes: bf.storeBytes,
+      rolloutBytes: bf.bytes,
+    }),
     cc === undefined
       ? undefined
       : cc.error
@@ -50,7 +60,14 @@ export function watchRows({ lat, ri, grown }) {
 
 export function hugeRows({ huge }) {
   return [
-    row(`huge session (${(huge.bytes / 2 ** 20).toFixed(0)} MB) peak RSS`, huge.peakRssMb, 'MB', `≤ ${RSS_BUDGET_MB} MB (goal 150)`, huge.peakRssMb <= RSS_BUDGET_MB, huge),
+    row(
+      `huge session (${(huge.bytes / 2 ** 20).toFixed(0)} MB) peak RSS`,
+      huge.peakRssMb,
+      'MB',
+      `≤ ${RSS_BUDGET_MB} MB (goal 150)`,
+      huge.peakRssMb <= RSS_BUDGET_MB,
+      huge,
+    ),
     row('huge session backfill', huge.mbPerSec, 'MB/s', 'reference', null),
   ];
 }
@@ -65,6 +82,9 @@ export function scalingRows({ scaling }) {
     row(`scaling: backfill ${size(a)} (1x)`, s(a.ms), 's', 'reference', null),
     row(`scaling: backfill ${size(b)} (2x)`, s(b.ms), 's', 'reference', null, { ratio: b.ms / a.ms }),
     row(`scaling: backfill ${size(c)} (4x)`, s(c.ms), 's', 'reference', null),
-    row('scaling: time per MB, 4x ÷ 1x', perMb(c) / perMb(a), '×', '≤ 1.2 (linear)', perMb(c) <= 1.2 * perMb(a), { timeRatio4x: ratio, perMbMs: scaling.map(perMb) }),
+    row('scaling: time per MB, 4x ÷ 1x', perMb(c) / perMb(a), '×', '≤ 1.2 (linear)', perMb(c) <= 1.2 * perMb(a), {
+      timeRatio4x: ratio,
+      perMbMs: scaling.map(perMb),
+    }),
   ];
 }

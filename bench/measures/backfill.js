@@ -26,8 +26,12 @@ export async function measureBackfill(home, stateDir, nodeArgs = []) {
   const r = await backfill(home, stateDir, nodeArgs);
   const s = r.summary;
   return {
-    ms: r.ms, bytes: s.bytes, files: s.files, spans: s.spansDelivered,
-    mbPerSec: s.bytes / MB / (r.ms / 1000), spansPerSec: s.spansDelivered / (r.ms / 1000),
+    ms: r.ms,
+    bytes: s.bytes,
+    files: s.files,
+    spans: s.spansDelivered,
+    mbPerSec: s.bytes / MB / (r.ms / 1000),
+    spansPerSec: s.spansDelivered / (r.ms / 1000),
     peakRssMb: r.usage ? r.usage.maxRssKb / 1024 : NaN,
     cpuSec: r.usage ? (r.usage.userUs + r.usage.systemUs) / 1e6 : NaN,
     storeBytes: storeBytes(stateDir),
@@ -40,7 +44,11 @@ export async function measureCcusage(home, bytes) {
   try {
     bin = ccusageBin();
   } catch (err) {
-    return { error: `could not install ccusage: ${String(err.stderr ?? err.message).trim().slice(0, 300)}` };
+    return {
+      error: `could not install ccusage: ${String(err.stderr ?? err.message)
+        .trim()
+        .slice(0, 300)}`,
+    };
   }
   const r = await runChild(bin, ['codex', 'daily', '--json', '--offline'], { env: { CODEX_HOME: home } });
   if (r.code !== 0) return { error: `exit ${r.code}: ${r.stderr.trim().slice(0, 300)}` };

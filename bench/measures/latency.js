@@ -70,7 +70,9 @@ export async function measureLatency({ home, stateDir, templateHome, slots, rate
   let written;
   try {
     written = await writeLive(home, templates, {
-      slots, ratePerSec, seconds,
+      slots,
+      ratePerSec,
+      seconds,
       onWrite: (changes, traceId, t) => {
         if (changes.length === 0) return;
         const record = { writtenAt: t, seenAt: 0, pending: changes.length };
@@ -83,12 +85,18 @@ export async function measureLatency({ home, stateDir, templateHome, slots, rate
   } finally {
     poller.stop();
   }
-  const seen = records.filter((r) => r.pending === 0).map((r) => r.seenAt - r.writtenAt).sort((a, b) => a - b);
+  const seen = records
+    .filter((r) => r.pending === 0)
+    .map((r) => r.seenAt - r.writtenAt)
+    .sort((a, b) => a - b);
   return {
     linesWritten: written,
     recordsMeasured: records.length,
     notSeenIn5s: records.length - seen.length,
-    p50: percentile(seen, 50), p95: percentile(seen, 95), p99: percentile(seen, 99), max: seen.at(-1) ?? NaN,
+    p50: percentile(seen, 50),
+    p95: percentile(seen, 95),
+    p99: percentile(seen, 99),
+    max: seen.at(-1) ?? NaN,
     polls: poller.polls,
   };
 }

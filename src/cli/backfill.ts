@@ -98,7 +98,12 @@ function rebuildStore(ctx: CommandContext, flags: BackfillFlags): void {
 }
 
 /** Discovery and the filters; a number is the exit code of a run that found nothing to do (already said why). */
-async function findFiles(ctx: CommandContext, flags: BackfillFlags, codexHome: string, log: Logger): Promise<{ files: DiscoveredFile[]; all: DiscoveredFile[] } | number> {
+async function findFiles(
+  ctx: CommandContext,
+  flags: BackfillFlags,
+  codexHome: string,
+  log: Logger,
+): Promise<{ files: DiscoveredFile[]; all: DiscoveredFile[] } | number> {
   let found;
   try {
     // synchronous walk: about three times faster, and nothing else runs yet
@@ -116,7 +121,9 @@ async function findFiles(ctx: CommandContext, flags: BackfillFlags, codexHome: s
   }
   const { files, unmatched } = await selectFiles(found.files, flags);
   if (unmatched.length > 0) {
-    ctx.stderr.write(`codex-tracer: no session ${unmatched.map((u) => `"${u}"`).join(', ')} among the ${found.files.length} rollout file(s) under ${searched}${flags.since || flags.until ? ' in the dates given' : ''}; see \`codex-tracer sessions\`\n`);
+    ctx.stderr.write(
+      `codex-tracer: no session ${unmatched.map((u) => `"${u}"`).join(', ')} among the ${found.files.length} rollout file(s) under ${searched}${flags.since || flags.until ? ' in the dates given' : ''}; see \`codex-tracer sessions\`\n`,
+    );
     return 1;
   }
   if (files.length === 0) {
@@ -132,8 +139,13 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   const baseConcurrency = parseCount(flags.concurrency, '--concurrency', 16);
   let outputs: Outputs | undefined;
   const progress = createProgress(ctx.stderr, ctx.errTerm, {
-    enabled: !flags.json, phase: `finding rollouts under ${codexHome}`,
-    stalled: () => outputs?.monitor.downNow().map((d) => `${d.name} down, retrying`).join(', ') || undefined,
+    enabled: !flags.json,
+    phase: `finding rollouts under ${codexHome}`,
+    stalled: () =>
+      outputs?.monitor
+        .downNow()
+        .map((d) => `${d.name} down, retrying`)
+        .join(', ') || undefined,
   });
   const log = groupingLogger(ctx.log, progress);
   try {
@@ -145,7 +157,12 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
     const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
     outputs = buildOutputs({ ...ctx, log }, true, { writerThread: workers < 2 });
-    const set = new TracerSet({ delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES });
+    const set = new TracerSet({
+      delivery: outputs.delivery,
+      reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
+      log,
+      batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES,
+    });
     for (const f of found.all) set.noteFile(f.path);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     progress.start(files.length, totalBytes);
@@ -157,7 +174,11 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       outputs.delivery.groupCommits = Math.max(1, Math.floor(concurrency / 2));
     }
     const run: RunFilesOptions = {
-      finalize: 'idle', idleMs, force: flags.force, concurrency, release: true,
+      finalize: 'idle',
+      idleMs,
+      force: flags.force,
+      concurrency,
+      release: true,
       onProgress: (d) => progress.update(d, set.summary.spansDelivered),
     };
     // the pool needs the local store alone, holding the run's cursors (spans and cursor in one transaction)
@@ -169,10 +190,18 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       const share = totalBytes / files.length < SMALL_FILE_BYTES ? 2 : 4;
       const perWorker = Math.max(2, Math.ceil(baseConcurrency / share));
       log.debug('tracing on pipeline threads', { workers, files: files.length });
-      await runFilesInPool(set, files.map(toJob), { ...run, concurrency: perWorker }, {
-        workers, content: ctx.content, committer: local, groupCommits: perWorker,
-        fallback: (jobs) => runFiles(set, jobs, run),
-      });
+      await runFilesInPool(
+        set,
+        files.map(toJob),
+        { ...run, concurrency: perWorker },
+        {
+          workers,
+          content: ctx.content,
+          committer: local,
+          groupCommits: perWorker,
+          fallback: (jobs) => runFiles(set, jobs, run),
+        },
+      );
     } else {
       await runFiles(set, files.map(toJob), run);
     }
@@ -181,7 +210,9 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     const s = set.summary;
     if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {
       const which = filtersText(flags) ? ` matching ${filtersText(flags)}` : '';
-      ctx.stderr.write(`Nothing new: the ${s.files} rollout file(s)${which} under ${codexHome} are already traced${flags.force ? '' : ' (use --force to trace them again)'}.\n`);
+      ctx.stderr.write(
+        `Nothing new: the ${s.files} rollout file(s)${which} under ${codexHome} are already traced${flags.force ? '' : ' (use --force to trace them again)'}.\n`,
+      );
     } else {
       reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks: outputs.names }, stdoutTaken: stdoutIsData(flags) });
     }

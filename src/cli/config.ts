@@ -111,7 +111,8 @@ export function parseDuration(text: string, flag: string): number {
 /** A whole number of at least `min`: `--limit 20`, `--concurrency 8`, `--depth 2`. */
 export function parseCount(text: string | undefined, flag: string, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min)
+    throw new UsageError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${text}"`);
   return Number(text);
 }
 
@@ -125,7 +126,12 @@ const DAY_MS = 86_400_000;
  * exact (`--until` excludes it). Slashed forms (`11/25/2026`) are refused: month and day
  * order is ambiguous.
  */
-export function parseDate(text: string | undefined, flag: string, edge: 'since' | 'until' = flag === '--until' ? 'until' : 'since', now = new Date()): Date | undefined {
+export function parseDate(
+  text: string | undefined,
+  flag: string,
+  edge: 'since' | 'until' = flag === '--until' ? 'until' : 'since',
+  now = new Date(),
+): Date | undefined {
   if (text === undefined) return undefined;
   const t = text.trim().toLowerCase();
   const wholeDay = (day: Date): Date => new Date(day.getFullYear(), day.getMonth(), day.getDate() + (edge === 'until' ? 1 : 0));
@@ -133,7 +139,8 @@ export function parseDate(text: string | undefined, flag: string, edge: 'since' 
   if (t === 'yesterday') return wholeDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
   const age = /^(\d+(?:\.\d+)?)(m|h|d|w)$/.exec(t);
   if (age) return new Date(now.getTime() - Number(age[1]) * { m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[age[2] as 'm' | 'h' | 'd' | 'w']);
-  const bad = (): UsageError => new UsageError(`${flag}: "${text}" is not a date: use YYYY-MM-DD, an ISO-8601 time (2026-11-25T14:00Z), today, yesterday, or an age like 7d or 12h`);
+  const bad = (): UsageError =>
+    new UsageError(`${flag}: "${text}" is not a date: use YYYY-MM-DD, an ISO-8601 time (2026-11-25T14:00Z), today, yesterday, or an age like 7d or 12h`);
   if (/^\d{4}-\d\d-\d\d$/.test(t)) {
     const [y, m, d] = t.split('-').map(Number) as [number, number, number];
     const day = new Date(y, m - 1, d);

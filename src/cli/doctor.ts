@@ -44,7 +44,10 @@ async function sinkChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
     const c = braintrustConfigFromEnv(env);
     const url = `${c.apiUrl}/v1/project?project_name=${encodeURIComponent(c.project)}`;
     const r = await probeHttp(url, { headers: { authorization: `Bearer ${c.apiKey}` } });
-    checks.push({ name: 'braintrust api', ...(r.res ? httpVerdict(url, r.res) ?? { ok: true, detail: `${url} answered HTTP ${r.res.status}` } : { ok: false, detail: r.detail ?? url }) });
+    checks.push({
+      name: 'braintrust api',
+      ...(r.res ? (httpVerdict(url, r.res) ?? { ok: true, detail: `${url} answered HTTP ${r.res.status}` }) : { ok: false, detail: r.detail ?? url }),
+    });
   }
   return checks;
 }
@@ -57,7 +60,8 @@ async function rolloutChecks(codexHome: string): Promise<Check[]> {
   const newestCheck: Check = {
     name: 'newest rollout',
     ok: res.spans.length > 0,
-    detail: `${found.files.length} rollouts; ${newest.path}: ${res.spans.length} spans, ${res.warnings.length} warnings` +
+    detail:
+      `${found.files.length} rollouts; ${newest.path}: ${res.spans.length} spans, ${res.warnings.length} warnings` +
       (res.warnings.length === 0 ? ', format understood' : ''),
   };
   return [newestCheck, await driftCheck(found.files)];
@@ -69,7 +73,9 @@ async function driftCheck(files: readonly { path: string; mtimeMs: number }[]): 
   const text = unknownRecordsText(drift.unknown);
   const unread = drift.failed.length > 0 ? `; ${drift.failed.length} could not be read (${drift.failed[0]?.path}: ${drift.failed[0]?.reason})` : '';
   if (!text) return { name: 'record types', ok: true, detail: `all ${drift.files} rollouts: every record type and event name known${unread}` };
-  const where = Object.entries(drift.where).map(([name, w]) => `${name} in ${w.files} file(s), newest ${w.newest}`).join('; ');
+  const where = Object.entries(drift.where)
+    .map(([name, w]) => `${name} in ${w.files} file(s), newest ${w.newest}`)
+    .join('; ');
   return {
     name: 'record types',
     // unknown records are ignored without harm: reported, not failed
@@ -102,9 +108,18 @@ export async function doctorChecks(ctx: CommandContext): Promise<Check[]> {
     checks.push({ name: 'local store', ok: false, detail: `${stateDir}: ${(err as Error).message}` });
   }
   const status = await buildStatus(ctx);
-  checks.push({ name: 'watcher', ok: true, detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)' });
+  checks.push({
+    name: 'watcher',
+    ok: true,
+    detail: status.watcher.running ? `running (pid ${status.watcher.pid})` : 'not running (start it with `codex-tracer watch`)',
+  });
   const limit = status.watcher.status?.watchLimit;
-  if (limit) checks.push({ name: 'inotify watches', ok: false, detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}` });
+  if (limit)
+    checks.push({
+      name: 'inotify watches',
+      ok: false,
+      detail: `the watcher ran out (limit ${limit.limit ?? '?'}) and polls ${limit.polledFiles} files instead: ${limit.fix}`,
+    });
   checks.push(...(await sinkChecks(ctx.env)));
   return checks;
 }

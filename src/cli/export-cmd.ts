@@ -32,9 +32,11 @@ export async function exportCommand(ctx: CommandContext, session: string, flags:
   if (root === undefined) throw new UsageError(`session "${session}" has no spans`);
   const sessionId = typeof root.attributes[ATTR.conversationId] === 'string' ? (root.attributes[ATTR.conversationId] as string) : undefined;
   const text =
-    format === 'html' ? exportHtml(root.traceId, spans, `codex session ${sessionId ?? root.traceId}`)
-    : format === 'md' ? exportMarkdown(spans, renderTrees(spans))
-    : exportOtlpJson(spans, resource(ctx), sessionId);
+    format === 'html'
+      ? exportHtml(root.traceId, spans, `codex session ${sessionId ?? root.traceId}`)
+      : format === 'md'
+        ? exportMarkdown(spans, renderTrees(spans))
+        : exportOtlpJson(spans, resource(ctx), sessionId);
   if (flags.out !== undefined) {
     writeFileSync(flags.out, text);
     ctx.log.info('exported', { session: sessionId ?? root.traceId, format, spans: spans.length, file: flags.out });

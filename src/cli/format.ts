@@ -8,7 +8,11 @@
 export function humanNumber(n: number): string {
   const a = Math.abs(n);
   if (a < 1000) return String(Math.round(n));
-  for (const [unit, div] of [['B', 1e9], ['M', 1e6], ['k', 1e3]] as const) {
+  for (const [unit, div] of [
+    ['B', 1e9],
+    ['M', 1e6],
+    ['k', 1e3],
+  ] as const) {
     if (a >= div * 0.9995) return `${(n / div).toFixed(1)}${unit}`;
   }
   return String(n);
@@ -77,9 +81,14 @@ export function makeTerminal(s: TerminalSettings): Terminal {
     return `\x1b[${on}m${text}\x1b[${off}m`;
   };
   return {
-    colour, width, paint,
+    colour,
+    width,
+    paint,
     line(segments) {
-      return fitSegments(segments, width).map((seg) => paint(seg.text, seg.colour)).join('').trimEnd();
+      return fitSegments(segments, width)
+        .map((seg) => paint(seg.text, seg.colour))
+        .join('')
+        .trimEnd();
     },
   };
 }

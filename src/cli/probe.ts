@@ -53,6 +53,10 @@ export async function probeOtlp(c: Pick<OtlpConfig, 'url' | 'protocol' | 'header
   if (bad) return bad;
   const type = (r.res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const otlpAnswer = type === want || (r.body.length === 0 && (type === '' || type === want)) || (json && type === 'application/json');
-  if (!otlpAnswer) return { ok: false, detail: `${url} answered HTTP ${r.res.status} with ${type || 'no content type'}, not an OTLP response: is this the OTLP/HTTP traces endpoint?` };
+  if (!otlpAnswer)
+    return {
+      ok: false,
+      detail: `${url} answered HTTP ${r.res.status} with ${type || 'no content type'}, not an OTLP response: is this the OTLP/HTTP traces endpoint?`,
+    };
   return { ok: true, detail: `${url} accepted an empty OTLP ${c.protocol} export (HTTP ${r.res.status})` };
 }

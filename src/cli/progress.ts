@@ -106,7 +106,11 @@ export function groupingLogger(inner: Logger, progress: Progress): Logger & { su
       for (const [key, s] of seen) {
         if (s.count < 2) continue;
         const msg = key.split('\u0000')[0] as string;
-        inner.warn(`${msg}: ${s.count - 1} more like the one above`, { code: s.first?.code ?? undefined, reason: s.first?.code ? undefined : s.first?.reason, times: s.count });
+        inner.warn(`${msg}: ${s.count - 1} more like the one above`, {
+          code: s.first?.code ?? undefined,
+          reason: s.first?.code ? undefined : s.first?.reason,
+          times: s.count,
+        });
       }
     },
   };

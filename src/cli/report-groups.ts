@@ -90,7 +90,15 @@ export function resolveTimeZone(flag: string | undefined): string {
 export function localDateTime(iso: string, tz: string): string {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(tz, f);
   }
   const p: Record<string, string> = {};
@@ -112,17 +120,23 @@ export function repoName(url: string): string {
 }
 
 export function projectOfCall(r: CallRow): string {
-  return r.repository ? repoName(r.repository) : r.cwd ?? '(unknown)';
+  return r.repository ? repoName(r.repository) : (r.cwd ?? '(unknown)');
 }
 
 function keyOf(kind: ReportKind, r: CallRow, date: string): string {
   switch (kind) {
-    case 'daily': return date;
-    case 'weekly': return weekOf(date);
-    case 'monthly': return date.slice(0, 7);
-    case 'session': return r.sessionId ?? r.traceId;
-    case 'project': return projectOfCall(r);
-    case 'model': return r.model ?? 'unknown';
+    case 'daily':
+      return date;
+    case 'weekly':
+      return weekOf(date);
+    case 'monthly':
+      return date.slice(0, 7);
+    case 'session':
+      return r.sessionId ?? r.traceId;
+    case 'project':
+      return projectOfCall(r);
+    case 'model':
+      return r.model ?? 'unknown';
   }
 }
 

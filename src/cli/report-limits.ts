@@ -45,7 +45,10 @@ export function windowName(w: Pick<LimitWindow, 'slot' | 'windowMinutes'>): stri
 }
 
 /** Collects the windows of every rollout under `codexHome` (.jsonl and .jsonl.zst; TS-era .json documents predate rate limits). */
-export async function collectWindows(codexHome: string, inRange: (iso: string) => boolean): Promise<{ windows: LimitWindow[]; files: number; skipped: number }> {
+export async function collectWindows(
+  codexHome: string,
+  inRange: (iso: string) => boolean,
+): Promise<{ windows: LimitWindow[]; files: number; skipped: number }> {
   const found = await discover(codexHome, { sync: true });
   const windows = new Map<string, LimitWindow>();
   let skipped = 0;
@@ -66,7 +69,14 @@ export async function collectWindows(codexHome: string, inRange: (iso: string) =
         const key = windowKey(s.limitId ?? 'codex', slot, w);
         let lw = windows.get(key);
         if (!lw) {
-          lw = { limitId: s.limitId ?? 'codex', slot, windowMinutes: w.windowMinutes, resetsAt: w.resetsAt === undefined ? undefined : new Date(w.resetsAt * 1000).toISOString(), peakPercent: 0, sessions: [] };
+          lw = {
+            limitId: s.limitId ?? 'codex',
+            slot,
+            windowMinutes: w.windowMinutes,
+            resetsAt: w.resetsAt === undefined ? undefined : new Date(w.resetsAt * 1000).toISOString(),
+            peakPercent: 0,
+            sessions: [],
+          };
           windows.set(key, lw);
         }
         lw.peakPercent = Math.max(lw.peakPercent, w.usedPercent);
@@ -88,10 +98,21 @@ function renderWindows(windows: LimitWindow[], tz: string): string {
     const resets = w.resetsAt ? `, resets ${localDateTime(w.resetsAt, tz)}` : '';
     out.push(`${windowName(w)} window (${w.limitId}${resets}): peak ${w.peakPercent}% used`);
     const rows = w.sessions.map((u) => [
-      u.threadId, u.cwd ?? '-', `${u.fromPercent}%`, `${u.toPercent}%`, `+${Math.round((u.toPercent - u.fromPercent) * 10) / 10}`,
-      localDateTime(u.firstSeen, tz), localDateTime(u.lastSeen, tz),
+      u.threadId,
+      u.cwd ?? '-',
+      `${u.fromPercent}%`,
+      `${u.toPercent}%`,
+      `+${Math.round((u.toPercent - u.fromPercent) * 10) / 10}`,
+      localDateTime(u.firstSeen, tz),
+      localDateTime(u.lastSeen, tz),
     ]);
-    out.push(renderTable(['  SESSION', 'PROJECT', 'FROM', 'TO', 'USED', 'FIRST', 'LAST'], rows.map((r) => [`  ${r[0]}`, ...r.slice(1)])), '');
+    out.push(
+      renderTable(
+        ['  SESSION', 'PROJECT', 'FROM', 'TO', 'USED', 'FIRST', 'LAST'],
+        rows.map((r) => [`  ${r[0]}`, ...r.slice(1)]),
+      ),
+      '',
+    );
   }
   out.push(`Times in ${tz}. USED: how far the window's used percentage moved between the session's first and last snapshot.`);
   return out.join('\n');
@@ -115,7 +136,8 @@ export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Pr
   const { windows, skipped } = found;
   if (skipped > 0) ctx.log.info('rate limits: TS-era .json rollouts hold none and are not read', { files: skipped });
   if (flags.json) ctx.stdout.write(`${JSON.stringify({ timezone: tz, windows })}\n`);
-  else if (windows.length === 0) ctx.stdout.write('No rate-limit snapshots recorded in these rollouts (Codex writes them with token counts when signed in with ChatGPT).\n');
+  else if (windows.length === 0)
+    ctx.stdout.write('No rate-limit snapshots recorded in these rollouts (Codex writes them with token counts when signed in with ChatGPT).\n');
   else ctx.stdout.write(`${renderWindows(windows, tz)}\n`);
   return 0;
 }

@@ -6,7 +6,18 @@
 import { formatCost, type CostTotal } from '../pricing/cost.js';
 import type { CommandContext } from './context.js';
 import { UsageError } from './context.js';
-import { buildReport, localDay, REPORT_KINDS, resolveTimeZone, tallyJson, type Report, type ReportFlags, type ReportKind, type ReportRow, type Tally } from './report-groups.js';
+import {
+  buildReport,
+  localDay,
+  REPORT_KINDS,
+  resolveTimeZone,
+  tallyJson,
+  type Report,
+  type ReportFlags,
+  type ReportKind,
+  type ReportRow,
+  type Tally,
+} from './report-groups.js';
 import { limitsCommand } from './report-limits.js';
 import { openStoreReadonly, renderTable } from './sessions.js';
 
@@ -29,8 +40,23 @@ const KEY_HEADER: Record<ReportKind, string> = { daily: 'DATE', weekly: 'WEEK OF
 
 function tableRows(r: Report): { header: string[]; rows: string[][] } {
   const session = r.kind === 'session';
-  const header = [KEY_HEADER[r.kind], ...(session ? ['STARTED', 'PROJECT'] : []), ...(r.kind === 'model' ? [] : ['MODELS']), 'CALLS', 'INPUT', 'CACHED', 'OUTPUT', 'REASONING', 'COST'];
-  const line = (row: ReportRow): string[] => [row.key, ...(session ? [row.sessionStart ?? '', row.project ?? ''] : []), ...(r.kind === 'model' ? [] : [row.models.join(', ')]), ...cells(row)];
+  const header = [
+    KEY_HEADER[r.kind],
+    ...(session ? ['STARTED', 'PROJECT'] : []),
+    ...(r.kind === 'model' ? [] : ['MODELS']),
+    'CALLS',
+    'INPUT',
+    'CACHED',
+    'OUTPUT',
+    'REASONING',
+    'COST',
+  ];
+  const line = (row: ReportRow): string[] => [
+    row.key,
+    ...(session ? [row.sessionStart ?? '', row.project ?? ''] : []),
+    ...(r.kind === 'model' ? [] : [row.models.join(', ')]),
+    ...cells(row),
+  ];
   const pad = (first: string): string[] => [first, ...(session ? ['', ''] : []), ...(r.kind === 'model' ? [] : [''])];
   const rows: string[][] = [];
   for (const row of r.rows) {

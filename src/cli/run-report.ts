@@ -53,25 +53,48 @@ const esc = (v: string): string => v.replace(/\|/g, '\\|');
 
 function sessionTable(rows: SessionRow[]): string[] {
   if (rows.length === 0) return [];
-  return ['', '### Sessions', '', '| Session | Project | Turns | Model calls | Tools | Tokens in / out | Errors | Duration |', '|---|---|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| \`${esc(r.sessionId ?? r.traceId)}\` | ${esc(r.project ?? '-')} | ${r.turns} | ${r.modelCalls} | ${r.toolCalls} | ${humanNumber(r.inputTokens)} / ${humanNumber(r.outputTokens)} | ${r.errors} | ${spanDuration(r.durationMs)} |`)];
+  return [
+    '',
+    '### Sessions',
+    '',
+    '| Session | Project | Turns | Model calls | Tools | Tokens in / out | Errors | Duration |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
+    ...rows.map(
+      (r) =>
+        `| \`${esc(r.sessionId ?? r.traceId)}\` | ${esc(r.project ?? '-')} | ${r.turns} | ${r.modelCalls} | ${r.toolCalls} | ${humanNumber(r.inputTokens)} / ${humanNumber(r.outputTokens)} | ${r.errors} | ${spanDuration(r.durationMs)} |`,
+    ),
+  ];
 }
 
 function failureSection(n: NotDelivered | undefined): string[] {
   if (!n) return [];
-  return ['', '### ❌ Delivery failed', '', `**${n.files.length} file(s) not delivered** (${esc(n.reason)}).`, '',
+  return [
+    '',
+    '### ❌ Delivery failed',
+    '',
+    `**${n.files.length} file(s) not delivered** (${esc(n.reason)}).`,
+    '',
     ...n.sinks.map((k) => `- sink \`${k.name}\` at ${esc(k.endpoint)}${k.error ? `: ${esc(k.error)}` : ''}`),
-    ...n.files.slice(0, 20).map((f) => `- \`${f}\``), ...(n.files.length > 20 ? [`- … and ${n.files.length - 20} more`] : [])];
+    ...n.files.slice(0, 20).map((f) => `- \`${f}\``),
+    ...(n.files.length > 20 ? [`- … and ${n.files.length - 20} more`] : []),
+  ];
 }
 
 export function reportRun(ctx: CommandContext, s: RunSummary, opts: ReportOptions): void {
   if (opts.json) {
     const out = opts.stdoutTaken ? ctx.stderr : ctx.stdout;
-    out.write(`${JSON.stringify({ ...s, ...opts.extra, ...(opts.sessions ? { sessionRows: opts.sessions } : {}), ...(opts.notDelivered ? { notDelivered: opts.notDelivered } : {}) })}\n`);
+    out.write(
+      `${JSON.stringify({ ...s, ...opts.extra, ...(opts.sessions ? { sessionRows: opts.sessions } : {}), ...(opts.notDelivered ? { notDelivered: opts.notDelivered } : {}) })}\n`,
+    );
   } else {
     ctx.stderr.write(`${humanSummary(s, !opts.notDelivered).join('\n')}\n`);
   }
-  if (opts.notDelivered) ctx.stderr.write(`${notDeliveredLines(opts.notDelivered).map((l) => `codex-tracer: ${l}`).join('\n')}\n`);
+  if (opts.notDelivered)
+    ctx.stderr.write(
+      `${notDeliveredLines(opts.notDelivered)
+        .map((l) => `codex-tracer: ${l}`)
+        .join('\n')}\n`,
+    );
   if (opts.summaryMd) {
     const md = summaryMarkdown(s, opts.title).trimEnd();
     writeFileSync(opts.summaryMd, `${[md, ...sessionTable(opts.sessions ?? []), ...failureSection(opts.notDelivered)].join('\n')}\n\n`, { flag: 'a' });

@@ -45,6 +45,7 @@ export function managerFor(kind: ServicePaths['kind'], deps: ServiceDeps): Servi
 export async function lingerHint(deps: ServiceDeps): Promise<string> {
   const l = await lingering(deps.runner, deps.user);
   if (l.linger === true) return 'on: the service keeps running after you log out, and starts at boot';
-  if (l.linger === false) return `off: the service runs only while you are logged in (it stops at logout). To keep it running: sudo loginctl enable-linger ${deps.user}`;
+  if (l.linger === false)
+    return `off: the service runs only while you are logged in (it stops at logout). To keep it running: sudo loginctl enable-linger ${deps.user}`;
   return `unknown (${l.reason ?? 'loginctl gave no answer'}); without lingering the service stops at logout: sudo loginctl enable-linger ${deps.user}`;
 }

@@ -28,7 +28,11 @@ export interface ServiceReport {
   problems: string[];
 }
 
-async function serviceReport(ctx: CommandContext, flags: StatusServiceFlags, deps: ServiceDeps): Promise<{ report: ServiceReport; stateDir: string; codexHome?: string }> {
+async function serviceReport(
+  ctx: CommandContext,
+  flags: StatusServiceFlags,
+  deps: ServiceDeps,
+): Promise<{ report: ServiceReport; stateDir: string; codexHome?: string }> {
   const paths = servicePaths(deps.platform, ctx.env, deps.home);
   const record = readInstallRecord(paths);
   const stateDir = record?.stateDir ?? ctx.config.stateDir;
@@ -39,7 +43,11 @@ async function serviceReport(ctx: CommandContext, flags: StatusServiceFlags, dep
     if (!existsSync(p)) problems.push(`${p} no longer exists (a Node version or the package was removed): run \`codex-tracer service install\` again`);
   }
   const report: ServiceReport = {
-    installed, kind: paths.kind, unitPath: paths.unitPath, envFile: paths.envFile, logFile,
+    installed,
+    kind: paths.kind,
+    unitPath: paths.unitPath,
+    envFile: paths.envFile,
+    logFile,
     ...(existsSync(logFile) ? { logBytes: statSync(logFile).size } : {}),
     manager: await managerFor(paths.kind, deps).query(),
     problems,

@@ -44,13 +44,24 @@ export interface InstallFlags extends SinkFlags, GlobalOptions {
 function serviceSpec(ctx: CommandContext, flags: InstallFlags, deps: ServiceDeps): ServiceSpec {
   const sinks = ctx.config.sinks; // checked when the config was resolved
   if (flags.idle) parseDuration(flags.idle, '--idle'); // a bad one would only fail in the service
-  const spec = wrapConfig(() => buildSpec({
-    platform: deps.platform, env: ctx.env, home: deps.home, execPath: deps.execPath, script: deps.script,
-    codexHome: ctx.config.codexHome, stateDir: ctx.config.stateDir,
-    globalArgs: globalArgs(flags), sinks, ...(flags.out ? { out: resolve(flags.out) } : {}),
-    ...(flags.idle && flags.idle !== '30m' ? { idle: flags.idle } : {}),
-    otlpEndpoint: flags.otlpEndpoint, otlpProtocol: flags.otlpProtocol, braintrustProject: flags.braintrustProject,
-  }));
+  const spec = wrapConfig(() =>
+    buildSpec({
+      platform: deps.platform,
+      env: ctx.env,
+      home: deps.home,
+      execPath: deps.execPath,
+      script: deps.script,
+      codexHome: ctx.config.codexHome,
+      stateDir: ctx.config.stateDir,
+      globalArgs: globalArgs(flags),
+      sinks,
+      ...(flags.out ? { out: resolve(flags.out) } : {}),
+      ...(flags.idle && flags.idle !== '30m' ? { idle: flags.idle } : {}),
+      otlpEndpoint: flags.otlpEndpoint,
+      otlpProtocol: flags.otlpProtocol,
+      braintrustProject: flags.braintrustProject,
+    }),
+  );
   // the service reads only the environment file: check that the sinks can be built from it alone
   if (sinks.includes('otlp')) otlpConfigFromEnv(spec.env);
   if (sinks.includes('braintrust')) braintrustConfigFromEnv(spec.env);
@@ -76,7 +87,10 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
   out(`log file:    ${spec.logFile}`);
   out(`runs:        ${spec.argv.map(shellWord).join(' ')}`);
   if (flags.start === false) {
-    const how = spec.kind === 'systemd' ? `systemctl --user daemon-reload && systemctl --user enable --now ${UNIT_NAME}` : `launchctl bootstrap gui/${deps.uid} '${spec.unitPath}'`;
+    const how =
+      spec.kind === 'systemd'
+        ? `systemctl --user daemon-reload && systemctl --user enable --now ${UNIT_NAME}`
+        : `launchctl bootstrap gui/${deps.uid} '${spec.unitPath}'`;
     out(`not started (--no-start); to start it: ${how}`);
     if (spec.kind === 'systemd') out(`lingering:   ${await lingerHint(deps)}`);
     return 0;
@@ -90,7 +104,9 @@ export async function serviceInstall(ctx: CommandContext, flags: InstallFlags, d
     return 1;
   }
   const view = await watchStarted(manager, spec.stateDir);
-  out(`service:     ${'unreachable' in view ? `unknown (${view.unreachable})` : `${view.enabled ? 'enabled' : 'not enabled'}, ${view.state}${view.pid ? `, pid ${view.pid}` : ''}`}`);
+  out(
+    `service:     ${'unreachable' in view ? `unknown (${view.unreachable})` : `${view.enabled ? 'enabled' : 'not enabled'}, ${view.state}${view.pid ? `, pid ${view.pid}` : ''}`}`,
+  );
   if (spec.kind === 'systemd') out(`lingering:   ${await lingerHint(deps)}`);
   if ('unreachable' in view || view.active) return 0;
   ctx.stderr.write(`codex-tracer: the service stopped right after it started; the end of ${spec.logFile}:\n${readLogTail(spec.logFile, 10).text}`);
@@ -125,7 +141,8 @@ export async function serviceUninstall(ctx: CommandContext, deps: ServiceDeps = 
     ctx.stderr.write(`codex-tracer: ${err.message}\n`);
     return 1;
   }
-  if (stopped.unreachable) ctx.stderr.write(`codex-tracer: no service manager answered (${stopped.unreachable}): a watcher it started keeps running until it stops\n`);
+  if (stopped.unreachable)
+    ctx.stderr.write(`codex-tracer: no service manager answered (${stopped.unreachable}): a watcher it started keeps running until it stops\n`);
   const removed = removeServiceFiles(paths);
   if (!stopped.unreachable) await manager.forget();
   const out = (s: string): boolean => ctx.stdout.write(`${s}\n`);
@@ -137,21 +154,26 @@ export async function serviceUninstall(ctx: CommandContext, deps: ServiceDeps = 
 
 export function serviceCommand(program: Command, run: Run, sinkOptions: (c: Command) => Command): void {
   const service = program.command('service').description('run the watcher as a service: a systemd user unit (Linux) or a LaunchAgent (macOS)');
-  sinkOptions(service.command('install')
-    .description('write the unit (or LaunchAgent) and a 0600 environment file with the sink settings and keys, then enable and start it; again to update')
-    .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
-    .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
-    .option('--no-start', 'only write the files: enable or start nothing'))
-    .action((_o, cmd: Command) => run((ctx) => serviceInstall(ctx, cmd.optsWithGlobals()), cmd));
-  service.command('uninstall')
+  sinkOptions(
+    service
+      .command('install')
+      .description('write the unit (or LaunchAgent) and a 0600 environment file with the sink settings and keys, then enable and start it; again to update')
+      .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
+      .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
+      .option('--no-start', 'only write the files: enable or start nothing'),
+  ).action((_o, cmd: Command) => run((ctx) => serviceInstall(ctx, cmd.optsWithGlobals()), cmd));
+  service
+    .command('uninstall')
     .description('stop and disable the service, remove its unit and environment file (the log and the store stay)')
     .action((_o, cmd: Command) => run((ctx) => serviceUninstall(ctx), cmd));
-  service.command('status')
-    .description('the service manager\'s view (enabled, active, restarts) and the watcher\'s own (caught up, sinks, backlog)')
+  service
+    .command('status')
+    .description("the service manager's view (enabled, active, restarts) and the watcher's own (caught up, sinks, backlog)")
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => serviceStatus(ctx, cmd.optsWithGlobals<StatusServiceFlags>(), defaultDeps(ctx.env)), cmd));
-  service.command('logs')
-    .description('print the service\'s log file; -f to follow it')
+  service
+    .command('logs')
+    .description("print the service's log file; -f to follow it")
     .option('-f, --follow', 'keep printing what is appended (Ctrl-C to stop)')
     .option('-n, --lines <n>', 'how many of the last lines to print', '50')
     .action((_o, cmd: Command) => run((ctx) => serviceLogs(ctx, cmd.optsWithGlobals<LogsFlags>(), defaultDeps(ctx.env), signalStop), cmd));

@@ -47,14 +47,19 @@ export class SessionStats {
         r.durationMs = Number.isFinite(d) ? d : null;
         break;
       }
-      case 'turn': r.turns++; break;
-      case 'tool': r.toolCalls++; break;
+      case 'turn':
+        r.turns++;
+        break;
+      case 'tool':
+        r.toolCalls++;
+        break;
       case 'llm':
         r.modelCalls++;
         r.inputTokens += num(span.attributes[ATTR.inputTokens]);
         r.outputTokens += num(span.attributes[ATTR.outputTokens]);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 

@@ -28,8 +28,12 @@ function row(s: SessionSummary & SessionCost): Segment[] {
   return [
     { text: localTime(s.startTime) },
     { text: s.project ?? '-', colour: 'bold' },
-    { text: String(s.turns) }, { text: String(s.llmCalls) }, { text: String(s.toolCalls) },
-    { text: humanNumber(s.inputTokens) }, { text: humanNumber(s.cachedTokens) }, { text: humanNumber(s.outputTokens) },
+    { text: String(s.turns) },
+    { text: String(s.llmCalls) },
+    { text: String(s.toolCalls) },
+    { text: humanNumber(s.inputTokens) },
+    { text: humanNumber(s.cachedTokens) },
+    { text: humanNumber(s.outputTokens) },
     { text: s.costText },
     { text: String(s.errors), colour: s.errors > 0 ? 'red' : undefined },
     s.durationMs === null ? { text: 'open', colour: 'yellow' } : { text: spanDuration(s.durationMs), colour: 'cyan' },
@@ -54,14 +58,17 @@ export function fitTable(term: Terminal, header: string[], rows: Segment[][], sh
   const total = widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1);
   const w0 = widths[shrink];
   if (total > term.width && w0 !== undefined) widths[shrink] = Math.min(w0, Math.max(8, w0 - (total - term.width)));
-  const fmt = (cells: Segment[]): string => term.line(cells.flatMap((c, i) => {
-    const w = widths[i] ?? 0;
-    const text = cut(c.text, w);
-    const pad = ' '.repeat(Math.max(0, w - [...text].length));
-    const cell = { ...c, text: right.has(i) ? pad + text : text };
-    const after = i < cells.length - 1 ? [{ text: right.has(i) ? '  ' : `${pad}  ` }] : [];
-    return [cell, ...after];
-  }));
+  const fmt = (cells: Segment[]): string =>
+    term.line(
+      cells.flatMap((c, i) => {
+        const w = widths[i] ?? 0;
+        const text = cut(c.text, w);
+        const pad = ' '.repeat(Math.max(0, w - [...text].length));
+        const cell = { ...c, text: right.has(i) ? pad + text : text };
+        const after = i < cells.length - 1 ? [{ text: right.has(i) ? '  ' : `${pad}  ` }] : [];
+        return [cell, ...after];
+      }),
+    );
   return [fmt(header.map((h) => ({ text: h, colour: 'bold' as const }))), ...rows.map(fmt)].join('\n');
 }
 
@@ -98,7 +105,10 @@ function fitSessions(term: Terminal, list: (SessionSummary & SessionCost)[]): st
   const noYear = short.map((r) => r.map((c, i) => (i === 0 ? { ...c, text: c.text.replace(/^\d{4}-/, '') } : c)));
   const narrowHeader = HEADER.map((h) => (h === 'DURATION' ? 'TIME' : h));
   const stages: [string[], Segment[][]][] = [
-    [HEADER, full], [HEADER, short], without(['CACHED'], noYear, narrowHeader), without(['CACHED', 'TURNS', 'TOOLS'], noYear, narrowHeader),
+    [HEADER, full],
+    [HEADER, short],
+    without(['CACHED'], noYear, narrowHeader),
+    without(['CACHED', 'TURNS', 'TOOLS'], noYear, narrowHeader),
   ];
   const width = ([header, rows]: [string[], Segment[][]]): number =>
     header.reduce((a, h, i) => a + Math.max(h.length, ...rows.map((r) => [...(r[i]?.text ?? '')].length)), 0) + 2 * (header.length - 1);
@@ -110,7 +120,11 @@ function fitSessions(term: Terminal, list: (SessionSummary & SessionCost)[]): st
 /** Plain columns padded to their widest cell (the `report` tables). */
 export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), ...rows.map(fmt)].join('\n');
 }
 
@@ -135,9 +149,11 @@ export async function sessionsCommand(ctx: CommandContext, flags: SessionsFlags)
     }
     if (list.length === 0) {
       const all = store?.countSessions({}) ?? 0;
-      ctx.stderr.write(all === 0
-        ? 'No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n'
-        : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`);
+      ctx.stderr.write(
+        all === 0
+          ? 'No sessions in the store yet. Run `codex-tracer backfill` (or `watch`) first.\n'
+          : `No sessions match ${filterText(flags)} (the store has ${all} session${all === 1 ? '' : 's'}).\n`,
+      );
       return 0;
     }
     ctx.stdout.write(`${fitSessions(ctx.term, withCost)}\n`);

@@ -45,11 +45,17 @@ export function buildOutputs(ctx: CommandContext, useCursors: boolean, opts: { w
   const needStore = names.includes('local') || useCursors;
   if (needStore) store = TraceStore.open({ stateDir });
   const localOnly = useCursors && names.length === 1 && names[0] === 'local';
-  const sinks: Sink[] = names.map((n) => createSink(n, {
-    ...sinkOptions,
-    local: { store: store as TraceStore, writerThread: localOnly && opts.writerThread },
-    onRepair: (info) => ctx.log.warn('cut a torn last line (a write cut short) from the --out file before appending', info),
-  }, ctx.env));
+  const sinks: Sink[] = names.map((n) =>
+    createSink(
+      n,
+      {
+        ...sinkOptions,
+        local: { store: store as TraceStore, writerThread: localOnly && opts.writerThread },
+        onRepair: (info) => ctx.log.warn('cut a torn last line (a write cut short) from the --out file before appending', info),
+      },
+      ctx.env,
+    ),
+  );
   // the local sink keeps the cursors it commits with its spans (one transaction when it is the only sink)
   const holder = sinks.find(commitsCursors);
   const cursors: CursorStore = !useCursors || !store ? new MemoryCursors() : (holder?.cursors ?? new StoreCursors(store));

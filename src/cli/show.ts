@@ -29,7 +29,10 @@ export function printSpans(ctx: CommandContext, spans: Span[], format: 'tree' | 
 }
 
 function treeFilter(opts: ShowOptions): TreeFilter {
-  const kinds = (opts.kind ?? []).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  const kinds = (opts.kind ?? [])
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter(Boolean);
   for (const k of kinds) if (!SPAN_KINDS.includes(k)) throw new UsageError(`--kind: expected one of ${SPAN_KINDS.join(', ')}, got "${k}"`);
   return {
     errors: opts.errors === true,
@@ -45,7 +48,10 @@ function classify(targets: string[]): { files: string[]; ids: string[] } {
   const ids: string[] = [];
   for (const t of targets) {
     const st = statSync(t, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw new UsageError(`show: ${t} is a directory; expected rollout files (rollout-*.jsonl) or a session id. To trace a folder, use \`codex-tracer trace ${t}\``);
+    if (st?.isDirectory())
+      throw new UsageError(
+        `show: ${t} is a directory; expected rollout files (rollout-*.jsonl) or a session id. To trace a folder, use \`codex-tracer trace ${t}\``,
+      );
     if (st) files.push(t);
     else ids.push(t);
   }

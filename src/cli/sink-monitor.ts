@@ -45,13 +45,20 @@ export function monitorSinks(targets: readonly MonitoredSink[], log: Logger, opt
   const now = opts.now ?? Date.now;
   const stallMs = opts.stallMs ?? 1000;
   const repeatMs = opts.repeatMs ?? 30_000;
-  const health = new Map<MonitoredSink, Health>(targets.map((t) => [t, { down: false, since: 0, lastSaid: 0, lastDelivered: 0, progressAt: now(), probing: false }]));
+  const health = new Map<MonitoredSink, Health>(
+    targets.map((t) => [t, { down: false, since: 0, lastSaid: 0, lastDelivered: 0, progressAt: now(), probing: false }]),
+  );
 
   const sayDown = (t: MonitoredSink, h: Health, error: string | undefined, pending: number): void => {
     const t0 = now();
     if (!h.down) {
       Object.assign(h, { down: true, since: t0, lastSaid: t0, lastError: error });
-      log.warn('sink down: delivery is failing; the rollout files keep what is not delivered, retrying', { sink: t.sink.name, endpoint: t.endpoint, error, pending });
+      log.warn('sink down: delivery is failing; the rollout files keep what is not delivered, retrying', {
+        sink: t.sink.name,
+        endpoint: t.endpoint,
+        error,
+        pending,
+      });
     } else if (t0 - h.lastSaid >= repeatMs) {
       h.lastSaid = t0;
       h.lastError = error ?? h.lastError;
@@ -85,8 +92,10 @@ export function monitorSinks(targets: readonly MonitoredSink[], log: Logger, opt
   const timer = setInterval(check, opts.pollMs ?? 500);
   timer.unref();
   return {
-    downNow: () => [...health].filter(([t, h]) => h.down || (t.sink.status?.().state ?? 'ok') !== 'ok')
-      .map(([t, h]) => ({ name: t.sink.name, endpoint: t.endpoint, error: t.sink.status?.().lastError ?? h.lastError })),
+    downNow: () =>
+      [...health]
+        .filter(([t, h]) => h.down || (t.sink.status?.().state ?? 'ok') !== 'ok')
+        .map(([t, h]) => ({ name: t.sink.name, endpoint: t.endpoint, error: t.sink.status?.().lastError ?? h.lastError })),
     stop: () => clearInterval(timer),
   };
 }

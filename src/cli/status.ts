@@ -36,13 +36,15 @@ function sinkConfig(env: NodeJS.ProcessEnv): StatusReport['sinks'] {
   try {
     const endpoint = resolveOtlpEndpoint(env);
     out.otlpEndpoint = { url: maskUrl(endpoint.url), origin: endpoint.origin, configured: endpoint.origin !== 'default' };
-    out.otlp = endpoint.origin === 'default'
-      ? `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}`
-      : `${describeOtlpConfig(otlpConfigFromEnv(env))} (endpoint from ${endpoint.origin})`;
+    out.otlp =
+      endpoint.origin === 'default'
+        ? `not configured: --sink otlp would send to ${describeOtlpEndpoint(endpoint)}`
+        : `${describeOtlpConfig(otlpConfigFromEnv(env))} (endpoint from ${endpoint.origin})`;
   } catch (err) {
     out.otlp = `misconfigured: ${(err as Error).message}`;
   }
-  if (env.BRAINTRUST_API_KEY) out.braintrust = `project ${env.BRAINTRUST_PROJECT ?? 'codex'} at ${env.BRAINTRUST_API_URL ?? 'https://api.braintrust.dev'} (key set)`;
+  if (env.BRAINTRUST_API_KEY)
+    out.braintrust = `project ${env.BRAINTRUST_PROJECT ?? 'codex'} at ${env.BRAINTRUST_API_URL ?? 'https://api.braintrust.dev'} (key set)`;
   return out;
 }
 
@@ -50,11 +52,15 @@ export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
   const { codexHome, stateDir } = ctx.config;
   const dbPath = dbPathIn(stateDir);
   const report: StatusReport = {
-    codexHome, codexHomeExists: existsSync(codexHome), stateDir,
+    codexHome,
+    codexHomeExists: existsSync(codexHome),
+    stateDir,
     store: { path: dbPath, exists: existsSync(dbPath) },
     watcher: watcherState(stateDir),
     files: { discovered: 0, traced: 0, behind: 0, lagBytes: 0, notFinalized: 0 },
-    behind: [], sinks: sinkConfig(ctx.env), warnings: [],
+    behind: [],
+    sinks: sinkConfig(ctx.env),
+    warnings: [],
   };
   const found = report.codexHomeExists ? await discover(codexHome).catch(() => ({ files: [], warnings: [] })) : { files: [], warnings: [] };
   report.files.discovered = found.files.length;
@@ -100,7 +106,9 @@ function storeLine(s: StatusReport['store']): string {
 function watchLimitLine(s: WatchStatus | undefined): string[] {
   const d = s?.watchLimit;
   if (!d) return [];
-  return [`degraded:    out of inotify watches (limit ${d.limit ?? '?'}): ${d.polledFiles} files and ${d.polledFolders} folders are polled instead; raise it: ${d.fix}`];
+  return [
+    `degraded:    out of inotify watches (limit ${d.limit ?? '?'}): ${d.polledFiles} files and ${d.polledFolders} folders are polled instead; raise it: ${d.fix}`,
+  ];
 }
 
 function watcherLine(s: WatchStatus | undefined): string {
@@ -120,7 +128,9 @@ export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Pr
     `store:       ${r.store.path}${storeLine(r.store)}`,
     `watcher:     ${r.watcher.running ? `running (pid ${r.watcher.pid})${watcherLine(r.watcher.status)}` : 'not running'}`,
     ...watchLimitLine(r.watcher.status),
-    ...(r.watcher.status?.sinks ?? []).map((s) => `  sink ${s.name}: ${s.state}, ${s.delivered} delivered, ${s.pending} pending${s.lastError ? `, last error: ${s.lastError}` : ''}`),
+    ...(r.watcher.status?.sinks ?? []).map(
+      (s) => `  sink ${s.name}: ${s.state}, ${s.delivered} delivered, ${s.pending} pending${s.lastError ? `, last error: ${s.lastError}` : ''}`,
+    ),
     ...(r.watcher.status?.recentErrors ?? []).slice(-5).map((e) => `  ${e.time} ${e.level}: ${e.msg}${e.detail ? ` (${e.detail})` : ''}`),
     `files:       ${r.files.discovered} found, ${r.files.traced} traced, ${r.files.behind} behind (${r.files.lagBytes} bytes), ${r.files.notFinalized} sessions still open`,
     `sink otlp:   ${r.sinks.otlp ?? 'not configured (OTEL_EXPORTER_OTLP_ENDPOINT)'}`,

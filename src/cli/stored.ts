@@ -11,7 +11,10 @@ export async function loadStoredTraces(ids: string[], stateDir: string): Promise
       const matches = store.findTraces(id);
       if (matches.length === 0) throw new UsageError(`no session matches "${id}" (not a file either); see \`codex-tracer sessions\``);
       if (matches.length > 1) {
-        const list = matches.slice(0, 10).map((m) => `  ${m.sessionId ?? m.traceId}  ${m.startTime ?? ''}  ${m.cwd ?? ''}`).join('\n');
+        const list = matches
+          .slice(0, 10)
+          .map((m) => `  ${m.sessionId ?? m.traceId}  ${m.startTime ?? ''}  ${m.cwd ?? ''}`)
+          .join('\n');
         throw new UsageError(`"${id}" matches ${matches.length} sessions; be more specific:\n${list}`);
       }
       spans.push(...store.getTraceSpans((matches[0] as { traceId: string }).traceId));

@@ -43,10 +43,12 @@ export async function collectPaths(targets: string[]): Promise<{ path: string; s
 
 /** The files whose spans did not all reach every sink: no acknowledged final cursor, or blocked on delivery. */
 function undelivered(set: TracerSet, files: { path: string }[]): string[] {
-  return files.map((f) => f.path).filter((p) => {
-    const c = set.opts.delivery.cursors.get(p);
-    return !c?.finalized || set.tracers.get(p)?.isBlocked === true;
-  });
+  return files
+    .map((f) => f.path)
+    .filter((p) => {
+      const c = set.opts.delivery.cursors.get(p);
+      return !c?.finalized || set.tracers.get(p)?.isBlocked === true;
+    });
 }
 
 /**
@@ -60,17 +62,25 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
   const deadline = Date.now() + timeoutMs;
   const files = await collectPaths(targets);
   if (files.length === 0 && !flags.allowEmpty) {
-    ctx.stderr.write(`codex-tracer: no rollouts under ${targets.join(', ')} (looked for rollout-*.jsonl, *.jsonl and *.jsonl.zst); pass --allow-empty if none is fine\n`);
+    ctx.stderr.write(
+      `codex-tracer: no rollouts under ${targets.join(', ')} (looked for rollout-*.jsonl, *.jsonl and *.jsonl.zst); pass --allow-empty if none is fine\n`,
+    );
     return 1;
   }
   const outputs = buildOutputs(ctx, false);
   const sessions = new SessionStats();
   const set = new TracerSet({
-    delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log: ctx.log, batchBytes: 4 * 1024 * 1024,
+    delivery: outputs.delivery,
+    reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
+    log: ctx.log,
+    batchBytes: 4 * 1024 * 1024,
     onDelivered: (_p, effects) => sessions.add(effects),
   });
   const work = (async (): Promise<void> => {
-    await noteThreadsOf(set, files.map((f) => f.path));
+    await noteThreadsOf(
+      set,
+      files.map((f) => f.path),
+    );
     await runFiles(set, files, { finalize: 'all', idleMs: 0 });
     let delay = 500;
     while (Date.now() < deadline && [...set.tracers.values()].some((t) => t.isBlocked)) {
@@ -78,29 +88,50 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
       delay = Math.min(delay * 2, 15_000);
       set.summary.undeliveredFiles = 0;
       set.summary.errors = [];
-      await runFiles(set, files.filter((f) => set.tracer(f.path)?.isBlocked === true), { finalize: 'all', idleMs: 0 });
+      await runFiles(
+        set,
+        files.filter((f) => set.tracer(f.path)?.isBlocked === true),
+        { finalize: 'all', idleMs: 0 },
+      );
     }
   })();
   work.catch(() => undefined); // a failure after the deadline is not this command's any more
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     work.then(() => false),
-    new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())); }),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now()));
+    }),
   ]);
   clearTimeout(timer);
   const s = set.summary;
   s.files = files.length;
   const missing = undelivered(set, files);
   const down = outputs.monitor.downNow();
-  const notDelivered: NotDelivered | undefined = missing.length === 0 ? undefined : {
-    reason: timedOut ? `--timeout ${flags.timeout ?? '5m'} passed` : 'delivery failed',
-    files: missing,
-    sinks: down.length > 0 ? down : outputs.monitored.map((m) => ({ name: m.sink.name, endpoint: m.endpoint, ...(m.sink.status?.().lastError ? { error: m.sink.status?.().lastError } : {}) })),
-  };
+  const notDelivered: NotDelivered | undefined =
+    missing.length === 0
+      ? undefined
+      : {
+          reason: timedOut ? `--timeout ${flags.timeout ?? '5m'} passed` : 'delivery failed',
+          files: missing,
+          sinks:
+            down.length > 0
+              ? down
+              : outputs.monitored.map((m) => ({
+                  name: m.sink.name,
+                  endpoint: m.endpoint,
+                  ...(m.sink.status?.().lastError ? { error: m.sink.status?.().lastError } : {}),
+                })),
+        };
   if (notDelivered) s.undeliveredFiles = missing.length;
   reportRun(ctx, s, {
-    json: flags.json, summaryMd: flags.summaryMd, title: 'codex-tracer trace', extra: { sinks: outputs.names },
-    stdoutTaken: stdoutIsData(flags), sessions: sessions.list(), notDelivered,
+    json: flags.json,
+    summaryMd: flags.summaryMd,
+    title: 'codex-tracer trace',
+    extra: { sinks: outputs.names },
+    stdoutTaken: stdoutIsData(flags),
+    sessions: sessions.list(),
+    notDelivered,
   });
   if (timedOut) {
     abandonOutputs(outputs); // exports still in flight are given up: the process exits now

@@ -25,8 +25,10 @@ function details(s: Span): string {
   const parts: string[] = [];
   if (s.kind === 'llm' && a['gen_ai.usage.input_tokens'] !== undefined) {
     const n = (v: unknown): string => humanNumber(Number(v ?? 0));
-    parts.push(`in ${n(a['gen_ai.usage.input_tokens'])} (cached ${n(a['gen_ai.usage.cache_read.input_tokens'])}) out ${n(a['gen_ai.usage.output_tokens'])}` +
-      (Number(a['gen_ai.usage.reasoning.output_tokens'] ?? 0) > 0 ? ` (reasoning ${n(a['gen_ai.usage.reasoning.output_tokens'])})` : ''));
+    parts.push(
+      `in ${n(a['gen_ai.usage.input_tokens'])} (cached ${n(a['gen_ai.usage.cache_read.input_tokens'])}) out ${n(a['gen_ai.usage.output_tokens'])}` +
+        (Number(a['gen_ai.usage.reasoning.output_tokens'] ?? 0) > 0 ? ` (reasoning ${n(a['gen_ai.usage.reasoning.output_tokens'])})` : ''),
+    );
   }
   if (s.kind === 'tool') {
     if (a['codex.tool.command'] !== undefined) parts.push(`$ ${oneLine(a['codex.tool.command'], 80)}`);
@@ -100,7 +102,9 @@ function renderTree(traceId: string, spans: Span[], term: Terminal, extra?: (s: 
     children.set(parent, list);
   }
   for (const list of children.values()) {
-    list.sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : fileOrder(a, b) || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9)));
+    list.sort((a, b) =>
+      a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : fileOrder(a, b) || (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9),
+    );
   }
   const roots = children.get(null) ?? [];
   const t0 = Math.min(...spans.map((s) => ms(s.startTime)));
@@ -111,13 +115,15 @@ function renderTree(traceId: string, spans: Span[], term: Terminal, extra?: (s: 
     const orphan = s.parentSpanId !== null && !ids.has(s.parentSpanId) ? ' (parent not in this trace)' : '';
     const label = `${prefix}${branch}${s.name}`;
     const info = [details(s), extra?.(s)].filter((t) => t).join('  ');
-    lines.push(term.line([
-      { text: `${label.padEnd(48)} ` },
-      { text: `+${formatDuration(ms(s.startTime) - t0).padEnd(7)} `, colour: 'dim' },
-      { text: `${dur.padEnd(8)} `, colour: 'cyan' },
-      statusSegment(s),
-      { text: `${info ? `  ${info}` : ''}${orphan}` },
-    ]));
+    lines.push(
+      term.line([
+        { text: `${label.padEnd(48)} ` },
+        { text: `+${formatDuration(ms(s.startTime) - t0).padEnd(7)} `, colour: 'dim' },
+        { text: `${dur.padEnd(8)} `, colour: 'cyan' },
+        statusSegment(s),
+        { text: `${info ? `  ${info}` : ''}${orphan}` },
+      ]),
+    );
     const kids = children.get(s.spanId) ?? [];
     const nextPrefix = depth === 0 ? '' : prefix + (last ? '   ' : '│  ');
     kids.forEach((k, i) => walk(k, nextPrefix, i === kids.length - 1, depth + 1));

@@ -31,7 +31,12 @@ export async function uiCommand(ctx: CommandContext, flags: UiFlags): Promise<nu
   const port = flags.port === undefined ? DEFAULT_PORT : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 for any free port)');
   const dbFile = dbPathIn(resolveStateDir(flags.stateDir, ctx.env));
-  const ui = await startUiServer({ dbFile, port, costOf: costTexts, onError: (err) => ctx.log.error('viewer request failed', { reason: err instanceof Error ? err.message : String(err) }) });
+  const ui = await startUiServer({
+    dbFile,
+    port,
+    costOf: costTexts,
+    onError: (err) => ctx.log.error('viewer request failed', { reason: err instanceof Error ? err.message : String(err) }),
+  });
   if (ui.port !== port && port !== 0) ctx.log.info('preferred port in use; using another', { preferred: port, port: ui.port });
   ctx.stdout.write(`${ui.url}\n`);
   ctx.log.info('viewer running (Ctrl-C to stop)', { url: ui.url, store: dbFile });

@@ -5,13 +5,15 @@ import { exportCommand } from './export-cmd.js';
 import { uiCommand } from './ui-cmd.js';
 
 export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>): void {
-  program.command('ui')
+  program
+    .command('ui')
     .description('a local trace viewer in the browser (127.0.0.1, read-only, live): sessions, waterfall, span detail, transcript')
     .option('--port <n>', 'preferred port, default 4820 (the next free one is used when it is taken; 0: any)')
     .option('--open', 'open the viewer in the default browser')
     .action((_o, cmd: Command) => run((ctx) => uiCommand(ctx, cmd.optsWithGlobals()), cmd));
 
-  program.command('export')
+  program
+    .command('export')
     .description('one session as a self-contained HTML file, Markdown, or OTLP JSON lines (file-exporter format); redaction applies')
     .argument('<session>', 'session id or prefix (see `codex-tracer sessions`)')
     .addOption(new Option('--format <format>', 'html, md or otlp-json').choices(['html', 'md', 'otlp-json']).default('html'))

@@ -63,12 +63,21 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
   try {
     const events = new SessionEvents(log);
     const set = new TracerSet({
-      delivery: outputs.delivery, reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput }, log, batchBytes: 1024 * 1024,
+      delivery: outputs.delivery,
+      reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
+      log,
+      batchBytes: 1024 * 1024,
       onDelivered: (path, effects) => events.observe(path, effects),
     });
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
-    const base: Parameters<typeof snapshotStatus>[2] = { pid: process.pid, startedAt: new Date().toISOString(), codexHome, caughtUp: false, recentErrors: recent };
+    const base: Parameters<typeof snapshotStatus>[2] = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      codexHome,
+      caughtUp: false,
+      recentErrors: recent,
+    };
     const publish = (): void => {
       try {
         writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
@@ -77,7 +86,8 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
       }
     };
     const handle = await startWatch(set, {
-      codexHome, idleMs,
+      codexHome,
+      idleMs,
       onCaughtUp: (files, ms) => {
         base.caughtUp = true;
         events.live = true;
@@ -98,7 +108,9 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     let grace: NodeJS.Timeout | undefined;
     const stopped = await Promise.race([
       handle.stop().then(() => true),
-      new Promise<boolean>((resolve) => { grace = setTimeout(() => resolve(false), STOP_GRACE_MS); }),
+      new Promise<boolean>((resolve) => {
+        grace = setTimeout(() => resolve(false), STOP_GRACE_MS);
+      }),
     ]);
     clearTimeout(grace);
     publish();
@@ -108,7 +120,11 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
       const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
       const down = outputs.monitor.downNow();
       log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {
-        files: pending.length, spansPending, sinks: down.map((d) => d.name).join(',') || undefined, error: down[0]?.error, first: pending[0],
+        files: pending.length,
+        spansPending,
+        sinks: down.map((d) => d.name).join(',') || undefined,
+        error: down[0]?.error,
+        first: pending[0],
       });
     }
     log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });

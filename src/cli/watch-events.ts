@@ -23,7 +23,11 @@ export class SessionEvents {
       if (e.type === 'span_ended') {
         const first = !this.ended.has(id);
         this.ended.add(id);
-        if (this.live) this.log.info(first && !e.repeat ? 'session finalized' : 'session finalized again', fields(s, path, { duration: formatDuration(Date.parse(s.endTime ?? '') - Date.parse(s.startTime)), turns: numberAttr(s, 'codex.turn_count') }));
+        if (this.live)
+          this.log.info(
+            first && !e.repeat ? 'session finalized' : 'session finalized again',
+            fields(s, path, { duration: formatDuration(Date.parse(s.endTime ?? '') - Date.parse(s.startTime)), turns: numberAttr(s, 'codex.turn_count') }),
+          );
       } else if (e.type === 'span_started') {
         if (this.live) this.log.info('session started', fields(s, path));
       } else if (s.endTime === null && this.ended.has(id)) {

@@ -31,7 +31,12 @@ export interface WatchStatus {
 export function recordingLogger(inner: Logger, keep = 10): { log: Logger; recent: WatchStatus['recentErrors'] } {
   const recent: WatchStatus['recentErrors'] = [];
   const note = (level: string, msg: string, fields?: Fields): void => {
-    const detail = fields ? Object.entries(fields).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${String(v)}`).join(' ') : undefined;
+    const detail = fields
+      ? Object.entries(fields)
+          .filter(([, v]) => v !== undefined && v !== null)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ')
+      : undefined;
     recent.push({ time: new Date().toISOString(), level, msg, ...(detail ? { detail } : {}) });
     if (recent.length > keep) recent.shift();
   };
@@ -40,13 +45,23 @@ export function recordingLogger(inner: Logger, keep = 10): { log: Logger; recent
     log: {
       debug: (m, f) => inner.debug(m, f),
       info: (m, f) => inner.info(m, f),
-      warn: (m, f) => { note('warn', m, f); inner.warn(m, f); },
-      error: (m, f) => { note('error', m, f); inner.error(m, f); },
+      warn: (m, f) => {
+        note('warn', m, f);
+        inner.warn(m, f);
+      },
+      error: (m, f) => {
+        note('error', m, f);
+        inner.error(m, f);
+      },
     },
   };
 }
 
-export function snapshotStatus(set: TracerSet, sinks: readonly Sink[], base: Pick<WatchStatus, 'pid' | 'startedAt' | 'codexHome' | 'caughtUp' | 'recentErrors' | 'watchLimit'>): WatchStatus {
+export function snapshotStatus(
+  set: TracerSet,
+  sinks: readonly Sink[],
+  base: Pick<WatchStatus, 'pid' | 'startedAt' | 'codexHome' | 'caughtUp' | 'recentErrors' | 'watchLimit'>,
+): WatchStatus {
   let open = 0;
   let waiting = 0;
   for (const t of set.tracers.values()) {

@@ -68,15 +68,32 @@ const PHRASES = [
   `\\bset[ \\t]{1,8}-[gxU]{1,3}[ \\t]{1,8}${SECRET_NAME}[ \\t]{1,8}`,
   `\\bsetx[ \\t]{1,8}${SECRET_NAME}[ \\t]{1,8}`,
 ];
-export const PHRASE_TRIGGERS: readonly string[] = ['aws ', 'machine', 'login', 'mysql', 'mariadb', 'redis-cli', 'sshpass', 'htpasswd', '-pass', 'env ', 'env\t', 'arg ', 'arg\t', 'set ', 'set\t', 'setx'];
+export const PHRASE_TRIGGERS: readonly string[] = [
+  'aws ',
+  'machine',
+  'login',
+  'mysql',
+  'mariadb',
+  'redis-cli',
+  'sshpass',
+  'htpasswd',
+  '-pass',
+  'env ',
+  'env\t',
+  'arg ',
+  'arg\t',
+  'set ',
+  'set\t',
+  'setx',
+];
 export const PHRASE_RE = new RegExp(`((?:${PHRASES.join('|')}))("[^"\\r\\n]{1,512}"|'[^'\\r\\n]{1,512}'|[^\\s"'\`]{1,512})`, 'gi');
 
 /** a credential word in a name (XML element or key attribute) */
 const CRED_WORD = '(?:pass(?:word|wd|phrase)?|pwd?|secret|token|api[_-]?key|apikey|credential|privatekey|accesskey)';
 /** `<ns:dbPassword attr="…">value</`, or `key="ApiSecret" value="value"`: groups 1–3, 4–5 */
 export const XML_RE = new RegExp(
-  `<((?:[\\w-]{1,16}:)?[\\w.-]{0,24}${CRED_WORD}[\\w.-]{0,40})([ \\t][^<>]{0,256})?>([^<\\r\\n]{1,512})</`
-  + `|\\b(?:key|name)=\\\\{0,4}"([^"\\r\\n]{0,36}${CRED_WORD}[^"\\r\\n]{0,40})\\\\{0,4}"[ \\t]{1,8}value=\\\\{0,4}"([^"\\\\\\r\\n]{1,512})`,
+  `<((?:[\\w-]{1,16}:)?[\\w.-]{0,24}${CRED_WORD}[\\w.-]{0,40})([ \\t][^<>]{0,256})?>([^<\\r\\n]{1,512})</` +
+    `|\\b(?:key|name)=\\\\{0,4}"([^"\\r\\n]{0,36}${CRED_WORD}[^"\\r\\n]{0,40})\\\\{0,4}"[ \\t]{1,8}value=\\\\{0,4}"([^"\\\\\\r\\n]{1,512})`,
   'gi',
 );
 

@@ -39,7 +39,8 @@ function decodeAt(s: string, i: number): void {
     return;
   }
   if (e === 117 && j + 4 < s.length) {
-    const v = (hexValue(s.charCodeAt(j + 1)) << 12) | (hexValue(s.charCodeAt(j + 2)) << 8) | (hexValue(s.charCodeAt(j + 3)) << 4) | hexValue(s.charCodeAt(j + 4));
+    const v =
+      (hexValue(s.charCodeAt(j + 1)) << 12) | (hexValue(s.charCodeAt(j + 2)) << 8) | (hexValue(s.charCodeAt(j + 3)) << 4) | hexValue(s.charCodeAt(j + 4));
     if ([1, 2, 3, 4].every((k) => hexValue(s.charCodeAt(j + k)) >= 0)) {
       dCode = v;
       dWidth = j - i + 5;
@@ -55,7 +56,8 @@ function ansiEnd(s: string, i: number, width: number, csi: boolean): number {
   decodeAt(s, k);
   if (!csi) {
     if (k >= s.length) return k;
-    if (dCode === 0x5b) csi = true; // ESC [
+    if (dCode === 0x5b)
+      csi = true; // ESC [
     else if (dCode !== 0x5d) return k + dWidth; // ESC x
     k += dWidth;
     if (!csi) {

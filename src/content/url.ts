@@ -6,7 +6,8 @@
  * throw or normalise the rest.
  */
 
-const SECRET_PARAM = /^(?:.*[_-])?(?:access[_-]?token|token|api[_-]?key|apikey|key|secret|password|passwd|pwd|auth|authorization|sig|signature|credential|credentials|session|code|x-amz-security-token|x-amz-signature|x-goog-signature)$/i;
+const SECRET_PARAM =
+  /^(?:.*[_-])?(?:access[_-]?token|token|api[_-]?key|apikey|key|secret|password|passwd|pwd|auth|authorization|sig|signature|credential|credentials|session|code|x-amz-security-token|x-amz-signature|x-goog-signature)$/i;
 
 /**
  * A git remote URL without credentials: `https://user:token@host/x` → `https://host/x`;

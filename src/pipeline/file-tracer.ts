@@ -7,7 +7,19 @@
 import { SessionProcessor, type FileWarning, type ProcessorStats } from './processor.js';
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
-import { classifyChange, containerOf, fileIdentitySync, firstLineHashOf, hashFirstLineSync, readLineBatchesSync, readWhole, readZstLines, type FileIdentity, type Line, type RolloutKind } from '../source/index.js';
+import {
+  classifyChange,
+  containerOf,
+  fileIdentitySync,
+  firstLineHashOf,
+  hashFirstLineSync,
+  readLineBatchesSync,
+  readWhole,
+  readZstLines,
+  type FileIdentity,
+  type Line,
+  type RolloutKind,
+} from '../source/index.js';
 import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
@@ -58,7 +70,11 @@ export class FileTracer {
   reads = 0;
 
   /** `cursor`: where the file was left (the stored cursor), read at the first step */
-  constructor(public path: string, private readonly env: TracerEnv, private storedCursor?: Cursor) {
+  constructor(
+    public path: string,
+    private readonly env: TracerEnv,
+    private storedCursor?: Cursor,
+  ) {
     this.kind = containerOf(path);
   }
 
@@ -184,12 +200,18 @@ export class FileTracer {
    * file and offset; those of records already delivered before a restart are not repeated.
    */
   private newProcessor(): SessionProcessor {
-    const proc = new SessionProcessor(this.path, this.env.reducer(this.path), undefined, (w) => {
-      if (w.offset >= this.replayUntil) this.env.onWarning(w);
-    }, (name, offset) => {
-      // records replayed to rebuild the state were counted by the run that delivered them
-      if (offset >= this.replayUntil) this.env.onUnknown?.(name);
-    });
+    const proc = new SessionProcessor(
+      this.path,
+      this.env.reducer(this.path),
+      undefined,
+      (w) => {
+        if (w.offset >= this.replayUntil) this.env.onWarning(w);
+      },
+      (name, offset) => {
+        // records replayed to rebuild the state were counted by the run that delivered them
+        if (offset >= this.replayUntil) this.env.onUnknown?.(name);
+      },
+    );
     if (this.identity) proc.fileWrittenAt(this.identity.mtimeMs);
     return proc;
   }
@@ -210,11 +232,12 @@ export class FileTracer {
     // a read buffer no larger than what there is to read (most rollouts are small)
     const remaining = (this.identity?.size ?? 0) - this.readOffset + 1;
     const hwm = Math.max(64 * 1024, Math.min(this.env.batchBytes ?? 1024 * 1024, remaining));
-    const onChunk = this.readOffset === 0 && this.firstLineHash === undefined
-      ? (buf: Buffer, n: number, pos: number) => {
-          if (pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
-        }
-      : undefined;
+    const onChunk =
+      this.readOffset === 0 && this.firstLineHash === undefined
+        ? (buf: Buffer, n: number, pos: number) => {
+            if (pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
+          }
+        : undefined;
     // records nobody traces are recognised on their bytes and never decoded (src/rollout/fastpath.ts)
     const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm, onChunk, decide: decideLine };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));

@@ -48,7 +48,9 @@ export class SessionProcessor {
    * `onUnknown` every record of a type or event name the normalizer does not know, with its offset.
    */
   constructor(
-    readonly file: string, opts: ReducerOptions, private readonly maxWarnings = 100,
+    readonly file: string,
+    opts: ReducerOptions,
+    private readonly maxWarnings = 100,
     private readonly onWarning?: (w: FileWarning) => void,
     private readonly onUnknown?: (name: string, offset: number) => void,
   ) {

@@ -30,9 +30,24 @@ export interface RunSummary {
 
 export function emptySummary(): RunSummary {
   return {
-    files: 0, filesRead: 0, bytes: 0, sessions: 0, turns: 0, modelCalls: 0, toolCalls: 0,
-    inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, errorSpans: 0,
-    spansDelivered: 0, warnings: 0, badLines: 0, unknownRecords: {}, undeliveredFiles: 0, errors: [],
+    files: 0,
+    filesRead: 0,
+    bytes: 0,
+    sessions: 0,
+    turns: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    errorSpans: 0,
+    spansDelivered: 0,
+    warnings: 0,
+    badLines: 0,
+    unknownRecords: {},
+    undeliveredFiles: 0,
+    errors: [],
   };
 }
 
@@ -48,9 +63,15 @@ export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): v
     const span = e.span;
     if (span.status === 'error') s.errorSpans++;
     switch (span.kind) {
-      case 'session': s.sessions++; break;
-      case 'turn': s.turns++; break;
-      case 'tool': s.toolCalls++; break;
+      case 'session':
+        s.sessions++;
+        break;
+      case 'turn':
+        s.turns++;
+        break;
+      case 'tool':
+        s.toolCalls++;
+        break;
       case 'llm':
         s.modelCalls++;
         s.inputTokens += num(span.attributes[ATTR.inputTokens]);
@@ -58,7 +79,8 @@ export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): v
         s.outputTokens += num(span.attributes[ATTR.outputTokens]);
         s.reasoningTokens += num(span.attributes[ATTR.reasoningTokens]);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -78,13 +100,28 @@ export function addUnknown(into: Record<string, number>, from: Readonly<Record<s
 export function summaryMarkdown(s: RunSummary, title = 'codex-tracer'): string {
   const rows: [string, string | number][] = [
     ['Files', `${s.files} (${(s.bytes / 1e6).toFixed(1)} MB)`],
-    ['Sessions', s.sessions], ['Turns', s.turns], ['Model calls', s.modelCalls], ['Tool calls', s.toolCalls],
-    ['Input tokens', `${s.inputTokens} (cached ${s.cachedTokens})`], ['Output tokens', `${s.outputTokens} (reasoning ${s.reasoningTokens})`],
-    ['Error spans', s.errorSpans], ['Spans delivered', s.spansDelivered], ['Warnings', s.warnings],
+    ['Sessions', s.sessions],
+    ['Turns', s.turns],
+    ['Model calls', s.modelCalls],
+    ['Tool calls', s.toolCalls],
+    ['Input tokens', `${s.inputTokens} (cached ${s.cachedTokens})`],
+    ['Output tokens', `${s.outputTokens} (reasoning ${s.reasoningTokens})`],
+    ['Error spans', s.errorSpans],
+    ['Spans delivered', s.spansDelivered],
+    ['Warnings', s.warnings],
     ['Unknown record types (ignored)', unknownRecordsText(s.unknownRecords) ?? 'none'],
     ['Undelivered files', s.undeliveredFiles],
   ];
   const status = s.undeliveredFiles > 0 ? '❌ some spans were not delivered' : '✅ all spans delivered';
-  return [`## ${title}`, '', status, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    ...(s.errors.length > 0 ? ['', '**Errors**', '', ...s.errors.slice(0, 20).map((e) => `- ${e}`)] : []), ''].join('\n');
+  return [
+    `## ${title}`,
+    '',
+    status,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    ...(s.errors.length > 0 ? ['', '**Errors**', '', ...s.errors.slice(0, 20).map((e) => `- ${e}`)] : []),
+    '',
+  ].join('\n');
 }

@@ -69,25 +69,29 @@ export class TracerSet {
     const cursor = force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
     let t = this.tracers.get(path);
     if (!t) {
-      t = new FileTracer(path, {
-        delivery: this.opts.delivery,
-        reducer: this.reducerFor,
-        maxLineBytes: this.opts.maxLineBytes,
-        batchBytes: this.opts.batchBytes,
-        onEffects: (p, effects) => {
-          countDelivered(this.summary, effects);
-          this.opts.onDelivered?.(p, effects);
+      t = new FileTracer(
+        path,
+        {
+          delivery: this.opts.delivery,
+          reducer: this.reducerFor,
+          maxLineBytes: this.opts.maxLineBytes,
+          batchBytes: this.opts.batchBytes,
+          onEffects: (p, effects) => {
+            countDelivered(this.summary, effects);
+            this.opts.onDelivered?.(p, effects);
+          },
+          onUnknown: (name) => {
+            this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
+          },
+          onWarning: (w) => {
+            this.summary.warnings++;
+            if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
+            this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
+            this.opts.onWarning?.(w);
+          },
         },
-        onUnknown: (name) => {
-          this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
-        },
-        onWarning: (w) => {
-          this.summary.warnings++;
-          if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
-          this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
-          this.opts.onWarning?.(w);
-        },
-      }, cursor);
+        cursor,
+      );
       this.tracers.set(path, t);
     }
     return t;

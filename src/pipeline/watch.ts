@@ -4,7 +4,16 @@
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
 import { stat } from 'node:fs/promises';
-import { classifyChange, createCoalescer, discover, fileIdentitySync, watchRoots, type Coalescer, type Degraded, type DiscoveredFile } from '../source/index.js';
+import {
+  classifyChange,
+  createCoalescer,
+  discover,
+  fileIdentitySync,
+  watchRoots,
+  type Coalescer,
+  type Degraded,
+  type DiscoveredFile,
+} from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
@@ -41,12 +50,20 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     onError: (err, path) => log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
   });
   const started = now();
-  const watcher = await watchRoots(opts.codexHome, (e) => {
-    if (e.type !== 'unlink') coalescer.notify(e.path);
-  }, {
-    onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
-    onWatchLimit: (info) => log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', { limit: info.limit, fix: info.fix }),
-  });
+  const watcher = await watchRoots(
+    opts.codexHome,
+    (e) => {
+      if (e.type !== 'unlink') coalescer.notify(e.path);
+    },
+    {
+      onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
+      onWatchLimit: (info) =>
+        log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
+          limit: info.limit,
+          fix: info.fix,
+        }),
+    },
+  );
   /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do). */
   const discoverAndPass = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
@@ -132,7 +149,10 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((st) => st.isDirectory(), () => false);
+  return stat(path).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
 }
 
 /** New since the first walk, or not the same bytes (the one change rule, `classifyChange`). */

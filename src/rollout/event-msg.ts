@@ -27,7 +27,7 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
     case 'task_started':
     case 'turn_started': {
       const t = TaskStarted.safeParse(raw);
-      return [{ type: 'turn_started', ...at, parentTurnId: t.success ? t.data.turn_attribution?.parent_turn_id ?? undefined : undefined }];
+      return [{ type: 'turn_started', ...at, parentTurnId: t.success ? (t.data.turn_attribution?.parent_turn_id ?? undefined) : undefined }];
     }
     case 'task_complete':
     case 'turn_complete':
@@ -63,7 +63,7 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
       const s = (raw as { thread_settings?: { model?: unknown; cwd?: unknown; service_tier?: unknown } }).thread_settings;
       const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
       // a full settings snapshot: no service_tier means none (standard) from here on
-      return [{ type: 'turn_context', ...at, model: str(s?.model), cwd: str(s?.cwd), serviceTier: s ? str(s.service_tier) ?? null : undefined }];
+      return [{ type: 'turn_context', ...at, model: str(s?.model), cwd: str(s?.cwd), serviceTier: s ? (str(s.service_tier) ?? null) : undefined }];
     }
     case 'token_budget_abort':
       return [{ type: 'turn_ended', ...at, status: 'error', reason: 'token budget exhausted' }];
@@ -93,17 +93,19 @@ function taskComplete(raw: unknown, at: At): DomainEvent[] {
   if (!t.success) return [{ type: 'turn_ended', ...at, status: 'ok' }];
   const d = t.data;
   const err = d.error;
-  const reason = typeof err === 'string' ? err : err ? err.message ?? String(JSON.stringify(err.codex_error_info ?? 'error')) : undefined;
-  return [{
-    type: 'turn_ended',
-    ...at,
-    status: err ? 'error' : 'ok',
-    reason,
-    requestFailed: err ? true : undefined,
-    lastAgentMessage: d.last_agent_message ?? undefined,
-    durationMs: d.duration_ms ?? undefined,
-    ttftMs: d.time_to_first_token_ms ?? undefined,
-  }];
+  const reason = typeof err === 'string' ? err : err ? (err.message ?? String(JSON.stringify(err.codex_error_info ?? 'error'))) : undefined;
+  return [
+    {
+      type: 'turn_ended',
+      ...at,
+      status: err ? 'error' : 'ok',
+      reason,
+      requestFailed: err ? true : undefined,
+      lastAgentMessage: d.last_agent_message ?? undefined,
+      durationMs: d.duration_ms ?? undefined,
+      ttftMs: d.time_to_first_token_ms ?? undefined,
+    },
+  ];
 }
 
 /**
@@ -143,11 +145,13 @@ function patchApplyEnd(raw: unknown, at: At): DomainEvent[] {
   if (!e.success || !e.data.call_id) return [];
   const failed = e.data.success === false || e.data.status === 'failed';
   const stderr = (raw as { stderr?: unknown }).stderr;
-  return [{
-    type: 'tool_result',
-    ...at,
-    result: { callId: e.data.call_id as string, failed, failureMessage: failed && typeof stderr === 'string' ? stderr : undefined },
-  }];
+  return [
+    {
+      type: 'tool_result',
+      ...at,
+      result: { callId: e.data.call_id as string, failed, failureMessage: failed && typeof stderr === 'string' ? stderr : undefined },
+    },
+  ];
 }
 
 /** `{server, tool}` of an MCP call's `invocation` (`mcp_tool_call_end`) or `McpToolCall` item. */
@@ -172,21 +176,38 @@ function mcpEnd(raw: unknown, at: At): DomainEvent[] {
 function spawnEnd(raw: unknown, at: At): DomainEvent[] {
   const r = raw as { new_thread_id?: unknown; call_id?: unknown; new_agent_nickname?: unknown; new_agent_role?: unknown };
   if (typeof r.new_thread_id !== 'string') return [];
-  return [{
-    type: 'subagent_spawned',
-    ...at,
-    childThreadId: r.new_thread_id,
-    callId: typeof r.call_id === 'string' ? r.call_id : undefined,
-    nickname: typeof r.new_agent_nickname === 'string' ? r.new_agent_nickname : undefined,
-    role: typeof r.new_agent_role === 'string' ? r.new_agent_role : undefined,
-  }];
+  return [
+    {
+      type: 'subagent_spawned',
+      ...at,
+      childThreadId: r.new_thread_id,
+      callId: typeof r.call_id === 'string' ? r.call_id : undefined,
+      nickname: typeof r.new_agent_nickname === 'string' ? r.new_agent_nickname : undefined,
+      role: typeof r.new_agent_role === 'string' ? r.new_agent_role : undefined,
+    },
+  ];
 }
 
 /** Every `item_completed` item type 0.169–0.171 writes (traced or not); others are counted as drift. */
 export const KNOWN_COMPLETED_ITEMS: ReadonlySet<string> = new Set([
-  'UserMessage', 'AgentMessage', 'Reasoning', 'CommandExecution', 'FileChange', 'McpToolCall', 'DynamicToolCall',
-  'WebSearch', 'CollabAgentToolCall', 'ContextCompaction', 'Plan', 'ImageView', 'ImageGeneration',
-  'EnteredReviewMode', 'ExitedReviewMode', 'SubAgentActivity', 'HookPrompt', 'Extension',
+  'UserMessage',
+  'AgentMessage',
+  'Reasoning',
+  'CommandExecution',
+  'FileChange',
+  'McpToolCall',
+  'DynamicToolCall',
+  'WebSearch',
+  'CollabAgentToolCall',
+  'ContextCompaction',
+  'Plan',
+  'ImageView',
+  'ImageGeneration',
+  'EnteredReviewMode',
+  'ExitedReviewMode',
+  'SubAgentActivity',
+  'HookPrompt',
+  'Extension',
 ]);
 
 /** The paginated dialect's `item_completed` (0.150+). */
@@ -206,14 +227,21 @@ function itemCompleted(raw: unknown, at: At): DomainEvent[] {
       if (!x.success || !item.id) return [];
       const d = x.data;
       const failed = d.status === 'failed' || d.status === 'declined' || (typeof d.exit_code === 'number' && d.exit_code !== 0);
-      return [{
-        type: 'tool_result',
-        ...at,
-        result: {
-          callId: item.id, exitCode: d.exit_code ?? undefined, durationMs: durationMs(d.duration),
-          command: commandString(d.command), cwd: pathFromUri(d.cwd), failed: failed || undefined, ...times,
+      return [
+        {
+          type: 'tool_result',
+          ...at,
+          result: {
+            callId: item.id,
+            exitCode: d.exit_code ?? undefined,
+            durationMs: durationMs(d.duration),
+            command: commandString(d.command),
+            cwd: pathFromUri(d.cwd),
+            failed: failed || undefined,
+            ...times,
+          },
         },
-      }];
+      ];
     }
     case 'FileChange':
     case 'McpToolCall':
@@ -241,7 +269,10 @@ function collabItem(it: Record<string, unknown>, at: At): DomainEvent[] {
     for (const r of receivers) {
       if (typeof r.thread_id !== 'string') continue;
       events.push({
-        type: 'subagent_spawned', ...at, childThreadId: r.thread_id, callId: typeof it.id === 'string' ? it.id : undefined,
+        type: 'subagent_spawned',
+        ...at,
+        childThreadId: r.thread_id,
+        callId: typeof it.id === 'string' ? it.id : undefined,
         nickname: typeof r.agent_nickname === 'string' ? r.agent_nickname : undefined,
       });
     }

@@ -28,9 +28,7 @@ const ELIDED_IN: Record<string, readonly string[]> = {
 const ELIDED_KEYS = ['base_instructions', 'instructions', 'dynamic_tools', 'user_instructions', 'developer_instructions'];
 const ELIDE_MIN_LENGTH = 2048;
 
-export type Peek =
-  | { action: 'skip'; type: string }
-  | { action: 'parse'; text: string };
+export type Peek = { action: 'skip'; type: string } | { action: 'parse'; text: string };
 
 /** What the head of a line says to do with it. */
 type HeadDecision = { skip: string } | { elide: readonly string[] } | undefined;

@@ -48,9 +48,21 @@ export function contentText(content: Item['content']): string {
  * compaction blobs, the v2 `agent_message`); anything else is counted as drift.
  */
 export const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set([
-  'message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output',
-  'local_shell_call', 'tool_search_call', 'tool_search_output', 'web_search_call', 'image_generation_call',
-  'ghost_snapshot', 'compaction', 'compaction_summary', 'agent_message',
+  'message',
+  'reasoning',
+  'function_call',
+  'function_call_output',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'local_shell_call',
+  'tool_search_call',
+  'tool_search_output',
+  'web_search_call',
+  'image_generation_call',
+  'ghost_snapshot',
+  'compaction',
+  'compaction_summary',
+  'agent_message',
 ]);
 
 export function normalizeItem(raw: unknown, ctx: ItemContext): DomainEvent[] {
@@ -141,21 +153,23 @@ function toolCallEvents(item: Item, at: At, ctx: ItemContext): DomainEvent[] {
     if (command?.startsWith('apply_patch')) name = 'apply_patch';
   }
   const mcp = item.type === 'function_call' ? mcpToolOf(name, item.namespace) : undefined;
-  return [{
-    type: 'tool_call',
-    ...at,
-    call: {
-      callId,
-      name: mcp?.tool ?? name,
-      toolType: mcp ? 'mcp' : item.type.replace(/_call$/, ''),
-      mcpServer: mcp?.server,
-      namespace: item.namespace ?? undefined,
-      arguments: args,
-      command,
-      cwd,
-      noOutput: hosted || undefined,
+  return [
+    {
+      type: 'tool_call',
+      ...at,
+      call: {
+        callId,
+        name: mcp?.tool ?? name,
+        toolType: mcp ? 'mcp' : item.type.replace(/_call$/, ''),
+        mcpServer: mcp?.server,
+        namespace: item.namespace ?? undefined,
+        arguments: args,
+        command,
+        cwd,
+        noOutput: hosted || undefined,
+      },
     },
-  }];
+  ];
 }
 
 /**
@@ -167,11 +181,20 @@ function toolOutputEvents(item: Item, at: At): DomainEvent[] {
   const callId = item.call_id;
   if (!callId) return [];
   const parsed = parseToolOutput(item.output);
-  const events: DomainEvent[] = [{
-    type: 'tool_output',
-    ...at,
-    result: { callId, output: parsed.text, exitCode: parsed.exitCode, durationMs: parsed.durationMs, failed: parsed.failed, failureMessage: parsed.failureMessage },
-  }];
+  const events: DomainEvent[] = [
+    {
+      type: 'tool_output',
+      ...at,
+      result: {
+        callId,
+        output: parsed.text,
+        exitCode: parsed.exitCode,
+        durationMs: parsed.durationMs,
+        failed: parsed.failed,
+        failureMessage: parsed.failureMessage,
+      },
+    },
+  ];
   const spawned = spawnedAgent(parsed.text);
   if (spawned) events.push({ type: 'subagent_spawned', ...at, callId, ...spawned });
   for (const d of waitResults(parsed.text)) events.push({ type: 'subagent_done', ...at, ...d });

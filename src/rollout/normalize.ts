@@ -131,7 +131,14 @@ function dispatch(state: NormalizerState, rec: RolloutRecord, time: string): Nor
     }
     case 'turn_context': {
       const d = readTurnContext(rec.payload);
-      const tc: DomainEvent = { type: 'turn_context', time, turnId: d.turn_id ?? undefined, model: d.model ?? undefined, cwd: d.cwd ?? undefined, effort: d.effort ?? undefined };
+      const tc: DomainEvent = {
+        type: 'turn_context',
+        time,
+        turnId: d.turn_id ?? undefined,
+        model: d.model ?? undefined,
+        cwd: d.cwd ?? undefined,
+        effort: d.effort ?? undefined,
+      };
       // turn_context may omit the tier (older versions never wrote one): absent keeps the thread's
       if (d.service_tier !== undefined) tc.serviceTier = d.service_tier;
       return { events: [tc] };
@@ -181,7 +188,11 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
   if (!m.success) return [];
   const id = usableId(m.data.id) ?? state.fallbackThreadId;
   if (id === undefined) return [];
-  if (id !== m.data.id) state.problems.push({ code: 'bad_session_id', message: `session id ${JSON.stringify(m.data.id.slice(0, 40))} is not usable; the id in the file name is used` });
+  if (id !== m.data.id)
+    state.problems.push({
+      code: 'bad_session_id',
+      message: `session id ${JSON.stringify(m.data.id.slice(0, 40))} is not usable; the id in the file name is used`,
+    });
   const d = { ...m.data, id };
   if (state.threadId === undefined) {
     state.threadId = d.id;
@@ -199,7 +210,8 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
 function sessionInfo(d: SessionMeta): SessionInfo {
   const src = SubagentSource.safeParse(d.source);
   const spawn = src.success && typeof src.data.subagent === 'object' ? src.data.subagent.thread_spawn : undefined;
-  const source = typeof d.source === 'string' ? d.source : src.success ? (typeof src.data.subagent === 'string' ? `subagent:${src.data.subagent}` : 'subagent') : undefined;
+  const source =
+    typeof d.source === 'string' ? d.source : src.success ? (typeof src.data.subagent === 'string' ? `subagent:${src.data.subagent}` : 'subagent') : undefined;
   const parent = d.parent_thread_id ?? spawn?.parent_thread_id ?? undefined;
   return {
     threadId: d.id,

@@ -100,9 +100,7 @@ export function parseTsEraDocument(text: string): { records: RolloutRecord[]; ba
   const doc = TsEraDocument.safeParse(value);
   if (!doc.success) return { records: [], bad: 'not a rollout document ({session, items})' };
   const { session, items } = doc.data;
-  const records: RolloutRecord[] = [
-    { dialect: 'ts', timestamp: session.timestamp ?? undefined, type: 'session_meta', payload: session },
-  ];
+  const records: RolloutRecord[] = [{ dialect: 'ts', timestamp: session.timestamp ?? undefined, type: 'session_meta', payload: session }];
   for (const item of items) records.push({ dialect: 'ts', type: 'response_item', payload: tsEraItem(item) });
   return { records };
 }

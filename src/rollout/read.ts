@@ -83,7 +83,13 @@ export function readTokenCountInfo(v: unknown): { total_token_usage?: TokenUsage
   return { total_token_usage: readTokenUsage(v.total_token_usage), last_token_usage: readTokenUsage(v.last_token_usage) };
 }
 
-export function readTurnContext(raw: unknown): { turn_id?: string | null; cwd?: string | null; model?: string | null; effort?: string | null; service_tier?: string | null } {
+export function readTurnContext(raw: unknown): {
+  turn_id?: string | null;
+  cwd?: string | null;
+  model?: string | null;
+  effort?: string | null;
+  service_tier?: string | null;
+} {
   if (!isObj(raw)) return {};
   return { turn_id: optStr(raw.turn_id), cwd: optStr(raw.cwd), model: optStr(raw.model), effort: optStr(raw.effort), service_tier: optStr(raw.service_tier) };
 }

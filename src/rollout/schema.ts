@@ -60,9 +60,7 @@ const TokenUsage = z.looseObject({
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
-export const TokenCountInfo = z
-  .looseObject({ total_token_usage: TokenUsage.nullish(), last_token_usage: TokenUsage.nullish() })
-  .nullish();
+export const TokenCountInfo = z.looseObject({ total_token_usage: TokenUsage.nullish(), last_token_usage: TokenUsage.nullish() }).nullish();
 
 export const TokenUsageRecord = z.looseObject({
   thread_id: optStr,

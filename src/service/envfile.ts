@@ -33,7 +33,10 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim().replace(/^export\s+/, '');
+    const key = line
+      .slice(0, eq)
+      .trim()
+      .replace(/^export\s+/, '');
     if (!KEY.test(key)) continue;
     const value = line.slice(eq + 1).trim();
     const double = /^"((?:[^"\\]|\\.)*)"$/.exec(value);

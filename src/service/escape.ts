@@ -24,7 +24,8 @@ function checkValue(what: string, value: string): void {
 function checkPath(what: string, path: string): void {
   checkValue(what, path);
   if (!path.startsWith('/')) throw new ServiceConfigError(`${what} ${JSON.stringify(path)} is not an absolute path`);
-  if (/[\s\\]$/.test(path)) throw new ServiceConfigError(`${what} ${JSON.stringify(path)} ends in whitespace or a backslash, which systemd would strip or read as a continued line`);
+  if (/[\s\\]$/.test(path))
+    throw new ServiceConfigError(`${what} ${JSON.stringify(path)} ends in whitespace or a backslash, which systemd would strip or read as a continued line`);
 }
 
 /** One word of `ExecStart=`: bare when it is plainly safe, else double-quoted and escaped. */

@@ -37,8 +37,15 @@ export function writeServiceFiles(spec: ServiceSpec, now: Date): { changed: bool
   const unit = renderUnitFile(spec);
   const env = renderEnvFile(spec.env, 'codex-tracer service: sink settings and keys (mode 0600). Written by `codex-tracer service install`.');
   const record: InstallRecord = {
-    kind: spec.kind, unitPath: spec.unitPath, envFile: spec.envFile, logFile: spec.logFile, stateDir: spec.stateDir,
-    codexHome: spec.codexHome, argv: spec.argv, envKeys: Object.keys(spec.env).sort(), installedAt: now.toISOString(),
+    kind: spec.kind,
+    unitPath: spec.unitPath,
+    envFile: spec.envFile,
+    logFile: spec.logFile,
+    stateDir: spec.stateDir,
+    codexHome: spec.codexHome,
+    argv: spec.argv,
+    envKeys: Object.keys(spec.env).sort(),
+    installedAt: now.toISOString(),
   };
   const before = existsSync(spec.unitPath) ? readFileSync(spec.unitPath, 'utf8') : undefined;
   const envBefore = existsSync(spec.envFile) ? readFileSync(spec.envFile, 'utf8') : undefined;

@@ -30,7 +30,10 @@ export class LaunchdManager implements ServiceManager {
   readonly kind = 'launchd';
   private readonly domain: string;
   private readonly target: string;
-  constructor(private readonly run: Runner, uid: number) {
+  constructor(
+    private readonly run: Runner,
+    uid: number,
+  ) {
     this.domain = `gui/${uid}`;
     this.target = `${this.domain}/${LAUNCHD_LABEL}`;
   }
@@ -53,7 +56,8 @@ export class LaunchdManager implements ServiceManager {
     const r = await this.run('launchctl', ['bootout', this.target]);
     if (r.code === 127) return { unreachable: r.stderr };
     // exit 3 / "No such process" / "Could not find service": it was not loaded
-    if (r.code !== 0 && r.code !== 3 && !/no such process|could not find/i.test(r.stderr)) throw new ManagerError(failure(`launchctl bootout ${this.target}`, r));
+    if (r.code !== 0 && r.code !== 3 && !/no such process|could not find/i.test(r.stderr))
+      throw new ManagerError(failure(`launchctl bootout ${this.target}`, r));
     return {};
   }
 

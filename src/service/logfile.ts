@@ -18,7 +18,10 @@ export function rotatedPath(path: string): string {
 export class CappedLog extends Writable {
   private fd: number | undefined;
 
-  constructor(readonly path: string, readonly maxBytes = LOG_MAX_BYTES) {
+  constructor(
+    readonly path: string,
+    readonly maxBytes = LOG_MAX_BYTES,
+  ) {
     super({ decodeStrings: true });
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.fd = openSync(path, 'a', 0o600);
@@ -116,7 +119,9 @@ export async function followLog(path: string, offset: number, write: (chunk: Buf
   let pos = offset;
   let rotation = stamp(old);
   let stopped = false;
-  void stop.then(() => { stopped = true; });
+  void stop.then(() => {
+    stopped = true;
+  });
   for (;;) {
     const now = stamp(old);
     if (now !== rotation) {

@@ -57,7 +57,9 @@ export interface SpecInput {
 export function managerKind(platform: NodeJS.Platform): ManagerKind {
   if (platform === 'linux') return 'systemd';
   if (platform === 'darwin') return 'launchd';
-  throw new ServiceConfigError(`service install supports Linux (a systemd user unit) and macOS (a LaunchAgent), not ${platform}: run \`codex-tracer watch\` under your own supervisor`);
+  throw new ServiceConfigError(
+    `service install supports Linux (a systemd user unit) and macOS (a LaunchAgent), not ${platform}: run \`codex-tracer watch\` under your own supervisor`,
+  );
 }
 
 function configHome(env: Env, home: string): string {
@@ -74,7 +76,12 @@ export function servicePaths(platform: NodeJS.Platform, env: Env, home: string):
     return { kind, unitPath: join(config, 'systemd', 'user', UNIT_NAME), envFile: join(own, 'service.env'), recordPath: join(own, 'service.json') };
   }
   const own = join(home, 'Library', 'Application Support', 'codex-tracer');
-  return { kind, unitPath: join(home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`), envFile: join(own, 'service.env'), recordPath: join(own, 'service.json') };
+  return {
+    kind,
+    unitPath: join(home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`),
+    envFile: join(own, 'service.env'),
+    recordPath: join(own, 'service.json'),
+  };
 }
 
 /** A script run by `npx` lives in npm's cache (`~/.npm/_npx/<hash>/…`, pnpm: `…/dlx/…`), which is pruned. */
@@ -116,13 +123,34 @@ export function buildSpec(input: SpecInput): ServiceSpec {
         'Install it for good first (npm install -g codex-tracer), then run `codex-tracer service install` from that install.',
     );
   }
-  if (input.sinks.includes('jsonl') && !input.out) throw new ServiceConfigError('--sink jsonl in a service needs --out FILE: a service has no terminal to print spans to');
+  if (input.sinks.includes('jsonl') && !input.out)
+    throw new ServiceConfigError('--sink jsonl in a service needs --out FILE: a service has no terminal to print spans to');
   const logFile = join(input.stateDir, LOG_FILE);
-  const argv = [input.execPath, input.script, ...input.globalArgs, 'watch', '--codex-home', input.codexHome, '--state-dir', input.stateDir, '--log-file', logFile];
+  const argv = [
+    input.execPath,
+    input.script,
+    ...input.globalArgs,
+    'watch',
+    '--codex-home',
+    input.codexHome,
+    '--state-dir',
+    input.stateDir,
+    '--log-file',
+    logFile,
+  ];
   for (const s of input.sinks) argv.push('--sink', s);
   if (input.out) argv.push('--out', input.out);
   if (input.idle) argv.push('--idle', input.idle);
   // launchd has no EnvironmentFile: the watcher reads the file itself
   if (paths.kind === 'launchd') argv.push('--env-file', paths.envFile);
-  return { ...paths, execPath: input.execPath, script: input.script, codexHome: input.codexHome, stateDir: input.stateDir, logFile, argv, env: serviceEnvironment(input) };
+  return {
+    ...paths,
+    execPath: input.execPath,
+    script: input.script,
+    codexHome: input.codexHome,
+    stateDir: input.stateDir,
+    logFile,
+    argv,
+    env: serviceEnvironment(input),
+  };
 }

@@ -72,7 +72,10 @@ export class SystemdManager implements ServiceManager {
   async enableAndStart(unitPath: string): Promise<void> {
     const reload = await this.systemctl('daemon-reload');
     const away = unreachable(reload);
-    if (away) throw new ManagerError(`no systemd user manager answered (${away}); the files are written: start it with \`systemctl --user enable --now ${UNIT_NAME}\` once you have one, or install with --no-start`);
+    if (away)
+      throw new ManagerError(
+        `no systemd user manager answered (${away}); the files are written: start it with \`systemctl --user enable --now ${UNIT_NAME}\` once you have one, or install with --no-start`,
+      );
     if (reload.code !== 0) throw new ManagerError(failure('systemctl --user daemon-reload', reload));
     await this.checkSearchPath(unitPath);
     const enable = await this.systemctl('enable', UNIT_NAME);
@@ -87,7 +90,8 @@ export class SystemdManager implements ServiceManager {
     const away = unreachable(r);
     if (away) return { unreachable: away };
     // "does not exist" / "not loaded": nothing was running
-    if (r.code !== 0 && !/does not exist|not loaded|not found/i.test(r.stderr)) throw new ManagerError(failure(`systemctl --user disable --now ${UNIT_NAME}`, r));
+    if (r.code !== 0 && !/does not exist|not loaded|not found/i.test(r.stderr))
+      throw new ManagerError(failure(`systemctl --user disable --now ${UNIT_NAME}`, r));
     return {};
   }
 

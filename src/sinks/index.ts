@@ -63,7 +63,11 @@ export function createSink(name: SinkName, opts: CreateSinkOptions = {}, env: En
       return new LazySink(name, async () => new (await import('./braintrust/sink.js')).BraintrustSink(config));
     }
     case 'jsonl':
-      return new JsonlSink({ ...(opts.out ? { out: opts.out } : {}), ...(opts.stream ? { stream: opts.stream } : {}), ...(opts.onRepair ? { onRepair: opts.onRepair } : {}) });
+      return new JsonlSink({
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(opts.stream ? { stream: opts.stream } : {}),
+        ...(opts.onRepair ? { onRepair: opts.onRepair } : {}),
+      });
     case 'local': {
       if (!opts.local) throw new SinkError(name, 'no store given for the local sink', false);
       const { writerThread, ...where } = opts.local;

@@ -11,7 +11,10 @@ export class LazySink implements Sink {
   private sink?: Sink;
   private readonly loading: Promise<Sink>;
 
-  constructor(readonly name: string, load: () => Promise<Sink>) {
+  constructor(
+    readonly name: string,
+    load: () => Promise<Sink>,
+  ) {
     this.loading = load().then((s) => (this.sink = s));
     this.loading.catch(() => undefined); // reported by the first write, flush or close
   }

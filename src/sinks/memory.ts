@@ -31,7 +31,14 @@ export class MemorySink implements Sink {
 
 export function sortSpans(spans: Span[]): Span[] {
   return spans.sort((a, b) =>
-    a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1
-      : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1
-        : fileOrder(a, b) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+    a.traceId < b.traceId
+      ? -1
+      : a.traceId > b.traceId
+        ? 1
+        : a.startTime < b.startTime
+          ? -1
+          : a.startTime > b.startTime
+            ? 1
+            : fileOrder(a, b) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0),
+  );
 }

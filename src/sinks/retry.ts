@@ -88,12 +88,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * Run `attempt` until it succeeds, a permanent SinkError is thrown, or the policy
  * is exhausted (then the last transient SinkError is thrown, with its retryAfterMs).
  */
-export async function withRetry<T>(
-  sink: string,
-  attempt: (n: number) => Promise<T>,
-  policy: RetryPolicy = DEFAULT_RETRY,
-  hooks: RetryHooks = {},
-): Promise<T> {
+export async function withRetry<T>(sink: string, attempt: (n: number) => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY, hooks: RetryHooks = {}): Promise<T> {
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? defaultSleep;
   const started = now();

@@ -53,7 +53,10 @@ export interface DiscoverResult {
 
 export class CodexHomeMissing extends Error {
   readonly code = 'CODEX_HOME_MISSING';
-  constructor(readonly codexHome: string, detail = 'does not exist') {
+  constructor(
+    readonly codexHome: string,
+    detail = 'does not exist',
+  ) {
     super(`Codex home ${codexHome} ${detail} (set CODEX_HOME or --codex-home to the folder holding sessions/)`);
     this.name = 'CodexHomeMissing';
   }
@@ -203,10 +206,7 @@ export async function discover(codexHome: string, opts: DiscoverOptions = {}): P
     warnings: [],
     found: [],
   };
-  await Promise.all([
-    walkDir(w, join(codexHome, 'sessions'), [], false),
-    walkDir(w, join(codexHome, 'archived_sessions'), [], true),
-  ]);
+  await Promise.all([walkDir(w, join(codexHome, 'sessions'), [], false), walkDir(w, join(codexHome, 'archived_sessions'), [], true)]);
   const files = preferPlain(w.found).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   w.warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, warnings: w.warnings };

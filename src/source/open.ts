@@ -13,7 +13,10 @@ const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 export class NotARegularFile extends Error {
   readonly code = 'NOT_REGULAR_FILE';
-  constructor(readonly path: string, what: string) {
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
     super(`${path} is ${what}, not a regular file; not read`);
     this.name = 'NotARegularFile';
   }

@@ -98,7 +98,9 @@ export class FallbackPoller {
 
   private list(dir: string): string[] {
     try {
-      return readdirSync(dir).filter(isRolloutName).map((n) => join(dir, n));
+      return readdirSync(dir)
+        .filter(isRolloutName)
+        .map((n) => join(dir, n));
     } catch {
       return [];
     }
@@ -108,13 +110,15 @@ export class FallbackPoller {
 /** The inotify watch limit in force here, when the system says (Linux), else undefined. */
 export function inotifyWatchLimit(): number | undefined {
   // a user namespace may set a lower limit than the system-wide one
-  const values = ['/proc/sys/fs/inotify/max_user_watches', '/proc/sys/user/max_inotify_watches'].map((p) => {
-    try {
-      return Number(readFileSync(p, 'utf8').trim());
-    } catch {
-      return NaN;
-    }
-  }).filter((n) => Number.isFinite(n) && n > 0);
+  const values = ['/proc/sys/fs/inotify/max_user_watches', '/proc/sys/user/max_inotify_watches']
+    .map((p) => {
+      try {
+        return Number(readFileSync(p, 'utf8').trim());
+      } catch {
+        return NaN;
+      }
+    })
+    .filter((n) => Number.isFinite(n) && n > 0);
   return values.length > 0 ? Math.min(...values) : undefined;
 }
 

@@ -50,7 +50,11 @@ class ChunkReader {
   private readonly splitter: LineSplitter;
   pos: number;
 
-  constructor(fromOffset: number, opts: ReadLinesOptions, private readonly shared = false) {
+  constructor(
+    fromOffset: number,
+    opts: ReadLinesOptions,
+    private readonly shared = false,
+  ) {
     this.chunkSize = Math.max(1, Math.floor(opts.highWaterMark ?? DEFAULT_READ_CHUNK));
     this.splitter = new LineSplitter(fromOffset, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.decide, shared);
     this.pos = fromOffset;

@@ -152,7 +152,11 @@ class LimitFallback {
   poller?: FallbackPoller;
   info?: WatchLimitInfo;
 
-  constructor(private readonly map: PathMap, private readonly onEvent: (e: WatchEvent) => void, private readonly opts: WatchOptions) {}
+  constructor(
+    private readonly map: PathMap,
+    private readonly onEvent: (e: WatchEvent) => void,
+    private readonly opts: WatchOptions,
+  ) {}
 
   onError(err: unknown): void {
     const raw = isWatchLimitError(err) ? pathOfWatchError(err) : undefined;
@@ -193,7 +197,9 @@ function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => v
   watcher.on('add', (path) => {
     // a root made a symlink after the start (chokidar does not follow it): watch where it points
     if (dirname(path) === home && ROOTS.has(basename(path))) {
-      void linkRoots(home, map).then((real) => { if (real.length > 0) watcher.add(real); });
+      void linkRoots(home, map).then((real) => {
+        if (real.length > 0) watcher.add(real);
+      });
       return;
     }
     report('add')(path);
@@ -204,11 +210,7 @@ function startChokidar(home: string, map: PathMap, onEvent: (e: WatchEvent) => v
   return watcher;
 }
 
-export async function watchRoots(
-  codexHome: string,
-  onEvent: (e: WatchEvent) => void,
-  opts: WatchOptions = {},
-): Promise<RootWatcher> {
+export async function watchRoots(codexHome: string, onEvent: (e: WatchEvent) => void, opts: WatchOptions = {}): Promise<RootWatcher> {
   const stop: Stopper = { stopped: false };
   let watcher: FSWatcher | undefined;
   let fallback: LimitFallback | undefined;

@@ -70,7 +70,10 @@ export async function* readZstLines(path: string, fromOffset: number, opts: Read
 
 export class FileTooLarge extends Error {
   readonly code = 'FILE_TOO_LARGE';
-  constructor(readonly path: string, readonly maxBytes: number) {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
     super(`${path} is larger than ${maxBytes} bytes; not read whole`);
     this.name = 'FileTooLarge';
   }

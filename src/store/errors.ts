@@ -23,8 +23,10 @@ function explain(code: string, raw: string): string {
   if (code.startsWith('SQLITE_FULL')) return `cannot write: the disk is full (${raw})`;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `the database is busy in another process (${raw})`;
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return `the file is corrupt or not a codex-tracer database (${raw}); the rollouts are the source of truth: ` +
-      '`codex-tracer backfill --rebuild` moves it aside (nothing is deleted) and traces the history again into a new store';
+    return (
+      `the file is corrupt or not a codex-tracer database (${raw}); the rollouts are the source of truth: ` +
+      '`codex-tracer backfill --rebuild` moves it aside (nothing is deleted) and traces the history again into a new store'
+    );
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT') return `cannot open the database (${raw})`;
   if (code === 'EROFS') return `cannot write: the file system is read-only (${raw})`;

@@ -10,5 +10,13 @@ export type { CallRow, UsageQuery } from './usage.js';
 export { TraceStore, type StoreLocation, type StoreStats } from './store.js';
 export { LockError, WATCH_LOCK_FILE, acquireWatchLock, isPidAlive, watchLockHolder, type WatchLock } from './lock.js';
 export { moveStoreAside } from './repair.js';
-export { SESSION_SORTS, SessionPages, type SessionFacets, type SessionListRow, type SessionPage, type SessionPageQuery, type SessionSort } from './session-page.js';
+export {
+  SESSION_SORTS,
+  SessionPages,
+  type SessionFacets,
+  type SessionListRow,
+  type SessionPage,
+  type SessionPageQuery,
+  type SessionSort,
+} from './session-page.js';
 export { MAX_SEARCH_HITS, TraceReader } from './trace-read.js';

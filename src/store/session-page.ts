@@ -116,7 +116,11 @@ export class SessionPages {
       list.push(r);
       by.set(r.trace_id, list);
     }
-    for (const [t, list] of by) this.models.set(t, list.sort((a, b) => b.n - a.n || a.model.localeCompare(b.model)).map((m) => m.model));
+    for (const [t, list] of by)
+      this.models.set(
+        t,
+        list.sort((a, b) => b.n - a.n || a.model.localeCompare(b.model)).map((m) => m.model),
+      );
   }
 
   private reloadTrace(traceId: string): void {
@@ -138,9 +142,18 @@ export class SessionPages {
     const t = this.totals.get(h.trace_id) ?? ZERO;
     const models = this.models.get(h.trace_id) ?? [];
     return {
-      traceId: h.trace_id, sessionId: h.session_id, title: e.row?.title ?? null, startTime: h.start_time, endTime: h.end_time,
-      durationMs: durationOf(h), status: h.status, cwd: h.cwd, project: projectOf(h.cwd), branch: e.row?.branch ?? null,
-      models: models.length > 0 ? models : h.model === null ? [] : [h.model], ...t,
+      traceId: h.trace_id,
+      sessionId: h.session_id,
+      title: e.row?.title ?? null,
+      startTime: h.start_time,
+      endTime: h.end_time,
+      durationMs: durationOf(h),
+      status: h.status,
+      cwd: h.cwd,
+      project: projectOf(h.cwd),
+      branch: e.row?.branch ?? null,
+      models: models.length > 0 ? models : h.model === null ? [] : [h.model],
+      ...t,
     };
   }
 

@@ -48,8 +48,15 @@ const THREADS = `SELECT trace_id, COALESCE(json_extract(attributes, '$."codex.su
 
 export function toTotals(r: TotalsRow): SessionTotals & { subagents: number } {
   return {
-    turns: r.turns, llmCalls: r.llm_calls, toolCalls: r.tool_calls, subagents: r.subagents, errors: r.errors,
-    inputTokens: r.input_tokens, outputTokens: r.output_tokens, cachedTokens: r.cached_tokens, reasoningTokens: r.reasoning_tokens,
+    turns: r.turns,
+    llmCalls: r.llm_calls,
+    toolCalls: r.tool_calls,
+    subagents: r.subagents,
+    errors: r.errors,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cachedTokens: r.cached_tokens,
+    reasoningTokens: r.reasoning_tokens,
   };
 }
 
@@ -84,6 +91,8 @@ export class SessionReads {
       `SELECT substr(COALESCE(json_extract(attributes, '$."input.value"'), span_large(content, 'input.value')), 1, 200) AS title FROM spans
        WHERE trace_id = ? AND kind = 'turn' AND parent_span_id = ? ORDER BY start_time LIMIT 1`,
     );
-    this.branch = db.prepare(`SELECT COALESCE(json_extract(attributes, '$."vcs.ref.head.name"'), span_large(content, 'vcs.ref.head.name')) AS branch FROM spans WHERE span_id = ?`);
+    this.branch = db.prepare(
+      `SELECT COALESCE(json_extract(attributes, '$."vcs.ref.head.name"'), span_large(content, 'vcs.ref.head.name')) AS branch FROM spans WHERE span_id = ?`,
+    );
   }
 }

@@ -5,8 +5,24 @@ import { ATTR, type Attributes, type AttrValue, type Span, type SpanKind, type S
 import type { Db } from './db.js';
 
 const COLUMNS = [
-  'span_id', 'trace_id', 'parent_span_id', 'kind', 'name', 'start_time', 'end_time', 'status', 'status_message',
-  'attributes', 'session_id', 'cwd', 'model', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'content',
+  'span_id',
+  'trace_id',
+  'parent_span_id',
+  'kind',
+  'name',
+  'start_time',
+  'end_time',
+  'status',
+  'status_message',
+  'attributes',
+  'session_id',
+  'cwd',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'content',
 ] as const;
 /** position of `content` in a row: the large values, as JSON text until `packRow` compresses them */
 const CONTENT = COLUMNS.indexOf('content');
@@ -15,7 +31,9 @@ export const LARGE_VALUE_CHARS = 256;
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 
 const UPSERT_SQL = `INSERT INTO spans (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT(span_id) DO UPDATE SET ${COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  ON CONFLICT(span_id) DO UPDATE SET ${COLUMNS.slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
 
 export type Bind = string | number | null | Buffer;
 
@@ -52,9 +70,23 @@ export function toRow(s: Span): Bind[] {
   const a = s.attributes;
   const { small, large } = splitLarge(a);
   return [
-    s.spanId, s.traceId, s.parentSpanId, s.kind, s.name, s.startTime, s.endTime, s.status, s.statusMessage ?? null,
-    small, str(a[ATTR.conversationId]), str(a[ATTR.cwd]), str(a[ATTR.requestModel]),
-    int(a[ATTR.inputTokens]), int(a[ATTR.outputTokens]), int(a[ATTR.cacheReadTokens]), int(a[ATTR.reasoningTokens]),
+    s.spanId,
+    s.traceId,
+    s.parentSpanId,
+    s.kind,
+    s.name,
+    s.startTime,
+    s.endTime,
+    s.status,
+    s.statusMessage ?? null,
+    small,
+    str(a[ATTR.conversationId]),
+    str(a[ATTR.cwd]),
+    str(a[ATTR.requestModel]),
+    int(a[ATTR.inputTokens]),
+    int(a[ATTR.outputTokens]),
+    int(a[ATTR.cacheReadTokens]),
+    int(a[ATTR.reasoningTokens]),
     large,
   ];
 }

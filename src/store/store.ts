@@ -167,7 +167,16 @@ export class TraceStore {
         )
         .get() as CountRow;
       const dbBytes = fileSize(this.path) + fileSize(`${this.path}-wal`);
-      return { path: this.path, schemaVersion: schemaVersion(this.db), spans: c.spans, traces: c.traces, sessions: c.sessions, openSpans: c.open_spans, cursors: c.cursors, dbBytes };
+      return {
+        path: this.path,
+        schemaVersion: schemaVersion(this.db),
+        spans: c.spans,
+        traces: c.traces,
+        sessions: c.sessions,
+        openSpans: c.open_spans,
+        cursors: c.cursors,
+        dbBytes,
+      };
     });
   }
 

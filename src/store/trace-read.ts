@@ -7,11 +7,12 @@ import { ATTR, type Span } from '../trace/span.js';
 import type { Db } from './db.js';
 import { rowToSpan, type SpanRow } from './spans.js';
 
-
 const HEAD = 'trace_id, span_id, parent_span_id, kind, name, start_time, end_time, status, status_message';
 
 const attr = (name: string, max?: number): string =>
-  max === undefined ? `COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}'))` : `substr(COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}')), 1, ${max})`;
+  max === undefined
+    ? `COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}'))`
+    : `substr(COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}')), 1, ${max})`;
 
 /**
  * The outline as one JSON array built by SQLite: per span what a waterfall row, the header sums

@@ -70,4 +70,3 @@ export interface SessionFacets {
   first: string | null;
   last: string | null;
 }
-

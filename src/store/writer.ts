@@ -72,10 +72,12 @@ class ThreadWriter implements SpanWriter {
     this.worker.unref(); // referenced only while a commit is outstanding
     this.worker.on('message', (m: CommitReply) => this.settle(m));
     this.worker.on('error', (err) => this.broken(`the writer thread failed: ${err.message}`));
-    this.exited = new Promise((resolve) => this.worker.once('exit', (code) => {
-      this.broken(`the writer thread exited (code ${code})`);
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', (code) => {
+        this.broken(`the writer thread exited (code ${code})`);
+        resolve();
+      }),
+    );
   }
 
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {

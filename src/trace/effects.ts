@@ -17,4 +17,3 @@ export type Effect =
   | { type: 'warning'; code: string; message: string };
 
 export type SpanEffect = Extract<Effect, { span: Span }>;
-

@@ -28,9 +28,7 @@ export interface SessionInfo {
   untimed?: boolean;
 }
 
-export type OutputItem =
-  | { kind: 'message'; text: string; phase?: string }
-  | { kind: 'reasoning'; text: string };
+export type OutputItem = { kind: 'message'; text: string; phase?: string } | { kind: 'reasoning'; text: string };
 
 export interface ToolCallInfo {
   callId: string;
@@ -90,12 +88,17 @@ export type DomainEvent =
   | ({ type: 'compaction'; summary?: string; trigger?: string; windowNumber?: number } & At)
   | ({ type: 'compaction_done'; startTime?: string } & At)
   | ({
-    type: 'turn_ended'; status: 'ok' | 'error'; reason?: string; lastAgentMessage?: string; durationMs?: number; ttftMs?: number;
-    /** the turn was aborted (`turn_aborted`), for this reason (interrupted, replaced, …) */
-    abort?: string;
-    /** the turn ended because a model request failed (`task_complete.error`) */
-    requestFailed?: boolean;
-  } & At)
+      type: 'turn_ended';
+      status: 'ok' | 'error';
+      reason?: string;
+      lastAgentMessage?: string;
+      durationMs?: number;
+      ttftMs?: number;
+      /** the turn was aborted (`turn_aborted`), for this reason (interrupted, replaced, …) */
+      abort?: string;
+      /** the turn ended because a model request failed (`task_complete.error`) */
+      requestFailed?: boolean;
+    } & At)
   /** review mode (`/review`): the review runs in a child thread; `hint` is what it reviews */
   | ({ type: 'review_started'; hint?: string } & At)
   | ({ type: 'review_ended' } & At)

@@ -11,7 +11,9 @@ export type { CaseTruth } from './truth.js';
 
 export const CASES_ROOT = join(import.meta.dirname, '../../fixtures/cases');
 /** `codex-0.169.0`, `codex-0.171.0`, … */
-export const CASE_VERSIONS = readdirSync(CASES_ROOT).filter((d) => d.startsWith('codex-')).sort();
+export const CASE_VERSIONS = readdirSync(CASES_ROOT)
+  .filter((d) => d.startsWith('codex-'))
+  .sort();
 
 export function caseTruth(version: string, name: string): CaseTruth {
   return JSON.parse(readFileSync(join(CASES_ROOT, version, `${name}.truth.json`), 'utf8')) as CaseTruth;

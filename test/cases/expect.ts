@@ -23,7 +23,11 @@ export function expectServedUsage(spans: Span[], truth: CaseTruth): void {
     const llm = byResponse(spans, s.response_id);
     expect(llm, s.response_id).toHaveLength(1);
     const a = (llm[0] as Span).attributes;
-    expect([a[ATTR.inputTokens], a[ATTR.cacheReadTokens] ?? 0, a[ATTR.outputTokens]]).toEqual([s.usage.input_tokens, s.usage.cached_tokens, s.usage.output_tokens]);
+    expect([a[ATTR.inputTokens], a[ATTR.cacheReadTokens] ?? 0, a[ATTR.outputTokens]]).toEqual([
+      s.usage.input_tokens,
+      s.usage.cached_tokens,
+      s.usage.output_tokens,
+    ]);
   }
   expect(ofKind(spans, 'llm').filter(hasUsage)).toHaveLength(truth.model_calls);
 }
@@ -101,7 +105,9 @@ export function expectReview({ spans, warnings }: InMemoryTrace, truth: CaseTrut
   const childTurns = ofKind(spans, 'turn').filter((t) => t.parentSpanId === review[0]?.spanId);
   expect(childTurns.map((t) => t.status)).toEqual(['ok']);
   expect(childrenOf(spans, parentTurns[0] as Span).filter((s) => s.kind === 'llm')).toEqual([]);
-  expect(childrenOf(spans, childTurns[0] as Span).map((s) => [s.kind, s.attributes[ATTR.responseId]])).toEqual([['llm', truth.usage_per_request[0]?.response_id]]);
+  expect(childrenOf(spans, childTurns[0] as Span).map((s) => [s.kind, s.attributes[ATTR.responseId]])).toEqual([
+    ['llm', truth.usage_per_request[0]?.response_id],
+  ]);
 }
 
 /**
@@ -116,7 +122,9 @@ export function expectInterruptTool({ spans }: InMemoryTrace, truth: CaseTruth):
   expect(turns.map((t) => t.status)).toEqual(['error', 'ok']);
   expect(turns[0]?.statusMessage).toContain('interrupted');
   const tools = ofKind(spans, 'tool');
-  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode], t.parentSpanId])).toEqual([['call_n_1', 'error', -1, turns[0]?.spanId]]);
+  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode], t.parentSpanId])).toEqual([
+    ['call_n_1', 'error', -1, turns[0]?.spanId],
+  ]);
   expect(String(tools[0]?.attributes[ATTR.output])).toContain('aborted by user');
   expectServedUsage(spans, truth);
 }

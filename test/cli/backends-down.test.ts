@@ -48,7 +48,10 @@ describe('an OTLP backend that is down', () => {
   it('trace --timeout 3s exits 1 within the timeout plus a few seconds and names what was not delivered', async () => {
     const md = join(testDir(), 'summary.md');
     const t0 = Date.now();
-    const r = await runBin(['trace', home, '--sink', 'otlp', '--otlp-endpoint', `http://127.0.0.1:${closedPort}`, '--timeout', '3s', '--summary-md', md], cleanEnv(testDir()));
+    const r = await runBin(
+      ['trace', home, '--sink', 'otlp', '--otlp-endpoint', `http://127.0.0.1:${closedPort}`, '--timeout', '3s', '--summary-md', md],
+      cleanEnv(testDir()),
+    );
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(3000 + 4000);
     expect(r.stdout).toBe('');
@@ -74,27 +77,41 @@ describe('an OTLP backend that is down', () => {
     expect(down).toContain('endpoint="http://localhost:4318/v1/traces (the default: OTEL_EXPORTER_OTLP_ENDPOINT is not set)"');
     expect(logDelay(r.stderr, /msg="sink down/, t0)).toBeLessThan(5000);
     const st = await runBin(['status', '--codex-home', home, '--state-dir', testDir()], cleanEnv(testDir()));
-    expect(st.stdout).toContain('sink otlp:   not configured: --sink otlp would send to http://localhost:4318/v1/traces (the default: OTEL_EXPORTER_OTLP_ENDPOINT is not set)');
-    const json = await runBin(['status', '--codex-home', home, '--state-dir', testDir(), '--json'], cleanEnv(testDir(), { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }));
-    expect((JSON.parse(json.stdout) as { sinks: { otlpEndpoint: unknown } }).sinks.otlpEndpoint)
-      .toEqual({ url: 'http://collector:4318/v1/traces', origin: 'OTEL_EXPORTER_OTLP_ENDPOINT', configured: true });
+    expect(st.stdout).toContain(
+      'sink otlp:   not configured: --sink otlp would send to http://localhost:4318/v1/traces (the default: OTEL_EXPORTER_OTLP_ENDPOINT is not set)',
+    );
+    const json = await runBin(
+      ['status', '--codex-home', home, '--state-dir', testDir(), '--json'],
+      cleanEnv(testDir(), { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }),
+    );
+    expect((JSON.parse(json.stdout) as { sinks: { otlpEndpoint: unknown } }).sinks.otlpEndpoint).toEqual({
+      url: 'http://collector:4318/v1/traces',
+      origin: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      configured: true,
+    });
   });
 
   it('watch stops within 5 s of SIGTERM during the outage, exit 0, saying what is pending', async () => {
     const state = testDir('ct-bad-state-');
     let signalledAt = 0;
-    const r = await runBin(['watch', '--codex-home', home, '--state-dir', state, '--sink', 'otlp', '--sink', 'local', '--otlp-endpoint', `http://127.0.0.1:${closedPort}`], cleanEnv(testDir()), {
-      onStderr: (text, child) => {
-        if (signalledAt === 0 && text.includes('msg="sink down')) {
-          signalledAt = Date.now();
-          child.kill('SIGTERM');
-        }
+    const r = await runBin(
+      ['watch', '--codex-home', home, '--state-dir', state, '--sink', 'otlp', '--sink', 'local', '--otlp-endpoint', `http://127.0.0.1:${closedPort}`],
+      cleanEnv(testDir()),
+      {
+        onStderr: (text, child) => {
+          if (signalledAt === 0 && text.includes('msg="sink down')) {
+            signalledAt = Date.now();
+            child.kill('SIGTERM');
+          }
+        },
       },
-    });
+    );
     expect(signalledAt, r.stderr).toBeGreaterThan(0);
     expect(r.code).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(5000);
-    expect(r.stderr).toMatch(/msg="stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest[^"]*" files=\d+ spansPending=\d+ sinks=otlp/);
+    expect(r.stderr).toMatch(
+      /msg="stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest[^"]*" files=\d+ spansPending=\d+ sinks=otlp/,
+    );
     // nothing was acknowledged by every sink: no cursor moved, the next run delivers it all
     const st = await runBin(['status', '--codex-home', home, '--state-dir', state, '--json'], cleanEnv(testDir()));
     expect((JSON.parse(st.stdout) as { files: { traced: number } }).files.traced).toBe(0);
@@ -107,11 +124,15 @@ describe('doctor against endpoints that answer', () => {
 
   it('fails on HTTP 415, on a 5xx and on a web page; passes on an OTLP answer', async () => {
     let answer: { status: number; type?: string; body: string } = { status: 415, body: 'unsupported' };
-    const { server, url } = await serve((req, res) => req.resume().on('end', () => res.writeHead(answer.status, answer.type ? { 'content-type': answer.type } : {}).end(answer.body)));
+    const { server, url } = await serve((req, res) =>
+      req.resume().on('end', () => res.writeHead(answer.status, answer.type ? { 'content-type': answer.type } : {}).end(answer.body)),
+    );
     try {
       let r = await doctor(url);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/FAIL\s+otlp backend\s+http:\/\/127\.0\.0\.1:\d+\/v1\/traces answered HTTP 415 Unsupported Media Type; endpoint .* \(from OTEL_EXPORTER_OTLP_ENDPOINT\)/);
+      expect(r.stdout).toMatch(
+        /FAIL\s+otlp backend\s+http:\/\/127\.0\.0\.1:\d+\/v1\/traces answered HTTP 415 Unsupported Media Type; endpoint .* \(from OTEL_EXPORTER_OTLP_ENDPOINT\)/,
+      );
       answer = { status: 503, body: '' };
       r = await doctor(url);
       expect(r.code).toBe(1);

@@ -46,11 +46,23 @@ describe('backfill', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(s).toMatchObject({
-      files: files.length, filesRead: files.length, sessions: files.length - 1,
-      turns: sum(files, (t) => t.turns), modelCalls: sum(files, (t) => t.model_calls), toolCalls: sum(files, (t) => t.tool_calls.length),
-      inputTokens: sum(files, (t) => t.usage_sum.input), cachedTokens: sum(files, (t) => t.usage_sum.cached),
-      outputTokens: sum(files, (t) => t.usage_sum.output), reasoningTokens: sum(files, (t) => t.usage_sum.reasoning),
-      errorSpans: 1, warnings: 0, badLines: 0, undeliveredFiles: 0, errors: [], codexHome: home, sinks: ['local'],
+      files: files.length,
+      filesRead: files.length,
+      sessions: files.length - 1,
+      turns: sum(files, (t) => t.turns),
+      modelCalls: sum(files, (t) => t.model_calls),
+      toolCalls: sum(files, (t) => t.tool_calls.length),
+      inputTokens: sum(files, (t) => t.usage_sum.input),
+      cachedTokens: sum(files, (t) => t.usage_sum.cached),
+      outputTokens: sum(files, (t) => t.usage_sum.output),
+      reasoningTokens: sum(files, (t) => t.usage_sum.reasoning),
+      errorSpans: 1,
+      warnings: 0,
+      badLines: 0,
+      undeliveredFiles: 0,
+      errors: [],
+      codexHome: home,
+      sinks: ['local'],
     });
     expect(s.spansDelivered).toBe(expectedSpans.length);
     expect(spanDiff(expectedSpans, storeSpans(state))).toEqual([]);
@@ -106,17 +118,44 @@ describe('sessions', () => {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(files.length - 1);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['cachedTokens', 'costUsd', 'cwd', 'durationMs', 'endTime', 'errors', 'inputTokens', 'llmCalls', 'model',
-        'outputTokens', 'project', 'reasoningTokens', 'sessionId', 'spanId', 'startTime', 'status', 'toolCalls', 'traceId', 'turns', 'unpriced', 'unpricedCalls']);
+      expect(Object.keys(row).sort()).toEqual([
+        'cachedTokens',
+        'costUsd',
+        'cwd',
+        'durationMs',
+        'endTime',
+        'errors',
+        'inputTokens',
+        'llmCalls',
+        'model',
+        'outputTokens',
+        'project',
+        'reasoningTokens',
+        'sessionId',
+        'spanId',
+        'startTime',
+        'status',
+        'toolCalls',
+        'traceId',
+        'turns',
+        'unpriced',
+        'unpricedCalls',
+      ]);
     }
     for (const f of files.filter((x) => !isChild(x))) {
       const tree = files.filter((x) => x.fixture.startsWith(f.fixture.replace(/\.jsonl$/, '')));
       const row = rows.find((x) => x.sessionId === f.threadId);
       expect(row, f.fixture).toMatchObject({
-        project: 'work', status: 'ok', model: 'gpt-5.5',
-        turns: sum(tree, (t) => t.turns), llmCalls: sum(tree, (t) => t.model_calls), toolCalls: sum(tree, (t) => t.tool_calls.length),
+        project: 'work',
+        status: 'ok',
+        model: 'gpt-5.5',
+        turns: sum(tree, (t) => t.turns),
+        llmCalls: sum(tree, (t) => t.model_calls),
+        toolCalls: sum(tree, (t) => t.tool_calls.length),
         errors: sum(tree, (t) => t.failing_calls.length),
-        inputTokens: sum(tree, (t) => t.usage_sum.input), outputTokens: sum(tree, (t) => t.usage_sum.output), cachedTokens: sum(tree, (t) => t.usage_sum.cached),
+        inputTokens: sum(tree, (t) => t.usage_sum.input),
+        outputTokens: sum(tree, (t) => t.usage_sum.output),
+        cachedTokens: sum(tree, (t) => t.usage_sum.cached),
       });
       expect(row?.durationMs).toBeGreaterThan(0);
     }
@@ -128,7 +167,9 @@ describe('sessions', () => {
     expect(lines[0]).toMatch(/^START\s+PROJECT\s+TURNS\s+LLM\s+TOOLS\s+IN\s+CACHED\s+OUT\s+COST\s+ERR\s+DURATION\s+SESSION$/);
     expect(lines).toHaveLength(files.length);
     const hc = files.find((f) => f.fixture.endsWith('/h-compaction.jsonl')) as HomeFile;
-    expect(lines.find((l) => l.endsWith(hc.threadId))).toMatch(/^2026-11-2\d \d\d:\d\d\s+work\s+1\s+3\s+1\s+30\.\dk\s+14\.\dk\s+56\s+\$\d+\.\d{4}\s+0\s+\d+ms\s/);
+    expect(lines.find((l) => l.endsWith(hc.threadId))).toMatch(
+      /^2026-11-2\d \d\d:\d\d\s+work\s+1\s+3\s+1\s+30\.\dk\s+14\.\dk\s+56\s+\$\d+\.\d{4}\s+0\s+\d+ms\s/,
+    );
     const none = testDir();
     const empty = await cli(['sessions', '--state-dir', none]);
     expect(empty.code).toBe(0);

@@ -16,7 +16,9 @@ afterAll(runCleanups);
 
 /** Adds, after the line at `index`, new records in the line's own envelope (same timestamp + 1 ms, ordinal kept). */
 function injectAfter(path: string, index: number, payloads: { type: string; payload: object }[]): void {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const at = JSON.parse(lines[index] as string) as { timestamp: string; ordinal?: number };
   const ts = new Date(Date.parse(at.timestamp) + 1).toISOString();
   const added = payloads.map((p) => JSON.stringify({ timestamp: ts, ...(at.ordinal !== undefined ? { ordinal: at.ordinal } : {}), ...p }));
@@ -41,7 +43,10 @@ function driftHome(): { home: string; dirty: string[] } {
   ]);
   injectAfter(mid.path, 5, [
     { type: 'response_item', payload: { type: 'audio_clip', id: 'ac_1', duration_ms: 1200 } },
-    { type: 'event_msg', payload: { type: 'item_completed', thread_id: mid.threadId, turn_id: 't', item: { type: 'VoiceNote', id: 'vn_1' }, started_at_ms: 1, completed_at_ms: 2 } },
+    {
+      type: 'event_msg',
+      payload: { type: 'item_completed', thread_id: mid.threadId, turn_id: 't', item: { type: 'VoiceNote', id: 'vn_1' }, started_at_ms: 1, completed_at_ms: 2 },
+    },
     { type: 'event_msg', payload: { type: 'thread_memory_updated', memory: 'z' } },
   ]);
   // the drift is in older files: the newest rollout of the history is clean
@@ -70,7 +75,9 @@ describe('unknown record types and event names', () => {
     expect(s.unknownRecords).toEqual(EXPECTED);
     expect(s).toMatchObject({ files: 4, sessions: 4, warnings: 0, badLines: 0 });
     const text = await cli(['trace', home, '--sink', 'jsonl', '--out', join(testDir(), 'b.jsonl')]);
-    expect(text.stderr).toContain('unknown record types (ignored): event_msg:thread_memory_updated ×3, event_msg:item_completed:VoiceNote ×1, response_item:audio_clip ×1, world_clock ×1');
+    expect(text.stderr).toContain(
+      'unknown record types (ignored): event_msg:thread_memory_updated ×3, event_msg:item_completed:VoiceNote ×1, response_item:audio_clip ×1, world_clock ×1',
+    );
   });
 
   it('backfill counts them once; a second run reads nothing and counts nothing', async () => {

@@ -75,7 +75,9 @@ describe('fitting and colour', () => {
 
 describe('Windows commands', () => {
   it('are the script the shell ran', () => {
-    expect(shellJoin(['C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-Command', 'Get-ChildItem -Force'])).toBe('Get-ChildItem -Force');
+    expect(shellJoin(['C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-Command', 'Get-ChildItem -Force'])).toBe(
+      'Get-ChildItem -Force',
+    );
     expect(shellJoin(['pwsh.exe', '-c', 'ls'])).toBe('ls');
     expect(shellJoin(['C:\\Windows\\system32\\cmd.exe', '/c', 'dir', '/b'])).toBe('dir /b');
     expect(shellJoin(['/bin/bash', '-lc', 'ls -1'])).toBe('ls -1');
@@ -123,7 +125,10 @@ describe('progress', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (b: Buffer) => (text += b.toString()));
-    const log = groupingLogger(createLogger(out, { level: 'info', format: 'text' }), createProgress(out, makeTerminal({ stream: {}, env: {} }), { enabled: false, phase: '' }));
+    const log = groupingLogger(
+      createLogger(out, { level: 'info', format: 'text' }),
+      createProgress(out, makeTerminal({ stream: {}, env: {} }), { enabled: false, phase: '' }),
+    );
     for (let i = 0; i < 5; i++) log.warn('bad input', { file: `f${i}`, code: 'unknown_record', reason: 'x' });
     log.warn('bad input', { file: 'g', code: 'bad_line', reason: 'y' });
     log.summarize();

@@ -16,7 +16,8 @@ let env: NodeJS.ProcessEnv;
 let parent: HomeFile;
 let child: HomeFile;
 
-const truth = (f: HomeFile): { model_calls: number } => JSON.parse(readFileSync(fixturePath(V, (f.fixture.split('/')[1] as string).replace(/\.jsonl$/, '.truth.json')), 'utf8')) as { model_calls: number };
+const truth = (f: HomeFile): { model_calls: number } =>
+  JSON.parse(readFileSync(fixturePath(V, (f.fixture.split('/')[1] as string).replace(/\.jsonl$/, '.truth.json')), 'utf8')) as { model_calls: number };
 
 beforeAll(() => {
   ({ home, files } = makeCodexHome([V]));
@@ -35,7 +36,10 @@ describe('backfill', () => {
     expect(s.modelCalls).toBe(truth(parent).model_calls + truth(child).model_calls);
     const shown = await runBin(['show', child.threadId, '--format', 'jsonl'], env);
     expect(shown.code, shown.stderr).toBe(0);
-    const spans = shown.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; attributes: Record<string, unknown> });
+    const spans = shown.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; attributes: Record<string, unknown> });
     expect(spans.find((x) => x.kind === 'session')?.attributes['gen_ai.conversation.id']).toBe(parent.threadId);
     expect(spans.filter((x) => x.kind === 'llm')).toHaveLength(s.modelCalls);
     const prefix = await runBin(['show', child.threadId.slice(0, 18)], env);
@@ -46,7 +50,9 @@ describe('backfill', () => {
   it('--session zzz: exit 1, saying what was searched', async () => {
     const r = await runBin(['backfill', '--session', 'zzz', '--force'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`codex-tracer: no session "zzz" among the ${files.length} rollout file(s) under ${join(home, 'sessions')} and ${join(home, 'archived_sessions')}; see \`codex-tracer sessions\``);
+    expect(r.stderr).toContain(
+      `codex-tracer: no session "zzz" among the ${files.length} rollout file(s) under ${join(home, 'sessions')} and ${join(home, 'archived_sessions')}; see \`codex-tracer sessions\``,
+    );
     expect(r.stderr).not.toContain('--force');
   });
 
@@ -55,7 +61,9 @@ describe('backfill', () => {
     for (const extra of [[], ['--force']]) {
       const r = await runBin(['backfill', '--codex-home', empty, ...extra], env);
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`codex-tracer: no rollout files under ${join(empty, 'sessions')} and ${join(empty, 'archived_sessions')} (rollout-*.jsonl); is ${empty} a Codex home?`);
+      expect(r.stderr).toContain(
+        `codex-tracer: no rollout files under ${join(empty, 'sessions')} and ${join(empty, 'archived_sessions')} (rollout-*.jsonl); is ${empty} a Codex home?`,
+      );
       expect(r.stderr).not.toMatch(/Nothing new|use --force/);
     }
   });

@@ -22,7 +22,10 @@ beforeAll(() => {
   // the build is this checkout's dist/ (npm run build before the tests): no prepare script here
   execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dest], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   tarball = join(dest, readdirSync(dest).find((n) => n.endsWith('.tgz')) as string);
-  listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((p) => p.replace(/^package\//, ''));
+  listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((p) => p.replace(/^package\//, ''));
 }, 120_000);
 
 describe('npm pack', () => {

@@ -67,7 +67,11 @@ describe('a closed pipe ends the command quietly, exit 0', () => {
     ['--help', ['--help']],
   ];
   it.each(cases)('%s | true (a reader that is gone before the first write)', (_name, args) => {
-    const r = runPiped(args.map((a) => (a === '' ? file : a)), 'true', env);
+    const r = runPiped(
+      args.map((a) => (a === '' ? file : a)),
+      'true',
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/EPIPE|Error|at .*\.js:\d+/);
   });
@@ -90,7 +94,10 @@ describe('a bad argument is a usage error saying what was expected', () => {
   it.each(cases)('%j', async (args, message) => {
     const dir = testDir();
     mkdirSync(join(dir, 'DIR'));
-    const r = await runBin(args.map((a) => (a === 'DIR' ? join(dir, 'DIR') : a === 'FILE' ? file : a)), env);
+    const r = await runBin(
+      args.map((a) => (a === 'DIR' ? join(dir, 'DIR') : a === 'FILE' ? file : a)),
+      env,
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/EISDIR|datatype mismatch|\n\s+at /);

@@ -27,7 +27,11 @@ export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
 }
 
 /** Runs `codex-tracer ARGS`, stdout and stderr as pipes. */
-export function runBin(args: string[], env: NodeJS.ProcessEnv, opts: { onStderr?: (text: string, child: ChildProcess) => void; cwd?: string } = {}): Promise<ProcResult> {
+export function runBin(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { onStderr?: (text: string, child: ChildProcess) => void; cwd?: string } = {},
+): Promise<ProcResult> {
   assertBuilt();
   const t0 = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd ?? ROOT });

@@ -15,8 +15,21 @@ interface Truth {
   usage_sum: { input: number; cached: number; output: number; reasoning: number };
   usage_per_request: { usage: { input_tokens: number; cached_tokens: number; output_tokens: number; reasoning_tokens: number } }[];
 }
-interface Totals { calls: number; inputTokens: number; cachedTokens: number; outputTokens: number; reasoningTokens: number; costUsd: number; unpricedCalls: number; unpriced: Record<string, { calls: number; reason: string }> }
-interface ReportJson { timezone: string; rows: (Totals & { key: string; models: string[]; breakdown?: Record<string, Totals> })[]; totals: Totals }
+interface Totals {
+  calls: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  unpricedCalls: number;
+  unpriced: Record<string, { calls: number; reason: string }>;
+}
+interface ReportJson {
+  timezone: string;
+  rows: (Totals & { key: string; models: string[]; breakdown?: Record<string, Totals> })[];
+  totals: Totals;
+}
 
 const V = '0.169.0';
 const truthOf = (f: HomeFile): Truth => JSON.parse(readFileSync(fixturePath(V, f.fixture.split('/')[1]!.replace(/\.jsonl$/, '.truth.json')), 'utf8')) as Truth;
@@ -30,7 +43,14 @@ function truthMicros(fs: HomeFile[]): number {
   let micros = 0;
   for (const f of fs) {
     for (const r of truthOf(f).usage_per_request) {
-      const p = priceCall({ model: 'gpt-5.5', time: '2026-11-25T16:56:00.000Z', input: r.usage.input_tokens, cached: r.usage.cached_tokens, output: r.usage.output_tokens, reasoning: r.usage.reasoning_tokens });
+      const p = priceCall({
+        model: 'gpt-5.5',
+        time: '2026-11-25T16:56:00.000Z',
+        input: r.usage.input_tokens,
+        cached: r.usage.cached_tokens,
+        output: r.usage.output_tokens,
+        reasoning: r.usage.reasoning_tokens,
+      });
       if (p.priced) micros += p.micros;
     }
   }
@@ -57,9 +77,12 @@ describe('report', () => {
     const sum = (pick: (t: Truth) => number): number => files.reduce((a, f) => a + pick(truthOf(f)), 0);
     expect(rep.rows.map((r) => r.key)).toEqual(['2026-11-25']);
     expect(rep.totals).toMatchObject({
-      inputTokens: sum((t) => t.usage_sum.input), cachedTokens: sum((t) => t.usage_sum.cached),
-      outputTokens: sum((t) => t.usage_sum.output), reasoningTokens: sum((t) => t.usage_sum.reasoning),
-      calls: sum((t) => t.usage_per_request.length), unpricedCalls: 0,
+      inputTokens: sum((t) => t.usage_sum.input),
+      cachedTokens: sum((t) => t.usage_sum.cached),
+      outputTokens: sum((t) => t.usage_sum.output),
+      reasoningTokens: sum((t) => t.usage_sum.reasoning),
+      calls: sum((t) => t.usage_per_request.length),
+      unpricedCalls: 0,
     });
     expect(Math.round(rep.totals.costUsd * 1e6)).toBe(truthMicros(files));
   });
@@ -135,11 +158,21 @@ describe('report limits', () => {
     const resetsWeek = 1_796_200_000;
     // real sessions; their token_count records given the windows a ChatGPT sign-in records
     const withLimits = (name: string, from: number, to: number): void => {
-      const src = readFileSync(fixturePath(V, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> });
+      const src = readFileSync(fixturePath(V, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> });
       const counts = src.filter((r) => r.type === 'event_msg' && r.payload.type === 'token_count' && r.payload.rate_limits);
       counts.forEach((r, i) => {
         const used = counts.length === 1 ? to : from + ((to - from) * i) / (counts.length - 1);
-        r.payload.rate_limits = { limit_id: 'codex', limit_name: null, primary: { used_percent: used, window_minutes: 300, resets_at: resets5h }, secondary: { used_percent: used / 10, window_minutes: 10080, resets_at: resetsWeek }, credits: null, plan_type: 'pro' };
+        r.payload.rate_limits = {
+          limit_id: 'codex',
+          limit_name: null,
+          primary: { used_percent: used, window_minutes: 300, resets_at: resets5h },
+          secondary: { used_percent: used / 10, window_minutes: 10080, resets_at: resetsWeek },
+          credits: null,
+          plan_type: 'pro',
+        };
       });
       writeFileSync(join(lim, DAY_DIR, rolloutName(String(src[0]!.payload.id))), `${src.map((r) => JSON.stringify(r)).join('\n')}\n`);
     };
@@ -147,11 +180,16 @@ describe('report limits', () => {
     withLimits('b-shell.jsonl', 20, 25);
     const r = await cli(['report', 'limits', '--codex-home', lim, '--json', '--tz', 'UTC']);
     expect(r.code, r.stderr).toBe(0);
-    const parsed = JSON.parse(r.stdout) as { windows: { slot: string; windowMinutes: number; peakPercent: number; sessions: { fromPercent: number; toPercent: number }[] }[] };
+    const parsed = JSON.parse(r.stdout) as {
+      windows: { slot: string; windowMinutes: number; peakPercent: number; sessions: { fromPercent: number; toPercent: number }[] }[];
+    };
     const { windows } = parsed;
     const five = windows.find((w) => w.windowMinutes === 300);
     expect(five?.peakPercent).toBe(25);
-    expect(five?.sessions.map((s) => [s.fromPercent, s.toPercent]).sort()).toEqual([[10, 20], [20, 25]]);
+    expect(five?.sessions.map((s) => [s.fromPercent, s.toPercent]).sort()).toEqual([
+      [10, 20],
+      [20, 25],
+    ]);
     expect(windows.find((w) => w.windowMinutes === 10080)?.peakPercent).toBe(2.5);
     const human = await cli(['report', 'limits', '--codex-home', lim, '--tz', 'UTC']);
     expect(human.stdout).toMatch(/5-hour window \(codex, resets .*\): peak 25% used/);
@@ -172,7 +210,8 @@ describe('report limits', () => {
 describe('report keys', () => {
   it('names a project by its repository (any remote form), weeks by their Monday', async () => {
     const { repoName, weekOf } = await import('../../src/cli/report-groups.js');
-    for (const u of ['https://github.com/org/repo.git', 'git@github.com:org/repo.git', 'ssh://git@github.com/org/repo']) expect(repoName(u)).toBe('github.com/org/repo');
+    for (const u of ['https://github.com/org/repo.git', 'git@github.com:org/repo.git', 'ssh://git@github.com/org/repo'])
+      expect(repoName(u)).toBe('github.com/org/repo');
     expect(repoName('/srv/git/repo')).toBe('/srv/git/repo');
     expect([weekOf('2026-11-23'), weekOf('2026-11-29'), weekOf('2026-11-30')]).toEqual(['2026-11-23', '2026-11-23', '2026-11-30']);
   });

@@ -82,7 +82,10 @@ describe('through a pipe', () => {
 
   it('an unknown duration is ?, never 0ms', async () => {
     // 0.50 records no timing for apply_patch and some commands: their start and end are one instant
-    const r = await runBin(['show', join(home, 'sessions', '2026', '11', '25', 'rollout-2026-11-25T16-55-20-01a213a2-1aca-7c10-9f3b-92d4ee298926.jsonl'), '--no-color'], env);
+    const r = await runBin(
+      ['show', join(home, 'sessions', '2026', '11', '25', 'rollout-2026-11-25T16-55-20-01a213a2-1aca-7c10-9f3b-92d4ee298926.jsonl'), '--no-color'],
+      env,
+    );
     expect(r.stdout).not.toMatch(/\s0ms\s/);
     expect(r.stdout).toMatch(/execute_tool apply_patch\s+\+\d+ms\s+\?\s+ok/);
   });
@@ -91,8 +94,15 @@ describe('through a pipe', () => {
     const dir = testDir();
     const text = readFileSync(fixturePath('0.169.0', 'b-shell.jsonl'), 'utf8');
     // exec_command_end as Codex writes it on Windows: PowerShell's argv
-    const win = text.replace('["/bin/bash","-lc","wc -l notes.txt && cat notes.txt"]',
-      JSON.stringify(['C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-Command', 'Get-Content notes.txt | Measure-Object -Line']));
+    const win = text.replace(
+      '["/bin/bash","-lc","wc -l notes.txt && cat notes.txt"]',
+      JSON.stringify([
+        'C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+        '-NoProfile',
+        '-Command',
+        'Get-Content notes.txt | Measure-Object -Line',
+      ]),
+    );
     expect(win).not.toBe(text);
     const path = join(dir, 'rollout-2026-11-25T10-00-00-win.jsonl');
     writeFileSync(path, win);
@@ -104,7 +114,11 @@ describe('through a pipe', () => {
 
 describe('show filters', () => {
   const failing = fixturePath('0.169.0', 'd-failing-command.jsonl');
-  const names = (out: string): string[] => out.split('\n').filter((l) => l.trim() && !l.startsWith('trace ')).map((l) => l.replace(/^[\s│├└─]+/, '').split(/\s{2,}/)[0] as string);
+  const names = (out: string): string[] =>
+    out
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('trace '))
+      .map((l) => l.replace(/^[\s│├└─]+/, '').split(/\s{2,}/)[0] as string);
 
   it('--errors keeps error spans and the spans they sit under', async () => {
     const all = await runBin(['show', failing, '--no-color'], env);
@@ -112,17 +126,26 @@ describe('show filters', () => {
     expect(r.code).toBe(0);
     expect(names(r.stdout).length).toBeLessThan(names(all.stdout).length);
     expect(r.stdout).toMatch(/ERROR/);
-    const jsonl = (await runBin(['show', failing, '--errors', '--format', 'jsonl'], env)).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; status: string });
+    const jsonl = (await runBin(['show', failing, '--errors', '--format', 'jsonl'], env)).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; status: string });
     expect(jsonl.filter((s) => s.status === 'error').length).toBeGreaterThan(0);
     expect(jsonl.every((s) => s.status === 'error' || s.kind === 'session' || s.kind === 'turn')).toBe(true);
   });
 
   it('--kind, --min-duration and --depth', async () => {
-    const tools = (await runBin(['show', failing, '--kind', 'tool', '--format', 'jsonl'], env)).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const tools = (await runBin(['show', failing, '--kind', 'tool', '--format', 'jsonl'], env)).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(new Set(tools.map((s) => s.kind))).toEqual(new Set(['session', 'turn', 'tool']));
     const depth0 = await runBin(['show', failing, '--depth', '0', '--no-color'], env);
     expect(names(depth0.stdout)).toEqual(['invoke_agent codex']);
-    const slow = (await runBin(['show', file, '--min-duration', '200ms', '--format', 'jsonl'], env)).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { startTime: string; endTime: string; kind: string });
+    const slow = (await runBin(['show', file, '--min-duration', '200ms', '--format', 'jsonl'], env)).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { startTime: string; endTime: string; kind: string });
     const leaves = slow.filter((s) => s.kind === 'llm' || s.kind === 'tool');
     expect(leaves.length).toBeGreaterThan(0);
     expect(leaves.every((s) => Date.parse(s.endTime) - Date.parse(s.startTime) >= 200)).toBe(true);

@@ -15,7 +15,10 @@ it('trace of a folder of renamed rollouts still puts a subagent in its parent tr
   const stderr = new PassThrough().resume();
   const code = await main(['node', 'codex-tracer', 'trace', 'fixtures/codex-0.140.0', '--sink', 'jsonl', '--out', out], { stdout, stderr, env: {} });
   expect(code).toBe(0);
-  const spans = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Span);
+  const spans = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Span);
   const subagent = spans.find((s) => s.kind === 'subagent') as Span;
   const childTurns = spans.filter((s) => s.kind === 'turn' && s.parentSpanId === subagent.spanId);
   expect(childTurns).toHaveLength(1);

@@ -38,7 +38,15 @@ describe('trace', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as Record<string, unknown>;
     const roots = expected.filter((l) => l.includes('"parentSpanId":null'));
-    expect(s).toMatchObject({ files: files.length, filesRead: files.length, sessions: roots.length, spansDelivered: expected.length, undeliveredFiles: 0, errors: [], sinks: ['local'] });
+    expect(s).toMatchObject({
+      files: files.length,
+      filesRead: files.length,
+      sessions: roots.length,
+      spansDelivered: expected.length,
+      undeliveredFiles: 0,
+      errors: [],
+      sinks: ['local'],
+    });
     const stored = storeSpans(state);
     expect(spanDiff(expected, stored)).toEqual([]);
     expect(stored.filter((l) => l.includes('"endTime":null'))).toEqual([]);

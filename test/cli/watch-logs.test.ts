@@ -28,12 +28,33 @@ describe('watch logs', () => {
     const day = join(home, DAY_DIR);
     mkdirSync(day, { recursive: true });
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'watch', '--codex-home', home, '--state-dir', testDir(), '--idle', '1s', '--sink', 'local', '--sink', 'otlp', '--otlp-endpoint', `http://127.0.0.1:${port}`], { env: cleanEnv(testDir()), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'watch',
+        '--codex-home',
+        home,
+        '--state-dir',
+        testDir(),
+        '--idle',
+        '1s',
+        '--sink',
+        'local',
+        '--sink',
+        'otlp',
+        '--otlp-endpoint',
+        `http://127.0.0.1:${port}`,
+      ],
+      { env: cleanEnv(testDir()), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     const waiters: { re: RegExp; resolve: () => void }[] = [];
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
-      for (const w of waiters.splice(0)) if (w.re.test(err)) w.resolve(); else waiters.push(w);
+      for (const w of waiters.splice(0))
+        if (w.re.test(err)) w.resolve();
+        else waiters.push(w);
     });
     const seen = (re: RegExp): Promise<void> => (re.test(err) ? Promise.resolve() : new Promise((resolve) => waiters.push({ re, resolve })));
     const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()));
@@ -79,7 +100,10 @@ describe('backfill warnings', () => {
       writeFileSync(join(day, rolloutName(`${id.slice(0, -1)}${i}`)), lines.join('\n'));
     }
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, [BIN, 'backfill', '--codex-home', home, '--state-dir', testDir()], { env: cleanEnv(testDir()), stdio: ['ignore', 'ignore', 'pipe'] });
+      const c = spawn(process.execPath, [BIN, 'backfill', '--codex-home', home, '--state-dir', testDir()], {
+        env: cleanEnv(testDir()),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       c.on('close', (code) => resolve({ code, stderr }));

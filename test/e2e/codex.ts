@@ -151,16 +151,7 @@ export interface ExecOptions {
 /** Runs `codex exec [--json …] <args>` and resolves when it exits or is killed at the timeout. */
 export function runCodexExec(dirs: CodexDirs, args: string[], opts: ExecOptions): Promise<CodexRun> {
   const { timeoutMs, codex = CODEX_PINNED } = opts;
-  const fullArgs = [
-    'exec',
-    '--strict-config',
-    '--skip-git-repo-check',
-    '--dangerously-bypass-approvals-and-sandbox',
-    '--json',
-    '-C',
-    dirs.workdir,
-    ...args,
-  ];
+  const fullArgs = ['exec', '--strict-config', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--json', '-C', dirs.workdir, ...args];
   const child = spawn(process.execPath, [codex.launcher, ...fullArgs], {
     cwd: dirs.workdir,
     env: codexEnv(dirs),

@@ -80,7 +80,9 @@ describe.each(MATRIX.map((c) => [c.key, c.codex, c.scenario] as const))('e2e %s'
     const r = result(name);
     const all = r.rolloutPaths.flatMap(lines);
     const callIds = new Set(
-      payloadsOfType(all, 'response_item').map((p) => p.call_id).filter((id) => typeof id === 'string'),
+      payloadsOfType(all, 'response_item')
+        .map((p) => p.call_id)
+        .filter((id) => typeof id === 'string'),
     );
     for (const id of scenario.expect.callIds) expect(callIds, id).toContain(id);
     const usageIds = payloadsOfType(all, 'token_usage_record').map((p) => p.response_id);
@@ -89,29 +91,29 @@ describe.each(MATRIX.map((c) => [c.key, c.codex, c.scenario] as const))('e2e %s'
 
   if (scenario.expect.failing.length > 0)
     it('failing commands keep their exit code', () => {
-    const all = lines(result(name).rolloutPaths[0] ?? '');
-    for (const f of scenario.expect.failing) expect(completedItem(all, f.callId)?.exit_code).toBe(f.exitCode);
-  });
+      const all = lines(result(name).rolloutPaths[0] ?? '');
+      for (const f of scenario.expect.failing) expect(completedItem(all, f.callId)?.exit_code).toBe(f.exitCode);
+    });
 
   if (scenario.prompts.length > 1)
     it('resume appends to the same file', () => {
-    const r = result(name);
-    expect(r.runs.map((run) => run.threadId)).toEqual(scenario.prompts.map(() => r.threadId));
-    const all = lines(r.rolloutPaths[0] ?? '');
-    expect(payloadsOfType(all, 'session_meta').map((p) => p.id)).toEqual([r.threadId]);
-    const turns = payloadsOfType(all, 'event_msg').filter((p) => p.type === 'task_started');
-    expect(turns).toHaveLength(scenario.prompts.length);
-  });
+      const r = result(name);
+      expect(r.runs.map((run) => run.threadId)).toEqual(scenario.prompts.map(() => r.threadId));
+      const all = lines(r.rolloutPaths[0] ?? '');
+      expect(payloadsOfType(all, 'session_meta').map((p) => p.id)).toEqual([r.threadId]);
+      const turns = payloadsOfType(all, 'event_msg').filter((p) => p.type === 'task_started');
+      expect(turns).toHaveLength(scenario.prompts.length);
+    });
 
   if (scenario.expect.subagents > 0)
     it('subagent files name their parent thread', () => {
-    const r = result(name);
-    for (const path of r.rolloutPaths.slice(1)) {
-      const meta = payloadsOfType(lines(path), 'session_meta')[0];
-      expect(meta?.parent_thread_id).toBe(r.threadId);
-    }
-    const childResponses = r.served.responses.filter((s) => s.isSubagent);
-    expect(new Set(childResponses.map((s) => s.threadId)).size).toBe(scenario.expect.subagents);
-    expect(new Set(childResponses.map((s) => s.parentThreadId))).toEqual(new Set([r.threadId]));
-  });
+      const r = result(name);
+      for (const path of r.rolloutPaths.slice(1)) {
+        const meta = payloadsOfType(lines(path), 'session_meta')[0];
+        expect(meta?.parent_thread_id).toBe(r.threadId);
+      }
+      const childResponses = r.served.responses.filter((s) => s.isSubagent);
+      expect(new Set(childResponses.map((s) => s.threadId)).size).toBe(scenario.expect.subagents);
+      expect(new Set(childResponses.map((s) => s.parentThreadId))).toEqual(new Set([r.threadId]));
+    });
 });

@@ -60,7 +60,11 @@ async function sessionFinalized(store: TraceStore, threadId: string): Promise<vo
 
 async function runOne(c: MatrixCase, root: string, codexHome: string, store: TraceStore): Promise<LiveScenario> {
   const result = await runScenario(c.scenario.name, {
-    codexHome, tmpRoot: root, timeoutMs: 90_000, codex: c.codex, beforeResume: (id) => sessionFinalized(store, id),
+    codexHome,
+    tmpRoot: root,
+    timeoutMs: 90_000,
+    codex: c.codex,
+    beforeResume: (id) => sessionFinalized(store, id),
   });
   const started = Date.now();
   const done = await pollUntil(() => traceComplete(storedTrace(store, result.threadId), result), LIVE_DEADLINE_MS);

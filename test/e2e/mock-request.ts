@@ -48,9 +48,7 @@ function turnMetadata(headers: IncomingHttpHeaders, body: Json): Json {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : ''))
-    .join('');
+  return content.map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : '')).join('');
 }
 
 function inputItems(body: Json): Json[] {
@@ -67,11 +65,7 @@ function lastUserText(items: Json[]): string {
 
 function toolOutputLookup(items: Json[]): (callId: string) => string | undefined {
   return (callId) => {
-    const found = items.find(
-      (it) =>
-        (it.type === 'function_call_output' || it.type === 'custom_tool_call_output') &&
-        it.call_id === callId,
-    );
+    const found = items.find((it) => (it.type === 'function_call_output' || it.type === 'custom_tool_call_output') && it.call_id === callId);
     if (!found) return undefined;
     return typeof found.output === 'string' ? found.output : textOf(found.output);
   };
@@ -93,8 +87,7 @@ export function parseMockRequest(headers: IncomingHttpHeaders, decoded: Buffer):
   return {
     threadId: str(meta.thread_id) ?? str(body.prompt_cache_key) ?? 'unknown',
     agentName,
-    isSubagent:
-      meta.thread_source === 'subagent' || meta.parent_thread_id !== undefined || agentName !== '/root',
+    isSubagent: meta.thread_source === 'subagent' || meta.parent_thread_id !== undefined || agentName !== '/root',
     parentThreadId: str(meta.parent_thread_id),
     turnId: str(meta.turn_id),
     requestKind,

@@ -8,15 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeBody, parseMockRequest } from './mock-request.js';
 import { estimateTokens, outputTokensOf, renderFailedSse, renderSse, renderStalledSse, toolCallsOf } from './mock-sse.js';
-import type {
-  MockItem,
-  MockRequest,
-  MockUsage,
-  RequestOrigin,
-  ScriptedResponse,
-  ServedLog,
-  Step,
-} from './mock-types.js';
+import type { MockItem, MockRequest, MockUsage, RequestOrigin, ScriptedResponse, ServedLog, Step } from './mock-types.js';
 
 export type * from './mock-types.js';
 
@@ -33,8 +25,7 @@ export interface MockResponsesServer {
 
 /** What the mock answers one `POST /v1/responses` with. */
 export type MockAnswer =
-  | { kind: 'sse'; body: string; open?: boolean; signal?: boolean }
-  | { kind: 'http_error'; status: number; body: string; retryAfter?: number };
+  { kind: 'sse'; body: string; open?: boolean; signal?: boolean } | { kind: 'http_error'; status: number; body: string; retryAfter?: number };
 
 const FALLBACK: ScriptedResponse = {
   items: [{ type: 'message', text: 'unscripted request: no scenario step matched', phase: 'final_answer' }],
@@ -59,9 +50,7 @@ class Responder {
 
   /** Picks the step for a request, records the response and returns what to answer. */
   answer(req: MockRequest): MockAnswer {
-    const index = this.steps.findIndex(
-      (step, i) => !this.used.has(i) && (step.match ?? mainTurn)(req),
-    );
+    const index = this.steps.findIndex((step, i) => !this.used.has(i) && (step.match ?? mainTurn)(req));
     const step = index >= 0 ? this.steps[index] : undefined;
     let scripted = FALLBACK;
     if (step) {
@@ -95,8 +84,12 @@ class Responder {
     const responseId = `resp_${n}`;
     const streamed = failure.kind === 'http_error' ? [] : scripted.items;
     this.served.failed.push({
-      responseId, ...originOf(req), failure, step,
-      itemTypes: streamed.map((item: MockItem) => item.type), toolCalls: toolCallsOf(streamed),
+      responseId,
+      ...originOf(req),
+      failure,
+      step,
+      itemTypes: streamed.map((item: MockItem) => item.type),
+      toolCalls: toolCallsOf(streamed),
     });
     switch (failure.kind) {
       case 'http_error': {
@@ -139,11 +132,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function answerOther(
-  responder: Responder,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): void {
+function answerOther(responder: Responder, req: http.IncomingMessage, res: http.ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   // A model list that lists nothing makes Codex fall back to its built-in model info.
   const status = path.endsWith('/models') ? 200 : 404;
@@ -152,12 +141,7 @@ function answerOther(
   res.end(status === 200 ? '{"object":"list","data":[],"models":[]}' : '{"error":"not mocked"}');
 }
 
-async function handle(
-  responder: Responder,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  onStall: () => void,
-): Promise<void> {
+async function handle(responder: Responder, req: http.IncomingMessage, res: http.ServerResponse, onStall: () => void): Promise<void> {
   const raw = await readBody(req);
   const isResponses = req.method === 'POST' && /\/v1\/responses\/?(\?.*)?$/.test(req.url ?? '');
   if (!isResponses) {

@@ -7,15 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import {
-  CODEX_PINNED,
-  codexConfig,
-  findRollouts,
-  prepareCodexDirs,
-  runCodexExec,
-  type CodexRelease,
-  type CodexRun,
-} from './codex.js';
+import { CODEX_PINNED, codexConfig, findRollouts, prepareCodexDirs, runCodexExec, type CodexRelease, type CodexRun } from './codex.js';
 import { startMockResponses, type MockResponsesServer } from './mock-responses.js';
 import type { ServedLog } from './mock-types.js';
 import { scenarioByName, type Scenario } from './scenarios.js';
@@ -132,7 +124,10 @@ export async function runScenario(name: string, opts: RunScenarioOptions = {}): 
       codex,
       codexHome: dirs.codexHome,
       workdir: dirs.workdir,
-      rolloutPaths: orderRollouts(findRollouts(dirs.codexHome).filter((p) => !before.has(p)), threadId),
+      rolloutPaths: orderRollouts(
+        findRollouts(dirs.codexHome).filter((p) => !before.has(p)),
+        threadId,
+      ),
       served: mock.served,
       threadId,
       runs,

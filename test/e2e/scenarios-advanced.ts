@@ -20,10 +20,7 @@ export const reasoningScenario: Scenario = {
         items: [
           {
             type: 'reasoning',
-            summary: [
-              '**Locating the working directory**\n\nRunning pwd is the simplest way.',
-              '**Choosing the tool**\n\nexec_command with pwd is enough.',
-            ],
+            summary: ['**Locating the working directory**\n\nRunning pwd is the simplest way.', '**Choosing the tool**\n\nexec_command with pwd is enough.'],
             content: ['I should run pwd.'],
           },
           exec('call_g_1', 'pwd'),

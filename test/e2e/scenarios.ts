@@ -2,14 +2,7 @@
  * The end-to-end scenarios by name. They mirror the sessions recorded in
  * `fixtures/codex-0.169.0/` (see `fixtures/README.md`): same names, same call ids.
  */
-import {
-  failingScenario,
-  multiToolScenario,
-  patchScenario,
-  resumeScenario,
-  shellScenario,
-  textScenario,
-} from './scenarios-basic.js';
+import { failingScenario, multiToolScenario, patchScenario, resumeScenario, shellScenario, textScenario } from './scenarios-basic.js';
 import { compactionScenario, reasoningScenario, subagentScenario } from './scenarios-advanced.js';
 import { FIDELITY_SCENARIOS } from './scenarios-fidelity.js';
 import type { Scenario } from './scenario-types.js';

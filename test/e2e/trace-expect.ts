@@ -116,7 +116,12 @@ export function expectToolCalls(spans: readonly Span[], r: ScenarioResult): void
     }
   }
   const servedCalls = r.served.responses.flatMap((res) => res.toolCalls.map((c) => c.callId));
-  expect(spans.filter((s) => s.kind === 'tool').map((s) => s.attributes[ATTR.toolCallId]).sort()).toEqual(servedCalls.sort());
+  expect(
+    spans
+      .filter((s) => s.kind === 'tool')
+      .map((s) => s.attributes[ATTR.toolCallId])
+      .sort(),
+  ).toEqual(servedCalls.sort());
 }
 
 /** One session root; the main thread's turns (one per prompt, resume included) directly under it. */

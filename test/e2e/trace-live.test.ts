@@ -23,7 +23,9 @@ let root = '';
 let live: LiveRun | undefined;
 /** spans per thread id from each path, after the watcher finalized every session and stopped */
 const finalSets: Record<'watch' | 'backfill' | 'trace', Map<string, Span[]>> = {
-  watch: new Map(), backfill: new Map(), trace: new Map(),
+  watch: new Map(),
+  backfill: new Map(),
+  trace: new Map(),
 };
 /** `--json` summaries of the backfill and trace runs, and every span `trace` wrote */
 const oneShot: { backfill?: RunSummary; trace?: RunSummary; traceSpans: Span[] } = { traceSpans: [] };
@@ -46,7 +48,10 @@ function groupByTrace(spans: Span[], threads: string[]): Map<string, Span[]> {
 }
 
 function parseJsonl(text: string): Span[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Span);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Span);
 }
 
 async function collectFinalSets(run: LiveRun): Promise<void> {
@@ -109,7 +114,7 @@ describe.each(LIVE_MATRIX.map((c) => [c.key] as const))('live trace of %s', (nam
     const s = scenario(name);
     expectTurns(s.spans, s.result);
     expectSubagents(s.spans, s.result);
-    expect(s.strayChildSpans, 'spans under a subagent thread\'s own trace id').toEqual([]);
+    expect(s.strayChildSpans, "spans under a subagent thread's own trace id").toEqual([]);
   });
 
   it('is the same span set through watch, backfill and trace', () => {
@@ -133,7 +138,10 @@ describe('after the live run', () => {
     expect(watchExit?.code, watchExit?.stderr).toBe(0);
     const logged = (watchExit?.stderr ?? '').split('\n').filter((l) => l.startsWith('{'));
     const levels = logged.map((l) => (JSON.parse(l) as { level: string }).level);
-    expect(levels.filter((l) => l !== 'info' && l !== 'debug'), watchExit?.stderr).toEqual([]);
+    expect(
+      levels.filter((l) => l !== 'info' && l !== 'debug'),
+      watchExit?.stderr,
+    ).toEqual([]);
   });
 
   it('backfill and trace read every rollout and count exactly the served work', () => {
@@ -156,7 +164,7 @@ describe('after the live run', () => {
     }
   });
 
-  it('trace wrote each span once, and only spans of the scenarios\' traces', () => {
+  it("trace wrote each span once, and only spans of the scenarios' traces", () => {
     const ids = oneShot.traceSpans.map((s) => s.spanId);
     expect(new Set(ids).size).toBe(ids.length);
     const grouped = [...finalSets.trace.values()].reduce((a, spans) => a + spans.length, 0);
@@ -173,7 +181,10 @@ describe('after the live run', () => {
       const served = result.served.responses;
       const sum = (f: (u: (typeof served)[number]['usage']) => number): number => served.reduce((a, r) => a + f(r.usage), 0);
       expect({ llm: row?.llmCalls, input: row?.inputTokens, cached: row?.cachedTokens, output: row?.outputTokens }, name).toEqual({
-        llm: served.length, input: sum((u) => u.input_tokens), cached: sum((u) => u.cached_tokens), output: sum((u) => u.output_tokens),
+        llm: served.length,
+        input: sum((u) => u.input_tokens),
+        cached: sum((u) => u.cached_tokens),
+        output: sum((u) => u.output_tokens),
       });
       expect(row?.durationMs, `${name} finalized`).not.toBeNull();
     }

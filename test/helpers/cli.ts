@@ -40,7 +40,11 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   const err = sink();
   let code: number;
   try {
-    code = await main(['node', 'codex-tracer', ...args], { stdout: out.stream, stderr: err.stream, env: { HOME: testDir('ct-userhome-'), PATH: process.env.PATH, ...env } });
+    code = await main(['node', 'codex-tracer', ...args], {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: { HOME: testDir('ct-userhome-'), PATH: process.env.PATH, ...env },
+    });
   } catch (e) {
     err.stream.write(`THROWN: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     code = -1;
@@ -62,21 +66,31 @@ export function storedSpans(stateDir: string): Span[] {
 
 /** Every span of the local store, as sorted JSON strings (the exact `Span` records). */
 export function storeSpans(stateDir: string): string[] {
-  return storedSpans(stateDir).map((s) => JSON.stringify(s)).sort();
+  return storedSpans(stateDir)
+    .map((s) => JSON.stringify(s))
+    .sort();
 }
 
 export function storeJson(stateDir: string): string {
-  return storedSpans(stateDir).map((s) => JSON.stringify(s)).join('\n');
+  return storedSpans(stateDir)
+    .map((s) => JSON.stringify(s))
+    .join('\n');
 }
 
 /** Parses `show --format jsonl` output. */
 export function jsonlSpans(text: string): Span[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Span);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Span);
 }
 
 /** Non-empty JSON lines, sorted. */
 export function sortedLines(text: string): string[] {
-  return text.split('\n').filter((l) => l.length > 0).sort();
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .sort();
 }
 
 /** Spans `show FILE... --format jsonl` prints (sorted JSON lines). */
@@ -93,7 +107,8 @@ function fieldDiffs(id: string, a: Json, b: Json, prefix = ''): string[] {
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const [x, y] = [a[k], b[k]];
     if (k === 'attributes' && prefix === '') out.push(...fieldDiffs(id, x as Json, y as Json, 'attributes.'));
-    else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`${id} ${prefix}${k}: expected ${JSON.stringify(x)?.slice(0, 120)}, got ${JSON.stringify(y)?.slice(0, 120)}`);
+    else if (JSON.stringify(x) !== JSON.stringify(y))
+      out.push(`${id} ${prefix}${k}: expected ${JSON.stringify(x)?.slice(0, 120)}, got ${JSON.stringify(y)?.slice(0, 120)}`);
   }
   if (out.length === 0) out.push(`${id}: same fields, different JSON (key order?)`);
   return out;
@@ -137,8 +152,11 @@ export async function cliBundle(): Promise<string> {
   const entry = join(dir, `entry-${process.pid}.ts`);
   const outDir = join(dir, `cli-${process.pid}`);
   const file = join(outDir, 'cli.mjs');
-  writeFileSync(entry, `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/index.ts'))};\n`
-    + 'main(process.argv).then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });\n');
+  writeFileSync(
+    entry,
+    `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/index.ts'))};\n` +
+      'main(process.argv).then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });\n',
+  );
   await build({
     input: entry,
     platform: 'node',
@@ -160,7 +178,10 @@ export interface Child {
 /** Starts the bundled CLI as a child process with exactly `env` (plus PATH). */
 export async function spawnCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Child> {
   const file = await cliBundle();
-  const proc = spawn(process.execPath, [...nodeArgs, file, ...args], { env: { PATH: process.env.PATH, HOME: testDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, file, ...args], {
+    env: { PATH: process.env.PATH, HOME: testDir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   proc.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -196,7 +217,9 @@ export async function watchInProcess(flags: WatchFlags & GlobalOptions, env: Nod
   const out = sink();
   const ctx = makeContext(flags, { stdout: out.stream, stderr: err.stream, env: { HOME: testDir(), ...env } }, loadStoredTraces);
   let stop!: () => void;
-  const stopSignal = new Promise<void>((r) => { stop = r; });
+  const stopSignal = new Promise<void>((r) => {
+    stop = r;
+  });
   const done = watchCommand(ctx, flags, { stopSignal });
   done.catch(() => undefined);
   return {

@@ -9,7 +9,9 @@ import { testDir } from './temp.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES = join(ROOT, 'fixtures');
-export const VERSIONS = readdirSync(FIXTURES).filter((d) => d.startsWith('codex-')).map((d) => d.slice('codex-'.length));
+export const VERSIONS = readdirSync(FIXTURES)
+  .filter((d) => d.startsWith('codex-'))
+  .map((d) => d.slice('codex-'.length));
 export const DAY_DIR = join('sessions', '2026', '11', '25');
 
 /** A path under fixtures/. */
@@ -28,7 +30,9 @@ export function fixtureText(name: string, version = '0.169.0'): string {
 
 /** The fixture names (`*.jsonl`) of one version. */
 export function fixtureNames(version: string): string[] {
-  return readdirSync(join(FIXTURES, `codex-${version}`)).filter((n) => n.endsWith('.jsonl')).sort();
+  return readdirSync(join(FIXTURES, `codex-${version}`))
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort();
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;

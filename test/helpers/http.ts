@@ -37,10 +37,11 @@ export async function startServer(reply: Reply): Promise<{ url: string; received
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -83,21 +84,22 @@ async function controllable(handle: Handler): Promise<MockServer> {
     up: async () => undefined,
     close: async () => undefined,
   };
-  const make = (): Server => createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-      mock.bodies.push(body);
-      if (mock.mode === '503') {
-        mock.rejected++;
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
-        return;
-      }
-      handle(req, body, res);
+  const make = (): Server =>
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+        mock.bodies.push(body);
+        if (mock.mode === '503') {
+          mock.rejected++;
+          res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+          return;
+        }
+        handle(req, body, res);
+      });
     });
-  });
   let server: Server | undefined = make();
   const port = await listen(server, 0);
   mock.url = `http://127.0.0.1:${port}`;

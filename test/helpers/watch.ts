@@ -30,7 +30,8 @@ export async function startTestWatch(codexHome: string, stateDir: string, idleMs
   await handle.ready;
   let stopped = false;
   return {
-    handle, set,
+    handle,
+    set,
     async stop() {
       if (stopped) return;
       stopped = true;

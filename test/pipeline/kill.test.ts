@@ -38,10 +38,12 @@ type KillAt = { ms: number } | { cursors: number } | { partial: true };
 async function killedBackfill(state: string, at: KillAt, codexHome = home): Promise<void> {
   const child = spawn(process.execPath, [BIN, 'backfill', '--codex-home', codexHome, '--state-dir', state], { stdio: 'ignore' });
   let running = true;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running = false;
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running = false;
+      resolve();
+    }),
+  );
   if ('ms' in at) await Promise.race([exited, sleep(at.ms)]);
   else if ('cursors' in at) while (running && cursorCount(state) < at.cursors) await sleep(5);
   else while (running && partialCursors(state) === 0) await sleep(2);

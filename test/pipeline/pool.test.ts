@@ -15,8 +15,16 @@ import { makeCodexHome, runCleanups, storeSpans, testDir } from '../helpers/inde
 const BIN = fileURLToPath(new URL('../../bin/codex-tracer.js', import.meta.url));
 afterAll(runCleanups);
 
-function backfill(home: string, state: string, workers: number): { code: number; summary: { files: number; filesRead: number; spansDelivered: number; undeliveredFiles: number }; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, '--log-level', 'debug', 'backfill', '--codex-home', home, '--state-dir', state, '--json', '--workers', String(workers)], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: testDir() } });
+function backfill(
+  home: string,
+  state: string,
+  workers: number,
+): { code: number; summary: { files: number; filesRead: number; spansDelivered: number; undeliveredFiles: number }; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    [BIN, '--log-level', 'debug', 'backfill', '--codex-home', home, '--state-dir', state, '--json', '--workers', String(workers)],
+    { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: testDir() } },
+  );
   return { code: r.status ?? -1, summary: JSON.parse(r.stdout || '{}') as never, stderr: r.stderr };
 }
 

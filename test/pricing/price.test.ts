@@ -5,7 +5,13 @@ import { priceCall, type CallUsage } from '../../src/pricing/price.js';
 
 /** 10k input of which 8k cached, 500 output of which 400 reasoning. */
 const call = (model: string, time: string, over: Partial<CallUsage> = {}): CallUsage => ({
-  model, time, input: 10_000, cached: 8_000, output: 500, reasoning: 400, ...over,
+  model,
+  time,
+  input: 10_000,
+  cached: 8_000,
+  output: 500,
+  reasoning: 400,
+  ...over,
 });
 
 function micros(u: CallUsage): number {
@@ -40,12 +46,18 @@ describe('prices from @pydantic/genai-prices, at the call’s own time', () => {
 
   it('agrees with the package’s own calcPrice to the micro-dollar', () => {
     const cases: [string, string, number, number, number][] = [
-      ['gpt-5-codex', '2025-10-01T00:00:00Z', 7_157, 0, 23], ['gpt-5.5', '2026-11-25T00:00:00Z', 300_000, 250_000, 4_000],
-      ['o3', '2025-06-01T00:00:00Z', 1_234, 1_000, 77], ['gpt-5-pro', '2026-01-01T00:00:00Z', 50_000, 20_000, 900],
-      ['gpt-5.4', '2026-04-01T00:00:00Z', 280_000, 0, 10], ['gpt-6-sol', '2026-11-01T00:00:00Z', 272_001, 5, 5],
+      ['gpt-5-codex', '2025-10-01T00:00:00Z', 7_157, 0, 23],
+      ['gpt-5.5', '2026-11-25T00:00:00Z', 300_000, 250_000, 4_000],
+      ['o3', '2025-06-01T00:00:00Z', 1_234, 1_000, 77],
+      ['gpt-5-pro', '2026-01-01T00:00:00Z', 50_000, 20_000, 900],
+      ['gpt-5.4', '2026-04-01T00:00:00Z', 280_000, 0, 10],
+      ['gpt-6-sol', '2026-11-01T00:00:00Z', 272_001, 5, 5],
     ];
     for (const [model, time, input, cached, output] of cases) {
-      const theirs = calcPrice({ input_tokens: input, cache_read_tokens: cached, output_tokens: output }, model, { providerId: 'openai', timestamp: new Date(time) });
+      const theirs = calcPrice({ input_tokens: input, cache_read_tokens: cached, output_tokens: output }, model, {
+        providerId: 'openai',
+        timestamp: new Date(time),
+      });
       expect(micros({ model, time, input, cached, output, reasoning: 0 }), model).toBe(Math.round((theirs?.total_price ?? NaN) * 1e6));
     }
   });

@@ -7,7 +7,11 @@ import type { Span } from '../../src/trace/span.js';
 import { byKind, traceLines } from '../trace/records.js';
 
 type Rec = { timestamp: string; type: string; payload: Record<string, unknown> };
-const load = (f: string): Rec[] => readFileSync(`fixtures/${f}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+const load = (f: string): Rec[] =>
+  readFileSync(`fixtures/${f}`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
 const shift = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 function tracedCost(spans: Span[]): number {
@@ -23,7 +27,8 @@ function tracedCost(spans: Span[]): number {
 function naiveInputTokens(recs: Rec[]): number {
   let n = 0;
   for (const r of recs) {
-    const info = r.type === 'event_msg' && r.payload.type === 'token_count' ? (r.payload.info as { last_token_usage?: { input_tokens?: number } } | null) : null;
+    const info =
+      r.type === 'event_msg' && r.payload.type === 'token_count' ? (r.payload.info as { last_token_usage?: { input_tokens?: number } } | null) : null;
     n += info?.last_token_usage?.input_tokens ?? 0;
   }
   return n;

@@ -114,7 +114,11 @@ export const PLANTED: Planted[] = [
     text: `ENCRYPTION_KEY=${alnum(40, 'e7Hq2Wz9Lk4M')}\nsigning_key: '${alnum(32, 'Sg8Kn3Ym6Qp1')}'`,
     secrets: [alnum(40, 'e7Hq2Wz9Lk4M'), alnum(32, 'Sg8Kn3Ym6Qp1')],
   },
-  { format: 'client secret in JSON config', text: `{"client_id":"web-app","client_secret":"${alnum(30, 'Cs7Xq2Lp9Vm4')}"}`, secrets: [alnum(30, 'Cs7Xq2Lp9Vm4')] },
+  {
+    format: 'client secret in JSON config',
+    text: `{"client_id":"web-app","client_secret":"${alnum(30, 'Cs7Xq2Lp9Vm4')}"}`,
+    secrets: [alnum(30, 'Cs7Xq2Lp9Vm4')],
+  },
   { format: 'curl basic auth', text: 'curl -u admin:Adm1n-P4ss https://jenkins.internal/api', secrets: ['Adm1n-P4ss'] },
   { format: 'escaped JSON inside a tool argument', text: JSON.stringify({ cmd: `echo '{"password": "Esc4ped-Pw"}'` }), secrets: ['Esc4ped-Pw'] },
   {
@@ -122,7 +126,11 @@ export const PLANTED: Planted[] = [
     text: JSON.stringify({ arguments: JSON.stringify({ cmd: `echo '{"password": "Tw1ce-Esc4ped"}'` }) }),
     secrets: ['Tw1ce-Esc4ped'],
   },
-  { format: 'single-quoted value in a shell-quoted command line', text: `bash -lc 'echo signing_key: '\\''${alnum(28, 'Qs5Lk2Mn8Rt1')}'\\'''`, secrets: [alnum(28, 'Qs5Lk2Mn8Rt1')] },
+  {
+    format: 'single-quoted value in a shell-quoted command line',
+    text: `bash -lc 'echo signing_key: '\\''${alnum(28, 'Qs5Lk2Mn8Rt1')}'\\'''`,
+    secrets: [alnum(28, 'Qs5Lk2Mn8Rt1')],
+  },
 ];
 
 /** ordinary text that must come through unchanged */

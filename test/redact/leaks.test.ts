@@ -20,7 +20,9 @@ describe('the wide leak corpus', () => {
   };
   for (const p of LEAK_CORPUS) {
     it(`removes ${p.format}`, () => {
-      const kept = Object.entries(forms).filter(([, form]) => p.secrets.some((s) => redactSecrets(form(p.text)).includes(s))).map(([name]) => name);
+      const kept = Object.entries(forms)
+        .filter(([, form]) => p.secrets.some((s) => redactSecrets(form(p.text)).includes(s)))
+        .map(([name]) => name);
       expect(kept, redactSecrets(p.text)).toEqual([]);
     });
   }
@@ -43,7 +45,10 @@ describe('over-redaction traps', () => {
 describe('the normalised view', () => {
   it('redacts in raw JSON and leaves it valid JSON whose value is the redacted text', () => {
     const key = `sk-proj-${'Zx9Qw2Er7Ty4Ui1Op3'.repeat(4)}`;
-    const raw = JSON.stringify({ cmd: `printf 'a\\n'\n${key}\n\x1b[31mAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9k2Lm4Np\x1b[0m`, note: 'caf\u00e9 \ud83d\ude00' });
+    const raw = JSON.stringify({
+      cmd: `printf 'a\\n'\n${key}\n\x1b[31mAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9k2Lm4Np\x1b[0m`,
+      note: 'caf\u00e9 \ud83d\ude00',
+    });
     const out = redactSecrets(raw);
     const parsed = JSON.parse(out) as { cmd: string; note: string };
     expect(parsed.cmd).toBe("printf 'a\\n'\n[REDACTED:openai_key]\n\x1b[31mAWS_SECRET_ACCESS_KEY=[REDACTED:secret]\x1b[0m");

@@ -2,13 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT, type ContentOptions } from '../../src/content/options.js';
-import {
-  makeContentFilter,
-  parseRedactPattern,
-  redactSecrets,
-  stripUrlCredentials,
-  truncateUtf8,
-} from '../../src/content/redact.js';
+import { makeContentFilter, parseRedactPattern, redactSecrets, stripUrlCredentials, truncateUtf8 } from '../../src/content/redact.js';
 import { NEGATIVES, PLANTED } from './corpus.js';
 
 const opts = (over: Partial<ContentOptions> = {}): ContentOptions => ({ ...DEFAULT_CONTENT, ...over });
@@ -97,9 +91,7 @@ describe('extra patterns', () => {
   it('redacts the whole match, or only group 1', () => {
     const whole = parseRedactPattern('ACME-[0-9]{6}');
     const group = parseRedactPattern('/internal-host=([a-z0-9.-]+)/i');
-    expect(redactSecrets('ticket ACME-123456 on INTERNAL-HOST=db1.corp', [whole, group])).toBe(
-      'ticket [REDACTED:pattern] on INTERNAL-HOST=[REDACTED:pattern]',
-    );
+    expect(redactSecrets('ticket ACME-123456 on INTERNAL-HOST=db1.corp', [whole, group])).toBe('ticket [REDACTED:pattern] on INTERNAL-HOST=[REDACTED:pattern]');
   });
 
   it('applies through the content filter, and rejects an invalid regex', () => {
@@ -187,10 +179,14 @@ describe('URLs without their secrets', () => {
   it('git remotes lose userinfo and secret query values; ssh users and plain parameters stay', async () => {
     const { stripUrlCredentials, maskUrl } = await import('../../src/content/url.js');
     expect(stripUrlCredentials('https://user:ghp_abc@github.com/o/r.git')).toBe('https://github.com/o/r.git');
-    expect(stripUrlCredentials('https://gitlab.example/o/r.git?access_token=glpat-XYZ&ref=main')).toBe('https://gitlab.example/o/r.git?access_token=***&ref=main');
+    expect(stripUrlCredentials('https://gitlab.example/o/r.git?access_token=glpat-XYZ&ref=main')).toBe(
+      'https://gitlab.example/o/r.git?access_token=***&ref=main',
+    );
     expect(stripUrlCredentials('ssh://git:pw@host/r')).toBe('ssh://git@host/r');
     expect(stripUrlCredentials('git@github.com:o/r.git')).toBe('git@github.com:o/r.git');
-    expect(maskUrl('https://user:pw@otel.example:4318/v1/traces?api_key=sk-123&tenant=a#x')).toBe('https://***@otel.example:4318/v1/traces?api_key=***&tenant=a#x');
+    expect(maskUrl('https://user:pw@otel.example:4318/v1/traces?api_key=sk-123&tenant=a#x')).toBe(
+      'https://***@otel.example:4318/v1/traces?api_key=***&tenant=a#x',
+    );
     expect(maskUrl('http://localhost:4318/v1/traces')).toBe('http://localhost:4318/v1/traces');
     expect(maskUrl('https://h/p?X-Amz-Signature=abc&X-Amz-Date=1')).toBe('https://h/p?X-Amz-Signature=***&X-Amz-Date=1');
   });

@@ -25,7 +25,12 @@ async function idsOf(text: string): Promise<string[]> {
 /** the fixtures' records are old: a long idle keeps a followed session open, as a live one would be */
 const LIVE = '3650d';
 
-const storedIds = (state: string): string[] => (existsSync(join(state, 'traces.sqlite')) ? storedSpans(state).map((s) => s.spanId).sort() : []);
+const storedIds = (state: string): string[] =>
+  existsSync(join(state, 'traces.sqlite'))
+    ? storedSpans(state)
+        .map((s) => s.spanId)
+        .sort()
+    : [];
 
 function hasAll(state: string, want: string[]): boolean {
   const got = new Set(storedIds(state));
@@ -112,7 +117,10 @@ describe('hostile CODEX_HOME layouts', () => {
     writeFileSync(join(locked, 'rollout-2026-11-24T10-00-00-01a213a3-3aa0-7ca0-8550-00000000beef.jsonl'), withNewIds(E, 9));
     chmodSync(locked, 0o000);
     symlinkSync('..', join(day, 'loop')); // a directory loop
-    symlinkSync(join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl'), join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl')); // a file that links to itself
+    symlinkSync(
+      join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl'),
+      join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl'),
+    ); // a file that links to itself
     symlinkSync(join(home, 'sessions'), join(home, 'sessions', '2026', 'up')); // back to the root
     const want = await idsOf(B);
     try {
@@ -120,7 +128,9 @@ describe('hostile CODEX_HOME layouts', () => {
       const r = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
       expect(r.stderr).not.toContain('THROWN');
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`msg="skipped path" path=${join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl')} reason="ELOOP`);
+      expect(r.stderr).toContain(
+        `msg="skipped path" path=${join(day, 'rollout-2026-11-25T00-00-00-01a213a3-3aa0-7ca0-8550-00000000aaaa.jsonl')} reason="ELOOP`,
+      );
       expect(hasAll(state, want)).toBe(true);
       if (process.getuid?.() !== 0) expect(r.stderr).toContain(`msg="skipped path" path=${locked}`); // root reads it anyway
 

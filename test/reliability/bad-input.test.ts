@@ -27,7 +27,9 @@ function withLineAt(at: number, bad: string | Buffer): { buf: Buffer; offset: nu
   return { buf: Buffer.concat([before, mid, after]), offset: before.length };
 }
 
-async function traceText(text: string | Buffer): Promise<{ path: string; spans: Span[]; warnings: { file: string; offset: number; code: string }[]; unknown: Record<string, number> }> {
+async function traceText(
+  text: string | Buffer,
+): Promise<{ path: string; spans: Span[]; warnings: { file: string; offset: number; code: string }[]; unknown: Record<string, number> }> {
   const path = putRollout(testDir(), text, '01a213a3-3aa0-7ca0-8550-e9db01b3ebe3');
   const res = await traceInMemory([path]);
   return { path, spans: res.spans, warnings: res.warnings, unknown: res.stats[0]?.unknown ?? {} };
@@ -131,7 +133,11 @@ describe('a bad line in the middle of a real rollout', () => {
 
   it('an unknown record type and an unknown event are ignored and counted', async () => {
     const a = withLineAt(AT, '{"timestamp":"2026-11-25T16:56:35.000Z","type":"hologram","payload":{"x":1}}');
-    const text = Buffer.concat([a.buf.subarray(0, a.offset), Buffer.from('{"timestamp":"2026-11-25T16:56:35.000Z","type":"event_msg","payload":{"type":"telepathy_started","mind":"yes"}}\n'), a.buf.subarray(a.offset)]);
+    const text = Buffer.concat([
+      a.buf.subarray(0, a.offset),
+      Buffer.from('{"timestamp":"2026-11-25T16:56:35.000Z","type":"event_msg","payload":{"type":"telepathy_started","mind":"yes"}}\n'),
+      a.buf.subarray(a.offset),
+    ]);
     const r = await traceText(text);
     expect(Object.values(r.unknown).reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(2);
     const want = await clean();
@@ -184,7 +190,11 @@ describe('whole files that are not rollouts', () => {
     const bf = await cli(['backfill', '--codex-home', home, '--state-dir', state, '--json']);
     expect(bf.stderr).not.toContain('THROWN');
     expect(bf.code).toBe(0);
-    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
+    expect(
+      storedSpans(state)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
   it('a binary file named .jsonl: warnings with offsets, no spans, the other files are traced', async () => {
@@ -202,7 +212,11 @@ describe('whole files that are not rollouts', () => {
     const bf = await cli(['backfill', '--codex-home', home, '--state-dir', state]);
     expect(bf.code).toBe(0);
     expect(bf.stderr).toContain(`file=${bin}`);
-    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
+    expect(
+      storedSpans(state)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
   it('show prints the warning with file and offset on stderr, the spans on stdout', async () => {
@@ -212,7 +226,11 @@ describe('whole files that are not rollouts', () => {
     const r = await cli(['show', path, '--format', 'jsonl']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`file=${path} offset=${offset}`);
-    expect(jsonlSpans(r.stdout).map((s) => s.spanId).sort()).toEqual((await clean()).map((s) => s.spanId).sort());
+    expect(
+      jsonlSpans(r.stdout)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
   it('a truncated last line (a write cut short): show traces all before it', async () => {

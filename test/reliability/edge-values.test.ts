@@ -28,7 +28,15 @@ describe('a UTF-8 byte-order mark at the start of a file', () => {
     expect(b.stdout).toBe(a.stdout);
     const state = testDir();
     expect((await cli(['backfill', '--codex-home', home, '--state-dir', state])).code).toBe(0);
-    expect(storedSpans(state).map((s) => JSON.stringify(s)).sort()).toEqual(jsonlSpans(b.stdout).map((s) => JSON.stringify(s)).sort());
+    expect(
+      storedSpans(state)
+        .map((s) => JSON.stringify(s))
+        .sort(),
+    ).toEqual(
+      jsonlSpans(b.stdout)
+        .map((s) => JSON.stringify(s))
+        .sort(),
+    );
   });
 });
 
@@ -113,11 +121,17 @@ interface Rec {
 }
 
 function editRecords(text: string, edit: (rec: Rec, i: number) => void): string {
-  return text.split('\n').filter((l) => l !== '').map((l, i) => {
-    const rec = JSON.parse(l) as Rec;
-    edit(rec, i);
-    return JSON.stringify(rec);
-  }).join('\n') + '\n';
+  return (
+    text
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l, i) => {
+        const rec = JSON.parse(l) as Rec;
+        edit(rec, i);
+        return JSON.stringify(rec);
+      })
+      .join('\n') + '\n'
+  );
 }
 
 async function showJsonl(path: string): Promise<{ spans: ReturnType<typeof jsonlSpans>; stderr: string; code: number }> {
@@ -143,14 +157,28 @@ describe('impossible token counts', () => {
     expect(llm).toHaveLength(4);
     for (const s of llm) {
       const a = s.attributes;
-      for (const k of ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.reasoning.output_tokens']) {
+      for (const k of [
+        'gen_ai.usage.input_tokens',
+        'gen_ai.usage.output_tokens',
+        'gen_ai.usage.cache_read.input_tokens',
+        'gen_ai.usage.reasoning.output_tokens',
+      ]) {
         if (a[k] !== undefined) expect(Number.isSafeInteger(a[k]) && (a[k] as number) >= 0, `${k}=${String(a[k])}`).toBe(true);
       }
-      if (a['gen_ai.usage.input_tokens'] !== undefined) expect(a['gen_ai.usage.cache_read.input_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.input_tokens'] as number);
-      if (a['gen_ai.usage.output_tokens'] !== undefined) expect(a['gen_ai.usage.reasoning.output_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.output_tokens'] as number);
+      if (a['gen_ai.usage.input_tokens'] !== undefined)
+        expect(a['gen_ai.usage.cache_read.input_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.input_tokens'] as number);
+      if (a['gen_ai.usage.output_tokens'] !== undefined)
+        expect(a['gen_ai.usage.reasoning.output_tokens'] as number).toBeLessThanOrEqual(a['gen_ai.usage.output_tokens'] as number);
     }
     const withUsage = llm.filter((s) => s.attributes['gen_ai.usage.input_tokens'] !== undefined);
-    expect(withUsage.map((s) => [s.attributes['gen_ai.usage.input_tokens'], s.attributes['gen_ai.usage.cache_read.input_tokens'], s.attributes['gen_ai.usage.output_tokens'], s.attributes['gen_ai.usage.reasoning.output_tokens']])).toEqual([[100, 100, 10, 10]]);
+    expect(
+      withUsage.map((s) => [
+        s.attributes['gen_ai.usage.input_tokens'],
+        s.attributes['gen_ai.usage.cache_read.input_tokens'],
+        s.attributes['gen_ai.usage.output_tokens'],
+        s.attributes['gen_ai.usage.reasoning.output_tokens'],
+      ]),
+    ).toEqual([[100, 100, 10, 10]]);
     expect(stderr.match(/code=bad_usage/g)).toHaveLength(1);
     expect(stderr).toMatch(/offset=\d+ code=bad_usage reason="input_tokens -5 is not a token count/);
   });
@@ -180,9 +208,10 @@ describe('impossible and future timestamps', () => {
 describe('a session id that is empty', () => {
   it('falls back to the id in the file name: two such files are two traces, not one', async () => {
     const home = testDir();
-    const blank = (t: string): string => editRecords(t, (rec) => {
-      if (rec.type === 'session_meta') rec.payload.id = '';
-    });
+    const blank = (t: string): string =>
+      editRecords(t, (rec) => {
+        if (rec.type === 'session_meta') rec.payload.id = '';
+      });
     putRollout(home, blank(fixtureText('a-text.jsonl')), '01a213a3-0000-7000-8000-0000000000e1');
     putRollout(home, blank(fixtureText('b-shell.jsonl')), '01a213a3-0000-7000-8000-0000000000e2');
     const state = testDir();

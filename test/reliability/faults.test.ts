@@ -37,7 +37,9 @@ async function referenceIds(home: string): Promise<string[]> {
   const state = testDir();
   const r = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
   expect(r.code, r.stderr).toBe(0);
-  return storedSpans(state).map((s) => s.spanId).sort();
+  return storedSpans(state)
+    .map((s) => s.spanId)
+    .sort();
 }
 
 describe('sink outage during watch', () => {
@@ -58,7 +60,9 @@ describe('sink outage during watch', () => {
     const w = await spawnCli(['watch', '--codex-home', home, '--state-dir', state, '--sink', 'otlp', '--sink', 'braintrust'], env);
     let peak = 0;
     let recovered: number | undefined;
-    const sampler = setInterval(() => { peak = Math.max(peak, rssMb(w.proc.pid!)); }, 100);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMb(w.proc.pid!));
+    }, 100);
     try {
       await waitFor(() => otlp.bodies.length > 0 && bt.bodies.length > 0, 10_000, 'first attempts');
       await sleep(1500); // 503s
@@ -170,6 +174,10 @@ describe.skipIf(!canMount)('a full disk and a read-only file system under the st
     const back = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
     expect(back.code, back.stderr).toBe(0);
     expect(integrity(state)).toBe('ok');
-    expect(storedSpans(state).map((s) => s.spanId).sort()).toEqual(await referenceIds(home));
+    expect(
+      storedSpans(state)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual(await referenceIds(home));
   });
 });

@@ -100,13 +100,17 @@ describe('files named like rollouts that are not regular files', () => {
     try {
       await waitFor(() => w.stderr().includes('caught up'), 15_000, 'caught up');
       writeFileSync(join(home, DAY_DIR, name(7)), fixtureText('a-text.jsonl'));
-      await waitFor(() => {
-        try {
-          return storedSpans(state).some((s) => s.kind === 'llm' && s.traceId !== storedSpans(state)[0]?.traceId);
-        } catch {
-          return false;
-        }
-      }, 15_000, 'the new file traced');
+      await waitFor(
+        () => {
+          try {
+            return storedSpans(state).some((s) => s.kind === 'llm' && s.traceId !== storedSpans(state)[0]?.traceId);
+          } catch {
+            return false;
+          }
+        },
+        15_000,
+        'the new file traced',
+      );
     } finally {
       w.proc.kill('SIGTERM');
     }

@@ -21,7 +21,10 @@ beforeAll(async () => {
   await cliBundle();
   preload = join(testDir(), 'maxrss.cjs');
   // VmHWM, not resourceUsage().maxRSS: Linux carries the parent's peak across fork+exec
-  writeFileSync(preload, "process.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8')); process.stderr.write('MAXRSS_KB=' + (m ? m[1] : '') + '\\n'); });\n");
+  writeFileSync(
+    preload,
+    "process.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8')); process.stderr.write('MAXRSS_KB=' + (m ? m[1] : '') + '\\n'); });\n",
+  );
 });
 afterAll(() => {
   removeBundle();
@@ -36,7 +39,9 @@ function maxRssMb(stderr: string): number {
 
 /** A valid JSON record whose string field makes the line LINE_BYTES long. */
 function hugeRecord(): Buffer {
-  const head = Buffer.from('{"timestamp":"2026-11-25T16:56:36.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"call_huge","output":"');
+  const head = Buffer.from(
+    '{"timestamp":"2026-11-25T16:56:36.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"call_huge","output":"',
+  );
   const tail = Buffer.from('"}}');
   const body = Buffer.alloc(LINE_BYTES - head.length - tail.length, 'x');
   return Buffer.concat([head, body, tail]);
@@ -61,8 +66,14 @@ describe('a 64 MB line', () => {
     expect(base.code).toBe(0);
     expect(big.code).toBe(0);
     expect(big.stderr).toContain(`file=${f.huge} offset=${f.offset} code=line_too_long`);
-    const want = jsonlSpans(base.stdout).map((s) => s.spanId).sort();
-    expect(jsonlSpans(big.stdout).map((s) => s.spanId).sort()).toEqual(want);
+    const want = jsonlSpans(base.stdout)
+      .map((s) => s.spanId)
+      .sort();
+    expect(
+      jsonlSpans(big.stdout)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual(want);
     const growShow = maxRssMb(big.stderr) - maxRssMb(base.stderr);
 
     const s1 = testDir();
@@ -72,9 +83,15 @@ describe('a 64 MB line', () => {
     expect(b1.code).toBe(0);
     expect(b2.code).toBe(0);
     expect(b2.stderr).toContain(`file=${f.huge} offset=${f.offset} code=line_too_long`);
-    expect(storedSpans(s2).map((s) => s.spanId).sort()).toEqual(want);
+    expect(
+      storedSpans(s2)
+        .map((s) => s.spanId)
+        .sort(),
+    ).toEqual(want);
     const growBackfill = maxRssMb(b2.stderr) - maxRssMb(b1.stderr);
-    process.stderr.write(`64 MB line: peak RSS ${maxRssMb(base.stderr).toFixed(1)} -> ${maxRssMb(big.stderr).toFixed(1)} MB (show), ${maxRssMb(b1.stderr).toFixed(1)} -> ${maxRssMb(b2.stderr).toFixed(1)} MB (backfill); growth show ${growShow.toFixed(1)} MB, backfill ${growBackfill.toFixed(1)} MB\n`);
+    process.stderr.write(
+      `64 MB line: peak RSS ${maxRssMb(base.stderr).toFixed(1)} -> ${maxRssMb(big.stderr).toFixed(1)} MB (show), ${maxRssMb(b1.stderr).toFixed(1)} -> ${maxRssMb(b2.stderr).toFixed(1)} MB (backfill); growth show ${growShow.toFixed(1)} MB, backfill ${growBackfill.toFixed(1)} MB\n`,
+    );
     // the reader holds at most the 16 MB line limit before it gives the line up (up to three
     // times that with GC lag: the base run, which loads no OpenTelemetry, starts with a small
     // heap, so collections come later); holding the 64 MB line would grow by more than 64 MB

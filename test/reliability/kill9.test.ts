@@ -64,7 +64,9 @@ async function killMidRun(args: string[], state: string, extraMs: number): Promi
   const before = spanCount(state);
   const c = await spawnCli(args, {});
   let exited = false;
-  void c.exited.then(() => { exited = true; });
+  void c.exited.then(() => {
+    exited = true;
+  });
   await waitFor(() => exited || spanCount(state) > before, 15_000, 'progress').catch(() => undefined);
   await sleep(extraMs);
   c.proc.kill('SIGKILL');
@@ -135,7 +137,15 @@ describe('kill -9', () => {
     if (got !== want) {
       const g = new Set(got.split('\n'));
       const w = new Set(want.split('\n'));
-      process.stderr.write(`DIFF missing:\n${[...w].filter((x) => !g.has(x)).map((x) => x.slice(0, 600)).join('\n')}\nEXTRA:\n${[...g].filter((x) => !w.has(x)).map((x) => x.slice(0, 600)).join('\n')}\n`);
+      process.stderr.write(
+        `DIFF missing:\n${[...w]
+          .filter((x) => !g.has(x))
+          .map((x) => x.slice(0, 600))
+          .join('\n')}\nEXTRA:\n${[...g]
+          .filter((x) => !w.has(x))
+          .map((x) => x.slice(0, 600))
+          .join('\n')}\n`,
+      );
     }
     expect(got).toBe(want);
   });

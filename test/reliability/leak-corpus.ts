@@ -25,7 +25,10 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const f = (format: string, secret: string, make: (s: string) => string): Planted => ({ format, text: make(secret), secrets: [secret] });
 
 /** a PEM block whose first body line is `line` (the secret to look for: a whole line of the key) */
-const pem = (label: string, line: string): string => `-----BEGIN ${label}-----\n${line}\n${rand(256, B64).match(/.{1,64}/g)?.join('\n')}\n-----END ${label}-----`;
+const pem = (label: string, line: string): string =>
+  `-----BEGIN ${label}-----\n${line}\n${rand(256, B64)
+    .match(/.{1,64}/g)
+    ?.join('\n')}\n-----END ${label}-----`;
 
 const vendors: Planted[] = [
   f('anthropic admin key in prose', `sk-ant-admin01-${rand(86)}AA`, (s) => `the admin key is ${s}, rotate it monthly`),
@@ -46,7 +49,11 @@ const vendors: Planted[] = [
   f('grafana service account token', `glsa_${rand(32)}_${rand(8, HEX)}`, (s) => `grafana: ${s}`),
   f('grafana cloud token', `glc_${rand(120, B64)}`, (s) => `GRAFANA_CLOUD=${s}`),
   f('new relic user key', `NRAK-${rand(27, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`, (s) => `newrelic key ${s}`),
-  f('dynatrace token', `dt0c01.${rand(24, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}.${rand(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`, (s) => `Api-Token ${s}`),
+  f(
+    'dynatrace token',
+    `dt0c01.${rand(24, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}.${rand(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`,
+    (s) => `Api-Token ${s}`,
+  ),
   f('postman api key', `PMAK-${rand(24, HEX)}-${rand(34, HEX)}`, (s) => `postman: ${s}`),
   f('docker hub pat', `dckr_pat_${rand(27)}`, (s) => `echo ${s} | docker login -u dev --password-stdin`),
   f('tailscale auth key', `tskey-auth-${rand(17)}-${rand(33)}`, (s) => `tailscale up --authkey=${s}`),
@@ -78,7 +85,12 @@ const vendors: Planted[] = [
 
 const awsSecret = rand(40, B64);
 const cli: Planted[] = [
-  f('aws configure transcript', awsSecret, (s) => `$ aws configure\nAWS Access Key ID [None]: AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}\nAWS Secret Access Key [None]: ${s}\nDefault region name [None]: eu-west-1`),
+  f(
+    'aws configure transcript',
+    awsSecret,
+    (s) =>
+      `$ aws configure\nAWS Access Key ID [None]: AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}\nAWS Secret Access Key [None]: ${s}\nDefault region name [None]: eu-west-1`,
+  ),
   f('docker login -p', `Dk${rand(18)}9`, (s) => `docker login -u ci-bot -p ${s} registry.example.com`),
   f('podman login --password', `Pm${rand(18)}7`, (s) => `podman login quay.io --username robot --password ${s}`),
   f('helm registry login -p', `Hl${rand(18)}3`, (s) => `helm registry login ghcr.io -u me -p ${s}`),
@@ -91,7 +103,11 @@ const cli: Planted[] = [
   f('curl --user', `Cv${rand(16)}0`, (s) => `curl --user deploy:${s} -X POST https://ci.internal/job/build`),
   f('wget --password', `Wg${rand(16)}9`, (s) => `wget --user=ftp --password=${s} ftp://files.internal/a.tgz`),
   f('npm login transcript', `Np${rand(16)}4`, (s) => `npm login\nUsername: dev\nPassword: ${s}\nEmail: (this IS public) dev@example.com`),
-  f('kubectl create secret --from-literal', `Kc${rand(16)}3`, (s) => `kubectl create secret generic db --from-literal=username=app --from-literal=password=${s}`),
+  f(
+    'kubectl create secret --from-literal',
+    `Kc${rand(16)}3`,
+    (s) => `kubectl create secret generic db --from-literal=username=app --from-literal=password=${s}`,
+  ),
   f('htpasswd -b', `Ht${rand(14)}5`, (s) => `htpasswd -bc /etc/nginx/.htpasswd admin ${s}`),
   f('openssl -passout pass:', `Os${rand(16)}1`, (s) => `openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:${s}`),
   f('az login -p', `Az${rand(16)}8`, (s) => `az login --service-principal -u http://app -p ${s} --tenant t`),
@@ -128,7 +144,11 @@ const config: Planted[] = [
   f('yarnrc npmAuthToken', rand(36), (s) => `npmScopes:\n  acme:\n    npmAuthToken: ${s}`),
   f('pip index-url with credentials', `Pi${rand(16)}7`, (s) => `pip install -i https://user:${s}@pypi.internal/simple pkg`),
   f('gradle.properties password', `Gr${rand(16)}9`, (s) => `ossrhPassword=${s}`),
-  f('Kubernetes Secret data', b64(`Ks${rand(20)}3`), (s) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  DATABASE_URL_B64: ${s}`),
+  f(
+    'Kubernetes Secret data',
+    b64(`Ks${rand(20)}3`),
+    (s) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  DATABASE_URL_B64: ${s}`,
+  ),
   f('Kubernetes Secret stringData', `Kd${rand(16)}6`, (s) => `kind: Secret\nstringData:\n  admin: ${s}`),
   f('kubeconfig client-key-data', b64(rand(90)), (s) => `users:\n- name: admin\n  user:\n    client-key-data: ${s}`),
   f('kubeconfig token', `eyJhbGciOiJSUzI1NiIsImtpZCI6I${rand(40)}.eyJpc3MiOi${rand(60)}.${rand(40)}`, (s) => `    token: ${s}`),
@@ -163,7 +183,17 @@ const protocols: Planted[] = [
 ];
 
 const keys: Planted[] = [
-  f('PuTTY private key', rand(64, B64), (s) => `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me@host\nPublic-Lines: 2\n${rand(64, B64)}\n${rand(16, B64)}\nPrivate-Lines: 6\n${s}\n${rand(64 * 5, B64).match(/.{1,64}/g)?.join('\n')}\nPrivate-MAC: ${rand(64, HEX)}`),
+  f(
+    'PuTTY private key',
+    rand(64, B64),
+    (s) =>
+      `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me@host\nPublic-Lines: 2\n${rand(64, B64)}\n${rand(16, B64)}\nPrivate-Lines: 6\n${s}\n${rand(
+        64 * 5,
+        B64,
+      )
+        .match(/.{1,64}/g)
+        ?.join('\n')}\nPrivate-MAC: ${rand(64, HEX)}`,
+  ),
   f('PGP private key block', rand(64, B64), (s) => pem('PGP PRIVATE KEY BLOCK', s)),
   f('encrypted PEM private key', rand(64, B64), (s) => pem('ENCRYPTED PRIVATE KEY', s)),
   f('EC private key in JSON-escaped tool output', rand(64, B64), (s) => JSON.stringify({ output: pem('EC PRIVATE KEY', s) })),
@@ -175,13 +205,19 @@ const keys: Planted[] = [
 
 /** the same secret hidden by quoting and colour */
 const hidden: Planted[] = [
-  f('openai key after a literal \\n in raw JSON', `sk-proj-${rand(100, LOWER_NUM + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_-')}`, (s) => JSON.stringify({ cmd: `echo start\n${s}\n` })),
+  f('openai key after a literal \\n in raw JSON', `sk-proj-${rand(100, LOWER_NUM + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_-')}`, (s) =>
+    JSON.stringify({ cmd: `echo start\n${s}\n` }),
+  ),
   f('AWS key id after a literal \\t', `AKIA${rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`, (s) => JSON.stringify(`id:\t${s}`)),
   f('github token inside ANSI colour codes', `ghp_${rand(36)}`, (s) => `\x1b[32m${s}\x1b[0m`),
-  f('slack token inside JSON-escaped ANSI', `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`, (s) => JSON.stringify({ output: `\x1b[1;33m${s}\x1b[0m` })),
+  f('slack token inside JSON-escaped ANSI', `xoxb-${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`, (s) =>
+    JSON.stringify({ output: `\x1b[1;33m${s}\x1b[0m` }),
+  ),
   f('Authorization header JSON-escaped twice', rand(40), (s) => JSON.stringify(JSON.stringify({ headers: `Authorization: Bearer ${s}` }))),
   f('password assignment with \\u escapes', `Ue${rand(16)}8`, (s) => `{"text":"DB_PASSWORD\\u003d${s}"}`),
-  f('key at line start in JSON-escaped tool output', `sk-ant-api03-${rand(90, LOWER_NUM + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_-')}AA`, (s) => JSON.stringify({ output: `ANTHROPIC_API_KEY\n${s}` })),
+  f('key at line start in JSON-escaped tool output', `sk-ant-api03-${rand(90, LOWER_NUM + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_-')}AA`, (s) =>
+    JSON.stringify({ output: `ANTHROPIC_API_KEY\n${s}` }),
+  ),
 ];
 
 export const LEAK_CORPUS: Planted[] = [...vendors, ...cli, ...config, ...protocols, ...keys, ...hidden];

@@ -38,12 +38,15 @@ function plant(v: Json, blob: string, key = ''): Json {
 
 /** The rollout with `blob` in every content field of its response items and events. */
 export function plantSecrets(rollout: string, blob: string = BLOB): string {
-  return rollout.split('\n').map((line) => {
-    if (line.trim() === '') return line;
-    const rec = JSON.parse(line) as { type?: string; payload?: Json };
-    if (rec.type !== 'response_item' && rec.type !== 'event_msg') return line;
-    return JSON.stringify({ ...rec, payload: plant(rec.payload ?? null, blob) });
-  }).join('\n');
+  return rollout
+    .split('\n')
+    .map((line) => {
+      if (line.trim() === '') return line;
+      const rec = JSON.parse(line) as { type?: string; payload?: Json };
+      if (rec.type !== 'response_item' && rec.type !== 'event_msg') return line;
+      return JSON.stringify({ ...rec, payload: plant(rec.payload ?? null, blob) });
+    })
+    .join('\n');
 }
 
 /** The planted secrets found in `bytes` (none, when redaction works). */

@@ -32,8 +32,14 @@ const SECRETS = [...new Set(LEAK_CORPUS.flatMap((p) => p.secrets))];
 function withMcpCall(rollout: string, at: number): string {
   const lines = rollout.split('\n');
   const base = JSON.parse(lines[at] as string) as { timestamp: string; payload: Record<string, unknown> };
-  const call = { ...base, payload: { type: 'function_call', name: 'mcp__docs__fetch_page', arguments: JSON.stringify({ url: 'https://docs.internal/setup' }), call_id: 'call_mcp_1' } };
-  const output = { ...base, payload: { type: 'function_call_output', call_id: 'call_mcp_1', output: JSON.stringify({ content: [{ type: 'text', text: 'page' }], isError: false }) } };
+  const call = {
+    ...base,
+    payload: { type: 'function_call', name: 'mcp__docs__fetch_page', arguments: JSON.stringify({ url: 'https://docs.internal/setup' }), call_id: 'call_mcp_1' },
+  };
+  const output = {
+    ...base,
+    payload: { type: 'function_call_output', call_id: 'call_mcp_1', output: JSON.stringify({ content: [{ type: 'text', text: 'page' }], isError: false }) },
+  };
   lines.splice(at + 1, 0, JSON.stringify(call), JSON.stringify(output));
   return lines.join('\n');
 }
@@ -64,7 +70,11 @@ describe('the wide leak corpus in every position and every sink', () => {
       'reasoning summary': text((s) => s.kind === 'llm', 'output.value'),
       'MCP result': text((s) => s.kind === 'tool' && s.attributes['gen_ai.tool.call.id'] === 'call_mcp_1', 'output.value'),
     };
-    for (const p of POSITIONS) expect(SECRETS.filter((x) => !leaks(at[p] ?? '', SECRETS).includes(x)), p).toEqual([]);
+    for (const p of POSITIONS)
+      expect(
+        SECRETS.filter((x) => !leaks(at[p] ?? '', SECRETS).includes(x)),
+        p,
+      ).toEqual([]);
     expect(at['reasoning summary']).toContain('Locating the working directory');
   });
 
@@ -81,8 +91,11 @@ describe('the wide leak corpus in every position and every sink', () => {
       logs: leaks(t.r.stdout + t.r.stderr, SECRETS),
     };
     const formatsLeaked = LEAK_CORPUS.filter((p) => p.secrets.some((s) => Object.values(perSink).some((l) => l.includes(s)))).map((p) => p.format);
-    process.stderr.write(`wide leak corpus: ${LEAK_CORPUS.length} formats × ${POSITIONS.length} positions × 3 forms; leaks per sink: ${
-      Object.entries(perSink).map(([k, v]) => `${k} ${v.length}`).join(', ')}; formats leaked: ${formatsLeaked.length}${formatsLeaked.length ? ` (${formatsLeaked.join('; ')})` : ''}\n`);
+    process.stderr.write(
+      `wide leak corpus: ${LEAK_CORPUS.length} formats × ${POSITIONS.length} positions × 3 forms; leaks per sink: ${Object.entries(perSink)
+        .map(([k, v]) => `${k} ${v.length}`)
+        .join(', ')}; formats leaked: ${formatsLeaked.length}${formatsLeaked.length ? ` (${formatsLeaked.join('; ')})` : ''}\n`,
+    );
     expect(t.otlp.spans().length).toBeGreaterThanOrEqual(spans.length);
     expect(perSink).toEqual(Object.fromEntries(Object.keys(perSink).map((k) => [k, []])));
   });

@@ -38,7 +38,15 @@ describe('planted secrets never reach a sink', () => {
   it('the corpus has at least 20 formats, and planting really puts them in the spans (redaction off)', async () => {
     expect(new Set(PLANTED.map((p) => p.format)).size).toBeGreaterThanOrEqual(20);
     const home = plantedHome();
-    const r = await cli(['--no-redact', '--max-field-bytes', '1000000', 'show', ...readdirSync(join(home, 'sessions/2026/11/25')).map((f) => join(home, 'sessions/2026/11/25', f)), '--format', 'jsonl']);
+    const r = await cli([
+      '--no-redact',
+      '--max-field-bytes',
+      '1000000',
+      'show',
+      ...readdirSync(join(home, 'sessions/2026/11/25')).map((f) => join(home, 'sessions/2026/11/25', f)),
+      '--format',
+      'jsonl',
+    ]);
     expect(r.code).toBe(0);
     const spans = jsonlSpans(r.stdout);
     const byKind = (k: string): string => JSON.stringify(spans.filter((s) => s.kind === k));

@@ -29,7 +29,28 @@ export async function traceEverywhere(home: string, servers: MockServer[], extra
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
     OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${OTLP_TOKEN}`,
   };
-  const r = await cli([...extra, '--log-level', 'debug', 'trace', join(home, 'sessions'), '--state-dir', state,
-    '--sink', 'local', '--sink', 'jsonl', '--out', out, '--sink', 'otlp', '--sink', 'braintrust', '--json'], env);
+  const r = await cli(
+    [
+      ...extra,
+      '--log-level',
+      'debug',
+      'trace',
+      join(home, 'sessions'),
+      '--state-dir',
+      state,
+      '--sink',
+      'local',
+      '--sink',
+      'jsonl',
+      '--out',
+      out,
+      '--sink',
+      'otlp',
+      '--sink',
+      'braintrust',
+      '--json',
+    ],
+    env,
+  );
   return { r, otlp, bt, state, out, env };
 }

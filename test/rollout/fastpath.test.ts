@@ -6,8 +6,17 @@ import { decideLine, elideKeysBytes } from '../../src/rollout/fastpath.js';
 import { parseDecided, parseLine } from '../../src/rollout/parse.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
-const lines = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).flatMap((d) =>
-  readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(ROOT, d, f), 'utf8').split('\n').filter(Boolean)));
+const lines = readdirSync(ROOT)
+  .filter((d) => d.startsWith('codex-'))
+  .flatMap((d) =>
+    readdirSync(join(ROOT, d))
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) =>
+        readFileSync(join(ROOT, d, f), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      ),
+  );
 
 function viaBytes(text: string): ReturnType<typeof parseLine> {
   const buf = Buffer.from(`xx${text}yy`); // not at offset 0, with bytes around it
@@ -32,16 +41,47 @@ describe('decideLine', () => {
       if (r.kind !== 'record') continue;
       const whole = JSON.parse(text) as { payload?: Record<string, unknown> };
       const cut = r.record.payload as Record<string, unknown>;
-      for (const k of ['id', 'session_id', 'cwd', 'cli_version', 'source', 'parent_thread_id', 'model', 'turn_id', 'message', 'summary', 'info', 'call_id', 'output', 'arguments']) {
+      for (const k of [
+        'id',
+        'session_id',
+        'cwd',
+        'cli_version',
+        'source',
+        'parent_thread_id',
+        'model',
+        'turn_id',
+        'message',
+        'summary',
+        'info',
+        'call_id',
+        'output',
+        'arguments',
+      ]) {
         if (whole.payload && k in whole.payload) expect(cut[k]).toEqual(whole.payload[k]);
       }
     }
   });
 
   it('cuts values with multi-byte text, escapes and nested keys', () => {
-    const text = JSON.stringify({ timestamp: 't', type: 'session_meta', payload: { id: 'é✓', base_instructions: { text: 'a "quoted" \\ b' + 'x'.repeat(3000) }, cwd: '/naïve', dynamic_tools: [{ instructions: 'nested' }], n: 1 } });
+    const text = JSON.stringify({
+      timestamp: 't',
+      type: 'session_meta',
+      payload: {
+        id: 'é✓',
+        base_instructions: { text: 'a "quoted" \\ b' + 'x'.repeat(3000) },
+        cwd: '/naïve',
+        dynamic_tools: [{ instructions: 'nested' }],
+        n: 1,
+      },
+    });
     const keys = ['base_instructions', 'dynamic_tools', 'instructions'];
-    expect(JSON.parse(elideKeysBytes(Buffer.from(text), keys) as string).payload).toEqual({ id: 'é✓', base_instructions: null, cwd: '/naïve', dynamic_tools: null, n: 1 });
+    expect(JSON.parse(elideKeysBytes(Buffer.from(text), keys) as string).payload).toEqual({
+      id: 'é✓',
+      base_instructions: null,
+      cwd: '/naïve',
+      dynamic_tools: null,
+      n: 1,
+    });
   });
 
   it('decodes a line it cannot cut whole (the parser then reports it)', () => {

@@ -13,11 +13,28 @@ const TS = '2026-11-25T16:58:45.068Z';
 const TURN = '01a213a5-3978-7942-b8c3-6da23a9c3a52';
 const THREAD = '01a213a5-3967-77d3-9b66-afc3cf5c9f56';
 
-const metaLine = { timestamp: T0, type: 'session_meta', payload: { id: THREAD, session_id: THREAD, timestamp: '2026-11-25T16:58:44.970Z', cwd: '/w', originator: 'codex_exec', cli_version: '0.169.0', source: 'exec', model_provider: 'mock' } };
+const metaLine = {
+  timestamp: T0,
+  type: 'session_meta',
+  payload: {
+    id: THREAD,
+    session_id: THREAD,
+    timestamp: '2026-11-25T16:58:44.970Z',
+    cwd: '/w',
+    originator: 'codex_exec',
+    cli_version: '0.169.0',
+    source: 'exec',
+    model_provider: 'mock',
+  },
+};
 const env = (type: string, payload: object, timestamp = TS): object => ({ timestamp, type, payload });
 const evm = (payload: object): object => env('event_msg', payload);
 const usage = (input: number, output: number, cached = 0, reasoning = 0) => ({
-  input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning, total_tokens: input + output,
+  input_tokens: input,
+  cached_input_tokens: cached,
+  output_tokens: output,
+  reasoning_output_tokens: reasoning,
+  total_tokens: input + output,
 });
 
 /** Feeds `lines` through the parser and one normalizer (a session_meta first unless the row says otherwise); the last line's result. */
@@ -45,14 +62,33 @@ const rows: Row[] = [
     name: 'session_meta (0.169 exec)',
     lines: [metaLine],
     withMeta: false,
-    events: [{
-      type: 'session_meta', time: T0,
-      info: { threadId: THREAD, startTime: '2026-11-25T16:58:44.970Z', cwd: '/w', cliVersion: '0.169.0', originator: 'codex_exec', source: 'exec', modelProvider: 'mock' } as never,
-    }],
+    events: [
+      {
+        type: 'session_meta',
+        time: T0,
+        info: {
+          threadId: THREAD,
+          startTime: '2026-11-25T16:58:44.970Z',
+          cwd: '/w',
+          cliVersion: '0.169.0',
+          originator: 'codex_exec',
+          source: 'exec',
+          modelProvider: 'mock',
+        } as never,
+      },
+    ],
   },
   {
     name: 'task_started names its turn and parent turn',
-    lines: [evm({ type: 'task_started', turn_attribution: { turn_id: TURN, turn_trigger: 'exec', parent_turn_id: null, root_turn_id: TURN }, turn_id: TURN, started_at: 1795625924, model_context_window: 258400 })],
+    lines: [
+      evm({
+        type: 'task_started',
+        turn_attribution: { turn_id: TURN, turn_trigger: 'exec', parent_turn_id: null, root_turn_id: TURN },
+        turn_id: TURN,
+        started_at: 1795625924,
+        model_context_window: 258400,
+      }),
+    ],
     events: [{ type: 'turn_started', time: TS, turnId: TURN, parentTurnId: undefined }],
   },
   {
@@ -72,34 +108,140 @@ const rows: Row[] = [
   },
   {
     name: 'an assistant message is model output with its phase and turn id',
-    lines: [env('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello!', annotations: [] }], phase: 'final_answer', internal_chat_message_metadata_passthrough: { turn_id: TURN } })],
+    lines: [
+      env('response_item', {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hello!', annotations: [] }],
+        phase: 'final_answer',
+        internal_chat_message_metadata_passthrough: { turn_id: TURN },
+      }),
+    ],
     events: [{ type: 'model_output', time: TS, turnId: TURN, item: { kind: 'message', text: 'Hello!', phase: 'final_answer' }, compaction: undefined }],
   },
   {
     name: 'reasoning joins its summary parts',
-    lines: [env('response_item', { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'a' }, { type: 'summary_text', text: 'b' }], content: [{ type: 'reasoning_text', text: 'x' }], encrypted_content: 'e' })],
+    lines: [
+      env('response_item', {
+        type: 'reasoning',
+        id: 'rs_1',
+        summary: [
+          { type: 'summary_text', text: 'a' },
+          { type: 'summary_text', text: 'b' },
+        ],
+        content: [{ type: 'reasoning_text', text: 'x' }],
+        encrypted_content: 'e',
+      }),
+    ],
     events: [{ type: 'model_output', time: TS, turnId: undefined, item: { kind: 'reasoning', text: 'a\nb' }, compaction: undefined }],
   },
   {
     name: 'function_call exec_command: the command comes from its arguments',
-    lines: [env('response_item', { type: 'function_call', status: 'completed', id: 'fc_1', name: 'exec_command', arguments: '{"cmd":"ls -la","yield_time_ms":2000}', call_id: 'call_1' })],
-    events: [{ type: 'tool_call', time: TS, turnId: undefined, call: { callId: 'call_1', name: 'exec_command', toolType: 'function', namespace: undefined, arguments: '{"cmd":"ls -la","yield_time_ms":2000}', command: 'ls -la', cwd: undefined, noOutput: undefined } }],
+    lines: [
+      env('response_item', {
+        type: 'function_call',
+        status: 'completed',
+        id: 'fc_1',
+        name: 'exec_command',
+        arguments: '{"cmd":"ls -la","yield_time_ms":2000}',
+        call_id: 'call_1',
+      }),
+    ],
+    events: [
+      {
+        type: 'tool_call',
+        time: TS,
+        turnId: undefined,
+        call: {
+          callId: 'call_1',
+          name: 'exec_command',
+          toolType: 'function',
+          namespace: undefined,
+          arguments: '{"cmd":"ls -la","yield_time_ms":2000}',
+          command: 'ls -la',
+          cwd: undefined,
+          noOutput: undefined,
+        },
+      },
+    ],
   },
   {
     name: 'unified exec output: exit code and wall time from its text',
-    lines: [env('response_item', { type: 'function_call_output', call_id: 'call_1', output: 'Chunk ID: e9acd7\nWall time: 0.2500 seconds\nProcess exited with code 3\nOriginal token count: 6\nOutput:\nboom\n' })],
-    events: [{ type: 'tool_output', time: TS, turnId: undefined, result: { callId: 'call_1', output: 'Chunk ID: e9acd7\nWall time: 0.2500 seconds\nProcess exited with code 3\nOriginal token count: 6\nOutput:\nboom\n', exitCode: 3, durationMs: 250 } }],
+    lines: [
+      env('response_item', {
+        type: 'function_call_output',
+        call_id: 'call_1',
+        output: 'Chunk ID: e9acd7\nWall time: 0.2500 seconds\nProcess exited with code 3\nOriginal token count: 6\nOutput:\nboom\n',
+      }),
+    ],
+    events: [
+      {
+        type: 'tool_output',
+        time: TS,
+        turnId: undefined,
+        result: {
+          callId: 'call_1',
+          output: 'Chunk ID: e9acd7\nWall time: 0.2500 seconds\nProcess exited with code 3\nOriginal token count: 6\nOutput:\nboom\n',
+          exitCode: 3,
+          durationMs: 250,
+        },
+      },
+    ],
   },
   {
     name: 'web_search_call is a hosted call without output',
     lines: [env('response_item', { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'q' } })],
-    events: [{ type: 'tool_call', time: TS, turnId: undefined, call: { callId: 'ws_1', name: 'web_search', toolType: 'web_search', namespace: undefined, arguments: '{"type":"search","query":"q"}', command: undefined, cwd: undefined, noOutput: true } }],
+    events: [
+      {
+        type: 'tool_call',
+        time: TS,
+        turnId: undefined,
+        call: {
+          callId: 'ws_1',
+          name: 'web_search',
+          toolType: 'web_search',
+          namespace: undefined,
+          arguments: '{"type":"search","query":"q"}',
+          command: undefined,
+          cwd: undefined,
+          noOutput: true,
+        },
+      },
+    ],
   },
   {
     name: 'exec_command_end (extended history): exit code, duration, failure',
-    lines: [evm({ type: 'exec_command_end', call_id: 'call_1', turn_id: TURN, command: ['bash', '-lc', 'make'], cwd: '/w', exit_code: -1, duration: { secs: 1, nanos: 133329300 }, status: 'failed', aggregated_output: '' })],
+    lines: [
+      evm({
+        type: 'exec_command_end',
+        call_id: 'call_1',
+        turn_id: TURN,
+        command: ['bash', '-lc', 'make'],
+        cwd: '/w',
+        exit_code: -1,
+        duration: { secs: 1, nanos: 133329300 },
+        status: 'failed',
+        aggregated_output: '',
+      }),
+    ],
     // the record is written when the command ends: it ran for `duration` before it
-    events: [{ type: 'tool_result', time: TS, turnId: TURN, result: { callId: 'call_1', exitCode: -1, durationMs: 1133, command: 'make', cwd: '/w', failed: true, startTime: '2026-11-25T16:58:43.935Z', endTime: TS } }],
+    events: [
+      {
+        type: 'tool_result',
+        time: TS,
+        turnId: TURN,
+        result: {
+          callId: 'call_1',
+          exitCode: -1,
+          durationMs: 1133,
+          command: 'make',
+          cwd: '/w',
+          failed: true,
+          startTime: '2026-11-25T16:58:43.935Z',
+          endTime: TS,
+        },
+      },
+    ],
   },
   {
     name: 'patch_apply_end success:false carries stderr',
@@ -108,7 +250,13 @@ const rows: Row[] = [
   },
   {
     name: 'token_count: last_token_usage is one response',
-    lines: [evm({ type: 'token_count', info: { total_token_usage: usage(6920, 7), last_token_usage: usage(6920, 7, 100, 3), model_context_window: 258400 }, rate_limits: null })],
+    lines: [
+      evm({
+        type: 'token_count',
+        info: { total_token_usage: usage(6920, 7), last_token_usage: usage(6920, 7, 100, 3), model_context_window: 258400 },
+        rate_limits: null,
+      }),
+    ],
     events: [{ type: 'usage', time: TS, turnId: undefined, usage: { input: 6920, cached: 100, output: 7, reasoning: 3, total: 6927 } }],
   },
   {
@@ -118,18 +266,49 @@ const rows: Row[] = [
   },
   {
     name: 'token_usage_record (0.169) names its response',
-    lines: [env('token_usage_record', { thread_id: THREAD, turn_id: TURN, response_id: 'resp_mock_000', usage: usage(6920, 7), turn_token_usage: usage(6920, 7) })],
+    lines: [
+      env('token_usage_record', { thread_id: THREAD, turn_id: TURN, response_id: 'resp_mock_000', usage: usage(6920, 7), turn_token_usage: usage(6920, 7) }),
+    ],
     events: [{ type: 'usage', time: TS, turnId: TURN, responseId: 'resp_mock_000', usage: { input: 6920, cached: 0, output: 7, reasoning: 0, total: 6927 } }],
   },
   {
     name: 'task_complete with timings',
-    lines: [evm({ type: 'task_complete', turn_id: TURN, last_agent_message: 'Hello', started_at: 1795625924, completed_at: 1795625925, duration_ms: 90, time_to_first_token_ms: 70 })],
+    lines: [
+      evm({
+        type: 'task_complete',
+        turn_id: TURN,
+        last_agent_message: 'Hello',
+        started_at: 1795625924,
+        completed_at: 1795625925,
+        duration_ms: 90,
+        time_to_first_token_ms: 70,
+      }),
+    ],
     events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'ok', reason: undefined, lastAgentMessage: 'Hello', durationMs: 90, ttftMs: 70 }],
   },
   {
     name: 'task_complete with an error (paginated files fold errors into it)',
-    lines: [evm({ type: 'task_complete', turn_id: TURN, last_agent_message: null, error: { message: 'stream disconnected', codex_error_info: 'internal_server_error' } })],
-    events: [{ type: 'turn_ended', time: TS, turnId: TURN, status: 'error', reason: 'stream disconnected', requestFailed: true, lastAgentMessage: undefined, durationMs: undefined, ttftMs: undefined }],
+    lines: [
+      evm({
+        type: 'task_complete',
+        turn_id: TURN,
+        last_agent_message: null,
+        error: { message: 'stream disconnected', codex_error_info: 'internal_server_error' },
+      }),
+    ],
+    events: [
+      {
+        type: 'turn_ended',
+        time: TS,
+        turnId: TURN,
+        status: 'error',
+        reason: 'stream disconnected',
+        requestFailed: true,
+        lastAgentMessage: undefined,
+        durationMs: undefined,
+        ttftMs: undefined,
+      },
+    ],
   },
   {
     name: 'turn_aborted interrupted',
@@ -143,8 +322,41 @@ const rows: Row[] = [
   },
   {
     name: 'item_completed CommandExecution (paginated): precise times and a file:// cwd',
-    lines: [evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'CommandExecution', id: 'call_1', command: 'pwd', cwd: 'file:///w', status: 'completed', exit_code: 0, duration: { secs: 0, nanos: 6039 } }, started_at_ms: 1795625925020, completed_at_ms: 1795625925120 })],
-    events: [{ type: 'tool_result', time: TS, turnId: TURN, result: { callId: 'call_1', exitCode: 0, durationMs: 0, command: 'pwd', cwd: '/w', failed: undefined, startTime: '2026-11-25T16:58:45.020Z', endTime: '2026-11-25T16:58:45.120Z' } }],
+    lines: [
+      evm({
+        type: 'item_completed',
+        thread_id: THREAD,
+        turn_id: TURN,
+        item: {
+          type: 'CommandExecution',
+          id: 'call_1',
+          command: 'pwd',
+          cwd: 'file:///w',
+          status: 'completed',
+          exit_code: 0,
+          duration: { secs: 0, nanos: 6039 },
+        },
+        started_at_ms: 1795625925020,
+        completed_at_ms: 1795625925120,
+      }),
+    ],
+    events: [
+      {
+        type: 'tool_result',
+        time: TS,
+        turnId: TURN,
+        result: {
+          callId: 'call_1',
+          exitCode: 0,
+          durationMs: 0,
+          command: 'pwd',
+          cwd: '/w',
+          failed: undefined,
+          startTime: '2026-11-25T16:58:45.020Z',
+          endTime: '2026-11-25T16:58:45.120Z',
+        },
+      },
+    ],
   },
   {
     name: 'collab_agent_spawn_end names the child thread',
@@ -154,7 +366,21 @@ const rows: Row[] = [
   {
     name: 'an aborted shell output is a failure in words',
     lines: [env('response_item', { type: 'function_call_output', call_id: 'call_1', output: 'Wall time: 1.2 seconds\naborted by user' })],
-    events: [{ type: 'tool_output', time: TS, turnId: undefined, result: { callId: 'call_1', output: 'Wall time: 1.2 seconds\naborted by user', exitCode: undefined, durationMs: 1200, failed: true, failureMessage: 'aborted by user' } }],
+    events: [
+      {
+        type: 'tool_output',
+        time: TS,
+        turnId: undefined,
+        result: {
+          callId: 'call_1',
+          output: 'Wall time: 1.2 seconds\naborted by user',
+          exitCode: undefined,
+          durationMs: 1200,
+          failed: true,
+          failureMessage: 'aborted by user',
+        },
+      },
+    ],
   },
   {
     name: 'token_count with last_token_usage and no total_token_usage is one response',
@@ -174,8 +400,18 @@ const rows: Row[] = [
   {
     name: 'item_completed of the review thread names it; ExitedReviewMode ends it; the mirrored assistant message is nothing',
     lines: [
-      evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'EnteredReviewMode', id: 'e1', target: { type: 'custom', instructions: 'Review a.txt' }, user_facing_hint: 'Review a.txt' } }),
-      evm({ type: 'item_completed', thread_id: 'review-thread', turn_id: 'r1', item: { type: 'UserMessage', id: 'u1', content: [{ type: 'text', text: 'Review a.txt' }] } }),
+      evm({
+        type: 'item_completed',
+        thread_id: THREAD,
+        turn_id: TURN,
+        item: { type: 'EnteredReviewMode', id: 'e1', target: { type: 'custom', instructions: 'Review a.txt' }, user_facing_hint: 'Review a.txt' },
+      }),
+      evm({
+        type: 'item_completed',
+        thread_id: 'review-thread',
+        turn_id: 'r1',
+        item: { type: 'UserMessage', id: 'u1', content: [{ type: 'text', text: 'Review a.txt' }] },
+      }),
       evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'ExitedReviewMode', id: 'x1', review_output: { findings: [] } } }),
       env('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'No findings.' }] }),
     ],
@@ -194,7 +430,10 @@ const rows: Row[] = [
   },
   {
     name: 'a legacy user message is the prompt, injected context is not',
-    lines: [{ id: THREAD, timestamp: '2025-08-01T00:00:00.000Z', instructions: null }, { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/w</cwd>\n</environment_context>' }] }],
+    lines: [
+      { id: THREAD, timestamp: '2025-08-01T00:00:00.000Z', instructions: null },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n<cwd>/w</cwd>\n</environment_context>' }] },
+    ],
     withMeta: false,
     events: [],
   },
@@ -214,9 +453,9 @@ describe('normalize: record → domain events', () => {
       return p.kind === 'record' ? normalize(state, p.record).events : [];
     };
     feed(metaLine);
-    expect(feed(evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'EnteredReviewMode', id: 'e1', user_facing_hint: 'Review a.txt' } }))).toEqual([
-      { type: 'review_started', time: TS, turnId: TURN, hint: 'Review a.txt' },
-    ]);
+    expect(
+      feed(evm({ type: 'item_completed', thread_id: THREAD, turn_id: TURN, item: { type: 'EnteredReviewMode', id: 'e1', user_facing_hint: 'Review a.txt' } })),
+    ).toEqual([{ type: 'review_started', time: TS, turnId: TURN, hint: 'Review a.txt' }]);
     expect(feed(evm({ type: 'item_completed', thread_id: 'review-thread', turn_id: 'r1', item: { type: 'UserMessage', id: 'u1', content: [] } }))).toEqual([
       { type: 'subagent_spawned', time: TS, turnId: 'r1', childThreadId: 'review-thread', role: 'review' },
     ]);

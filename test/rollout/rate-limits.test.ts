@@ -4,14 +4,33 @@ import { describe, expect, it } from 'vitest';
 import { decideRateLimitLine, RateLimitScanner } from '../../src/rollout/rate-limits.js';
 
 type Rec = { timestamp: string; type: string; payload: Record<string, unknown> };
-const load = (f: string): Rec[] => readFileSync(`fixtures/${f}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+const load = (f: string): Rec[] =>
+  readFileSync(`fixtures/${f}`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
 const shift = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
 /** The file's token_count records, given the windows a ChatGPT sign-in records (used % = `used`). */
 function withLimits(recs: Rec[], used: number): Rec[] {
-  return recs.map((r) => r.type === 'event_msg' && r.payload.type === 'token_count' && r.payload.rate_limits
-    ? { ...r, payload: { ...r.payload, rate_limits: { limit_id: 'codex', limit_name: null, primary: { used_percent: used, window_minutes: 300, resets_at: 1_795_640_000 }, secondary: null, credits: null, plan_type: 'plus' } } }
-    : r);
+  return recs.map((r) =>
+    r.type === 'event_msg' && r.payload.type === 'token_count' && r.payload.rate_limits
+      ? {
+          ...r,
+          payload: {
+            ...r.payload,
+            rate_limits: {
+              limit_id: 'codex',
+              limit_name: null,
+              primary: { used_percent: used, window_minutes: 300, resets_at: 1_795_640_000 },
+              secondary: null,
+              credits: null,
+              plan_type: 'plus',
+            },
+          },
+        }
+      : r,
+  );
 }
 
 function scan(recs: Rec[]): { scanner: RateLimitScanner; used: number[] } {

@@ -7,11 +7,34 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEnvelope, readEventTag, readResponseItem, readTokenCountInfo, readTurnContext } from '../../src/rollout/read.js';
-import { Envelope, EventMsg, ItemCompleted, LegacyHeader, ResponseItem, SessionMeta, TaskComplete, TaskStarted, TokenCountInfo, TokenUsageRecord, TurnContext } from '../../src/rollout/schema.js';
+import {
+  Envelope,
+  EventMsg,
+  ItemCompleted,
+  LegacyHeader,
+  ResponseItem,
+  SessionMeta,
+  TaskComplete,
+  TaskStarted,
+  TokenCountInfo,
+  TokenUsageRecord,
+  TurnContext,
+} from '../../src/rollout/schema.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
-const files = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.jsonl')).map((f) => join(ROOT, d, f)));
-const records = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+const files = readdirSync(ROOT)
+  .filter((d) => d.startsWith('codex-'))
+  .flatMap((d) =>
+    readdirSync(join(ROOT, d))
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => join(ROOT, d, f)),
+  );
+const records = files.flatMap((f) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>),
+);
 
 describe('zod schemas on every fixture record', () => {
   it('accept every record of its type', () => {
@@ -20,7 +43,13 @@ describe('zod schemas on every fixture record', () => {
       if ('payload' in r) {
         expect(Envelope.safeParse(r).success).toBe(true);
         const p = r.payload as Record<string, unknown>;
-        const schema = { session_meta: SessionMeta, response_item: ResponseItem, event_msg: EventMsg, turn_context: TurnContext, token_usage_record: TokenUsageRecord }[r.type as string];
+        const schema = {
+          session_meta: SessionMeta,
+          response_item: ResponseItem,
+          event_msg: EventMsg,
+          turn_context: TurnContext,
+          token_usage_record: TokenUsageRecord,
+        }[r.type as string];
         if (schema) expect(schema.safeParse(p).success, JSON.stringify(p).slice(0, 200)).toBe(true);
         if (r.type === 'event_msg' && p.type === 'task_started') expect(TaskStarted.safeParse(p).success).toBe(true);
         if (r.type === 'event_msg' && p.type === 'task_complete') expect(TaskComplete.safeParse(p).success).toBe(true);

@@ -39,7 +39,21 @@ function captured(env: NodeJS.ProcessEnv, flags: Parameters<typeof makeContext>[
 describe.runIf(process.platform === 'linux')('service install --no-start / uninstall', () => {
   it('writes the unit, a 0600 environment file with the sink settings, and the record; a second run changes nothing', async () => {
     const env = userEnv({ BRAINTRUST_API_KEY: 'sk-live-123', OTEL_EXPORTER_OTLP_HEADERS: 'x-token=abc' });
-    const args = ['--content', 'none', 'service', 'install', '--no-start', '--sink', 'local', '--sink', 'braintrust', '--braintrust-project', 'my proj', '--otlp-endpoint', 'http://c:4318'];
+    const args = [
+      '--content',
+      'none',
+      'service',
+      'install',
+      '--no-start',
+      '--sink',
+      'local',
+      '--sink',
+      'braintrust',
+      '--braintrust-project',
+      'my proj',
+      '--otlp-endpoint',
+      'http://c:4318',
+    ];
     const r = await cli(args, env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -51,7 +65,10 @@ describe.runIf(process.platform === 'linux')('service install --no-start / unins
     const envFile = join(env.HOME as string, '.config/codex-tracer/service.env');
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect(parseEnvFile(readFileSync(envFile, 'utf8'))).toEqual({
-      BRAINTRUST_API_KEY: 'sk-live-123', BRAINTRUST_PROJECT: 'my proj', OTEL_EXPORTER_OTLP_HEADERS: 'x-token=abc', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces',
+      BRAINTRUST_API_KEY: 'sk-live-123',
+      BRAINTRUST_PROJECT: 'my proj',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-token=abc',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces',
     });
     const again = await cli(args, env);
     expect(again.stdout).toContain('codex-tracer.service (unchanged)');
@@ -106,7 +123,9 @@ describe.runIf(process.platform === 'linux')('service install --no-start / unins
     const r = await cli(['service', 'status', '--json'], env);
     const report = JSON.parse(r.stdout) as { service: { installed: boolean; problems: string[] } };
     expect(report.service.installed).toBe(true);
-    expect(report.service.problems).toEqual([`${gone} no longer exists (a Node version or the package was removed): run \`codex-tracer service install\` again`]);
+    expect(report.service.problems).toEqual([
+      `${gone} no longer exists (a Node version or the package was removed): run \`codex-tracer service install\` again`,
+    ]);
   });
 
   it('status says when nothing is installed and no manager answers', async () => {
@@ -127,7 +146,12 @@ describe('the capped log file', () => {
     expect(statSync(path).size).toBeLessThanOrEqual(1100);
     expect(statSync(rotatedPath(path)).size).toBeLessThanOrEqual(1100);
     const tail = readLogTail(path, 12);
-    expect(tail.text.trim().split('\n').map((l) => l.slice(0, 8))).toEqual(Array.from({ length: 12 }, (_, k) => `line ${String(18 + k).padStart(3, '0')}`));
+    expect(
+      tail.text
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(0, 8)),
+    ).toEqual(Array.from({ length: 12 }, (_, k) => `line ${String(18 + k).padStart(3, '0')}`));
   });
 
   it('logs -f follows across a rotation without losing the lines in between', async () => {
@@ -136,7 +160,9 @@ describe('the capped log file', () => {
     const start = readLogTail(path, 10);
     const got: string[] = [];
     let stop!: () => void;
-    const stopped = new Promise<void>((r) => { stop = r; });
+    const stopped = new Promise<void>((r) => {
+      stop = r;
+    });
     const following = followLog(path, start.end, (b) => got.push(b.toString()), stopped, 20);
     const log = new CappedLog(path, 30);
     log.write('second line, before the rotation\n');
@@ -148,7 +174,7 @@ describe('the capped log file', () => {
     expect(got.join('')).toBe('second line, before the rotation\nthird\n');
   });
 
-  it('`service logs` prints the last lines of the state dir\'s log', async () => {
+  it("`service logs` prints the last lines of the state dir's log", async () => {
     const env = userEnv();
     const state = testDir('ct-state-');
     writeFileSync(join(state, 'service.log'), 'a\nb\nc\n');
@@ -174,7 +200,9 @@ describe('watch --env-file --log-file (what the units run)', () => {
     const ctx = makeContext({}, { stdout: new PassThrough(), stderr, env: { HOME: testDir('ct-userhome-') } }, loadStoredTraces);
     const logFile = join(state, 'service.log');
     let stop!: () => void;
-    const stopSignal = new Promise<void>((r) => { stop = r; });
+    const stopSignal = new Promise<void>((r) => {
+      stop = r;
+    });
     const done = watchCommand(ctx, { stateDir: state, envFile, logFile, idle: '30m' }, { stopSignal });
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {

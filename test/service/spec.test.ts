@@ -12,8 +12,16 @@ import { parseSystemctlShow, parseUnitPath, systemdView } from '../../src/servic
 
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
-    platform: 'linux', env: {}, home: '/home/u', execPath: '/usr/bin/node', script: '/usr/lib/node_modules/codex-tracer/bin/codex-tracer.js',
-    codexHome: '/home/u/.codex', stateDir: '/home/u/.local/state/codex-tracer', globalArgs: [], sinks: ['local'], ...over,
+    platform: 'linux',
+    env: {},
+    home: '/home/u',
+    execPath: '/usr/bin/node',
+    script: '/usr/lib/node_modules/codex-tracer/bin/codex-tracer.js',
+    codexHome: '/home/u/.codex',
+    stateDir: '/home/u/.local/state/codex-tracer',
+    globalArgs: [],
+    sinks: ['local'],
+    ...over,
   };
 }
 
@@ -21,12 +29,14 @@ describe('environment file', () => {
   it('round-trips values with quotes, dollars, backslashes, backquotes, spaces and = as systemd reads them', () => {
     const vars = { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Basic cGs6c2s=,x-a=b c', BRAINTRUST_API_KEY: `sk-"$HOME"\\n\`x\`'`, EMPTY: '' };
     const text = renderEnvFile(vars, 'header');
-    expect(text).toBe(`# header\nBRAINTRUST_API_KEY="sk-\\"\\$HOME\\"\\\\n\\\`x\\\`'"\nEMPTY=""\nOTEL_EXPORTER_OTLP_HEADERS="authorization=Basic cGs6c2s=,x-a=b c"\n`);
+    expect(text).toBe(
+      `# header\nBRAINTRUST_API_KEY="sk-\\"\\$HOME\\"\\\\n\\\`x\\\`'"\nEMPTY=""\nOTEL_EXPORTER_OTLP_HEADERS="authorization=Basic cGs6c2s=,x-a=b c"\n`,
+    );
     expect(parseEnvFile(text)).toEqual(vars);
   });
 
   it('reads the other forms a person may write: bare, single-quoted, comments, export', () => {
-    expect(parseEnvFile("# c\n; c\nA=1\nexport B='x \"y\" $z'\n  C = two words \nnot a line\n")).toEqual({ A: '1', B: 'x "y" $z', C: 'two words' });
+    expect(parseEnvFile('# c\n; c\nA=1\nexport B=\'x "y" $z\'\n  C = two words \nnot a line\n')).toEqual({ A: '1', B: 'x "y" $z', C: 'two words' });
   });
 
   it('refuses line breaks and names systemd cannot take', () => {
@@ -37,13 +47,27 @@ describe('environment file', () => {
 
 describe('service spec', () => {
   it('takes the sink settings and keys from the shell, the flags winning', () => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://old:4318', OTEL_SERVICE_NAME: 'me', BRAINTRUST_API_KEY: 'k', CODEX_TRACER_LOG_LEVEL: 'debug', HOME: '/home/u', AWS_SECRET: 'not ours' };
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://old:4318',
+      OTEL_SERVICE_NAME: 'me',
+      BRAINTRUST_API_KEY: 'k',
+      CODEX_TRACER_LOG_LEVEL: 'debug',
+      HOME: '/home/u',
+      AWS_SECRET: 'not ours',
+    };
     expect(serviceEnvironment({ env, otlpEndpoint: 'http://collector:4318', otlpProtocol: 'http/json', braintrustProject: 'p' })).toEqual({
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://old:4318', OTEL_SERVICE_NAME: 'me', BRAINTRUST_API_KEY: 'k', CODEX_TRACER_LOG_LEVEL: 'debug',
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', BRAINTRUST_PROJECT: 'p',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://old:4318',
+      OTEL_SERVICE_NAME: 'me',
+      BRAINTRUST_API_KEY: 'k',
+      CODEX_TRACER_LOG_LEVEL: 'debug',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      BRAINTRUST_PROJECT: 'p',
     });
     // a full URL with a path is used as is, as on the command line
-    expect(serviceEnvironment({ env: {}, otlpEndpoint: 'https://api.example/otel/v1/traces' })).toEqual({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://api.example/otel/v1/traces' });
+    expect(serviceEnvironment({ env: {}, otlpEndpoint: 'https://api.example/otel/v1/traces' })).toEqual({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://api.example/otel/v1/traces',
+    });
     expect(() => serviceEnvironment({ env: {}, otlpEndpoint: 'not a url' })).toThrow(/not a URL/);
   });
 
@@ -64,19 +88,36 @@ describe('service spec', () => {
 describe('what the managers say', () => {
   it('systemctl show: enabled, active, pid, restarts', () => {
     // the shape `systemctl --user show codex-tracer.service --property=…` prints
-    const text = 'MainPID=4242\nResult=success\nNRestarts=1\nExecMainStatus=0\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nActiveEnterTimestamp=Tue 2026-12-01 22:25:02 UTC\n';
+    const text =
+      'MainPID=4242\nResult=success\nNRestarts=1\nExecMainStatus=0\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nActiveEnterTimestamp=Tue 2026-12-01 22:25:02 UTC\n';
     expect(parseSystemctlShow(text).NRestarts).toBe('1');
-    expect(systemdView(parseSystemctlShow(text))).toEqual({ loaded: true, enabled: true, active: true, state: 'active (running)', pid: 4242, restarts: 1, since: 'Tue 2026-12-01 22:25:02 UTC' });
-    const gone = 'MainPID=0\nResult=success\nNRestarts=0\nExecMainStatus=0\nLoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\nActiveEnterTimestamp=\n';
+    expect(systemdView(parseSystemctlShow(text))).toEqual({
+      loaded: true,
+      enabled: true,
+      active: true,
+      state: 'active (running)',
+      pid: 4242,
+      restarts: 1,
+      since: 'Tue 2026-12-01 22:25:02 UTC',
+    });
+    const gone =
+      'MainPID=0\nResult=success\nNRestarts=0\nExecMainStatus=0\nLoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\nActiveEnterTimestamp=\n';
     expect(systemdView(parseSystemctlShow(gone))).toEqual({ loaded: false, enabled: false, active: false, state: 'inactive (dead)', restarts: 0 });
-    const failed = 'MainPID=0\nResult=exit-code\nNRestarts=3\nExecMainStatus=2\nLoadState=loaded\nActiveState=failed\nSubState=failed\nUnitFileState=enabled\nActiveEnterTimestamp=\n';
+    const failed =
+      'MainPID=0\nResult=exit-code\nNRestarts=3\nExecMainStatus=2\nLoadState=loaded\nActiveState=failed\nSubState=failed\nUnitFileState=enabled\nActiveEnterTimestamp=\n';
     expect(systemdView(parseSystemctlShow(failed))).toMatchObject({ active: false, state: 'failed (exit-code)', restarts: 3, lastExit: 'exit code 2' });
   });
 
-  it('the user manager\'s UnitPath, quoted and escaped as systemctl show prints it', () => {
+  it("the user manager's UnitPath, quoted and escaped as systemctl show prints it", () => {
     // systemd 252 with XDG_CONFIG_HOME='/tmp/h/c fg é\b"q$x' (one backslash)
     const value = String.raw`"/tmp/h/c fg é\\b\"q\$x/systemd/user.control" /run/user/0/systemd/transient "/tmp/h/c fg é\\b\"q\$x/systemd/user" /etc/systemd/user /usr/lib/systemd/user`;
-    expect(parseUnitPath(value)).toEqual(['/tmp/h/c fg é\\b"q$x/systemd/user.control', '/run/user/0/systemd/transient', '/tmp/h/c fg é\\b"q$x/systemd/user', '/etc/systemd/user', '/usr/lib/systemd/user']);
+    expect(parseUnitPath(value)).toEqual([
+      '/tmp/h/c fg é\\b"q$x/systemd/user.control',
+      '/run/user/0/systemd/transient',
+      '/tmp/h/c fg é\\b"q$x/systemd/user',
+      '/etc/systemd/user',
+      '/usr/lib/systemd/user',
+    ]);
   });
 
   it('launchctl print-disabled: disabled (or true on older macOS)', () => {
@@ -108,6 +149,12 @@ describe('what the managers say', () => {
       '}',
     ].join('\n');
     expect(parseLaunchctlPrint(text)).toEqual({ loaded: true, enabled: true, active: true, state: 'running', pid: 812, restarts: 2, lastExit: 'exit code 1' });
-    expect(parseLaunchctlPrint('x = {\n\tstate = not running\n\truns = 1\n\tlast exit code = (never exited)\n}')).toEqual({ loaded: true, enabled: true, active: false, state: 'not running', restarts: 0 });
+    expect(parseLaunchctlPrint('x = {\n\tstate = not running\n\truns = 1\n\tlast exit code = (never exited)\n}')).toEqual({
+      loaded: true,
+      enabled: true,
+      active: false,
+      state: 'not running',
+      restarts: 0,
+    });
   });
 });

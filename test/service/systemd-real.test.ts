@@ -47,17 +47,26 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 async function startManager(env: NodeJS.ProcessEnv): Promise<Manager | string> {
   // /run/systemd exists where systemd is installed; else a tmpfs over /run (only in this namespace)
-  const script = 'if [ -d /run/systemd ]; then mount -t tmpfs tmpfs /run/systemd; else mount -t tmpfs tmpfs /run; fi && mkdir -p /run/systemd/system && exec systemd --user';
+  const script =
+    'if [ -d /run/systemd ]; then mount -t tmpfs tmpfs /run/systemd; else mount -t tmpfs tmpfs /run; fi && mkdir -p /run/systemd/system && exec systemd --user';
   const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
   const m = { child, env, output: () => out };
   try {
-    await until('the user manager', () => {
-      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}`);
-      return spawnSync('systemctl', ['--user', 'show-environment'], { env }).status === 0 ? true : undefined;
-    }, 15_000);
+    await until(
+      'the user manager',
+      () => {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}`);
+        return spawnSync('systemctl', ['--user', 'show-environment'], { env }).status === 0 ? true : undefined;
+      },
+      15_000,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     return `systemd --user did not start here (${(err as Error).message}): ${out.trim().slice(0, 300)}`;
@@ -66,8 +75,16 @@ async function startManager(env: NodeJS.ProcessEnv): Promise<Manager | string> {
 }
 
 function show(env: NodeJS.ProcessEnv): Record<string, string> {
-  const r = spawnSync('systemctl', ['--user', 'show', 'codex-tracer.service', '--property=LoadState,ActiveState,MainPID,NRestarts,UnitFileState'], { env, encoding: 'utf8' });
-  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const r = spawnSync('systemctl', ['--user', 'show', 'codex-tracer.service', '--property=LoadState,ActiveState,MainPID,NRestarts,UnitFileState'], {
+    env,
+    encoding: 'utf8',
+  });
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 type ServiceStatus = {
@@ -95,7 +112,11 @@ describe('service under a real systemd user manager', () => {
     stateDir = join(home, 'state $X %n');
     addFixtures(codexHome, '0.169.0', ['a-text.jsonl', 'b-shell.jsonl']);
     env = {
-      PATH: process.env.PATH, HOME: home, USER: process.env.USER ?? 'root', XDG_RUNTIME_DIR: runtime, XDG_CONFIG_HOME: join(home, 'cfg "x"'),
+      PATH: process.env.PATH,
+      HOME: home,
+      USER: process.env.USER ?? 'root',
+      XDG_RUNTIME_DIR: runtime,
+      XDG_CONFIG_HOME: join(home, 'cfg "x"'),
       // a sink setting with characters the environment file must escape
       OTEL_RESOURCE_ATTRIBUTES: `team=a$b "c" \\d 'e'`,
     };
@@ -107,7 +128,9 @@ describe('service under a real systemd user manager', () => {
   afterAll(async () => {
     if (manager) {
       spawnSync('systemctl', ['--user', 'exit'], { env });
-      await until('the manager to exit', () => (manager?.child.exitCode !== null || manager?.child.signalCode !== null ? true : undefined), 10_000).catch(() => manager?.child.kill('SIGKILL'));
+      await until('the manager to exit', () => (manager?.child.exitCode !== null || manager?.child.signalCode !== null ? true : undefined), 10_000).catch(() =>
+        manager?.child.kill('SIGKILL'),
+      );
     }
     runCleanups();
   });
@@ -156,7 +179,11 @@ describe('service under a real systemd user manager', () => {
       return s.service.manager.active && s.status.watcher.status?.caughtUp ? s : undefined;
     });
     expect(first.service.manager).toMatchObject({ enabled: true, active: true, restarts: 0 });
-    expect(first.status.watcher).toMatchObject({ running: true, pid: first.service.manager.pid, status: { caughtUp: true, sinks: [{ name: 'local', state: 'ok' }] } });
+    expect(first.status.watcher).toMatchObject({
+      running: true,
+      pid: first.service.manager.pid,
+      status: { caughtUp: true, sinks: [{ name: 'local', state: 'ok' }] },
+    });
     const text = (await cli(['service', 'status'], env)).stdout;
     expect(text).toContain(`service:     systemd user unit ${join(home, 'cfg "x"', 'systemd', 'user', 'codex-tracer.service')}`);
     expect(text).toMatch(new RegExp(`^manager: +enabled, active \\(running\\), pid ${first.service.manager.pid}, since .*, 0 restarts$`, 'm'));
@@ -166,13 +193,24 @@ describe('service under a real systemd user manager', () => {
 
     // the process systemd runs: exactly our argv (escaping undone), and the environment file's value intact
     const pid = first.service.manager.pid as number;
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 8)).toEqual([process.execPath, SCRIPT, 'watch', '--codex-home', codexHome, '--state-dir', stateDir, '--log-file']);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 8)).toEqual([
+      process.execPath,
+      SCRIPT,
+      'watch',
+      '--codex-home',
+      codexHome,
+      '--state-dir',
+      stateDir,
+      '--log-file',
+    ]);
     expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`OTEL_RESOURCE_ATTRIBUTES=team=a$b "c" \\d 'e'`);
 
     process.kill(pid, 'SIGKILL');
     const second = await until('systemd to restart the watcher', async () => {
       const s = await status();
-      return s.service.manager.active && (s.service.manager.restarts ?? 0) >= 1 && s.service.manager.pid !== pid && s.status.watcher.status?.caughtUp ? s : undefined;
+      return s.service.manager.active && (s.service.manager.restarts ?? 0) >= 1 && s.service.manager.pid !== pid && s.status.watcher.status?.caughtUp
+        ? s
+        : undefined;
     });
     expect(second.service.manager.restarts).toBe(1);
     expect(second.status.watcher.pid).toBe(second.service.manager.pid);

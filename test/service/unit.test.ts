@@ -21,9 +21,15 @@ const NASTY = `we ird %h $HOME "q" 'a' \\b [g]*? ;#&<>é`;
 
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
-    platform: 'linux', env: { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3t', BRAINTRUST_API_KEY: 'sk-secret', PATH: '/usr/bin' },
-    home: '/home/u', execPath: '/home/u/.nvm/versions/node/v22.1.0/bin/node', script: '/home/u/.nvm/versions/node/v22.1.0/lib/node_modules/codex-tracer/bin/codex-tracer.js',
-    codexHome: '/home/u/.codex', stateDir: '/home/u/.local/state/codex-tracer', globalArgs: [], sinks: ['local'],
+    platform: 'linux',
+    env: { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3t', BRAINTRUST_API_KEY: 'sk-secret', PATH: '/usr/bin' },
+    home: '/home/u',
+    execPath: '/home/u/.nvm/versions/node/v22.1.0/bin/node',
+    script: '/home/u/.nvm/versions/node/v22.1.0/lib/node_modules/codex-tracer/bin/codex-tracer.js',
+    codexHome: '/home/u/.codex',
+    stateDir: '/home/u/.local/state/codex-tracer',
+    globalArgs: [],
+    sinks: ['local'],
     ...over,
   };
 }
@@ -56,7 +62,15 @@ describe('systemd unit', () => {
 
   it('escapes paths with spaces, specifiers, variables, quotes, backslashes and globs per systemd.syntax', () => {
     const base = `/home/u/${NASTY}`;
-    const spec = buildSpec(input({ home: base, env: { XDG_CONFIG_HOME: `${base}/cfg` }, stateDir: `${base}/state`, codexHome: `${base}/codex`, script: `${base}/bin/codex-tracer.js` }));
+    const spec = buildSpec(
+      input({
+        home: base,
+        env: { XDG_CONFIG_HOME: `${base}/cfg` },
+        stateDir: `${base}/state`,
+        codexHome: `${base}/codex`,
+        script: `${base}/bin/codex-tracer.js`,
+      }),
+    );
     const unit = renderSystemdUnit(spec);
     const q = `"/home/u/we ird %%h $$HOME \\"q\\" 'a' \\\\b [g]*? ;#&<>é`;
     expect(line(unit, 'ExecStart')).toBe(
@@ -96,10 +110,22 @@ describe('systemd unit', () => {
       mkdirSync(join(base, 'state'));
       mkdirSync(runtime, { mode: 0o700 });
       writeFileSync(join(base, 'bin', 'codex-tracer.js'), '');
-      const spec = buildSpec(input({ home: base, env: {}, execPath: process.execPath, stateDir: join(base, 'state'), codexHome: join(base, 'codex'), script: join(base, 'bin', 'codex-tracer.js') }));
+      const spec = buildSpec(
+        input({
+          home: base,
+          env: {},
+          execPath: process.execPath,
+          stateDir: join(base, 'state'),
+          codexHome: join(base, 'codex'),
+          script: join(base, 'bin', 'codex-tracer.js'),
+        }),
+      );
       const unitFile = join(root, 'codex-tracer.service');
       writeFileSync(unitFile, renderSystemdUnit(spec));
-      const r = spawnSync('systemd-analyze', ['--user', 'verify', unitFile], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_LEVEL: 'notice' } });
+      const r = spawnSync('systemd-analyze', ['--user', 'verify', unitFile], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_LEVEL: 'notice' },
+      });
       expect(r.stderr, name).toBe('');
       expect(r.status, name).toBe(0);
     }
@@ -109,15 +135,37 @@ describe('systemd unit', () => {
 describe('LaunchAgent plist', () => {
   it('is well-formed XML with the expected keys, and carries nasty paths exactly', () => {
     const base = `/Users/u/${NASTY}`;
-    const spec = buildSpec(input({ platform: 'darwin', home: base, stateDir: `${base}/state`, codexHome: `${base}/codex`, script: `${base}/bin/codex-tracer.js` }));
+    const spec = buildSpec(
+      input({ platform: 'darwin', home: base, stateDir: `${base}/state`, codexHome: `${base}/codex`, script: `${base}/bin/codex-tracer.js` }),
+    );
     const xml = renderPlist(spec);
     expect(() => parseXml(xml)).not.toThrow();
     const plist = parsePlist(xml) as Record<string, unknown>;
-    expect(Object.keys(plist).sort()).toEqual(['KeepAlive', 'Label', 'ProgramArguments', 'RunAtLoad', 'StandardErrorPath', 'StandardOutPath', 'ThrottleInterval', 'WorkingDirectory']);
+    expect(Object.keys(plist).sort()).toEqual([
+      'KeepAlive',
+      'Label',
+      'ProgramArguments',
+      'RunAtLoad',
+      'StandardErrorPath',
+      'StandardOutPath',
+      'ThrottleInterval',
+      'WorkingDirectory',
+    ]);
     expect(plist.Label).toBe('io.github.codex-tracer');
     expect(plist.ProgramArguments).toEqual([
-      '/home/u/.nvm/versions/node/v22.1.0/bin/node', `${base}/bin/codex-tracer.js`, 'watch', '--codex-home', `${base}/codex`, '--state-dir', `${base}/state`,
-      '--log-file', `${base}/state/service.log`, '--sink', 'local', '--env-file', `${base}/Library/Application Support/codex-tracer/service.env`,
+      '/home/u/.nvm/versions/node/v22.1.0/bin/node',
+      `${base}/bin/codex-tracer.js`,
+      'watch',
+      '--codex-home',
+      `${base}/codex`,
+      '--state-dir',
+      `${base}/state`,
+      '--log-file',
+      `${base}/state/service.log`,
+      '--sink',
+      'local',
+      '--env-file',
+      `${base}/Library/Application Support/codex-tracer/service.env`,
     ]);
     expect(plist.KeepAlive).toEqual({ SuccessfulExit: false });
     expect(plist.RunAtLoad).toBe(true);

@@ -79,11 +79,16 @@ function elements(el: XmlElement): XmlElement[] {
 function value(el: XmlElement): PlistValue {
   const text = el.children.filter((c): c is string => typeof c === 'string').join('');
   switch (el.name) {
-    case 'string': return text;
-    case 'integer': return Number(text);
-    case 'true': return true;
-    case 'false': return false;
-    case 'array': return elements(el).map(value);
+    case 'string':
+      return text;
+    case 'integer':
+      return Number(text);
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'array':
+      return elements(el).map(value);
     case 'dict': {
       const kids = elements(el);
       const out: Record<string, PlistValue> = {};
@@ -95,7 +100,8 @@ function value(el: XmlElement): PlistValue {
       }
       return out;
     }
-    default: throw new Error(`unexpected <${el.name}> in a plist`);
+    default:
+      throw new Error(`unexpected <${el.name}> in a plist`);
   }
 }
 

@@ -128,7 +128,15 @@ describe('BraintrustSink', () => {
       input: 'list the files',
       output: 'I will run ls',
       metadata: { model: 'gpt-5-codex', 'gen_ai.response.id': 'resp_1' },
-      metrics: { start: 1759312801.123, end: 1759312803.456, prompt_tokens: 1200, completion_tokens: 300, prompt_cached_tokens: 1000, completion_reasoning_tokens: 128, tokens: 1500 },
+      metrics: {
+        start: 1759312801.123,
+        end: 1759312803.456,
+        prompt_tokens: 1200,
+        completion_tokens: 300,
+        prompt_cached_tokens: 1000,
+        completion_reasoning_tokens: 128,
+        tokens: 1500,
+      },
     });
     expect((llm.metadata as Row)['input.value']).toBeUndefined();
     expect((llm.metadata as Row).team).toBeUndefined();

@@ -44,14 +44,24 @@ describe('every sink by name', () => {
     await local.close();
   });
 
-  it('the local sink commits spans and cursors in one transaction when it holds the run\'s cursors', async () => {
+  it("the local sink commits spans and cursors in one transaction when it holds the run's cursors", async () => {
     const store = testStore();
     const local = createSink('local', { local: { store } }, {});
     onCleanup(() => void local.close());
     expect(commitsCursors(local)).toBe(true);
     expect(commitsCursors(new MemorySink())).toBe(false);
     const { session } = sampleTrace();
-    const cursor: Cursor = { path: '/r.jsonl', dev: 1, ino: 2, sessionId: null, committedOffset: 10, size: 10, mtimeMs: 1, finalized: true, firstLineHash: null };
+    const cursor: Cursor = {
+      path: '/r.jsonl',
+      dev: 1,
+      ino: 2,
+      sessionId: null,
+      committedOffset: 10,
+      size: 10,
+      mtimeMs: 1,
+      finalized: true,
+      firstLineHash: null,
+    };
     // its own cursors: one transaction (the cursor is in the store)
     await new Delivery([local], (local as LocalSink).cursors).commit([ended(session)], cursor);
     expect(store.getCursor('/r.jsonl')).toMatchObject({ committedOffset: 10, finalized: true });
@@ -70,8 +80,10 @@ describe('MemorySink', () => {
     await sink.write([started(session), started(turn), ended(llm)]);
     await sink.write([ended(turn)]);
     expect(sink.spans().map((s) => [s.spanId, s.endTime])).toEqual(
-      [session, turn, llm].sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.spanId < b.spanId ? -1 : 1))
-        .map((s) => [s.spanId, s === session ? null : s.endTime]));
+      [session, turn, llm]
+        .sort((a, b) => (a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.spanId < b.spanId ? -1 : 1))
+        .map((s) => [s.spanId, s === session ? null : s.endTime]),
+    );
     expect(sink.status().delivered).toBe(3);
   });
 });

@@ -66,7 +66,9 @@ describe('JsonlSink: writes at once, torn lines, bad --out', () => {
     const file = join(await tempDir(), 'spans.jsonl');
     const t = sampleTrace();
     const big = (n: number, mark: string): ReturnType<typeof ended>[] =>
-      Array.from({ length: n }, (_, i) => ended({ ...t.tool, spanId: `${mark}${String(i).padStart(15, '0')}`, attributes: { ...t.tool.attributes, blob: 'x'.repeat(20_000) } }));
+      Array.from({ length: n }, (_, i) =>
+        ended({ ...t.tool, spanId: `${mark}${String(i).padStart(15, '0')}`, attributes: { ...t.tool.attributes, blob: 'x'.repeat(20_000) } }),
+      );
     const sink = new JsonlSink({ out: file });
     await Promise.all([sink.write(big(60, 'a')), sink.write(big(60, 'b')), sink.write(big(60, 'c'))]);
     await sink.close();
@@ -91,7 +93,10 @@ describe('JsonlSink: writes at once, torn lines, bad --out', () => {
 
   it('--out into a directory that does not exist, or a directory, fails at once as a configuration error', async () => {
     const dir = await tempDir();
-    for (const [out, why] of [[join(dir, 'missing', 'x.jsonl'), /directory .* does not exist/], [dir, /is a directory/]] as const) {
+    for (const [out, why] of [
+      [join(dir, 'missing', 'x.jsonl'), /directory .* does not exist/],
+      [dir, /is a directory/],
+    ] as const) {
       let err: unknown;
       try {
         new JsonlSink({ out });

@@ -33,34 +33,54 @@ describe('retry rules', () => {
     const hooks = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
     const policy = { ...DEFAULT_RETRY, initialDelayMs: 10 };
     let n = 0;
-    const result = await withRetry('x', async () => {
-      n += 1;
-      if (n === 1) throw new SinkError('x', 'HTTP 503', true, 1500);
-      if (n === 2) throw new Error('socket hang up');
-      return 'done';
-    }, policy, hooks);
+    const result = await withRetry(
+      'x',
+      async () => {
+        n += 1;
+        if (n === 1) throw new SinkError('x', 'HTTP 503', true, 1500);
+        if (n === 2) throw new Error('socket hang up');
+        return 'done';
+      },
+      policy,
+      hooks,
+    );
     expect(result).toBe('done');
     expect(waits).toEqual([1500, 20]);
 
     let calls = 0;
-    const permanent = withRetry('x', async () => {
-      calls += 1;
-      throw new SinkError('x', 'HTTP 401', false);
-    }, policy, hooks);
+    const permanent = withRetry(
+      'x',
+      async () => {
+        calls += 1;
+        throw new SinkError('x', 'HTTP 401', false);
+      },
+      policy,
+      hooks,
+    );
     await expect(permanent).rejects.toMatchObject({ transient: false });
     expect(calls).toBe(1);
 
-    const exhausted = withRetry('x', async () => {
-      throw new SinkError('x', 'down', true);
-    }, { ...policy, maxAttempts: 3 }, hooks);
+    const exhausted = withRetry(
+      'x',
+      async () => {
+        throw new SinkError('x', 'down', true);
+      },
+      { ...policy, maxAttempts: 3 },
+      hooks,
+    );
     await expect(exhausted).rejects.toMatchObject({ transient: true, message: 'x: down' });
   });
 
   it('gives up when Retry-After is beyond the time budget', async () => {
     const slept: number[] = [];
-    const err = await withRetry('x', async () => {
-      throw new SinkError('x', 'HTTP 429', true, 600_000);
-    }, DEFAULT_RETRY, { sleep: async (ms) => void slept.push(ms) }).catch((e: unknown) => e);
+    const err = await withRetry(
+      'x',
+      async () => {
+        throw new SinkError('x', 'HTTP 429', true, 600_000);
+      },
+      DEFAULT_RETRY,
+      { sleep: async (ms) => void slept.push(ms) },
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ retryAfterMs: 600_000 });
     expect(slept).toEqual([]);
   });

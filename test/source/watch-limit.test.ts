@@ -82,7 +82,8 @@ describe.runIf(canUnshare())('watch with more rollouts than inotify watches', ()
     const day = join(home, 'sessions', '2026', '11', '25');
     mkdirSync(day, { recursive: true });
     const text = readFileSync(join(FIXTURE, 'a-text.jsonl'), 'utf8');
-    for (let i = 1; i <= 120; i++) writeFileSync(join(day, rollout(i)), text.replaceAll('01a213a5-3967-77d3-9b66-afc3cf5c9f56', `01a213a5-3967-77d3-9b66-${String(i).padStart(12, '0')}`));
+    for (let i = 1; i <= 120; i++)
+      writeFileSync(join(day, rollout(i)), text.replaceAll('01a213a5-3967-77d3-9b66-afc3cf5c9f56', `01a213a5-3967-77d3-9b66-${String(i).padStart(12, '0')}`));
     const resume = readFileSync(join(FIXTURE, 'f-resume.jsonl'), 'utf8').split('\n');
     const target = join(day, rollout(120));
     writeFileSync(target, `${resume.slice(0, 15).join('\n')}\n`);
@@ -100,7 +101,9 @@ describe.runIf(canUnshare())('watch with more rollouts than inotify watches', ()
       await waitFor(() => turns() === 2, 20_000, 'the resumed turn traced through polling');
       await waitFor(async () => (await runCli(['status', '--state-dir', state, '--codex-home', home])).stdout.includes('degraded:'), 10_000, 'status shows it');
       const st = await runCli(['status', '--state-dir', state, '--codex-home', home]);
-      expect(st.stdout).toMatch(/degraded: +out of inotify watches \(limit 5\): 120 files and 0 folders are polled instead; raise it: sudo sysctl fs\.inotify\.max_user_watches=/);
+      expect(st.stdout).toMatch(
+        /degraded: +out of inotify watches \(limit 5\): 120 files and 0 folders are polled instead; raise it: sudo sysctl fs\.inotify\.max_user_watches=/,
+      );
       const doc = await runCli(['doctor', '--state-dir', state, '--codex-home', home]);
       expect(doc.stdout).toMatch(/FAIL\s+inotify watches/);
     } finally {

@@ -97,10 +97,14 @@ describe('watchRoots', () => {
     symlinkSync(elsewhere, join(home, 'archived_sessions'));
     const viaHome = join(home, 'archived_sessions', NAME);
     // the link's target is taken in asynchronously: write until the rollout is seen
-    await waitFor(() => {
-      writeFileSync(join(elsewhere, NAME), '{}\n');
-      return has(events, 'add', viaHome) || has(events, 'change', viaHome);
-    }, 5000, 'a rollout via the root linked later');
+    await waitFor(
+      () => {
+        writeFileSync(join(elsewhere, NAME), '{}\n');
+        return has(events, 'add', viaHome) || has(events, 'change', viaHome);
+      },
+      5000,
+      'a rollout via the root linked later',
+    );
     expect(events.every((e) => e.path.startsWith(home))).toBe(true);
   });
 

@@ -30,8 +30,12 @@ describe('openDatabase', () => {
     const raw = new Database(file);
     migrate(raw, file, MIGRATIONS.slice(0, 1));
     const attributes = { 'gen_ai.operation.name': 'chat', 'input.value': 'a long prompt '.repeat(200) };
-    raw.prepare(`INSERT INTO spans (span_id, trace_id, parent_span_id, kind, name, start_time, end_time, status, attributes)
-      VALUES ('s1', 't1', NULL, 'llm', 'chat', '2025-01-01T00:00:00.000Z', NULL, 'unset', ?)`).run(JSON.stringify(attributes));
+    raw
+      .prepare(
+        `INSERT INTO spans (span_id, trace_id, parent_span_id, kind, name, start_time, end_time, status, attributes)
+      VALUES ('s1', 't1', NULL, 'llm', 'chat', '2025-01-01T00:00:00.000Z', NULL, 'unset', ?)`,
+      )
+      .run(JSON.stringify(attributes));
     raw.close();
     const store = TraceStore.open({ file });
     expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);

@@ -46,7 +46,14 @@ describe('acquireWatchLock', () => {
   it('the lock of a watcher killed with SIGKILL is free at once (the kernel releases it)', async () => {
     expect(existsSync(DIST_LOCK), 'run `npm run build` first').toBe(true);
     const stateDir = testDir();
-    const child = spawn(process.execPath, ['-e', `import(${JSON.stringify(DIST_LOCK)}).then((m) => { m.acquireWatchLock(${JSON.stringify(stateDir)}); console.log('held'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `import(${JSON.stringify(DIST_LOCK)}).then((m) => { m.acquireWatchLock(${JSON.stringify(stateDir)}); console.log('held'); setInterval(() => {}, 1000); })`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((res) => child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && res()));
     expect(watchLockHolder(stateDir)).toEqual({ pid: child.pid });
     expect(() => acquireWatchLock(stateDir)).toThrow(`pid ${child.pid}`);

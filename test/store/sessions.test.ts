@@ -13,7 +13,10 @@ const T2 = S2.replace(/-/g, '');
 /** Trace 1: two turns, three model calls (one in a subagent thread), two tools (one failed). */
 function trace1(): Span[] {
   const root = span({
-    traceId: T1, kind: 'session', startTime: '2025-03-01T10:00:00.000Z', endTime: '2025-03-01T10:30:00.000Z',
+    traceId: T1,
+    kind: 'session',
+    startTime: '2025-03-01T10:00:00.000Z',
+    endTime: '2025-03-01T10:30:00.000Z',
     attributes: { 'gen_ai.conversation.id': S1, 'codex.cwd': '/home/u/src/alpha', 'gen_ai.request.model': 'gpt-5' },
   });
   const turn1 = span({ traceId: T1, kind: 'turn', parentSpanId: root.spanId });
@@ -21,7 +24,11 @@ function trace1(): Span[] {
   const sub = span({ traceId: T1, kind: 'subagent', parentSpanId: turn2.spanId, attributes: { 'gen_ai.conversation.id': CHILD } });
   const subTurn = span({ traceId: T1, kind: 'turn', parentSpanId: sub.spanId });
   return [
-    root, turn1, turn2, sub, subTurn,
+    root,
+    turn1,
+    turn2,
+    sub,
+    subTurn,
     span({ traceId: T1, kind: 'llm', parentSpanId: turn1.spanId, attributes: llmAttrs('gpt-5-codex', 1000, 200, 800, 50) }),
     span({ traceId: T1, kind: 'llm', parentSpanId: turn2.spanId, attributes: llmAttrs('gpt-5-codex', 3000, 100, 2500, 0) }),
     span({ traceId: T1, kind: 'llm', parentSpanId: subTurn.spanId, attributes: llmAttrs('gpt-5-mini', 500, 40, 0, 10) }),
@@ -33,7 +40,11 @@ function trace1(): Span[] {
 /** Trace 2: a still-open session with one open turn and no model call yet. */
 function trace2(): Span[] {
   const root = span({
-    traceId: T2, kind: 'session', startTime: '2025-03-02T09:00:00.000Z', endTime: null, status: 'unset',
+    traceId: T2,
+    kind: 'session',
+    startTime: '2025-03-02T09:00:00.000Z',
+    endTime: null,
+    status: 'unset',
     attributes: { 'gen_ai.conversation.id': S2, 'codex.cwd': '/home/u/src/beta/', 'gen_ai.request.model': 'o3' },
   });
   return [root, span({ traceId: T2, kind: 'turn', parentSpanId: root.spanId, endTime: null })];
@@ -77,7 +88,10 @@ describe('listSessions', () => {
       reasoningTokens: 60,
     });
     expect(rows[0]).toMatchObject({
-      endTime: null, durationMs: null, project: 'beta', model: 'o3', // no model call yet: the session's own turns: 1, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0,
+      endTime: null,
+      durationMs: null,
+      project: 'beta',
+      model: 'o3', // no model call yet: the session's own turns: 1, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0,
     });
   });
 

@@ -43,11 +43,27 @@ describe('span upserts', () => {
   it('large values go compressed to the content column and come back in their key order', () => {
     const store = testStore();
     const prompt = `refactor the parser 解析器を ┌─┐ ${'x'.repeat(LARGE_VALUE_CHARS)}`;
-    const s = span({ traceId: T, kind: 'llm', attributes: { 'gen_ai.operation.name': 'chat', 'input.value': prompt, 'gen_ai.usage.input_tokens': 7, 'output.value': incompressible(1, 4000), short: 'kept inline' } });
+    const s = span({
+      traceId: T,
+      kind: 'llm',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'input.value': prompt,
+        'gen_ai.usage.input_tokens': 7,
+        'output.value': incompressible(1, 4000),
+        short: 'kept inline',
+      },
+    });
     store.applyEffects([ended(s)]);
     const row = store.db.prepare('SELECT attributes, content FROM spans').get() as { attributes: string; content: Buffer };
     // the small attributes stay JSON (queried with json_extract); the large ones are a placeholder there
-    expect(JSON.parse(row.attributes)).toEqual({ 'gen_ai.operation.name': 'chat', 'input.value': null, 'gen_ai.usage.input_tokens': 7, 'output.value': null, short: 'kept inline' });
+    expect(JSON.parse(row.attributes)).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'input.value': null,
+      'gen_ai.usage.input_tokens': 7,
+      'output.value': null,
+      short: 'kept inline',
+    });
     expect(row.content.length).toBeLessThan(prompt.length + 4000);
     const [back] = store.getTraceSpans(T);
     expect(JSON.stringify(back)).toBe(JSON.stringify(s));

@@ -47,10 +47,7 @@ describe.each(cases)('%s writer', (label, load, thread) => {
     expect(w.threaded).toBe(thread);
     const a = span({ traceId: T, kind: 'session', name: 'first' });
     const b = span({ traceId: T, kind: 'turn', parentSpanId: a.spanId });
-    const [n1, n2] = await Promise.all([
-      w.commit([a, b], [cursor('/r.jsonl', 10)]),
-      w.commit([{ ...a, name: 'second' }], [cursor('/r.jsonl', 20)]),
-    ]);
+    const [n1, n2] = await Promise.all([w.commit([a, b], [cursor('/r.jsonl', 10)]), w.commit([{ ...a, name: 'second' }], [cursor('/r.jsonl', 20)])]);
     expect([n1, n2]).toEqual([2, 1]);
     expect(seenFrom(store.path)).toEqual({ spans: 2, names: ['second', 'turn'], offset: 20 });
     await w.close();

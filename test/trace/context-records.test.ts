@@ -13,7 +13,9 @@ import { assertWellFormed, byKind, traceLines } from './records.js';
 const ROOT = join(import.meta.dirname, '../../fixtures');
 
 function recording(version: string, scenario: string): string[] {
-  return readFileSync(join(ROOT, version, `${scenario}.jsonl`), 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(join(ROOT, version, `${scenario}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 /** A context item in the line's own envelope (paginated lines carry `ordinal`), 1 ms after it. */

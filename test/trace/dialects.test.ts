@@ -18,12 +18,18 @@ const tmp = mkdtempSync(join(tmpdir(), 'ct-dialects-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function lines(version: string, scenario: string): string[] {
-  return readFileSync(join(ROOT, version, `${scenario}.jsonl`), 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(join(ROOT, version, `${scenario}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 const turnsOf = (spans: Span[]): Span[] => byKind(spans, 'turn').sort((a, b) => Number(a.attributes[ATTR.turnIndex]) - Number(b.attributes[ATTR.turnIndex]));
 const childrenOf = (spans: Span[], p: Span): Span[] => spans.filter((s) => s.parentSpanId === p.spanId);
-const lastChildEnd = (spans: Span[], p: Span): string => childrenOf(spans, p).map((s) => String(s.endTime)).sort().at(-1) ?? '';
+const lastChildEnd = (spans: Span[], p: Span): string =>
+  childrenOf(spans, p)
+    .map((s) => String(s.endTime))
+    .sort()
+    .at(-1) ?? '';
 
 /** The line with every timestamp moved `ms` later (a copy of a real record at a later time). */
 function later(line: string, ms: number): string {
@@ -48,7 +54,9 @@ describe('0.3x envelope era (turn_context per request, no task_started/task_comp
     const turns = turnsOf(spans);
     expect(turns).toHaveLength(3);
     const two = turns[1] as Span;
-    const calls = childrenOf(spans, two).filter((s) => s.kind === 'llm').sort((a, b) => (a.startTime < b.startTime ? -1 : 1));
+    const calls = childrenOf(spans, two)
+      .filter((s) => s.kind === 'llm')
+      .sort((a, b) => (a.startTime < b.startTime ? -1 : 1));
     expect(calls).toHaveLength(2);
     const finalAnswer = JSON.parse(rec.filter((l) => l.includes('"role":"assistant"')).at(-1) as string) as { timestamp: string };
     expect(two.endTime).toBe(finalAnswer.timestamp);
@@ -80,7 +88,7 @@ describe('legacy bare JSONL: injected wrappers are context, not turns', () => {
     expect(turns.map((t) => childrenOf(spans, t).length)).toEqual([1, 3]);
   });
 
-  it('a prompt that only starts with a wrapper is still the human\'s', () => {
+  it("a prompt that only starts with a wrapper is still the human's", () => {
     const rec = lines('codex-0.20.0', 'a-text');
     const prompt = '<environment_context><cwd>/w</cwd></environment_context>\nfix the bug please';
     const { spans } = traceLines([rec[0] as string, legacyUser(prompt), ...rec.slice(1)], { file: 'a.jsonl' });
@@ -131,7 +139,12 @@ describe('lines without timestamps keep file order', () => {
     const kids = spans.filter((s) => s.parentSpanId === turn.spanId); // as sorted for show and sinks
     // the file: message, call, output, [state] call, output, call, output, [state] call, output, call, output, [state] message
     const expected = ['llm', 'mkdir', 'llm', 'cat', 'ls', 'llm', 'apply_patch', 'wc', 'llm'];
-    const label = (s: Span): string => (s.kind === 'llm' ? 'llm' : String(s.attributes[ATTR.command]).split(/[ ']/).find((w) => w !== '') ?? '');
+    const label = (s: Span): string =>
+      s.kind === 'llm'
+        ? 'llm'
+        : (String(s.attributes[ATTR.command])
+            .split(/[ ']/)
+            .find((w) => w !== '') ?? '');
     expect(kids.map(label)).toEqual(expected);
     const seqs = kids.map((s) => Number(s.attributes[ATTR.seq]));
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);

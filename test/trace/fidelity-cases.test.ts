@@ -36,7 +36,12 @@ describe.each(CASE_VERSIONS)('%s', (version) => {
     // usage: exactly the completed responses
     const llm = byKind(spans, 'llm');
     expect(llm.filter((s) => s.status === 'ok')).toHaveLength(truth.model_calls);
-    expect(usageSum(llm)).toEqual({ input: truth.usage_sum.input, cached: truth.usage_sum.cached, output: truth.usage_sum.output, total: truth.usage_sum.total });
+    expect(usageSum(llm)).toEqual({
+      input: truth.usage_sum.input,
+      cached: truth.usage_sum.cached,
+      output: truth.usage_sum.output,
+      total: truth.usage_sum.total,
+    });
   });
 
   it('k-failed-requests: each failed request (HTTP 500, 429, response.failed) is an error LLM span of its turn (item 12)', async () => {

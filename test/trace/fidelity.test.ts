@@ -10,13 +10,36 @@ import { assertWellFormed, byKind, env, ev, fcall, fout, item, meta, num, resetC
 const T = '11111111-2222-4333-8444-555555555555';
 const TURN = '019a0000-0000-7000-8000-000000000001';
 const start = (turnId: string, parent?: string, ms?: number): object =>
-  ev({ type: 'task_started', turn_id: turnId, model_context_window: 258400, ...(parent ? { turn_attribution: { turn_id: turnId, parent_turn_id: parent } } : {}) }, ms);
+  ev(
+    {
+      type: 'task_started',
+      turn_id: turnId,
+      model_context_window: 258400,
+      ...(parent ? { turn_attribution: { turn_id: turnId, parent_turn_id: parent } } : {}),
+    },
+    ms,
+  );
 const done = (turnId: string, extra: object = {}): object => ev({ type: 'task_complete', turn_id: turnId, last_agent_message: null, ...extra });
 const prompt = (text: string): object => ev({ type: 'user_message', message: text, images: [] });
 const aborted = (turnId: string, reason = 'interrupted'): object => ev({ type: 'turn_aborted', turn_id: turnId, reason, duration_ms: 1200 });
-const reasoning = (text: string): object => item({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text }], content: null, encrypted_content: 'x' });
+const reasoning = (text: string): object =>
+  item({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text }], content: null, encrypted_content: 'x' });
 const execEnd = (callId: string, turnId: string, extra: object, ms?: number): object =>
-  ev({ type: 'exec_command_end', call_id: callId, turn_id: turnId, command: ['bash', '-lc', 'sleep 5'], cwd: '/w', stdout: '', stderr: '', aggregated_output: '', formatted_output: '', ...extra }, ms);
+  ev(
+    {
+      type: 'exec_command_end',
+      call_id: callId,
+      turn_id: turnId,
+      command: ['bash', '-lc', 'sleep 5'],
+      cwd: '/w',
+      stdout: '',
+      stderr: '',
+      aggregated_output: '',
+      formatted_output: '',
+      ...extra,
+    },
+    ms,
+  );
 const tool = (spans: Span[], callId: string): Span => {
   const t = byKind(spans, 'tool').find((s) => s.attributes[ATTR.toolCallId] === callId);
   if (!t) throw new Error(`no tool ${callId}`);
@@ -32,7 +55,10 @@ describe('item 1: interrupted model call', () => {
     expect(warnings).toEqual([]);
     const [turn] = byKind(spans, 'turn');
     const llm = byKind(spans, 'llm').sort((a, b) => (a.startTime < b.startTime ? -1 : 1));
-    expect(llm.map((s) => [s.status, s.statusMessage])).toEqual([['ok', undefined], ['error', 'interrupted']]);
+    expect(llm.map((s) => [s.status, s.statusMessage])).toEqual([
+      ['ok', undefined],
+      ['error', 'interrupted'],
+    ]);
     expect(llm[1]?.endTime).toBe(turn?.endTime);
     expect(ATTR.inputTokens in (llm[1] as Span).attributes).toBe(false);
     expect(num(llm[0] as Span, ATTR.inputTokens)).toBe(100);
@@ -54,7 +80,12 @@ describe('item 1: interrupted model call', () => {
 describe('item 2: interrupted or late-finishing tool', () => {
   it('updates the tool of an aborted turn from its exec_command_end that comes after turn_aborted: error, exit code kept', () => {
     const { spans, warnings } = traceLines([
-      meta(T), start(TURN), prompt('q'), fcall('c1'), usage(10, 10), aborted(TURN),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      fcall('c1'),
+      usage(10, 10),
+      aborted(TURN),
       execEnd('c1', TURN, { exit_code: -1, duration: { secs: 3, nanos: 0 }, status: 'failed' }),
       fout('c1', 'Wall time: 3.0 seconds\naborted by user'),
     ]);
@@ -68,8 +99,15 @@ describe('item 2: interrupted or late-finishing tool', () => {
 
   it('is an error when its output says it was aborted (shell and other tools)', () => {
     const { spans } = traceLines([
-      meta(T), start(TURN), prompt('q'), fcall('c1'), fcall('c2', 'view_image', '{"path":"a.png"}'), usage(10, 10),
-      fout('c1', 'Wall time: 1.2 seconds\naborted by user'), fout('c2', 'aborted by user after 1.2s'), aborted(TURN),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      fcall('c1'),
+      fcall('c2', 'view_image', '{"path":"a.png"}'),
+      usage(10, 10),
+      fout('c1', 'Wall time: 1.2 seconds\naborted by user'),
+      fout('c2', 'aborted by user after 1.2s'),
+      aborted(TURN),
     ]);
     expect([tool(spans, 'c1').status, tool(spans, 'c1').statusMessage]).toEqual(['error', 'aborted by user']);
     expect([tool(spans, 'c2').status, tool(spans, 'c2').statusMessage]).toEqual(['error', 'aborted by user']);
@@ -87,24 +125,42 @@ describe('item 2: late records naming an ended turn', () => {
   it('traces a model item and its usage record that name an aborted turn in that turn, opening no new one', () => {
     const late = (payload: object): object => item({ ...payload, internal_chat_message_metadata_passthrough: { turn_id: TURN } });
     const { spans, warnings } = traceLines([
-      meta(T), start(TURN), prompt('q'), aborted(TURN),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      aborted(TURN),
       late({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'too late' }] }),
-      env('token_usage_record', { turn_id: TURN, response_id: 'resp_late', usage: { input_tokens: 50, cached_input_tokens: 0, output_tokens: 3, reasoning_output_tokens: 0, total_tokens: 53 } }),
+      env('token_usage_record', {
+        turn_id: TURN,
+        response_id: 'resp_late',
+        usage: { input_tokens: 50, cached_input_tokens: 0, output_tokens: 3, reasoning_output_tokens: 0, total_tokens: 53 },
+      }),
     ]);
     expect(warnings).toEqual([]);
     const turns = byKind(spans, 'turn');
     expect(turns).toHaveLength(1);
     const under = byKind(spans, 'llm').filter((s) => s.parentSpanId === turns[0]?.spanId);
     // the request the abort cut off, then the late response with its usage
-    expect(under.map((s) => [s.status, num(s, ATTR.inputTokens)])).toEqual([['error', 0], ['ok', 50]]);
+    expect(under.map((s) => [s.status, num(s, ATTR.inputTokens)])).toEqual([
+      ['error', 0],
+      ['ok', 50],
+    ]);
   });
 });
 
 describe('item 2: a usage record written after its turn ended', () => {
-  it('completes the turn\'s last response (sent without usage) instead of making another', () => {
+  it("completes the turn's last response (sent without usage) instead of making another", () => {
     const { spans } = traceLines([
-      meta(T), start(TURN), prompt('q'), say('answer'), done(TURN, { last_agent_message: 'answer' }),
-      env('token_usage_record', { turn_id: TURN, response_id: 'resp_9', usage: { input_tokens: 70, cached_input_tokens: 0, output_tokens: 4, reasoning_output_tokens: 0, total_tokens: 74 } }),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      say('answer'),
+      done(TURN, { last_agent_message: 'answer' }),
+      env('token_usage_record', {
+        turn_id: TURN,
+        response_id: 'resp_9',
+        usage: { input_tokens: 70, cached_input_tokens: 0, output_tokens: 4, reasoning_output_tokens: 0, total_tokens: 74 },
+      }),
     ]);
     const llm = byKind(spans, 'llm');
     expect(llm.map((s) => [s.status, num(s, ATTR.inputTokens), s.attributes[ATTR.responseId]])).toEqual([['ok', 70, 'resp_9']]);
@@ -128,10 +184,19 @@ describe('item 3: tool timing', () => {
 
   it('ends parallel calls of one response each at its own completion, not at the slowest', () => {
     const { spans } = traceLines([
-      meta(T), start(TURN), prompt('q'), fcall('fast'), fcall('slow', 'exec_command', '{"cmd":"sleep 2"}'), usage(10, 10),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      fcall('fast'),
+      fcall('slow', 'exec_command', '{"cmd":"sleep 2"}'),
+      usage(10, 10),
       execEnd('fast', TURN, { exit_code: 0, duration: { secs: 0, nanos: 5e8 } }, 500),
       execEnd('slow', TURN, { exit_code: 0, duration: { secs: 2, nanos: 0 } }, 1500),
-      fout('fast'), fout('slow'), say('done'), usage(20, 10), done(TURN),
+      fout('fast'),
+      fout('slow'),
+      say('done'),
+      usage(20, 10),
+      done(TURN),
     ]);
     const fast = tool(spans, 'fast');
     const slow = tool(spans, 'slow');
@@ -147,7 +212,11 @@ describe('item 4: failure in text or objects', () => {
     return tool(spans, 'c1');
   };
   it.each([
-    ['a sandbox denial', 'execution error: Sandbox(Denied { output: ExecToolCallOutput { exit_code: 1 } })', 'execution error: Sandbox(Denied { output: ExecToolCallOutput { exit_code: 1 } })'],
+    [
+      'a sandbox denial',
+      'execution error: Sandbox(Denied { output: ExecToolCallOutput { exit_code: 1 } })',
+      'execution error: Sandbox(Denied { output: ExecToolCallOutput { exit_code: 1 } })',
+    ],
     ['failed in sandbox', 'failed in sandbox: permission denied', 'failed in sandbox: permission denied'],
     ['error: (older eras)', 'error: patch did not apply\nhunk 1', 'error: patch did not apply'],
     ['a rejection', 'exec command rejected by user', 'exec command rejected by user'],
@@ -169,7 +238,11 @@ describe('item 4: failure in text or objects', () => {
 describe('item 12: failed requests', () => {
   it('makes the request that an `error` event reports (extended history) an error LLM span of the turn', () => {
     const { spans } = traceLines([
-      meta(T), start(TURN), prompt('q'), ev({ type: 'error', message: 'unexpected status 502 Bad Gateway', codex_error_info: { http_connection_failed: { http_status_code: 502 } } }), done(TURN),
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      ev({ type: 'error', message: 'unexpected status 502 Bad Gateway', codex_error_info: { http_connection_failed: { http_status_code: 502 } } }),
+      done(TURN),
     ]);
     const [turn] = byKind(spans, 'turn');
     const llm = byKind(spans, 'llm');
@@ -187,16 +260,29 @@ describe('item 6: review mode', () => {
 
   it('traces a 0.3x-era review (entered/exited_review_mode, no task events) as one turn with no model call for the mirrored output', () => {
     const { spans } = traceLines([
-      meta(T), prompt('fix it'), say('fixed'), usage(10, 10),
+      meta(T),
+      prompt('fix it'),
+      say('fixed'),
+      usage(10, 10),
       ev({ type: 'entered_review_mode', target: { type: 'uncommittedChanges' }, user_facing_hint: 'current changes' }),
-      item({ type: 'message', role: 'user', content: [{ type: 'input_text', text: '<user_action>\n  <action>review</action>\n  <results>\n  ok\n  </results>\n</user_action>' }] }),
+      item({
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: '<user_action>\n  <action>review</action>\n  <results>\n  ok\n  </results>\n</user_action>' }],
+      }),
       ev({ type: 'exited_review_mode', review_output: { findings: [], overall_correctness: 'patch is correct', overall_explanation: 'fine' } }),
       item({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'fine' }] }),
-      prompt('thanks'), say('welcome'), usage(20, 10),
+      prompt('thanks'),
+      say('welcome'),
+      usage(20, 10),
     ]);
     assertWellFormed(spans);
     const turns = byKind(spans, 'turn');
-    expect(turns.map((t) => [t.attributes[ATTR.input], t.status])).toEqual([['fix it', 'ok'], ['current changes', 'ok'], ['thanks', 'ok']]);
+    expect(turns.map((t) => [t.attributes[ATTR.input], t.status])).toEqual([
+      ['fix it', 'ok'],
+      ['current changes', 'ok'],
+      ['thanks', 'ok'],
+    ]);
     expect(byKind(spans, 'llm').filter((s) => s.parentSpanId === turns[1]?.spanId)).toEqual([]);
     expect(byKind(spans, 'llm')).toHaveLength(2);
   });
@@ -209,11 +295,19 @@ describe('item 7: forked subagents and forks', () => {
       meta(child, { forked_from_id: T, source: { subagent: { thread_spawn: { parent_thread_id: T, depth: 1 } } } }),
       env('session_meta', { id: T, cwd: '/w', cli_version: '0.140.0' }, 1),
       // the parent's history, copied in one burst: its turn is still running (it is spawning this child)
-      start('p1', undefined, 1), env('turn_context', { turn_id: 'p1', model: 'parent-model' }, 1), prompt('parent task'),
-      say('spawning'), usage(500, 500), fcall('spawn', 'spawn_agent', '{"message":"count"}'),
+      start('p1', undefined, 1),
+      env('turn_context', { turn_id: 'p1', model: 'parent-model' }, 1),
+      prompt('parent task'),
+      say('spawning'),
+      usage(500, 500),
+      fcall('spawn', 'spawn_agent', '{"message":"count"}'),
       // the child's own turn, 2 ms later
-      start('c1', 'p1', 2), env('turn_context', { turn_id: 'c1', model: 'child-model' }, 1), prompt('count the files'),
-      say('3 files'), usage(540, 40), done('c1', { last_agent_message: '3 files' }),
+      start('c1', 'p1', 2),
+      env('turn_context', { turn_id: 'c1', model: 'child-model' }, 1),
+      prompt('count the files'),
+      say('3 files'),
+      usage(540, 40),
+      done('c1', { last_agent_message: '3 files' }),
     ];
     const { spans } = traceLines(lines, { parentKnown: () => false });
     assertWellFormed(spans);
@@ -227,8 +321,16 @@ describe('item 7: forked subagents and forks', () => {
   it('links a fork that copied its parent history (a second session_meta) to the parent by attribute', () => {
     const fork = 'f0000000-0000-4000-8000-000000000003';
     const { spans } = traceLines([
-      meta(fork), env('session_meta', { id: T, cwd: '/w' }, 1), start('old', undefined, 1), prompt('old'), done('old'),
-      ev({ type: 'task_started', turn_id: 'new' }, 5000), prompt('new'), say('answer'), usage(10, 10), done('new'),
+      meta(fork),
+      env('session_meta', { id: T, cwd: '/w' }, 1),
+      start('old', undefined, 1),
+      prompt('old'),
+      done('old'),
+      ev({ type: 'task_started', turn_id: 'new' }, 5000),
+      prompt('new'),
+      say('answer'),
+      usage(10, 10),
+      done('new'),
     ]);
     const [root] = byKind(spans, 'session');
     expect(root?.attributes['codex.forked_from_id']).toBe(T);
@@ -255,9 +357,24 @@ describe('item 9: a file cut off mid-turn', () => {
 });
 
 describe('item 10: usage shapes', () => {
-  const lastOnly = (n: number): object => ev({ type: 'token_count', info: { last_token_usage: { input_tokens: n, cached_input_tokens: 0, output_tokens: 5, reasoning_output_tokens: 0, total_tokens: n + 5 } } });
+  const lastOnly = (n: number): object =>
+    ev({
+      type: 'token_count',
+      info: { last_token_usage: { input_tokens: n, cached_input_tokens: 0, output_tokens: 5, reasoning_output_tokens: 0, total_tokens: n + 5 } },
+    });
   it('counts a token_count with last_token_usage but no total_token_usage as one response, once', () => {
-    const { spans } = traceLines([meta(T), start(TURN), prompt('q'), fcall('c1'), lastOnly(100), lastOnly(100), fout('c1'), say('ok'), lastOnly(120), done(TURN)]);
+    const { spans } = traceLines([
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      fcall('c1'),
+      lastOnly(100),
+      lastOnly(100),
+      fout('c1'),
+      say('ok'),
+      lastOnly(120),
+      done(TURN),
+    ]);
     const llm = byKind(spans, 'llm');
     expect(llm.map((s) => num(s, ATTR.inputTokens))).toEqual([100, 120]);
   });
@@ -272,7 +389,16 @@ describe('item 10: usage shapes', () => {
     expect(num(llm[1] as Span, ATTR.inputTokens)).toBe(20);
   });
   it('gives a compaction whose request left no usage record its LLM span under the compaction span', () => {
-    const { spans } = traceLines([meta(T), prompt('q'), say('a'), usage(10, 10), env('compacted', { message: 'summary' }), prompt('more'), say('b'), usage(30, 20)]);
+    const { spans } = traceLines([
+      meta(T),
+      prompt('q'),
+      say('a'),
+      usage(10, 10),
+      env('compacted', { message: 'summary' }),
+      prompt('more'),
+      say('b'),
+      usage(30, 20),
+    ]);
     const [comp] = byKind(spans, 'compaction');
     const under = byKind(spans, 'llm').filter((s) => s.parentSpanId === comp?.spanId);
     expect(under).toHaveLength(1);
@@ -283,8 +409,17 @@ describe('item 10: usage shapes', () => {
 describe('item 11: overlapping turns', () => {
   it('ends t1 at its own task_complete with its answer while t2, started before it, stays open', () => {
     const lines = [
-      meta(T), start('t1'), prompt('one'), start('t2'), prompt('two'),
-      item({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'answer one' }], internal_chat_message_metadata_passthrough: { turn_id: 't1' } }),
+      meta(T),
+      start('t1'),
+      prompt('one'),
+      start('t2'),
+      prompt('two'),
+      item({
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'answer one' }],
+        internal_chat_message_metadata_passthrough: { turn_id: 't1' },
+      }),
     ];
     const t1end = done('t1', { last_agent_message: 'answer one' });
     const { spans } = traceLines([...lines, t1end], { finalize: false });
@@ -294,4 +429,3 @@ describe('item 11: overlapping turns', () => {
     expect(byKind(spans, 'llm').filter((s) => s.parentSpanId === t1?.spanId)).toHaveLength(1);
   });
 });
-

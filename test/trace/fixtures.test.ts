@@ -11,7 +11,9 @@ import { foldSpans } from '../../src/trace/reduce.js';
 import { assertWellFormed, byKind, num, traceLines } from './records.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
-const VERSIONS = readdirSync(ROOT).filter((d) => d.startsWith('codex-')).sort();
+const VERSIONS = readdirSync(ROOT)
+  .filter((d) => d.startsWith('codex-'))
+  .sort();
 
 interface Truth {
   model_calls: number;
@@ -27,7 +29,10 @@ interface Truth {
 }
 
 function scenarios(version: string): string[] {
-  return readdirSync(join(ROOT, version)).filter((f) => f.endsWith('.jsonl') && !f.includes('.1.')).map((f) => f.replace('.jsonl', '')).sort();
+  return readdirSync(join(ROOT, version))
+    .filter((f) => f.endsWith('.jsonl') && !f.includes('.1.'))
+    .map((f) => f.replace('.jsonl', ''))
+    .sort();
 }
 
 function truthOf(version: string, scenario: string): Truth {
@@ -163,7 +168,9 @@ describe('determinism and order independence', () => {
 
 describe('a session that goes idle in the middle of a turn and then goes on', () => {
   it.each(VERSIONS.filter((v) => v !== 'codex-0.20.0'))('%s: gives the same spans as one that never paused', (version) => {
-    const lines = readFileSync(join(ROOT, version, 'e-multi-tool.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(ROOT, version, 'e-multi-tool.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const whole = traceLines(lines, { file: 'e.jsonl' });
     for (const cut of [6, 10, 14, Math.floor(lines.length / 2)]) {
       const paused = traceLines(lines.slice(0, cut), { file: 'e.jsonl' });

@@ -38,16 +38,29 @@ const metaEv = (extra: object = {}): DomainEvent => ({ type: 'session_meta', tim
 const started = (turnId: string): DomainEvent => ({ type: 'turn_started', time: t(), turnId });
 const say = (text: string): DomainEvent => ({ type: 'model_output', time: t(), item: { kind: 'message', text } });
 const call = (callId: string, name = 'exec_command'): DomainEvent => ({ type: 'tool_call', time: t(), call: { callId, name, toolType: 'function' } });
-const output = (callId: string, out = 'Process exited with code 0', exitCode?: number): DomainEvent => ({ type: 'tool_output', time: t(), result: { callId, output: out, exitCode } });
+const output = (callId: string, out = 'Process exited with code 0', exitCode?: number): DomainEvent => ({
+  type: 'tool_output',
+  time: t(),
+  result: { callId, output: out, exitCode },
+});
 const usage = (): DomainEvent => ({ type: 'usage', time: t(), usage: U });
-const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): Extract<DomainEvent, { type: 'turn_ended' }> => ({ type: 'turn_ended', time: t(), turnId, status, reason });
+const ended = (turnId: string, status: 'ok' | 'error' = 'ok', reason?: string): Extract<DomainEvent, { type: 'turn_ended' }> => ({
+  type: 'turn_ended',
+  time: t(),
+  turnId,
+  status,
+  reason,
+});
 
 describe('SessionMachine', () => {
   it('opens the root at session_meta, ends it at finalize, re-opens it on a later record and marks the second end a repeat', () => {
     const { step } = machine();
     expect(rows(step(metaEv()))).toEqual([['span_started', 'session', 'invoke_agent codex', 'unset']]);
     expect(rows(step({ type: 'finalize', time: t() }))).toEqual([['span_ended', 'session', 'invoke_agent codex', 'ok']]);
-    expect(rows(step(started('t1')))).toEqual([['span_updated', 'session', 'invoke_agent codex', 'unset'], ['span_started', 'turn', 'turn 1', 'unset']]);
+    expect(rows(step(started('t1')))).toEqual([
+      ['span_updated', 'session', 'invoke_agent codex', 'unset'],
+      ['span_started', 'turn', 'turn 1', 'unset'],
+    ]);
     step(ended('t1'));
     const again = step({ type: 'finalize', time: t() });
     expect(rows(again)).toEqual([['span_ended', 'session', 'invoke_agent codex', 'ok']]);
@@ -69,7 +82,10 @@ describe('SessionMachine', () => {
   it('opens a session from the fallback id when the first record is not a session_meta', () => {
     const { step } = machine();
     const effects = step(started('t1'));
-    expect(rows(effects)).toEqual([['span_started', 'session', 'invoke_agent codex', 'unset'], ['span_started', 'turn', 'turn 1', 'unset']]);
+    expect(rows(effects)).toEqual([
+      ['span_started', 'session', 'invoke_agent codex', 'unset'],
+      ['span_started', 'turn', 'turn 1', 'unset'],
+    ]);
     expect(effects[0]?.type === 'span_started' && effects[0].span.attributes['codex.thread.id']).toBe('fallback');
   });
 });
@@ -106,7 +122,11 @@ describe('TurnMachine', () => {
     const step = inTurn();
     expect(rows(step(started('t2')))).toEqual([['span_started', 'turn', 'turn 2', 'unset']]);
     const fin = step({ type: 'finalize', time: t() });
-    expect(rows(fin)).toEqual([['span_ended', 'turn', 'turn 1', 'error'], ['span_ended', 'turn', 'turn 2', 'error'], ['span_ended', 'session', 'invoke_agent codex', 'ok']]);
+    expect(rows(fin)).toEqual([
+      ['span_ended', 'turn', 'turn 1', 'error'],
+      ['span_ended', 'turn', 'turn 2', 'error'],
+      ['span_ended', 'session', 'invoke_agent codex', 'ok'],
+    ]);
     expect(fin[0]?.type === 'span_ended' && fin[0].span.statusMessage).toBe('no task_complete before the next turn started');
   });
 
@@ -120,7 +140,9 @@ describe('TurnMachine', () => {
     step({ type: 'user_prompt', time: t(), text: 'q2' });
     step(say('a2'));
     expect(rows(step({ type: 'user_prompt', time: t(), text: 'q3' }))).toEqual([
-      ['span_ended', 'llm', 'chat unknown', 'ok'], ['span_ended', 'turn', 'turn 2', 'ok'], ['span_started', 'turn', 'turn 3', 'unset'],
+      ['span_ended', 'llm', 'chat unknown', 'ok'],
+      ['span_ended', 'turn', 'turn 2', 'ok'],
+      ['span_started', 'turn', 'turn 3', 'unset'],
     ]);
   });
 
@@ -128,12 +150,16 @@ describe('TurnMachine', () => {
     const step = inTurn();
     step(call('a'));
     expect(rows(step({ type: 'finalize', time: t() }))).toEqual([
-      ['span_ended', 'llm', 'chat unknown', 'ok'], ['span_ended', 'tool', 'execute_tool exec_command', 'error'],
-      ['span_ended', 'turn', 'turn 1', 'error'], ['span_ended', 'session', 'invoke_agent codex', 'ok'],
+      ['span_ended', 'llm', 'chat unknown', 'ok'],
+      ['span_ended', 'tool', 'execute_tool exec_command', 'error'],
+      ['span_ended', 'turn', 'turn 1', 'error'],
+      ['span_ended', 'session', 'invoke_agent codex', 'ok'],
     ]);
     expect(rows(step(output('a')))).toEqual([
-      ['span_updated', 'session', 'invoke_agent codex', 'unset'], ['span_updated', 'turn', 'turn 1', 'unset'],
-      ['span_updated', 'tool', 'execute_tool exec_command', 'unset'], ['span_ended', 'tool', 'execute_tool exec_command', 'ok'],
+      ['span_updated', 'session', 'invoke_agent codex', 'unset'],
+      ['span_updated', 'turn', 'turn 1', 'unset'],
+      ['span_updated', 'tool', 'execute_tool exec_command', 'unset'],
+      ['span_ended', 'tool', 'execute_tool exec_command', 'ok'],
     ]);
   });
 });
@@ -146,7 +172,9 @@ describe('ModelCallMachine', () => {
     expect(step(say('done'))).toEqual([]);
     expect(step(usage())).toEqual([]);
     expect(rows(step(ended('t1')))).toEqual([
-      ['span_ended', 'llm', 'chat unknown', 'ok'], ['span_ended', 'tool', 'execute_tool exec_command', 'error'], ['span_ended', 'turn', 'turn 1', 'ok'],
+      ['span_ended', 'llm', 'chat unknown', 'ok'],
+      ['span_ended', 'tool', 'execute_tool exec_command', 'error'],
+      ['span_ended', 'turn', 'turn 1', 'ok'],
     ]);
   });
 
@@ -154,7 +182,10 @@ describe('ModelCallMachine', () => {
     const step = inTurn();
     step(usage());
     const effects = step(ended('t1'));
-    expect(rows(effects)).toEqual([['span_ended', 'llm', 'chat unknown', 'ok'], ['span_ended', 'turn', 'turn 1', 'ok']]);
+    expect(rows(effects)).toEqual([
+      ['span_ended', 'llm', 'chat unknown', 'ok'],
+      ['span_ended', 'turn', 'turn 1', 'ok'],
+    ]);
     expect(effects[0]?.type === 'span_ended' && effects[0].span.attributes['gen_ai.usage.input_tokens']).toBe(100);
   });
 });
@@ -165,7 +196,11 @@ describe('CompactionMachine', () => {
     step(say('## summary'));
     step(usage());
     const effects = step({ type: 'compaction', time: t(), summary: '## summary' });
-    expect(rows(effects)).toEqual([['span_started', 'compaction', 'compaction', 'unset'], ['span_ended', 'llm', 'chat unknown', 'ok'], ['span_ended', 'compaction', 'compaction', 'ok']]);
+    expect(rows(effects)).toEqual([
+      ['span_started', 'compaction', 'compaction', 'unset'],
+      ['span_ended', 'llm', 'chat unknown', 'ok'],
+      ['span_ended', 'compaction', 'compaction', 'ok'],
+    ]);
     const [comp, llm] = effects;
     expect(llm?.type === 'span_ended' && llm.span.parentSpanId).toBe(comp?.type === 'span_started' && comp.span.spanId);
     expect(llm?.type === 'span_ended' && llm.span.attributes['codex.llm.compaction']).toBe(true);
@@ -178,15 +213,20 @@ describe('ToolCallMachine', () => {
     step(call('a'));
     expect(rows(step(output('a', 'Exit code: 2', 2)))).toEqual([['span_ended', 'tool', 'execute_tool exec_command', 'error']]);
     expect(step(output('b'))).toEqual([]);
-    expect(rows(step(call('b')))).toEqual([['span_started', 'tool', 'execute_tool exec_command', 'unset'], ['span_ended', 'tool', 'execute_tool exec_command', 'ok']]);
+    expect(rows(step(call('b')))).toEqual([
+      ['span_started', 'tool', 'execute_tool exec_command', 'unset'],
+      ['span_ended', 'tool', 'execute_tool exec_command', 'ok'],
+    ]);
   });
 
   it('turns an output whose call never came into an `unknown` tool at the turn end, with a warning', () => {
     const step = inTurn();
     step(output('ghost'));
     expect(rows(step(ended('t1')))).toEqual([
-      ['warning', 'output_without_call'], ['span_started', 'tool', 'execute_tool unknown', 'unset'],
-      ['span_ended', 'tool', 'execute_tool unknown', 'ok'], ['span_ended', 'turn', 'turn 1', 'ok'],
+      ['warning', 'output_without_call'],
+      ['span_started', 'tool', 'execute_tool unknown', 'unset'],
+      ['span_ended', 'tool', 'execute_tool unknown', 'ok'],
+      ['span_ended', 'turn', 'turn 1', 'ok'],
     ]);
   });
 });
@@ -196,14 +236,23 @@ describe('ends on a failure', () => {
     const step = inTurn();
     step(say('partial'));
     const effects = step({ ...ended('t1', 'error', 'aborted: interrupted'), abort: 'interrupted' });
-    expect(rows(effects)).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
-    expect(effects[0]?.type === 'span_ended' && [effects[0].span.statusMessage, effects[0].span.endTime]).toEqual(['interrupted', effects[1]?.type === 'span_ended' && effects[1].span.endTime]);
+    expect(rows(effects)).toEqual([
+      ['span_ended', 'llm', 'chat unknown', 'error'],
+      ['span_ended', 'turn', 'turn 1', 'error'],
+    ]);
+    expect(effects[0]?.type === 'span_ended' && [effects[0].span.statusMessage, effects[0].span.endTime]).toEqual([
+      'interrupted',
+      effects[1]?.type === 'span_ended' && effects[1].span.endTime,
+    ]);
   });
 
   it('gives a failed request with nothing written an error span of its own', () => {
     const step = inTurn();
     step({ type: 'user_prompt', time: t(), text: 'hi' });
-    expect(rows(step({ ...ended('t1', 'error', 'HTTP 500'), requestFailed: true }))).toEqual([['span_ended', 'llm', 'chat unknown', 'error'], ['span_ended', 'turn', 'turn 1', 'error']]);
+    expect(rows(step({ ...ended('t1', 'error', 'HTTP 500'), requestFailed: true }))).toEqual([
+      ['span_ended', 'llm', 'chat unknown', 'error'],
+      ['span_ended', 'turn', 'turn 1', 'error'],
+    ]);
   });
 
   it('sends the tool of an ended turn again when a late record names it', () => {
@@ -223,7 +272,9 @@ describe('review mode', () => {
     step(metaEv());
     expect(rows(step({ type: 'review_started', time: t(), turnId: 'p1', hint: 'current changes' }))).toEqual([['span_started', 'turn', 'turn 1', 'unset']]);
     expect(step({ type: 'turn_started', time: t(), turnId: 'r1', parentTurnId: 'p1' })).toEqual([]);
-    expect(rows(step({ type: 'subagent_spawned', time: t(), childThreadId: 'review-thread', role: 'review' }))).toEqual([['span_started', 'subagent', 'invoke_agent review', 'unset']]);
+    expect(rows(step({ type: 'subagent_spawned', time: t(), childThreadId: 'review-thread', role: 'review' }))).toEqual([
+      ['span_started', 'subagent', 'invoke_agent review', 'unset'],
+    ]);
     step({ type: 'subagent_done', time: t(), childThreadId: 'review-thread', status: 'ok' });
     step({ type: 'review_ended', time: t(), turnId: 'p1' });
     const end = step(ended('p1'));
@@ -239,6 +290,8 @@ describe('subagents', () => {
     const spawned = step({ type: 'subagent_spawned', time: t(), childThreadId: 'child-1', callId: 's', nickname: 'Ada' });
     expect(rows(spawned)).toEqual([['span_started', 'subagent', 'invoke_agent Ada', 'unset']]);
     expect(spawned[0]?.type === 'span_started' && spawned[0].span.startTime).toBe(tool?.type === 'span_started' && tool.span.startTime);
-    expect(rows(step({ type: 'subagent_done', time: t(), childThreadId: 'child-1', status: 'error', message: 'errored' }))).toEqual([['span_ended', 'subagent', 'invoke_agent Ada', 'error']]);
+    expect(rows(step({ type: 'subagent_done', time: t(), childThreadId: 'child-1', status: 'error', message: 'errored' }))).toEqual([
+      ['span_ended', 'subagent', 'invoke_agent Ada', 'error'],
+    ]);
   });
 });

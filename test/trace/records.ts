@@ -41,7 +41,8 @@ export function assertWellFormed(spans: Span[]): void {
   const roots = new Map<string, number>();
   for (const s of spans) {
     if (s.parentSpanId === null) roots.set(s.traceId, (roots.get(s.traceId) ?? 0) + 1);
-    else if (!ids.has(`${s.traceId}/${s.parentSpanId}`)) throw new Error(`span ${s.name} ${s.spanId} has a parent ${s.parentSpanId} that is not in trace ${s.traceId}`);
+    else if (!ids.has(`${s.traceId}/${s.parentSpanId}`))
+      throw new Error(`span ${s.name} ${s.spanId} has a parent ${s.parentSpanId} that is not in trace ${s.traceId}`);
     if (!/^[0-9a-f]{32}$/.test(s.traceId) || !/^[0-9a-f]{16}$/.test(s.spanId)) throw new Error(`bad ids on ${s.name}`);
     if (s.endTime !== null && s.endTime < s.startTime) throw new Error(`span ${s.name} ends before it starts`);
   }
@@ -62,7 +63,15 @@ export const ev = (payload: object, ms = 10): object => env('event_msg', payload
 export const item = (payload: object, ms = 10): object => env('response_item', payload, ms);
 export const meta = (id: string, extra: object = {}): object => env('session_meta', { id, timestamp: at(0), cwd: '/w', cli_version: '0.140.0', ...extra });
 export const usage = (total: number, last: number): object =>
-  ev({ type: 'token_count', info: { total_token_usage: { input_tokens: total, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: total }, last_token_usage: { input_tokens: last, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: last } } });
-export const fcall = (callId: string, name = 'exec_command', args = '{"cmd":"ls"}'): object => item({ type: 'function_call', name, arguments: args, call_id: callId });
-export const fout = (callId: string, output = 'Process exited with code 0\nOutput:\nok'): object => item({ type: 'function_call_output', call_id: callId, output });
+  ev({
+    type: 'token_count',
+    info: {
+      total_token_usage: { input_tokens: total, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: total },
+      last_token_usage: { input_tokens: last, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: last },
+    },
+  });
+export const fcall = (callId: string, name = 'exec_command', args = '{"cmd":"ls"}'): object =>
+  item({ type: 'function_call', name, arguments: args, call_id: callId });
+export const fout = (callId: string, output = 'Process exited with code 0\nOutput:\nok'): object =>
+  item({ type: 'function_call_output', call_id: callId, output });
 export const say = (text: string): object => item({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] });

@@ -63,11 +63,17 @@ describe('turns', () => {
 describe('model calls and usage', () => {
   it('counts a token_count only when the cumulative total moves (re-emits, info:null, estimates)', () => {
     const { spans } = traceLines([
-      meta(T), start('t1'), prompt('q'),
+      meta(T),
+      start('t1'),
+      prompt('q'),
       ev({ type: 'token_count', info: null }),
-      say('a'), usage(100, 100),
+      say('a'),
+      usage(100, 100),
       usage(100, 100), // re-emit: unchanged total
-      ev({ type: 'token_count', info: { total_token_usage: { input_tokens: 100, total_tokens: 100 }, last_token_usage: { input_tokens: 0, total_tokens: 0 } } }),
+      ev({
+        type: 'token_count',
+        info: { total_token_usage: { input_tokens: 100, total_tokens: 100 }, last_token_usage: { input_tokens: 0, total_tokens: 0 } },
+      }),
       done('t1'),
     ]);
     const llm = byKind(spans, 'llm');
@@ -77,9 +83,20 @@ describe('model calls and usage', () => {
 
   it('groups parallel calls written as call, output, call, output into one model call', () => {
     const { spans } = traceLines([
-      meta(T), start('t1'), prompt('q'), env('turn_context', { model: 'm1' }),
-      usage(10, 10), fcall('a'), fout('a'), fcall('b'), fout('b'),
-      env('turn_context', { model: 'm1' }), usage(10, 10), usage(30, 20), say('done'), done('t1'),
+      meta(T),
+      start('t1'),
+      prompt('q'),
+      env('turn_context', { model: 'm1' }),
+      usage(10, 10),
+      fcall('a'),
+      fout('a'),
+      fcall('b'),
+      fout('b'),
+      env('turn_context', { model: 'm1' }),
+      usage(10, 10),
+      usage(30, 20),
+      say('done'),
+      done('t1'),
     ]);
     const llm = byKind(spans, 'llm');
     expect(llm).toHaveLength(2);
@@ -88,15 +105,45 @@ describe('model calls and usage', () => {
   });
 
   it('uses token_usage_record (with response id) and ignores token_count in files that have it', () => {
-    const rec = (rid: string, n: number): object => env('token_usage_record', { turn_id: 't1', response_id: rid, usage: { input_tokens: n, cached_input_tokens: 1, output_tokens: 2, reasoning_output_tokens: 1, total_tokens: n + 2 } });
-    const { spans } = traceLines([meta(T), start('t1'), prompt('q'), fcall('a'), rec('resp_1', 50), fout('a'), usage(52, 52), say('x'), rec('resp_2', 60), usage(114, 62), done('t1')]);
+    const rec = (rid: string, n: number): object =>
+      env('token_usage_record', {
+        turn_id: 't1',
+        response_id: rid,
+        usage: { input_tokens: n, cached_input_tokens: 1, output_tokens: 2, reasoning_output_tokens: 1, total_tokens: n + 2 },
+      });
+    const { spans } = traceLines([
+      meta(T),
+      start('t1'),
+      prompt('q'),
+      fcall('a'),
+      rec('resp_1', 50),
+      fout('a'),
+      usage(52, 52),
+      say('x'),
+      rec('resp_2', 60),
+      usage(114, 62),
+      done('t1'),
+    ]);
     const llm = byKind(spans, 'llm');
     expect(llm.map((s) => s.attributes['gen_ai.response.id'])).toEqual(['resp_1', 'resp_2']);
     expect(llm.reduce((a, s) => a + num(s, 'gen_ai.usage.input_tokens'), 0)).toBe(110);
   });
 
   it('gives the compaction request its own LLM span under the compaction span', () => {
-    const { spans } = traceLines([meta(T), start('t1'), prompt('q'), fcall('a'), usage(10, 10), fout('a'), say('## summary'), usage(17, 7), env('compacted', { message: 'prefix ## summary' }), say('answer'), usage(20, 3), ev({ type: 'task_complete', turn_id: 't1' })]);
+    const { spans } = traceLines([
+      meta(T),
+      start('t1'),
+      prompt('q'),
+      fcall('a'),
+      usage(10, 10),
+      fout('a'),
+      say('## summary'),
+      usage(17, 7),
+      env('compacted', { message: 'prefix ## summary' }),
+      say('answer'),
+      usage(20, 3),
+      ev({ type: 'task_complete', turn_id: 't1' }),
+    ]);
     const [comp] = byKind(spans, 'compaction');
     const under = byKind(spans, 'llm').filter((s) => s.parentSpanId === comp?.spanId);
     expect(under).toHaveLength(1);
@@ -114,7 +161,20 @@ describe('tool calls', () => {
   });
 
   it('keeps a call whose turn id matches no open turn, and an output that comes before its call', () => {
-    const { spans, warnings } = traceLines([meta(T), start('t1'), prompt('q'), fout('early', 'Exit code: 2\nOutput:\nboom'), item({ type: 'function_call', name: 'shell_command', arguments: '{"command":"false"}', call_id: 'early', internal_chat_message_metadata_passthrough: { turn_id: 'zzz' } }), done('t1')]);
+    const { spans, warnings } = traceLines([
+      meta(T),
+      start('t1'),
+      prompt('q'),
+      fout('early', 'Exit code: 2\nOutput:\nboom'),
+      item({
+        type: 'function_call',
+        name: 'shell_command',
+        arguments: '{"command":"false"}',
+        call_id: 'early',
+        internal_chat_message_metadata_passthrough: { turn_id: 'zzz' },
+      }),
+      done('t1'),
+    ]);
     const [tool] = byKind(spans, 'tool');
     expect(tool?.attributes['codex.tool.exit_code']).toBe(2);
     expect(tool?.status).toBe('error');
@@ -124,24 +184,35 @@ describe('tool calls', () => {
 
   it('traces hosted web search (no output item) and local_shell_call', () => {
     const { spans } = traceLines([
-      meta(T), start('t1'), prompt('q'),
+      meta(T),
+      start('t1'),
+      prompt('q'),
       item({ type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'x' } }),
       item({ type: 'local_shell_call', call_id: 'ls_1', status: 'completed', action: { type: 'exec', command: ['bash', '-lc', 'echo hi'] } }),
       fout('ls_1', '{"output":"hi\\n","metadata":{"exit_code":0,"duration_seconds":0.5}}'),
       done('t1'),
     ]);
     const tools = byKind(spans, 'tool');
-    expect(tools.map((t) => [t.attributes['gen_ai.tool.name'], t.status])).toEqual([['web_search', 'ok'], ['local_shell', 'ok']]);
+    expect(tools.map((t) => [t.attributes['gen_ai.tool.name'], t.status])).toEqual([
+      ['web_search', 'ok'],
+      ['local_shell', 'ok'],
+    ]);
     expect(tools[1]?.attributes['codex.tool.command']).toBe('echo hi');
     expect(tools[1]?.attributes['codex.tool.duration_ms']).toBe(500);
   });
 
   it('takes exit codes from exec_command_end and patch_apply_end', () => {
     const { spans } = traceLines([
-      meta(T), start('t1'), prompt('q'), fcall('a'), fcall('p', 'apply_patch', '{}'),
+      meta(T),
+      start('t1'),
+      prompt('q'),
+      fcall('a'),
+      fcall('p', 'apply_patch', '{}'),
       ev({ type: 'exec_command_end', call_id: 'a', exit_code: 7, duration: { secs: 1, nanos: 5e8 }, command: ['bash', '-lc', 'make'], cwd: '/w' }),
       ev({ type: 'patch_apply_end', call_id: 'p', success: false, stderr: 'no such file' }),
-      fout('a', 'failed'), fout('p', 'failed'), done('t1'),
+      fout('a', 'failed'),
+      fout('p', 'failed'),
+      done('t1'),
     ]);
     const [a, p] = byKind(spans, 'tool');
     expect([a?.attributes['codex.tool.exit_code'], a?.attributes['codex.tool.duration_ms'], a?.status]).toEqual([7, 1500, 'error']);
@@ -171,7 +242,13 @@ describe('sessions, forks and subagents', () => {
   });
 
   it('puts a subagent under its parent trace, or its own trace when the parent is unknown', () => {
-    const child = [meta('child-thread', { session_id: T, source: { subagent: { thread_spawn: { parent_thread_id: T, depth: 1 } } } }), start('c1'), prompt('task'), say('done'), done('c1')];
+    const child = [
+      meta('child-thread', { session_id: T, source: { subagent: { thread_spawn: { parent_thread_id: T, depth: 1 } } } }),
+      start('c1'),
+      prompt('task'),
+      say('done'),
+      done('c1'),
+    ];
     const inParent = traceLines(child, { parentKnown: () => true });
     expect(byKind(inParent.spans, 'session')).toHaveLength(0);
     expect(inParent.spans[0]?.traceId).toBe(T.replace(/-/g, ''));
@@ -193,7 +270,17 @@ describe('sessions, forks and subagents', () => {
 
 describe('bad input and dialects', () => {
   it('skips bad lines with a warning naming the byte offset and traces the rest', () => {
-    const { spans, warnings, proc } = traceLines([meta(T), '{"truncated', 'garbage', JSON.stringify(start('t1')), '[1,2]', prompt('q'), env('brand_new_record', { x: 1 }), ev({ type: 'brand_new_event' }), done('t1')]);
+    const { spans, warnings, proc } = traceLines([
+      meta(T),
+      '{"truncated',
+      'garbage',
+      JSON.stringify(start('t1')),
+      '[1,2]',
+      prompt('q'),
+      env('brand_new_record', { x: 1 }),
+      ev({ type: 'brand_new_event' }),
+      done('t1'),
+    ]);
     expect(warnings.map((w) => w.code)).toEqual(['bad_line', 'bad_line', 'bad_line']);
     expect(warnings[0]?.offset).toBeGreaterThan(0);
     expect(byKind(spans, 'turn')).toHaveLength(1);
@@ -213,7 +300,11 @@ describe('bad input and dialects', () => {
       { id: T, timestamp: '2025-08-01T00:00:00.000Z', instructions: null },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'old prompt' }] },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'old answer' }] },
-      start('t2'), prompt('new prompt'), say('new answer'), usage(10, 10), done('t2'),
+      start('t2'),
+      prompt('new prompt'),
+      say('new answer'),
+      usage(10, 10),
+      done('t2'),
     ]);
     assertWellFormed(spans);
     expect(byKind(spans, 'turn').map((t) => t.attributes['input.value'])).toEqual(['old prompt', 'new prompt']);
@@ -221,7 +312,14 @@ describe('bad input and dialects', () => {
 
   it('redacts content before it leaves the reducer, and keeps none with --content none', () => {
     const secret = 'sk-proj-' + 'A1b2C3d4E5f6G7h8'.repeat(3);
-    const lines = [meta(T), start('t1'), prompt(`use ${secret}`), fcall('a', 'exec_command', JSON.stringify({ cmd: `curl -H "Authorization: Bearer ${secret}"` })), fout('a', secret), done('t1')];
+    const lines = [
+      meta(T),
+      start('t1'),
+      prompt(`use ${secret}`),
+      fcall('a', 'exec_command', JSON.stringify({ cmd: `curl -H "Authorization: Bearer ${secret}"` })),
+      fout('a', secret),
+      done('t1'),
+    ];
     const { effects } = traceLines(lines);
     expect(JSON.stringify(effects)).not.toContain(secret);
     const none = traceLines(lines, { content: makeContentFilter({ ...DEFAULT_CONTENT, mode: 'none' }) });

@@ -33,7 +33,10 @@ let port: number;
 const consoleErrors: string[] = [];
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: testDir('ct-ui-user-'), ...env } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, HOME: testDir('ct-ui-user-'), ...env },
+  });
   children.push(child);
   return child;
 }
@@ -135,7 +138,13 @@ describe('the viewer in a browser', () => {
     const hit = page.locator('.row.hit');
     expect(await hit.count()).toBe(1);
     expect(await hit.getAttribute('data-kind')).toBe('tool');
-    expect(await page.locator('.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['session', 'turn', 'subagent', 'turn', 'tool']);
+    expect(await page.locator('.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual([
+      'session',
+      'turn',
+      'subagent',
+      'turn',
+      'tool',
+    ]);
     // content search (server side): a word only in a tool's output
     await page.fill('input[type=search]', 'CHILD-ANSWER');
     await expect.poll(() => page.locator('.row.hit').count()).toBeGreaterThan(0);

@@ -23,7 +23,13 @@ afterAll(runCleanups);
 const run = (...args: string[]) => cli(['--state-dir', stateDir, 'export', ...args]);
 
 interface OtlpLine {
-  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; status: { code?: number } ; attributes: { key: string }[] }[] }[] }[];
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: {
+      scope: { name: string };
+      spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; status: { code?: number }; attributes: { key: string }[] }[];
+    }[];
+  }[];
 }
 
 describe('export', () => {

@@ -30,12 +30,15 @@ interface Reply {
 
 function request(path: string, opts: { host?: string; method?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port: ui.port, path, method: opts.method ?? 'GET', headers: opts.host === undefined ? {} : { Host: opts.host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = get(
+      { host: '127.0.0.1', port: ui.port, path, method: opts.method ?? 'GET', headers: opts.host === undefined ? {} : { Host: opts.host } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
   });
 }

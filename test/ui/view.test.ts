@@ -81,13 +81,24 @@ describe('search and errors only', () => {
 
 describe('time axis', () => {
   it('finds idle gaps between busy intervals (overlaps merged)', () => {
-    const gaps = findGaps([{ start: 0, end: 10 }, { start: 5, end: 20 }, { start: 100, end: 110 }, { start: 112, end: 120 }], 50);
+    const gaps = findGaps(
+      [
+        { start: 0, end: 10 },
+        { start: 5, end: 20 },
+        { start: 100, end: 110 },
+        { start: 112, end: 120 },
+      ],
+      50,
+    );
     expect(gaps).toEqual([{ start: 20, end: 100 }]);
   });
 
   it('compresses a long idle gap to a fixed share and keeps bars in order', () => {
     const start = t('2026-11-25T10:00:00Z');
-    const busy = [{ start, end: start + 60_000 }, { start: start + 3 * 3600_000, end: start + 3 * 3600_000 + 60_000 }];
+    const busy = [
+      { start, end: start + 60_000 },
+      { start: start + 3 * 3600_000, end: start + 3 * 3600_000 + 60_000 },
+    ];
     const scale = makeScale(start, busy[1]!.end, busy, { minGapMs: 30_000, gapShare: 0.04 });
     expect(scale.gaps).toHaveLength(1);
     expect(scale.gaps[0]!.width).toBe(0.04);
@@ -102,7 +113,11 @@ describe('time axis', () => {
 
   it('leaves a short trace linear, and gives a zero-length span a visible width', () => {
     const s = summarize(multi);
-    const scale = makeScale(t(s.start!), t(s.end!), multi.filter((x) => x.kind !== 'session').map((x) => ({ start: t(x.startTime), end: t(x.endTime!) })));
+    const scale = makeScale(
+      t(s.start!),
+      t(s.end!),
+      multi.filter((x) => x.kind !== 'session').map((x) => ({ start: t(x.startTime), end: t(x.endTime!) })),
+    );
     expect(scale.gaps).toEqual([]);
     const mid = (t(s.start!) + t(s.end!)) / 2;
     expect(scale.x(mid)).toBeCloseTo(0.5, 5);
@@ -113,7 +128,11 @@ describe('time axis', () => {
 
 describe('summary, transcript and content', () => {
   it('sums the trace as the truth file says', async () => {
-    const truth = (await import(v169('e-multi-tool.truth.json'), { with: { type: 'json' } })).default as { usage_sum: { input: number; cached: number; output: number }; tool_calls: unknown[]; model_calls: number };
+    const truth = (await import(v169('e-multi-tool.truth.json'), { with: { type: 'json' } })).default as {
+      usage_sum: { input: number; cached: number; output: number };
+      tool_calls: unknown[];
+      model_calls: number;
+    };
     const s = summarize(multi);
     expect(s.llmCalls).toBe(truth.model_calls);
     expect(s.toolCalls).toBe(truth.tool_calls.length);

@@ -82,13 +82,15 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
     run.onProgress?.({ files: total.files, bytes: total.bytes });
   };
   const queue = new CommitQueue(opts.committer);
-  await Promise.all(shares.map(async (jobs, i) => {
-    const ok = await runShare(set, jobs, init, queue, (p) => {
-      progress[i] = p;
-      report();
-    });
-    if (!ok) await opts.fallback(jobs);
-  }));
+  await Promise.all(
+    shares.map(async (jobs, i) => {
+      const ok = await runShare(set, jobs, init, queue, (p) => {
+        progress[i] = p;
+        report();
+      });
+      if (!ok) await opts.fallback(jobs);
+    }),
+  );
 }
 
 type Commit = Extract<FromWorker, { type: 'commit' }>;
@@ -138,7 +140,13 @@ class CommitQueue {
 }
 
 /** resolves true once the thread traced its share, false when it failed (then it is reported and exits) */
-function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, queue: CommitQueue, onProgress: (p: { files: number; bytes: number; spans: number }) => void): Promise<boolean> {
+function runShare(
+  set: TracerSet,
+  jobs: FileJob[],
+  init: PoolInit,
+  queue: CommitQueue,
+  onProgress: (p: { files: number; bytes: number; spans: number }) => void,
+): Promise<boolean> {
   const worker = new Worker(WORKER_FILE, { workerData: init, resourceLimits: THREAD_LIMITS });
   const send = (m: ToWorker): void => worker.postMessage(m);
   return new Promise<boolean>((resolve) => {
@@ -146,9 +154,17 @@ function runShare(set: TracerSet, jobs: FileJob[], init: PoolInit, queue: Commit
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'commit':
-          queue.add(m, (err) => send(err === undefined ? { type: 'ack', id: m.id } : {
-            type: 'ack', id: m.id, error: { message: err instanceof Error ? err.message : String(err), transient: (err as { transient?: boolean }).transient !== false },
-          }));
+          queue.add(m, (err) =>
+            send(
+              err === undefined
+                ? { type: 'ack', id: m.id }
+                : {
+                    type: 'ack',
+                    id: m.id,
+                    error: { message: err instanceof Error ? err.message : String(err), transient: (err as { transient?: boolean }).transient !== false },
+                  },
+            ),
+          );
           break;
         case 'rename':
           set.opts.delivery.cursors.rename(m.from, m.to);

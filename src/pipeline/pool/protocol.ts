@@ -24,9 +24,7 @@ export interface PoolInit {
 }
 
 /** main → worker */
-export type ToWorker =
-  | { type: 'jobs'; jobs: FileJob[] }
-  | { type: 'ack'; id: number; error?: { message: string; transient: boolean } };
+export type ToWorker = { type: 'jobs'; jobs: FileJob[] } | { type: 'ack'; id: number; error?: { message: string; transient: boolean } };
 
 /** worker → main */
 export type FromWorker =

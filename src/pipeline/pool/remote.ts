@@ -17,7 +17,10 @@ const post = (port: MessagePort, m: FromWorker): void => port.postMessage(m);
 /** The cursors of the run's start; renames (a file moved to archived_sessions) also go to the store. */
 export class PoolCursors implements CursorStore {
   private readonly map = new Map<string, Cursor>();
-  constructor(cursors: readonly Cursor[], private readonly port: MessagePort) {
+  constructor(
+    cursors: readonly Cursor[],
+    private readonly port: MessagePort,
+  ) {
     for (const c of cursors) this.map.set(c.path, c);
   }
   get(path: string): Cursor | undefined {
@@ -46,7 +49,10 @@ export class RemoteCommitter implements Sink, CursorCommitter {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: SinkError) => void }>();
 
-  constructor(readonly cursors: PoolCursors, private readonly port: MessagePort) {}
+  constructor(
+    readonly cursors: PoolCursors,
+    private readonly port: MessagePort,
+  ) {}
 
   commitWithCursors(effects: readonly SpanEffect[], cursors: readonly Cursor[]): Promise<void> {
     const spans = latestSpans(effects);
@@ -76,7 +82,9 @@ export class RemoteCommitter implements Sink, CursorCommitter {
 }
 
 export function remoteReporter(port: MessagePort): Reporter {
-  const send = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: ReportFields): void =>
-    post(port, fields === undefined ? { type: 'log', level, msg } : { type: 'log', level, msg, fields });
+  const send =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields?: ReportFields): void =>
+      post(port, fields === undefined ? { type: 'log', level, msg } : { type: 'log', level, msg, fields });
   return { debug: send('debug'), info: send('info'), warn: send('warn'), error: send('error') };
 }

@@ -159,9 +159,7 @@ export function toReadableSpan(span: Span, resource: Resource, sessionId?: strin
     name: mapped.name,
     kind: mapped.kind,
     spanContext: () => ctx,
-    ...(span.parentSpanId
-      ? { parentSpanContext: { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false } }
-      : {}),
+    ...(span.parentSpanId ? { parentSpanContext: { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false } } : {}),
     startTime,
     endTime,
     duration: hrDiff(endTime, startTime),

@@ -116,8 +116,12 @@ function claim(call: ModelCallState, marker: PendingUsage): void {
 
 /** A model output item (message, reasoning, or a tool call) belongs to the open call or starts a new one. */
 export function onModelItem(
-  calls: CallsState, host: CallHost, time: string, item: OutputItem | { kind: 'tool_call'; name: string },
-  compaction: boolean, out: Emitter,
+  calls: CallsState,
+  host: CallHost,
+  time: string,
+  item: OutputItem | { kind: 'tool_call'; name: string },
+  compaction: boolean,
+  out: Emitter,
 ): void {
   settle(calls, host, out);
   let call = calls.open;

@@ -32,8 +32,13 @@ export interface Scope {
 export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
   const parent = info.parentThreadId;
   const base = {
-    opts, threadId: info.threadId, provider: info.modelProvider, responseKeyed: false, callIdUses: new Map<string, number>(),
-    untimed: info.untimed, spanSeq: 0,
+    opts,
+    threadId: info.threadId,
+    provider: info.modelProvider,
+    responseKeyed: false,
+    callIdUses: new Map<string, number>(),
+    untimed: info.untimed,
+    spanSeq: 0,
   };
   if (parent && opts.parentKnown(parent)) {
     // a subagent: its turns hang under the subagent span its parent's trace holds

@@ -14,8 +14,22 @@ import { newSpan, openScope, type Scope } from './scope.js';
 import { closeSubagents, onSubagentDone, onSubagentSpawned, type Subagents } from './subagent.js';
 import { runningSince } from './tool-call.js';
 import {
-  claimPendingUsage, cutOff, endTurn, onLateTurnEvent, leftoverUsage, nameTurn, onLateToolRecord, onTurnEvent, openTurn, ownsCall, resumeTurn,
-  settleLate, suspendTurn, type TurnEnd, type TurnEvent, type TurnState,
+  claimPendingUsage,
+  cutOff,
+  endTurn,
+  onLateTurnEvent,
+  leftoverUsage,
+  nameTurn,
+  onLateToolRecord,
+  onTurnEvent,
+  openTurn,
+  ownsCall,
+  resumeTurn,
+  settleLate,
+  suspendTurn,
+  type TurnEnd,
+  type TurnEvent,
+  type TurnState,
 } from './turn.js';
 
 /** open: never ended; ended: finalized (idle, or the run ended); resumed: records came after an end. */

@@ -10,17 +10,47 @@ import type { DomainEvent } from '../events.js';
 import { spanKey } from '../ids.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
 import {
-  closeCompaction, completeCompaction, openCompaction, resumeCompaction, startNoLaterThan, suspendCompaction,
+  closeCompaction,
+  completeCompaction,
+  openCompaction,
+  resumeCompaction,
+  startNoLaterThan,
+  suspendCompaction,
   type CompactionState,
 } from './compaction.js';
 import {
-  adoptAsCompaction, closeOpenCall, emitCall, failOpenCall, flushPendingUsage, initialCalls, onLateUsage, onModelItem, onRequestBoundary,
-  onUsage, settle, takeUnsettled, unrecordedCompactionCall, type CallFailure, type CallHost, type CallsState, type PendingUsage,
+  adoptAsCompaction,
+  closeOpenCall,
+  emitCall,
+  failOpenCall,
+  flushPendingUsage,
+  initialCalls,
+  onLateUsage,
+  onModelItem,
+  onRequestBoundary,
+  onUsage,
+  settle,
+  takeUnsettled,
+  unrecordedCompactionCall,
+  type CallFailure,
+  type CallHost,
+  type CallsState,
+  type PendingUsage,
 } from './model-call.js';
 import { newSpan, type Scope } from './scope.js';
 import {
-  awaitsOutput, closeTools, hasCall, initialTools, onLateOutput, onToolCall, onToolOutput, onToolResult, resumeTools, suspendTools,
-  type ToolHost, type ToolsState,
+  awaitsOutput,
+  closeTools,
+  hasCall,
+  initialTools,
+  onLateOutput,
+  onToolCall,
+  onToolOutput,
+  onToolResult,
+  resumeTools,
+  suspendTools,
+  type ToolHost,
+  type ToolsState,
 } from './tool-call.js';
 
 /** open: taking records; suspended: sent as ended (the session went idle) but may go on; ended. */
@@ -59,9 +89,12 @@ export interface TurnState {
 }
 
 /** The events a turn handles itself. */
-export type TurnEvent = Extract<DomainEvent, {
-  type: 'user_prompt' | 'turn_context' | 'request_boundary' | 'model_output' | 'tool_call' | 'tool_output' | 'tool_result' | 'usage' | 'compaction' | 'error';
-}>;
+export type TurnEvent = Extract<
+  DomainEvent,
+  {
+    type: 'user_prompt' | 'turn_context' | 'request_boundary' | 'model_output' | 'tool_call' | 'tool_output' | 'tool_result' | 'usage' | 'compaction' | 'error';
+  }
+>;
 
 export interface TurnEnd {
   status: 'ok' | 'error';
@@ -80,7 +113,12 @@ function turnKey(turn: TurnState): string {
 
 /** Opens turn number `index`; `carried` is usage the session holds for the next response. */
 export function openTurn(
-  scope: Scope, index: number, time: string, turnId: string | undefined, parentTurnId: string | undefined, carried: PendingUsage | undefined,
+  scope: Scope,
+  index: number,
+  time: string,
+  turnId: string | undefined,
+  parentTurnId: string | undefined,
+  carried: PendingUsage | undefined,
   out: Emitter,
 ): TurnState {
   const attrs: Attributes = { [ATTR.turnIndex]: index, [ATTR.threadId]: scope.threadId };
@@ -88,10 +126,24 @@ export function openTurn(
   setAttr(attrs, ATTR.requestModel, scope.model);
   const span = newSpan(scope, 'turn', spanKey.turn(turnId ?? `#${index}`), `turn ${index}`, scope.rootSpanId, time, attrs);
   const turn: TurnState = {
-    scope, span, index, turnId, parentTurnId, review: false, explicit: turnId !== undefined, status: 'open', hadActivity: false,
-    lastChildEnd: time, lastActivity: time,
-    calls: initialCalls(carried), callHost: callHost(() => turn), tools: initialTools(), toolHost: toolHost(() => turn),
-    compactionSeq: 0, newInput: [], allInput: [],
+    scope,
+    span,
+    index,
+    turnId,
+    parentTurnId,
+    review: false,
+    explicit: turnId !== undefined,
+    status: 'open',
+    hadActivity: false,
+    lastChildEnd: time,
+    lastActivity: time,
+    calls: initialCalls(carried),
+    callHost: callHost(() => turn),
+    tools: initialTools(),
+    toolHost: toolHost(() => turn),
+    compactionSeq: 0,
+    newInput: [],
+    allInput: [],
   };
   started(out, span);
   return turn;
@@ -99,7 +151,9 @@ export function openTurn(
 
 function callHost(self: () => TurnState): CallHost {
   return {
-    get scope() { return self().scope; },
+    get scope() {
+      return self().scope;
+    },
     key: () => turnKey(self()),
     start: () => self().lastChildEnd,
     takeInput: () => {
@@ -125,8 +179,12 @@ function callHost(self: () => TurnState): CallHost {
 
 function toolHost(self: () => TurnState): ToolHost {
   return {
-    get scope() { return self().scope; },
-    get spanId() { return self().span.spanId; },
+    get scope() {
+      return self().scope;
+    },
+    get spanId() {
+      return self().span.spanId;
+    },
     touched: (time) => touch(self(), time),
     finished: (time, line) => {
       const turn = self();

@@ -15,7 +15,12 @@ function varName(path: string, root: string): string {
 }
 
 function bindings(list: string): string {
-  return list.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => x.replace(/\s+as\s+/, ': ')).join(', ');
+  return list
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .map((x) => x.replace(/\s+as\s+/, ': '))
+    .join(', ');
 }
 
 /** One module's code in its own scope; its imports read from modules already defined above it. */

@@ -19,7 +19,10 @@ function escapeInline(s: string): string {
 }
 
 function quote(text: string): string {
-  return text.split('\n').map((l) => `> ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
 }
 
 function itemMd(item: TranscriptItem): string {
@@ -32,7 +35,10 @@ function itemMd(item: TranscriptItem): string {
     case 'tool': {
       const head = `${item.error ? '✗' : '⚙'} ${item.name}${item.command === null ? '' : ` — ${item.command}`}${item.agent === null ? '' : ` (${item.agent})`}`;
       const parts = [`<details><summary>${head.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] as string)}</summary>`, ''];
-      for (const [label, v] of [['arguments', item.input], ['result', item.output]] as const) {
+      for (const [label, v] of [
+        ['arguments', item.input],
+        ['result', item.output],
+      ] as const) {
         if (v === null) continue;
         const p = prettyContent(v);
         parts.push(`${label}:`, '', fence(p.text, p.json ? 'json' : 'text'), '');
@@ -61,14 +67,26 @@ export function exportMarkdown(spans: readonly Span[], tree: string): string {
     ['models', s.models.join(', ') || undefined],
     ['turns / model calls / tool calls', `${s.turns} / ${s.llmCalls} / ${s.toolCalls}`],
     ['agents', String(s.agents)],
-    ['tokens', `in ${fmtTokens(s.inputTokens)} (cached ${fmtTokens(s.cachedTokens)}), out ${fmtTokens(s.outputTokens)} (reasoning ${fmtTokens(s.reasoningTokens)})`],
+    [
+      'tokens',
+      `in ${fmtTokens(s.inputTokens)} (cached ${fmtTokens(s.cachedTokens)}), out ${fmtTokens(s.outputTokens)} (reasoning ${fmtTokens(s.reasoningTokens)})`,
+    ],
     ['failures', String(s.failures)],
   ];
   const table = ['| | |', '|---|---|', ...rows.filter(([, v]) => v !== undefined).map(([k, v]) => `| ${k} | ${escapeInline(v as string)} |`)];
   const items = buildTranscript(spans).map(itemMd);
   return [
-    `## Codex session ${escapeInline(str(a, ATTR.conversationId) ?? root?.traceId ?? '')}`, '', ...table, '',
-    '### Trace', '', fence(tree, 'text'), '',
-    '### Transcript', '', items.length === 0 ? '_no content captured_' : items.join('\n\n'), '',
+    `## Codex session ${escapeInline(str(a, ATTR.conversationId) ?? root?.traceId ?? '')}`,
+    '',
+    ...table,
+    '',
+    '### Trace',
+    '',
+    fence(tree, 'text'),
+    '',
+    '### Transcript',
+    '',
+    items.length === 0 ? '_no content captured_' : items.join('\n\n'),
+    '',
   ].join('\n');
 }

@@ -7,7 +7,16 @@
  *   /api/traces/:traceId/search?q=                                     ids of matching spans
  *   /api/traces/:traceId/full                                          every span in full (transcript)
  */
-import { SESSION_SORTS, SessionPages, TraceReader, TraceStore, type SessionListRow, type SessionPage, type SessionPageQuery, type SessionSort } from '../../store/index.js';
+import {
+  SESSION_SORTS,
+  SessionPages,
+  TraceReader,
+  TraceStore,
+  type SessionListRow,
+  type SessionPage,
+  type SessionPageQuery,
+  type SessionSort,
+} from '../../store/index.js';
 
 export interface ApiResult {
   status: number;
@@ -67,13 +76,19 @@ export class Api {
   private readonly reader: TraceReader;
   private readonly costs = new Map<string, { sig: string; text: string }>();
 
-  constructor(private readonly store: TraceStore, private readonly costOf?: CostOf) {
+  constructor(
+    private readonly store: TraceStore,
+    private readonly costOf?: CostOf,
+  ) {
     this.pages = new SessionPages(store.db);
     this.reader = new TraceReader(store.db);
   }
 
   handle(url: URL): ApiResult {
-    const parts = url.pathname.split('/').filter((x) => x !== '').slice(1);
+    const parts = url.pathname
+      .split('/')
+      .filter((x) => x !== '')
+      .slice(1);
     if (parts.length === 1 && parts[0] === 'sessions') {
       const q = sessionQuery(url.searchParams);
       return typeof q === 'string' ? bad(q) : ok(this.priced(this.pages.page(q)));

@@ -44,8 +44,19 @@ export function usageOf(span: Span): SpanUsage | null {
 
 export function summarize(spans: readonly Span[]): TraceSummary {
   const s: TraceSummary = {
-    turns: 0, llmCalls: 0, toolCalls: 0, agents: 0, compactions: 0, failures: 0,
-    inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, models: [], start: null, end: null,
+    turns: 0,
+    llmCalls: 0,
+    toolCalls: 0,
+    agents: 0,
+    compactions: 0,
+    failures: 0,
+    inputTokens: 0,
+    cachedTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    models: [],
+    start: null,
+    end: null,
   };
   const models = new Map<string, number>();
   for (const span of spans) {
@@ -53,15 +64,27 @@ export function summarize(spans: readonly Span[]): TraceSummary {
     if (s.start === null || span.startTime < s.start) s.start = span.startTime;
     if (span.endTime !== null && (s.end === null || span.endTime > s.end)) s.end = span.endTime;
     switch (span.kind) {
-      case 'session': case 'subagent': s.agents++; break;
-      case 'turn': s.turns++; break;
-      case 'tool': s.toolCalls++; break;
-      case 'compaction': s.compactions++; break;
+      case 'session':
+      case 'subagent':
+        s.agents++;
+        break;
+      case 'turn':
+        s.turns++;
+        break;
+      case 'tool':
+        s.toolCalls++;
+        break;
+      case 'compaction':
+        s.compactions++;
+        break;
       case 'llm': {
         s.llmCalls++;
         const u = usageOf(span);
         if (u !== null) {
-          s.inputTokens += u.input; s.cachedTokens += u.cached; s.outputTokens += u.output; s.reasoningTokens += u.reasoning;
+          s.inputTokens += u.input;
+          s.cachedTokens += u.cached;
+          s.outputTokens += u.output;
+          s.reasoningTokens += u.reasoning;
         }
         const m = str(span.attributes, ATTR.requestModel);
         if (m !== undefined) models.set(m, (models.get(m) ?? 0) + 1);
@@ -84,7 +107,9 @@ export function rowDetail(span: Span): string {
     case 'subagent':
       return [str(a, ATTR.subagentNickname), str(a, ATTR.subagentRole)].filter((x) => x !== undefined).join(' · ');
     case 'session':
-      return [str(a, ATTR.cwd), str(a, ATTR.cliVersion) === undefined ? undefined : `codex ${str(a, ATTR.cliVersion)}`].filter((x) => x !== undefined).join(' · ');
+      return [str(a, ATTR.cwd), str(a, ATTR.cliVersion) === undefined ? undefined : `codex ${str(a, ATTR.cliVersion)}`]
+        .filter((x) => x !== undefined)
+        .join(' · ');
     default:
       return span.statusMessage ?? '';
   }

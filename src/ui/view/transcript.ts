@@ -12,7 +12,11 @@ export type TranscriptItem =
 /** An LLM span's output without the `[tool call] name` markers (the tool items say that). */
 function assistantText(output: string | undefined): string {
   if (output === undefined) return '';
-  return output.split('\n').filter((l) => !/^\[tool call\] /.test(l)).join('\n').trim();
+  return output
+    .split('\n')
+    .filter((l) => !/^\[tool call\] /.test(l))
+    .join('\n')
+    .trim();
 }
 
 function agentOf(n: TreeNode): string | null {
@@ -38,8 +42,14 @@ function itemOf(n: TreeNode): TranscriptItem | null {
     }
     case 'tool':
       return {
-        kind: 'tool', spanId: s.spanId, name: str(a, ATTR.toolName) ?? s.name, command: str(a, ATTR.command) ?? null,
-        input: str(a, ATTR.input) ?? null, output: str(a, ATTR.output) ?? null, error: s.status === 'error', agent,
+        kind: 'tool',
+        spanId: s.spanId,
+        name: str(a, ATTR.toolName) ?? s.name,
+        command: str(a, ATTR.command) ?? null,
+        input: str(a, ATTR.input) ?? null,
+        output: str(a, ATTR.output) ?? null,
+        error: s.status === 'error',
+        agent,
       };
     case 'compaction':
       return { kind: 'note', spanId: s.spanId, text: 'context compacted', agent };

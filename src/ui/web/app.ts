@@ -30,17 +30,23 @@ class App {
   private current: { refresh(): Promise<void> } | null = null;
   private routeKey = '';
 
-  constructor(private readonly source: Source, private readonly fallbackTrace: string | null) {}
+  constructor(
+    private readonly source: Source,
+    private readonly fallbackTrace: string | null,
+  ) {}
 
   start(root: HTMLElement): void {
     clear(root);
     const home = this.source.server ? h('a', { href: '#/' }, 'Sessions') : h('span', { class: 'muted' }, 'exported trace');
     root.append(h('header', { class: 'top' }, h('span', { class: 'brand' }, 'codex-tracer'), home, this.liveEl), this.main);
     window.addEventListener('hashchange', () => void this.render());
-    this.source.live(() => void this.current?.refresh(), (up) => {
-      this.liveEl.className = up ? 'live' : 'live off';
-      this.liveEl.lastChild!.textContent = up ? 'live' : this.source.server ? 'reconnecting…' : 'offline';
-    });
+    this.source.live(
+      () => void this.current?.refresh(),
+      (up) => {
+        this.liveEl.className = up ? 'live' : 'live off';
+        this.liveEl.lastChild!.textContent = up ? 'live' : this.source.server ? 'reconnecting…' : 'offline';
+      },
+    );
     void this.render();
   }
 

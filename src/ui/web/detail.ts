@@ -24,8 +24,18 @@ function usage(span: Span): HTMLElement[] {
   if (u === null) return [];
   const line = (k: string, v: number, sub = false): HTMLElement =>
     h('tr', null, h('td', null, sub ? `  ⊂ ${k}` : k), h('td', { class: 'num' }, v.toLocaleString('en-US')));
-  return [h('h3', null, 'Usage'), h('table', { class: 'kv usage' },
-    line('input', u.input), line('cached', u.cached, true), line('output', u.output), line('reasoning', u.reasoning, true), line('total', u.input + u.output))];
+  return [
+    h('h3', null, 'Usage'),
+    h(
+      'table',
+      { class: 'kv usage' },
+      line('input', u.input),
+      line('cached', u.cached, true),
+      line('output', u.output),
+      line('reasoning', u.reasoning, true),
+      line('total', u.input + u.output),
+    ),
+  ];
 }
 
 function attributes(span: Span): HTMLElement {
@@ -50,7 +60,9 @@ export function detailPanel(span: Span, link: string): HTMLElement {
     ['exit code', typeof a[ATTR.exitCode] === 'number' ? String(a[ATTR.exitCode]) : undefined],
     ['span id', span.spanId],
   ];
-  return h('div', { class: 'detail-body', 'data-span': span.spanId },
+  return h(
+    'div',
+    { class: 'detail-body', 'data-span': span.spanId },
     h('h2', null, h('span', { class: `kind k-${span.kind}` }, span.kind), ' ', span.name),
     h('div', { class: 'small' }, h('a', { href: link, class: 'deeplink' }, 'link to this span')),
     h('table', { class: 'kv facts' }, ...facts.filter(([, v]) => v !== undefined).map(([k, v]) => h('tr', null, h('td', null, k), h('td', null, v as string)))),
@@ -58,5 +70,6 @@ export function detailPanel(span: Span, link: string): HTMLElement {
     ...block(inLabel, str(a, ATTR.input)),
     ...block(outLabel, str(a, ATTR.output)),
     h('h3', null, 'Attributes'),
-    attributes(span));
+    attributes(span),
+  );
 }

@@ -86,7 +86,9 @@ export class EmbeddedSource implements Source {
     return Promise.resolve({ projects: [], models: [], first: null, last: null });
   }
   outline(): Promise<Span[]> {
-    return Promise.resolve(this.data.spans.map((s) => ({ ...s, attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !HEAVY.includes(k))) })));
+    return Promise.resolve(
+      this.data.spans.map((s) => ({ ...s, attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !HEAVY.includes(k))) })),
+    );
   }
   span(_traceId: string, spanId: string): Promise<Span> {
     const s = this.data.spans.find((x) => x.spanId === spanId);

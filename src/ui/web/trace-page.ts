@@ -22,13 +22,19 @@ function summaryBar(spans: readonly Span[]): HTMLElement {
   const s = summarize(spans);
   const dur = s.start !== null && s.end !== null ? Date.parse(s.end) - Date.parse(s.start) : null;
   const item = (k: string, v: string, cls = ''): HTMLElement => h('span', { class: cls }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v));
-  return h('div', { class: 'summary' },
-    item('duration', fmtDuration(dur)), item('turns', String(s.turns)), item('model calls', String(s.llmCalls)),
-    item('tool calls', String(s.toolCalls)), item('agents', String(s.agents)),
+  return h(
+    'div',
+    { class: 'summary' },
+    item('duration', fmtDuration(dur)),
+    item('turns', String(s.turns)),
+    item('model calls', String(s.llmCalls)),
+    item('tool calls', String(s.toolCalls)),
+    item('agents', String(s.agents)),
     item('tokens in', `${fmtTokens(s.inputTokens)} (cached ${fmtTokens(s.cachedTokens)})`),
     item('out', `${fmtTokens(s.outputTokens)} (reasoning ${fmtTokens(s.reasoningTokens)})`),
     item('failures', String(s.failures), s.failures > 0 ? 'err' : ''),
-    s.models.length > 0 ? item('models', s.models.join(', ')) : null);
+    s.models.length > 0 ? item('models', s.models.join(', ')) : null,
+  );
 }
 
 export class TracePage {
@@ -45,7 +51,11 @@ export class TracePage {
   private readonly status = h('span', { class: 'muted small' });
   private readonly errorsButton = h('button', { class: 'errors-only' }, 'Errors only');
 
-  constructor(private readonly root: HTMLElement, private readonly source: Source, private readonly route: TraceRoute) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly source: Source,
+    private readonly route: TraceRoute,
+  ) {
     this.selected = route.span;
     this.waterfall = new Waterfall({ select: (id) => this.select(id), toggle: (id) => this.toggle(id) });
   }
@@ -81,10 +91,36 @@ export class TracePage {
       this.errorsButton.classList.toggle('on', this.errorsOnly);
       this.rebuild();
     });
-    const expand = h('button', { onclick: () => { this.collapsed.clear(); this.rebuild(); } }, 'Expand all');
-    const collapse = h('button', { onclick: () => { this.collapsed = parentIds(this.roots); this.rebuild(); } }, 'Collapse all');
-    return h('div', { class: 'toolbar' }, input, this.errorsButton, expand, collapse,
-      h('a', { href: `#/trace/${this.route.traceId}/transcript`, class: 'transcript-link' }, 'Transcript'), this.status);
+    const expand = h(
+      'button',
+      {
+        onclick: () => {
+          this.collapsed.clear();
+          this.rebuild();
+        },
+      },
+      'Expand all',
+    );
+    const collapse = h(
+      'button',
+      {
+        onclick: () => {
+          this.collapsed = parentIds(this.roots);
+          this.rebuild();
+        },
+      },
+      'Collapse all',
+    );
+    return h(
+      'div',
+      { class: 'toolbar' },
+      input,
+      this.errorsButton,
+      expand,
+      collapse,
+      h('a', { href: `#/trace/${this.route.traceId}/transcript`, class: 'transcript-link' }, 'Transcript'),
+      this.status,
+    );
   }
 
   private async search(q: string): Promise<void> {
@@ -108,7 +144,11 @@ export class TracePage {
 
   private hits(): string[] {
     const set = this.matchSet();
-    return set === null ? [] : flatten(this.roots).map((r) => r.node.span.spanId).filter((id) => set.has(id));
+    return set === null
+      ? []
+      : flatten(this.roots)
+          .map((r) => r.node.span.spanId)
+          .filter((id) => set.has(id));
   }
 
   private nextHit(): void {

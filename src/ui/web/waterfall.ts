@@ -158,10 +158,25 @@ export class Waterfall {
       });
     }
     const usage = usageOf(s);
-    const badge = usage === null ? null : h('span', { class: 'tok', title: `input ${usage.input} (cached ${usage.cached}) · output ${usage.output} (reasoning ${usage.reasoning})` }, `${fmtTokens(usage.input)} → ${fmtTokens(usage.output)}`);
+    const badge =
+      usage === null
+        ? null
+        : h(
+            'span',
+            { class: 'tok', title: `input ${usage.input} (cached ${usage.cached}) · output ${usage.output} (reasoning ${usage.reasoning})` },
+            `${fmtTokens(usage.input)} → ${fmtTokens(usage.output)}`,
+          );
     const detail = rowDetail(s);
-    const lab = h('div', { class: 'lab' }, ...gutter(r), tog, h('span', { class: `kind k-${s.kind}` }, s.kind), h('span', { class: 'name' }, s.name), badge,
-      detail === '' ? null : h('span', { class: 'detail' }, oneLine(detail, 160)));
+    const lab = h(
+      'div',
+      { class: 'lab' },
+      ...gutter(r),
+      tog,
+      h('span', { class: `kind k-${s.kind}` }, s.kind),
+      h('span', { class: 'name' }, s.name),
+      badge,
+      detail === '' ? null : h('span', { class: 'detail' }, oneLine(detail, 160)),
+    );
     const b = barOf(this.scale, ms(s.startTime), s.endTime === null ? null : ms(s.endTime));
     const bar = h('div', { class: `bar b-${s.kind}${s.status === 'error' ? ' b-error' : ''}` });
     bar.style.left = pct(b.left);
@@ -177,7 +192,9 @@ export class Waterfall {
       dur.classList.add('inside');
       dur.style.left = pct(end);
     }
-    const cls = ['row', s.status === 'error' ? 'error' : '', this.hits.has(id) ? 'hit' : '', this.selected === id ? 'sel' : ''].filter((c) => c !== '').join(' ');
+    const cls = ['row', s.status === 'error' ? 'error' : '', this.hits.has(id) ? 'hit' : '', this.selected === id ? 'sel' : '']
+      .filter((c) => c !== '')
+      .join(' ');
     const el = h('div', { class: cls, 'data-span': id, 'data-kind': s.kind, title: s.name }, lab, h('div', { class: 'time' }, bar, dur));
     el.style.top = `${i * ROW_HEIGHT}px`;
     el.addEventListener('click', () => this.events.select(id));
