@@ -118,6 +118,48 @@ describe('an OTLP backend that is down', () => {
   });
 });
 
+describe('an OTLP endpoint that accepts connections and never answers', () => {
+  let silent: import('node:net').Server;
+  const sockets: import('node:net').Socket[] = [];
+  let url: string;
+  beforeAll(async () => {
+    const { createServer: tcp } = await import('node:net');
+    silent = tcp((socket) => {
+      // accept, read nothing back, never answer
+      sockets.push(socket);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => silent.close(() => r()));
+  });
+
+  it('trace --timeout 2s still ends within the deadline plus a few seconds, exit 1', async () => {
+    const r = await runBin(['trace', home, '--sink', 'otlp', '--otlp-endpoint', url, '--timeout', '2s'], cleanEnv(testDir()));
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(2000 + 4000);
+    expect(r.stderr).toContain('NOT DELIVERED (--timeout 2s passed): 9 file(s)');
+  });
+
+  it('watch exits 0 within 5 s of SIGTERM while every export hangs', async () => {
+    const state = testDir('ct-silent-state-');
+    let signalledAt = 0;
+    const r = await runBin(['watch', '--codex-home', home, '--state-dir', state, '--sink', 'otlp', '--otlp-endpoint', url], cleanEnv(testDir()), {
+      onStderr: (text, child) => {
+        if (signalledAt === 0 && text.includes('msg=watching')) {
+          signalledAt = Date.now();
+          setTimeout(() => child.kill('SIGTERM'), 1500);
+        }
+      },
+    });
+    expect(signalledAt, r.stderr).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(1500 + 5000);
+  });
+});
+
 describe('doctor against endpoints that answer', () => {
   const doctor = (url: string): Promise<{ code: number | null; stdout: string }> =>
     runBin(['doctor', '--codex-home', home, '--state-dir', testDir()], cleanEnv(testDir(), { OTEL_EXPORTER_OTLP_ENDPOINT: url }));
