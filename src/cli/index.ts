@@ -16,16 +16,14 @@ import { loadStoredTraces } from './stored.js';
 import { statusCommand } from './status.js';
 import { traceCommand } from './trace-cmd.js';
 import { viewerCommands } from './viewer-commands.js';
+import { examples } from './help.js';
 import { watchCommand } from './watch-cmd.js';
 
 export const VERSION = '0.1.0';
 
 const collect = (v: string, prev: string[] = []): string[] => prev.concat([v]);
 
-/** Every --help ends with a few real command lines. */
-export function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
+export { examples } from './help.js';
 
 /** The date forms --since and --until take, the same in every command (see parseDate). */
 const DATES = 'YYYY-MM-DD, an ISO time, today, yesterday, or an age: 7d, 12h';
@@ -194,6 +192,14 @@ function addStoreCommands(program: Command, run: Run): void {
     .option('--breakdown', 'one line per model under each row')
     .option('--codex-home <dir>', 'limits: Codex home to read (default $CODEX_HOME or ~/.codex)')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'codex-tracer report daily --since 7d          # tokens and cost per day this week',
+        'codex-tracer report model --breakdown --json  # per model, for scripts',
+        'codex-tracer report limits                    # the 5-hour and weekly windows used',
+      ),
+    )
     .action((kind: string, _o, cmd: Command) => run((ctx) => reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
 
   program

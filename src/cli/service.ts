@@ -14,6 +14,7 @@ import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
 import { signalStop } from './watch-cmd.js';
 import { readStatus } from './watch-status.js';
+import { examples } from './help.js';
 
 type Run = (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>;
 
@@ -153,27 +154,37 @@ export async function serviceUninstall(ctx: CommandContext, deps: ServiceDeps = 
 }
 
 export function serviceCommand(program: Command, run: Run, sinkOptions: (c: Command) => Command): void {
-  const service = program.command('service').description('run the watcher as a service: a systemd user unit (Linux) or a LaunchAgent (macOS)');
+  const service = program
+    .command('service')
+    .description('run the watcher as a service: a systemd user unit (Linux) or a LaunchAgent (macOS)')
+    .addHelpText('after', examples('codex-tracer service install', 'codex-tracer service status', 'codex-tracer service logs -f'));
   sinkOptions(
     service
       .command('install')
       .description('write the unit (or LaunchAgent) and a 0600 environment file with the sink settings and keys, then enable and start it; again to update')
       .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
       .option('--idle <duration>', 'finalize a session after this long without new records', '30m')
-      .option('--no-start', 'only write the files: enable or start nothing'),
+      .option('--no-start', 'only write the files: enable or start nothing')
+      .addHelpText(
+        'after',
+        examples('codex-tracer service install', 'OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 codex-tracer service install --sink local --sink otlp'),
+      ),
   ).action((_o, cmd: Command) => run((ctx) => serviceInstall(ctx, cmd.optsWithGlobals()), cmd));
   service
     .command('uninstall')
     .description('stop and disable the service, remove its unit and environment file (the log and the store stay)')
+    .addHelpText('after', examples('codex-tracer service uninstall'))
     .action((_o, cmd: Command) => run((ctx) => serviceUninstall(ctx), cmd));
   service
     .command('status')
     .description("the service manager's view (enabled, active, restarts) and the watcher's own (caught up, sinks, backlog)")
+    .addHelpText('after', examples('codex-tracer service status', 'codex-tracer service status --json'))
     .option('--json', 'print JSON')
     .action((_o, cmd: Command) => run((ctx) => serviceStatus(ctx, cmd.optsWithGlobals<StatusServiceFlags>(), defaultDeps(ctx.env)), cmd));
   service
     .command('logs')
     .description("print the service's log file; -f to follow it")
+    .addHelpText('after', examples('codex-tracer service logs -n 100', 'codex-tracer service logs -f'))
     .option('-f, --follow', 'keep printing what is appended (Ctrl-C to stop)')
     .option('-n, --lines <n>', 'how many of the last lines to print', '50')
     .action((_o, cmd: Command) => run((ctx) => serviceLogs(ctx, cmd.optsWithGlobals<LogsFlags>(), defaultDeps(ctx.env), signalStop), cmd));

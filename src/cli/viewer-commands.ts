@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { exportCommand } from './export-cmd.js';
 import { uiCommand } from './ui-cmd.js';
+import { examples } from './help.js';
 
 export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>): void {
   program
@@ -10,6 +11,7 @@ export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext)
     .description('a local trace viewer in the browser (127.0.0.1, read-only, live): sessions, waterfall, span detail, transcript')
     .option('--port <n>', 'preferred port, default 4820 (the next free one is used when it is taken; 0: any)')
     .option('--open', 'open the viewer in the default browser')
+    .addHelpText('after', examples('codex-tracer ui --open', 'codex-tracer ui --port 8080 --state-dir ~/.local/state/codex-tracer'))
     .action((_o, cmd: Command) => run((ctx) => uiCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   program
@@ -18,5 +20,13 @@ export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext)
     .argument('<session>', 'session id or prefix (see `codex-tracer sessions`)')
     .addOption(new Option('--format <format>', 'html, md or otlp-json').choices(['html', 'md', 'otlp-json']).default('html'))
     .option('--out <file>', 'write to this file instead of stdout')
+    .addHelpText(
+      'after',
+      examples(
+        'codex-tracer export 01a213a3 --out session.html',
+        'codex-tracer export 01a213a3 --format md | pbcopy',
+        'codex-tracer export 01a213a3 --format otlp-json --out trace.jsonl',
+      ),
+    )
     .action((session: string, _o, cmd: Command) => run((ctx) => exportCommand(ctx, session, cmd.optsWithGlobals()), cmd));
 }

@@ -172,8 +172,25 @@ describe('dates: --since and --until mean the same in every command', () => {
 });
 
 describe('--help', () => {
-  it.each(['', 'show', 'backfill', 'trace', 'watch', 'sessions', 'status', 'doctor'])('%s --help has examples', async (cmd) => {
-    const r = await runBin([...(cmd ? [cmd] : []), '--help'], env);
+  it.each([
+    '',
+    'show',
+    'backfill',
+    'trace',
+    'watch',
+    'sessions',
+    'status',
+    'doctor',
+    'report',
+    'ui',
+    'export',
+    'service',
+    'service install',
+    'service uninstall',
+    'service status',
+    'service logs',
+  ])('%s --help has examples', async (cmd) => {
+    const r = await runBin([...(cmd ? cmd.split(' ') : []), '--help'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\nExamples:\n {2}\$ codex-tracer \S+/);
   });
