@@ -9,20 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCleanups, testDir } from '../helpers/index.js';
+import { freePort, runCleanups, testDir } from '../helpers/index.js';
 import { cleanEnv, ROOT, runBin } from './proc.js';
 
 let home: string;
 let closedPort: number;
-
-/** A port nothing listens on (taken and let go). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);

@@ -5,21 +5,12 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DAY_DIR, fixturePath, rolloutName, runCleanups, splitAtResume, testDir, threadIdOf } from '../helpers/index.js';
+import { DAY_DIR, fixturePath, freePort, rolloutName, runCleanups, splitAtResume, testDir, threadIdOf } from '../helpers/index.js';
 import { assertBuilt, BIN, cleanEnv } from './proc.js';
 
 afterAll(runCleanups);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('watch logs', () => {
   it('session started / finalized / resumed, sink down / back up, and nothing while idle', async () => {

@@ -177,3 +177,12 @@ export async function startBraintrustMock(apiKey: string): Promise<BraintrustMoc
   });
   return Object.assign(m, { rows, orphanMerges, apiKey });
 }
+
+/** A loopback port nothing listens on (taken and let go): a backend that is down. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
