@@ -122,3 +122,17 @@ export function splitAtResume(text: string): [string, string] {
   if (cut === 0) throw new Error('no task_complete in this rollout');
   return [lines.slice(0, cut).join(''), lines.slice(cut).join('')];
 }
+
+/** A rollout line as a record, for tests that edit records before tracing them. */
+export type FixtureRecord = { timestamp: string; type: string; payload: Record<string, unknown> };
+
+/** The records of `fixtures/<rel>` (one per line). */
+export function fixtureRecords(rel: string): FixtureRecord[] {
+  return readFileSync(fixture(rel), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as FixtureRecord);
+}
+
+/** An ISO time moved by `ms`. */
+export const shiftIso = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();

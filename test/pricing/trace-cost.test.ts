@@ -1,18 +1,15 @@
 /** Pricing what the reducer traced from real rollouts: forks, service tiers, subagents. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureRecords, shiftIso, type FixtureRecord } from '../helpers/fixtures.js';
 import { costLabel, spanCosts } from '../../src/cli/cost-view.js';
 import { priceSpan } from '../../src/pricing/cost.js';
 import type { Span } from '../../src/trace/span.js';
 import { byKind, traceLines } from '../trace/records.js';
 
-type Rec = { timestamp: string; type: string; payload: Record<string, unknown> };
-const load = (f: string): Rec[] =>
-  readFileSync(`fixtures/${f}`, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Rec);
-const shift = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+type Rec = FixtureRecord;
+const load = fixtureRecords;
+const shift = shiftIso;
 
 function tracedCost(spans: Span[]): number {
   let micros = 0;

@@ -1,15 +1,11 @@
 /** Rate-limit snapshots read from real rollout records; history copied into a fork is not the fork's own. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureRecords, shiftIso, type FixtureRecord } from '../helpers/fixtures.js';
 import { decideRateLimitLine, RateLimitScanner } from '../../src/rollout/rate-limits.js';
 
-type Rec = { timestamp: string; type: string; payload: Record<string, unknown> };
-const load = (f: string): Rec[] =>
-  readFileSync(`fixtures/${f}`, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Rec);
-const shift = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+type Rec = FixtureRecord;
+const load = fixtureRecords;
+const shift = shiftIso;
 
 /** The file's token_count records, given the windows a ChatGPT sign-in records (used % = `used`). */
 function withLimits(recs: Rec[], used: number): Rec[] {
