@@ -5,6 +5,7 @@
 import { addPrice, emptyCost, unpricedCalls, usd, type CostTotal } from '../pricing/cost.js';
 import { priceCall } from '../pricing/price.js';
 import type { CallRow } from '../store/index.js';
+import { parseDate } from './config.js';
 import { UsageError } from './context.js';
 import { rowUsage } from './cost-view.js';
 
@@ -61,12 +62,19 @@ export interface ReportFlags {
 
 const DAY = /^\d{4}-\d\d-\d\d$/;
 
-/** A `--since`/`--until` local day (YYYY-MM-DD or YYYYMMDD). */
-export function localDay(text: string | undefined, flag: string): string | undefined {
+/**
+ * A `--since`/`--until` local day in `tz`: YYYY-MM-DD (or YYYYMMDD) as given, or any form the
+ * other commands take (today, yesterday, 7d, an ISO time; see parseDate) as the day it falls on.
+ */
+export function localDay(text: string | undefined, flag: string, tz: string): string | undefined {
   if (text === undefined) return undefined;
   const t = text.replace(/^(\d{4})(\d\d)(\d\d)$/, '$1-$2-$3');
-  if (!DAY.test(t) || Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw new UsageError(`${flag}: "${text}" is not a date (YYYY-MM-DD)`);
-  return t;
+  if (DAY.test(t)) {
+    if (Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw new UsageError(`${flag}: "${text}" is not a date (YYYY-MM-DD)`);
+    return t;
+  }
+  const at = parseDate(text, flag, 'since') as Date;
+  return localDateTime(at.toISOString(), tz).slice(0, 10);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

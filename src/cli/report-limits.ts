@@ -120,8 +120,8 @@ function renderWindows(windows: LimitWindow[], tz: string): string {
 
 export async function limitsCommand(ctx: CommandContext, flags: ReportFlags): Promise<number> {
   const tz = resolveTimeZone(flags.tz);
-  const since = localDay(flags.since, '--since');
-  const until = localDay(flags.until, '--until');
+  const since = localDay(flags.since, '--since', tz);
+  const until = localDay(flags.until, '--until', tz);
   const inRange = (iso: string): boolean => {
     const d = localDateTime(iso, tz).slice(0, 10);
     return !(since && d < since) && !(until && d > until);

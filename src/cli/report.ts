@@ -101,8 +101,8 @@ export async function reportCommand(ctx: CommandContext, kind: string, flags: Re
   if (kind === 'limits') return limitsCommand(ctx, flags);
   if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`report: "${kind}" is not one of ${[...REPORT_KINDS, 'limits'].join(', ')}`);
   const tz = resolveTimeZone(flags.tz);
-  const since = localDay(flags.since, '--since');
-  const until = localDay(flags.until, '--until');
+  const since = localDay(flags.since, '--since', tz);
+  const until = localDay(flags.until, '--until', tz);
   const store = openStoreReadonly(ctx);
   let report: Report;
   try {

@@ -111,6 +111,14 @@ describe('report', () => {
     expect((await cli(['report', 'yearly', '--state-dir', state])).code).toBe(2);
     expect((await cli(['report', 'daily', '--tz', 'Mars/Olympus', '--state-dir', state])).code).toBe(2);
     expect((await cli(['report', 'daily', '--since', 'last week', '--state-dir', state])).code).toBe(2);
+    expect((await cli(['report', 'daily', '--since', '11/25/2026', '--state-dir', state])).code).toBe(2);
+  });
+
+  it('takes the date forms every command takes: an age, yesterday, an ISO time', async () => {
+    const days = Math.ceil((Date.now() - Date.parse('2026-11-25T00:00:00Z')) / 86_400_000) + 1;
+    expect((await reportJson(['daily', '--tz', 'UTC', '--since', `${days}d`])).rows).toHaveLength(1);
+    expect((await reportJson(['daily', '--tz', 'UTC', '--since', 'yesterday', '--until', 'today'])).rows).toHaveLength(0);
+    expect((await reportJson(['daily', '--tz', 'UTC', '--since', '2026-11-25T00:00Z', '--until', '2026-11-25T23:00Z'])).rows).toHaveLength(1);
   });
 });
 
