@@ -5,8 +5,7 @@
  */
 import { copyFileSync, renameSync, unlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, TraceStore } from '../../src/store/index.js';
-import { STORE_REPLACED } from '../../src/store/files.js';
+import { STORE_REPLACED, StoreError, TraceStore } from '../../src/store/index.js';
 import type { Cursor } from '../../src/store/cursors.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
 import { cursorAt, span, testStore } from './records.js';
