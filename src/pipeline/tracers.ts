@@ -7,9 +7,9 @@ import { basename } from 'node:path';
 import { parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
 import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
-import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
+import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
-import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
+import type { FileTracer, StepOptions, StepResult } from './file-tracer.js';
 import { settled } from './lifecycle.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
 import type { FileWarning } from './processor.js';
@@ -26,6 +26,9 @@ export interface TracerSetOptions {
   /** called after effects were delivered (watch measures latency here) */
   onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
 }
+
+type Runtime = typeof import('./runtime.js');
+const loadRuntime = (): Promise<Runtime> => import('./runtime.js');
 
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
@@ -48,8 +51,14 @@ export class TracerSet {
     if (id) this.knownThreads.add(id);
   }
 
+  /**
+   * What reads and traces a file (the rollout parser, the reducer, zod: some 60 ms of module
+   * loading) is imported at the first step: a restart with nothing new to read never loads it.
+   */
+  private runtime: Runtime | undefined;
+
   private reducerFor = (path: string): ReducerOptions => ({
-    ...defaultReducerOptions(threadIdOfPath(path)),
+    ...this.runtime!.defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
   });
@@ -63,7 +72,7 @@ export class TracerSet {
    * The tracer for `path`, made at its first step from the stored cursor of the path, or
    * of the same file under its old name (whose tracer then follows it to the new name).
    */
-  private follow(path: string, identity: FileIdentity, force: boolean): FileTracer {
+  private follow(path: string, identity: FileIdentity, force: boolean, { FileTracer }: Runtime): FileTracer {
     const known = this.tracers.get(path);
     if (known) return known;
     const cursor = force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
@@ -129,7 +138,8 @@ export class TracerSet {
   }
 
   async step(path: string, identity: FileIdentity, opts: Omit<StepOptions, 'identity'> = {}): Promise<StepResult> {
-    const t = this.follow(path, identity, opts.force === true);
+    const runtime = (this.runtime ??= await loadRuntime());
+    const t = this.follow(path, identity, opts.force === true, runtime);
     const r = await t.step({ ...opts, identity });
     if (r === 'blocked') this.noteBlocked(path);
     return r;
