@@ -25,13 +25,16 @@ export async function readFileHead(path: string): Promise<FileHead> {
  */
 export async function noteThreadsOf(set: TracerSet, paths: readonly string[]): Promise<void> {
   const heads: FileHead[] = [];
+  // one file alone links to nothing: its head is read only when its name does not give its thread
+  const linking = paths.length > 1;
   for (const path of paths) {
     set.noteFile(path);
+    if (!linking && parseRolloutName(basename(path))) continue;
     const head = await readFileHead(path);
     heads.push(head);
     if (head.threadId) set.knownThreads.add(head.threadId);
   }
-  await linkReviews(set, heads);
+  if (linking) await linkReviews(set, heads);
 }
 
 /**

@@ -42,7 +42,10 @@ describe('item 6: a review thread with no parent id (0.104) nests under the turn
     expect(warnings).toEqual([]);
     const inParent = spans.filter((s) => s.traceId === spans.find((r) => r.kind === 'session' && r.attributes[ATTR.threadId] === PARENT)?.traceId);
     expect(byKind(inParent, 'session')).toHaveLength(1);
-    const reviewTurn = byKind(inParent, 'turn').find((t) => t.attributes[ATTR.threadId] === PARENT) as Span;
+    // the review runs in the turn the format started for it (its entered_review_mode names no turn): one turn
+    const parentTurns = byKind(inParent, 'turn').filter((t) => t.attributes[ATTR.threadId] === PARENT);
+    expect(parentTurns).toHaveLength(1);
+    const reviewTurn = parentTurns[0] as Span;
     expect([reviewTurn.status, reviewTurn.attributes[ATTR.input]]).toEqual(['ok', 'current changes']);
     const sub = byKind(inParent, 'subagent');
     expect(sub.map((s) => [s.parentSpanId, s.attributes[ATTR.subagentThreadId], s.attributes[ATTR.subagentRole], s.status])).toEqual([
