@@ -122,9 +122,10 @@ export function expectInterruptTool({ spans }: InMemoryTrace, truth: CaseTruth):
   expect(turns.map((t) => t.status)).toEqual(['error', 'ok']);
   expect(turns[0]?.statusMessage).toContain('interrupted');
   const tools = ofKind(spans, 'tool');
-  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.attributes[ATTR.exitCode], t.parentSpanId])).toEqual([
-    ['call_n_1', 'error', -1, turns[0]?.spanId],
-  ]);
+  expect(tools.map((t) => [t.attributes[ATTR.toolCallId], t.status, t.parentSpanId])).toEqual([['call_n_1', 'error', turns[0]?.spanId]]);
+  // the exit code the completion record gives is kept: -1 (Codex cancelled the command), or — a race in
+  // Codex seen on a loaded machine — 137 (the exit of the killed process was seen first)
+  expect([-1, 137]).toContain(tools[0]?.attributes[ATTR.exitCode]);
   expect(String(tools[0]?.attributes[ATTR.output])).toContain('aborted by user');
   expectServedUsage(spans, truth);
   // no model response came after the aborted tool: the served ones are the only LLM spans, none an error
