@@ -13,6 +13,7 @@ import {
   type Coalescer,
   type Degraded,
   type DiscoveredFile,
+  type RootWatcher,
 } from '../source/index.js';
 import type { TracerSet } from './tracers.js';
 
@@ -35,6 +36,9 @@ export interface WatchHandle {
   degraded(): Degraded | undefined;
 }
 
+/** chokidar starts at the latest this long after the catch-up began (see startWatch). */
+const WATCHER_LATEST_MS = 1000;
+
 interface RetryAt {
   at: number;
   delay: number;
@@ -50,20 +54,24 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     onError: (err, path) => log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
   });
   const started = now();
-  const watcher = await watchRoots(
-    opts.codexHome,
-    (e) => {
-      if (e.type !== 'unlink') coalescer.notify(e.path);
-    },
-    {
-      onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
-      onWatchLimit: (info) =>
-        log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
-          limit: info.limit,
-          fix: info.fix,
-        }),
-    },
-  );
+  const startWatcher = (): Promise<RootWatcher> =>
+    watchRoots(
+      opts.codexHome,
+      (e) => {
+        if (e.type !== 'unlink') coalescer.notify(e.path);
+      },
+      {
+        onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
+        onWatchLimit: (info) =>
+          log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
+            limit: info.limit,
+            fix: info.fix,
+          }),
+      },
+    );
+  let root: RootWatcher | undefined;
+  let starting: Promise<RootWatcher> | undefined;
+  const watching = (): Promise<RootWatcher> => (starting ??= startWatcher().then((w) => (root = w)));
   /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do). */
   const discoverAndPass = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
@@ -74,11 +82,14 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
     await coalescer.idle();
     return found.files;
   };
-  // The catch-up does not wait for chokidar's initial scan (~1 s over 8,000 rollouts): both run at once.
+  // chokidar starts once caught up, or after WATCHER_LATEST_MS if the catch-up is slow (a long
+  // backlog, sinks down): its initial scan (an lstat of every entry of every folder) would compete
+  // with the catch-up's passes for the CPU and the thread pool at each of their awaits
   const ready = (async () => {
     const homeMissing = !(await isDir(opts.codexHome));
-    if (homeMissing) await watcher.ready; // nothing to catch up on until the home appears
-    const files = await discoverAndPass(() => true);
+    if (homeMissing) await (await watching()).ready; // nothing to catch up on until the home appears
+    const slow = setTimeout(() => state.stopping || void watching(), WATCHER_LATEST_MS);
+    const files = await discoverAndPass(() => true).finally(() => clearTimeout(slow));
     state.caughtUp = true;
     opts.onCaughtUp?.(files.length, now() - started);
     return homeMissing ? undefined : files;
@@ -87,7 +98,10 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   // first walk but before chokidar took in its folder sent no event, and gets its pass here.
   const live = (async () => {
     const first = await ready.catch(() => undefined);
-    await watcher.ready;
+    if (state.stopping) return;
+    await (
+      await watching()
+    ).ready;
     if (!first || state.stopping) return;
     const before = new Map(first.map((f) => [f.path, f]));
     let changed = 0;
@@ -99,11 +113,11 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
   return {
     ready: ready.then(() => undefined),
     live,
-    degraded: () => watcher.degraded(),
+    degraded: () => root?.degraded(),
     async stop() {
       clearInterval(tick);
       state.stopping = true;
-      await watcher.close();
+      await (await starting)?.close();
       await live.catch(() => undefined);
       await coalescer.idle();
       await set.opts.delivery.flush().catch(() => undefined);
