@@ -25,17 +25,22 @@ export interface TracerSetOptions {
   batchBytes?: number;
   /** called after effects were delivered (watch measures latency here) */
   onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
+  /** the thread ids known to this run, shared by the lanes of several sinks (the same ids in each) */
+  knownThreads?: Set<string>;
+  /** a lane re-reading what the first lane reads (see sink-lanes.ts): its input warnings are that lane's, not logged again */
+  echo?: boolean;
 }
 
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
-  readonly knownThreads = new Set<string>();
+  readonly knownThreads: Set<string>;
   readonly summary: RunSummary = emptySummary();
   private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
   private byPath = new Map<string, Cursor>();
 
   constructor(readonly opts: TracerSetOptions) {
+    this.knownThreads = opts.knownThreads ?? new Set<string>();
     for (const c of opts.delivery.cursors.all()) {
       this.byPath.set(c.path, c);
       this.byInode.set(`${c.dev}:${c.ino}`, c);
@@ -84,6 +89,7 @@ export class TracerSet {
             this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
           },
           onWarning: (w) => {
+            if (this.opts.echo === true) return;
             this.summary.warnings++;
             if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
             this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });

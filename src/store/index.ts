@@ -3,7 +3,7 @@ export { MIGRATIONS, migrate, openDatabase, schemaVersion, type Db, type Migrati
 export { StoreError, toStoreError } from './errors.js';
 export { latestSpans, rowToSpan } from './spans.js';
 export type { Cursor } from './cursors.js';
-export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js';
+export { MemoryCursors, SinkCursorGroup, StoreCursors, type CursorStore } from './cursor-store.js';
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 export { MAX_MATCHES, type TraceMatch } from './traces.js';
 export type { CallRow, UsageQuery } from './usage.js';

@@ -1,0 +1,145 @@
+/**
+ * Sinks are independent (issue 18): `watch --sink local --sink otlp` with an OTLP endpoint
+ * that takes connections and never answers. The local store is complete within seconds
+ * while every export hangs; when the endpoint answers again (in the same run, or after a
+ * restart) OTLP gets every span at least once, and the store holds each span exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, type Child } from '../helpers/cli.js';
+import { makeCorpusHome } from '../helpers/fixtures.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/http.js';
+import { runCleanups, testDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
+
+let home: string;
+let want: string[];
+
+beforeAll(async () => {
+  await cliBundle();
+  home = makeCorpusHome(9);
+  const state = testDir();
+  const r = await runChild(['backfill', '--codex-home', home, '--state-dir', state], {});
+  expect(r.code, r.stderr).toBe(0);
+  want = storedSpans(state)
+    .map((s) => s.spanId)
+    .sort();
+});
+afterAll(() => {
+  removeBundle();
+  runCleanups();
+});
+
+const storeIds = (state: string): string[] =>
+  storedSpans(state)
+    .map((s) => s.spanId)
+    .sort();
+const otlpIds = (otlp: OtlpReceiver): string[] => [...new Set(otlp.spans().map((s) => s.spanId))].sort();
+
+/** `watch --sink local --sink otlp` into `state`; exports give up after 2 s (a hung request is retried sooner). */
+function watchBoth(state: string, otlp: OtlpReceiver): Promise<Child> {
+  return spawnCli(['watch', '--codex-home', home, '--state-dir', state, '--sink', 'local', '--sink', 'otlp'], {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+  });
+}
+
+interface StatusJson {
+  files: { traced: number };
+  sinkLag: { sink: string; behind: number; lagBytes: number }[];
+}
+
+async function status(state: string): Promise<StatusJson> {
+  const r = await runChild(['status', '--codex-home', home, '--state-dir', state, '--json'], {});
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+function spanCount(state: string): number {
+  try {
+    return storedSpans(state).length;
+  } catch {
+    return 0; // not made yet
+  }
+}
+
+/** Waits until the local store holds every span; ms from `t0`. */
+async function localComplete(state: string, w: Child, t0: number): Promise<number> {
+  await waitFor(() => spanCount(state) >= want.length, 20_000, `the local store (${w.stderr().slice(-600)})`, 100);
+  return Date.now() - t0;
+}
+
+describe('one sink that hangs does not stall the others', () => {
+  it('the local store completes while every OTLP export hangs; OTLP gets every span once the endpoint answers', async () => {
+    const otlp = await startOtlpReceiver();
+    otlp.mode = 'hang';
+    const state = testDir();
+    const t0 = Date.now();
+    const w = await watchBoth(state, otlp);
+    let localMs: number;
+    let otlpMs: number;
+    try {
+      localMs = await localComplete(state, w, t0);
+      expect(storeIds(state)).toEqual(want);
+      expect(otlp.hung).toBeGreaterThan(0);
+      expect(otlp.spans()).toHaveLength(0);
+      otlp.mode = 'ok';
+      const t1 = Date.now();
+      await waitFor(() => otlpIds(otlp).length >= want.length, 60_000, 'OTLP after the endpoint answers', 100);
+      otlpMs = Date.now() - t1;
+      // caught up: no sink behind (the watcher commits each lane's cursor after its acknowledgement)
+      await waitFor(async () => (await status(state)).sinkLag.every((l) => l.lagBytes === 0), 10_000, 'every lane caught up', 250);
+    } finally {
+      w.proc.kill('SIGTERM');
+    }
+    expect((await w.exited).code, w.stderr().slice(-1500)).toBe(0);
+    await otlp.close();
+    expect(otlpIds(otlp)).toEqual(want);
+    expect(storeIds(state)).toEqual(want);
+    const st = await status(state);
+    expect(st.sinkLag.map((l) => l.sink)).toEqual(['local', 'otlp']);
+    process.stderr.write(
+      `sink lanes: ${want.length} spans; local store complete in ${localMs} ms while OTLP hung (${otlp.hung} requests unanswered); ` +
+        `OTLP complete ${otlpMs} ms after it answered (${otlp.spans().length} spans received, ${otlp.probes} probes), 0 missing\n`,
+    );
+    expect(localMs).toBeLessThan(15_000);
+  }, 120_000);
+
+  it('stopped while OTLP hangs, restarted when it answers: OTLP is served from its own cursor, the store is unchanged', async () => {
+    const otlp = await startOtlpReceiver();
+    otlp.mode = 'hang';
+    const state = testDir();
+    const first = await watchBoth(state, otlp);
+    try {
+      await localComplete(state, first, Date.now());
+    } finally {
+      first.proc.kill('SIGTERM');
+    }
+    expect((await first.exited).code, first.stderr().slice(-1500)).toBe(0);
+    const between = await status(state);
+    const lag = Object.fromEntries(between.sinkLag.map((l) => [l.sink, l]));
+    expect(lag.local?.lagBytes).toBe(0);
+    expect(lag.otlp?.lagBytes).toBeGreaterThan(0);
+    // the shared cursor is what every sink acknowledged: OTLP acknowledged nothing
+    expect(between.files.traced).toBe(0);
+
+    otlp.mode = 'ok';
+    const t0 = Date.now();
+    const second = await watchBoth(state, otlp);
+    let otlpMs: number;
+    try {
+      await waitFor(() => otlpIds(otlp).length >= want.length, 60_000, `OTLP after the restart (${second.stderr().slice(-600)})`, 100);
+      otlpMs = Date.now() - t0;
+    } finally {
+      second.proc.kill('SIGTERM');
+    }
+    expect((await second.exited).code, second.stderr().slice(-1500)).toBe(0);
+    await otlp.close();
+    expect(otlpIds(otlp)).toEqual(want);
+    expect(storeIds(state)).toEqual(want);
+    const after = await status(state);
+    expect(after.sinkLag.every((l) => l.lagBytes === 0)).toBe(true);
+    expect(after.files.traced).toBeGreaterThan(0);
+    process.stderr.write(
+      `sink lanes, restart: OTLP complete ${otlpMs} ms after the restart (${otlp.spans().length} spans received for ${want.length}), 0 missing\n`,
+    );
+  }, 120_000);
+});
