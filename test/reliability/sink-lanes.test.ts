@@ -4,15 +4,19 @@
  * while every export hangs; when the endpoint answers again (in the same run, or after a
  * restart) OTLP gets every span at least once, and the store holds each span exactly once.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, type Child } from '../helpers/cli.js';
+import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson, type Child } from '../helpers/cli.js';
 import { makeCorpusHome } from '../helpers/fixtures.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/http.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
-import { waitFor } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 let home: string;
 let want: string[];
+/** the store of an undisturbed run with the local sink alone, every span as JSON */
+let wantStore: string;
 
 beforeAll(async () => {
   await cliBundle();
@@ -23,6 +27,7 @@ beforeAll(async () => {
   want = storedSpans(state)
     .map((s) => s.spanId)
     .sort();
+  wantStore = storeJson(state);
 });
 afterAll(() => {
   removeBundle();
@@ -142,4 +147,31 @@ describe('one sink that hangs does not stall the others', () => {
       `sink lanes, restart: OTLP complete ${otlpMs} ms after the restart (${otlp.spans().length} spans received for ${want.length}), 0 missing\n`,
     );
   }, 120_000);
+
+  it('kill -9 during a two-sink backfill (local + jsonl), 8 times: the finished store equals an undisturbed run, the jsonl file has every span', async () => {
+    const state = testDir();
+    const out = join(testDir(), 'spans.jsonl');
+    const args = ['backfill', '--codex-home', home, '--state-dir', state, '--sink', 'local', '--sink', 'jsonl', '--out', out, '--concurrency', '1'];
+    let interrupted = 0;
+    for (let i = 0; i < 8; i++) {
+      const before = spanCount(state);
+      const c = await spawnCli(args, {});
+      await waitFor(() => c.proc.exitCode !== null || spanCount(state) > before, 15_000, 'progress').catch(() => undefined);
+      await sleep((i * 37) % 80);
+      c.proc.kill('SIGKILL');
+      await c.exited;
+      if (existsSync(join(state, 'traces.sqlite')) && spanCount(state) < want.length) interrupted++;
+    }
+    const last = await runChild(args, {});
+    expect(last.code, last.stderr).toBe(0);
+    expect(storeJson(state)).toBe(wantStore); // exactly once: nothing lost, nothing duplicated, nothing half-written
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const ids = lines.map((l) => (JSON.parse(l) as { spanId: string }).spanId);
+    expect([...new Set(ids)].sort()).toEqual(want); // at least once
+    process.stderr.write(
+      `sink lanes, kill -9: ${interrupted}/8 kills left the store partial; then store = undisturbed run (${want.length} spans), jsonl ${ids.length} lines for ${want.length} spans, 0 missing\n`,
+    );
+  }, 180_000);
 });
