@@ -125,6 +125,8 @@ describe('one sink that hangs does not stall the others', () => {
     expect(lag.otlp?.lagBytes).toBeGreaterThan(0);
     // the shared cursor is what every sink acknowledged: OTLP acknowledged nothing
     expect(between.files.traced).toBe(0);
+    const text = await runChild(['status', '--codex-home', home, '--state-dir', state], {});
+    expect(text.stdout).toContain(`by sink:     local 0 behind (0 bytes), otlp ${lag.otlp?.behind} behind (${lag.otlp?.lagBytes} bytes)`);
 
     otlp.mode = 'ok';
     const t0 = Date.now();
@@ -137,6 +139,8 @@ describe('one sink that hangs does not stall the others', () => {
       second.proc.kill('SIGTERM');
     }
     expect((await second.exited).code, second.stderr().slice(-1500)).toBe(0);
+    // the store's lane had acknowledged everything: it read nothing again (its files settled)
+    expect(second.stderr()).toMatch(/msg=stopped spans=0 /);
     await otlp.close();
     expect(otlpIds(otlp)).toEqual(want);
     expect(storeIds(state)).toEqual(want);
