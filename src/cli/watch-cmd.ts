@@ -143,7 +143,7 @@ async function stopWithin(handle: WatchHandle, graceMs: number): Promise<boolean
 }
 
 function reportPending(lanes: SinkLanes, outputs: Outputs, log: Logger): void {
-  const pending = lanes.blocked();
+  const pending = lanes.waiting();
   const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
   const down = outputs.monitor.downNow();
   log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {

@@ -68,7 +68,7 @@ export function snapshotStatus(
   return {
     ...base,
     updatedAt: new Date().toISOString(),
-    files: { followed: set.tracers.size, open, waitingOnDelivery: lanes.blocked().length },
+    files: { followed: set.tracers.size, open, waitingOnDelivery: lanes.waiting().length },
     spansDelivered: set.summary.spansDelivered,
     warnings: set.summary.warnings,
     sinks: sinks.map((s) => s.status?.() ?? { name: s.name, state: 'ok', delivered: 0, pending: 0 }),

@@ -50,10 +50,10 @@ export class SinkLanes {
     }
   }
 
-  /** The files some lane could not deliver yet (its sink refused; the lane retries). */
-  blocked(): string[] {
+  /** The files some lane could not deliver yet: its sink refused (the lane retries), or has not answered. */
+  waiting(): string[] {
     const out = new Set<string>();
-    for (const set of this.sets) for (const t of set.tracers.values()) if (t.isBlocked) out.add(t.path);
+    for (const set of this.sets) for (const t of set.tracers.values()) if (t.isWaiting) out.add(t.path);
     return [...out];
   }
 }

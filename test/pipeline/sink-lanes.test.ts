@@ -135,7 +135,7 @@ describe('SinkLanes', () => {
     b1.down = true;
     const first = lanesOf(a1, b1);
     await runLanes(first, [{ path, size: 0 }], { finalize: 'none', idleMs: 0 });
-    expect(first.blocked()).toEqual([path]);
+    expect(first.waiting()).toEqual([path]);
     expect(first.primary.summary.undeliveredFiles).toBe(1);
     const aOffset = offsetOf(store, path, 'a') ?? 0;
     expect(aOffset).toBeGreaterThan(0);

@@ -119,6 +119,8 @@ describe('one sink that hangs does not stall the others', () => {
       first.proc.kill('SIGTERM');
     }
     expect((await first.exited).code, first.stderr().slice(-1500)).toBe(0);
+    // what the stop left to OTLP is said: every file (its exports were not answered), none lost
+    expect(first.stderr()).toMatch(/msg="stopped with deliveries pending[^"]*" files=[1-9]\d* spansPending=\d+ sinks=otlp/);
     const between = await status(state);
     const lag = Object.fromEntries(between.sinkLag.map((l) => [l.sink, l]));
     expect(lag.local?.lagBytes).toBe(0);
