@@ -3,6 +3,7 @@
  * that takes connections and never answers. The local store is complete within seconds
  * while every export hangs; when the endpoint answers again (in the same run, or after a
  * restart) OTLP gets every span at least once, and the store holds each span exactly once.
+ * Also: kill -9 during a two-sink backfill, and `trace` into jsonl + a hanging OTLP.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -180,4 +181,22 @@ describe('one sink that hangs does not stall the others', () => {
       `sink lanes, kill -9: ${interrupted}/8 kills left the store partial; then store = undisturbed run (${want.length} spans), jsonl ${ids.length} lines for ${want.length} spans, 0 missing\n`,
     );
   }, 180_000);
+
+  it('trace --sink jsonl --sink otlp --timeout 4s with OTLP hanging: the jsonl file has every span, the files are named as not delivered', async () => {
+    const otlp = await startOtlpReceiver();
+    otlp.mode = 'hang';
+    const out = join(testDir(), 'spans.jsonl');
+    const r = await runChild(['trace', join(home, 'sessions'), '--sink', 'jsonl', '--out', out, '--sink', 'otlp', '--timeout', '4s'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    });
+    await otlp.close();
+    expect(r.code, r.stderr.slice(-1500)).toBe(1);
+    expect(r.stderr).toMatch(/NOT DELIVERED \(--timeout 4s passed\): 144 file\(s\)/);
+    const ids = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { spanId: string }).spanId);
+    expect([...new Set(ids)].sort()).toEqual(want);
+    expect(otlp.spans()).toHaveLength(0);
+  }, 60_000);
 });
