@@ -18,21 +18,16 @@ export class SinkLanes {
 
   constructor(deliveries: readonly Delivery[], opts: Omit<TracerSetOptions, 'delivery'>) {
     if (deliveries.length === 0) throw new Error('no sink');
-    const knownThreads = new Set<string>();
-    this.sets = deliveries.map((delivery, i) =>
-      i === 0
-        ? new TracerSet({ ...opts, delivery, knownThreads })
-        : new TracerSet({ ...opts, delivery, knownThreads, onWarning: undefined, onDelivered: undefined, echo: true }),
-    );
+    const first = new TracerSet({ ...opts, delivery: deliveries[0] as Delivery });
+    this.sets = [
+      first,
+      ...deliveries.slice(1).map((delivery) => new TracerSet({ ...opts, delivery, onWarning: undefined, onDelivered: undefined, laneOf: first })),
+    ];
   }
 
   /** the lane whose summary and warnings the run reports */
   get primary(): TracerSet {
     return this.sets[0] as TracerSet;
-  }
-
-  noteFile(path: string): void {
-    this.primary.noteFile(path); // the thread ids are shared
   }
 
   /** The first lane's summary also counts the files and errors only another lane left undelivered. */

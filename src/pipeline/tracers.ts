@@ -4,6 +4,7 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
+import type { ReviewLink } from '../rollout/review-link.js';
 import { parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
 import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
@@ -25,27 +26,50 @@ export interface TracerSetOptions {
   batchBytes?: number;
   /** called after effects were delivered (watch measures latency here) */
   onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
-  /** the thread ids known to this run, shared by the lanes of several sinks (the same ids in each) */
-  knownThreads?: Set<string>;
-  /** a lane re-reading what the first lane reads (see sink-lanes.ts): its input warnings are that lane's, not logged again */
-  echo?: boolean;
+  /**
+   * The first lane of the run when this set is another one (sink-lanes.ts): the thread ids and
+   * review links are that set's (every sink gets the same traces), and the input warnings of
+   * the records it reads again are reported there, not twice.
+   */
+  laneOf?: TracerSet;
 }
 
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
   readonly knownThreads: Set<string>;
+  /** review threads linked to their parent's review mode (heads.ts linkReviews), by child and by parent window */
+  private readonly reviewParents: Map<string, string>;
+  private readonly reviewChildren: Map<string, string>;
   readonly summary: RunSummary = emptySummary();
   private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
   private byPath = new Map<string, Cursor>();
 
   constructor(readonly opts: TracerSetOptions) {
-    this.knownThreads = opts.knownThreads ?? new Set<string>();
+    const first = opts.laneOf;
+    this.knownThreads = first ? first.knownThreads : new Set<string>();
+    this.reviewParents = first ? first.reviewParents : new Map<string, string>();
+    this.reviewChildren = first ? first.reviewChildren : new Map<string, string>();
     for (const c of opts.delivery.cursors.all()) {
       this.byPath.set(c.path, c);
       this.byInode.set(`${c.dev}:${c.ino}`, c);
       if (c.sessionId) this.knownThreads.add(c.sessionId);
     }
+  }
+
+  linkReview(link: ReviewLink): void {
+    this.reviewParents.set(link.child, link.parent);
+    this.reviewChildren.set(`${link.parent}\x1f${link.enteredAt}`, link.child);
+  }
+
+  /** The review links of this run (handed to pipeline threads). */
+  reviewLinks(): ReviewLink[] {
+    const out: ReviewLink[] = [];
+    for (const [key, child] of this.reviewChildren) {
+      const [parent, enteredAt] = key.split('\x1f') as [string, string];
+      out.push({ child, parent, enteredAt });
+    }
+    return out;
   }
 
   noteFile(path: string): void {
@@ -57,6 +81,8 @@ export class TracerSet {
     ...defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
+    linkedParent: (id) => this.reviewParents.get(id),
+    linkedReviewChild: (id, at) => this.reviewChildren.get(`${id}\x1f${at}`),
   });
 
   /** The tracer following `path`, once a step made it. */
@@ -89,7 +115,7 @@ export class TracerSet {
             this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
           },
           onWarning: (w) => {
-            if (this.opts.echo === true) return;
+            if (this.opts.laneOf) return;
             this.summary.warnings++;
             if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
             if (w.code === 'not_jsonl') this.summary.notRolloutFiles++;

@@ -10,6 +10,7 @@ import { Delivery } from '../../src/pipeline/delivery.js';
 import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import { SILENT } from '../../src/pipeline/report.js';
 import { runLanes, SinkLanes } from '../../src/pipeline/sink-lanes.js';
+import type { TracerSet } from '../../src/pipeline/tracers.js';
 import { MemorySink } from '../../src/sinks/memory.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { MemoryCursors, SinkCursorGroup, type Cursor, type TraceStore } from '../../src/store/index.js';
@@ -99,6 +100,18 @@ const json = (sink: MemorySink): string[] => sink.spans().map((s) => JSON.string
 const run = { finalize: 'all', idleMs: 0 } as const;
 
 describe('SinkLanes', () => {
+  it("the lanes share the run's thread ids and review links: every sink gets the same traces", () => {
+    const lanes = new SinkLanes([new Delivery([new MemorySink()], new MemoryCursors()), new Delivery([new MemorySink()], new MemoryCursors())], {
+      reducer: {},
+      log: SILENT,
+    });
+    const [first, other] = lanes.sets as [TracerSet, TracerSet];
+    first.noteFile('/h/sessions/rollout-2026-11-25T10-00-00-01a213a2-0000-7000-8000-00000000000a.jsonl');
+    first.linkReview({ child: 'c', parent: 'p', enteredAt: '2026-11-25T10:00:00.000Z' });
+    expect([...other.knownThreads]).toEqual(['01a213a2-0000-7000-8000-00000000000a']);
+    expect(other.reviewLinks()).toEqual([{ child: 'c', parent: 'p', enteredAt: '2026-11-25T10:00:00.000Z' }]);
+  });
+
   it('a sink that hangs delays only its own lane', async () => {
     const path = join(testDir(), 'rollout-2026-11-25T10-00-00-01a213a2-0000-7000-8000-000000000001.jsonl');
     writeFileSync(path, MULTI);
