@@ -4,7 +4,12 @@ import { basename } from 'node:path';
 import { parseSessionHead, type SessionHead } from '../rollout/head.js';
 import { linkReviewChildren, reviewWindowsOf, type ReviewChild, type ReviewParent } from '../rollout/review-link.js';
 import { containerOf, parseRolloutName, readFirstLine, readLines } from '../source/index.js';
+import { createLimiter } from '../source/limit.js';
+import { notRolloutFile } from './sniff.js';
 import type { TracerSet } from './tracers.js';
+
+/** heads read at once by backfill's review linking */
+const HEAD_READS = 16;
 
 export interface FileHead extends SessionHead {
   path: string;
@@ -14,6 +19,8 @@ export interface FileHead extends SessionHead {
 export async function readFileHead(path: string): Promise<FileHead> {
   const head: FileHead = { path, threadId: parseRolloutName(basename(path))?.threadId };
   if (containerOf(path) !== 'jsonl') return head;
+  // a file that is no rollout (NUL bytes, a binary) has no first line worth reading to its end
+  if ((await notRolloutFile(path, 'jsonl').catch(() => 'unreadable')) !== undefined) return head;
   const line = await readFirstLine(path);
   return line === undefined ? head : { ...head, ...parseSessionHead(line) };
 }
@@ -69,12 +76,14 @@ export async function linkReviews(set: TracerSet, heads: readonly FileHead[]): P
  * read unless one is such a review thread.
  */
 export async function linkReviewsIn(set: TracerSet, files: readonly { path: string }[], all: readonly { path: string; mtimeMs: number }[]): Promise<void> {
-  const heads = await Promise.all(files.map((f) => readFileHead(f.path)));
+  // a few heads at a time: a history of thousands of files must not open them all at once
+  const limit = createLimiter(HEAD_READS);
+  const heads = await Promise.all(files.map((f) => limit(() => readFileHead(f.path))));
   const starts = heads.filter((h) => h.unparentedReview && h.startTime).map((h) => Date.parse(h.startTime as string));
   if (starts.length === 0) return;
   const since = Math.min(...starts);
   const mine = new Set(files.map((f) => f.path));
-  const others = await Promise.all(all.filter((f) => !mine.has(f.path) && f.mtimeMs >= since).map((f) => readFileHead(f.path)));
+  const others = await Promise.all(all.filter((f) => !mine.has(f.path) && f.mtimeMs >= since).map((f) => limit(() => readFileHead(f.path))));
   await linkReviews(set, [...heads, ...others]);
 }
 
