@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
-/** How far a rollout file has been traced and acknowledged by every sink. */
+/** How far a rollout file has been traced and acknowledged by every sink (in `sink_cursors`: by one sink of several). */
 export interface Cursor {
   path: string;
   dev: number;
