@@ -76,12 +76,8 @@ function laneDeliveries(sinks: Sink[], store: TraceStore | undefined): Delivery[
     return [new Delivery(sinks, cursors)];
   }
   const ordered = [...sinks.filter((s) => s.name === 'local'), ...sinks.filter((s) => s.name !== 'local')];
-  const group = store
-    ? new SinkCursorGroup(
-        store,
-        ordered.map((s) => s.name),
-      )
-    : undefined;
+  const names = ordered.map((s) => s.name);
+  const group = store ? new SinkCursorGroup(store, names) : undefined;
   return ordered.map((s) => new Delivery([s], group ? group.cursors(s.name) : new MemoryCursors()));
 }
 
