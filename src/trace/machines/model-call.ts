@@ -41,8 +41,6 @@ export interface ModelCallState {
   compaction: boolean;
   /** file order of the call's first item, on untimed sessions (its span is made only when the call ends) */
   order?: number;
-  /** its span key's last part, fixed when the span was first sent (a later update keeps the span) */
-  sentAs?: string | number;
 }
 
 export interface CallFailure {
@@ -266,8 +264,9 @@ function outputText(call: ModelCallState): string | undefined {
  */
 export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter, failure = call.failure): void {
   const model = scope.model ?? 'unknown';
-  call.sentAs ??= call.responseId ?? call.seq;
-  const key = spanKey.model(turnKey, call.sentAs);
+  // keyed by its place in the turn, known from its first item on: a span sent before its usage record
+  // (cut off, idle) and the same response sent with it — in this run or a replay — are one span
+  const key = spanKey.model(turnKey, call.seq);
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: scope.threadId };
   setAttr(attrs, ATTR.providerName, scope.provider);
   setAttr(attrs, ATTR.responseId, call.responseId);
