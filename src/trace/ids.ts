@@ -20,8 +20,7 @@ export function spanIdFor(sessionId: string, key: string): string {
 export const spanKey = {
   session: () => 'session',
   turn: (turnId: string) => `turn:${turnId}`,
-  /** `seq`: the model call's number within its turn (1, 2, …), not its response id, which only its usage record brings */
-  model: (turnId: string, seq: number) => `model:${turnId}:${seq}`,
+  model: (turnId: string, responseIdOrSeq: string | number) => `model:${turnId}:${responseIdOrSeq}`,
   tool: (callId: string) => `tool:${callId}`,
   compaction: (turnId: string, n: number) => `compaction:${turnId}:${n}`,
   subagent: (childSessionId: string) => `subagent:${childSessionId}`,

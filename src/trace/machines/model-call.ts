@@ -41,6 +41,8 @@ export interface ModelCallState {
   compaction: boolean;
   /** file order of the call's first item, on untimed sessions (its span is made only when the call ends) */
   order?: number;
+  /** its span key's last part, fixed when the span was first sent (a later update keeps the span) */
+  sentAs?: string | number;
 }
 
 export interface CallFailure {
@@ -264,9 +266,10 @@ function outputText(call: ModelCallState): string | undefined {
  */
 export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter, failure = call.failure): void {
   const model = scope.model ?? 'unknown';
-  // keyed by its place in the turn, known from its first item on: a span sent before its usage record
-  // (cut off, idle) and the same response sent with it — in this run or a replay — are one span
-  const key = spanKey.model(turnKey, call.seq);
+  // keyed by its response id (DESIGN: model:<turnId>:<responseId or seq>), else its place in the turn;
+  // fixed when first sent, so a usage record that comes after a cut-off span was sent updates that span
+  call.sentAs ??= call.responseId ?? call.seq;
+  const key = spanKey.model(turnKey, call.sentAs);
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: scope.threadId };
   setAttr(attrs, ATTR.providerName, scope.provider);
   setAttr(attrs, ATTR.responseId, call.responseId);
