@@ -1,4 +1,5 @@
 /** The viewer's page shell and style sheet (served by `ui`, inlined by `export --format html`). */
+import { FACETS_PATH, FIRST_SESSIONS_QUERY, outlinePath, sessionsPath } from './view/paths.js';
 
 export const CSS = `
 :root { --bg:#fbfbfc; --fg:#1d2330; --muted:#687083; --line:#e3e6ec; --panel:#fff; --hover:#f1f4f9; --sel:#e3ecfb;
@@ -84,8 +85,29 @@ details.tool pre { margin-top: 6px; }
 .empty { padding: 30px; text-align:center; color: var(--muted); }
 `;
 
-/** The page served at `/`: the style sheet and the app module, nothing from anywhere else. */
-export function pageHtml(): string {
+/**
+ * The page's boot script (inline, allowed by its hash): asks for the data of the page the address
+ * names — the first page of sessions and the filter choices, or a trace's outline — while the app
+ * script is still loading; the app takes these responses instead of asking again (source.ts).
+ */
+export function bootScript(): string {
+  const sessions = JSON.stringify([FACETS_PATH, sessionsPath(FIRST_SESSIONS_QUERY)]);
+  const trace = JSON.stringify(outlinePath('$ID'));
+  return (
+    `(()=>{const p=window.ctPrefetch={},h=location.hash,m=/^#\\/trace\\/([0-9a-f]+)(?:\\?|$)/.exec(h);` +
+    `const u=m?[${trace}.replace('$ID',m[1])]:h===''||h==='#/'?${sessions}:[];` +
+    `for(const x of u)p[x]=fetch(x,{headers:{Accept:'application/json'}});})();`
+  );
+}
+
+/**
+ * The page served at `/`: the style sheet inlined (no request before the first paint: the shell,
+ * header and "Loading…", paints from the HTML itself), the boot script, and the app as one module
+ * script fetched at the end of the body (compiled off the main thread while the data is on its
+ * way). The server's Content-Security-Policy allows the two inline elements by their hashes.
+ */
+export function pageHtml(boot: string): string {
+  if (/<\/(script|style)/i.test(boot + CSS)) throw new Error('the inlined script or style sheet contains a closing tag');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -93,10 +115,12 @@ export function pageHtml(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>codex-tracer</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/app.css">
-<script type="module" src="/app.js"></script>
+<style>${CSS}</style>
+<script>${boot}</script>
 </head>
-<body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div></body>
+<body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div>
+<script type="module" src="/app.js"></script>
+</body>
 </html>
 `;
 }

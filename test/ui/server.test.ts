@@ -116,6 +116,9 @@ describe('security', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/https?:\/\//);
+    // the page carries its style sheet and boot script inline, allowed by hash and by nothing broader
+    expect(page.headers['content-security-policy']).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/=]+'; script-src 'self' 'sha256-[A-Za-z0-9+/=]+'$/);
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect((await request('/app.js')).headers['content-type']).toContain('javascript');
     expect((await request('/ui/web/app.js')).status).toBe(404);
   });

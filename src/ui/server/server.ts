@@ -96,6 +96,7 @@ function handle(h: Handlers, req: IncomingMessage, res: ServerResponse): void {
   }
   const asset = h.assets.get(url.pathname);
   if (asset === undefined) return refuse(res, 404, 'not found');
+  if (asset.csp !== undefined) res.setHeader('Content-Security-Policy', asset.csp);
   res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': 'no-cache' });
   res.end(head ? undefined : asset.body);
 }

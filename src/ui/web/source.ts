@@ -4,6 +4,7 @@
  */
 import type { SessionFacets, SessionPage, SessionPageQuery } from '../../store/views.js';
 import type { Span } from '../../trace/span.js';
+import { FACETS_PATH, outlinePath, sessionsPath } from '../view/paths.js';
 
 export interface Source {
   /** false for an exported file: no sessions list, no live updates */
@@ -20,36 +21,30 @@ export interface Source {
   live(onChange: () => void, onState: (up: boolean) => void): void;
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+/** Requests the page's boot script started before the app loaded (see shell.ts), each taken once. */
+function prefetched(path: string): Promise<Response> | undefined {
+  const w = window as { ctPrefetch?: Record<string, Promise<Response>> };
+  const res = w.ctPrefetch?.[path];
+  if (res !== undefined) delete w.ctPrefetch?.[path];
+  return res;
 }
 
-function queryString(q: SessionPageQuery): string {
-  const p = new URLSearchParams();
-  if (q.offset) p.set('offset', String(q.offset));
-  if (q.limit) p.set('limit', String(q.limit));
-  if (q.sort) p.set('sort', q.sort);
-  if (q.ascending) p.set('asc', '1');
-  if (q.since) p.set('since', q.since);
-  if (q.until) p.set('until', q.until);
-  if (q.cwd) p.set('cwd', q.cwd);
-  if (q.model) p.set('model', q.model);
-  if (q.hasErrors) p.set('errors', '1');
-  return p.toString();
+async function getJson<T>(path: string): Promise<T> {
+  const res = await (prefetched(path) ?? fetch(path, { headers: { Accept: 'application/json' } }));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
 }
 
 export class ServerSource implements Source {
   readonly server = true;
   sessions(q: SessionPageQuery): Promise<SessionPage> {
-    return getJson(`/api/sessions?${queryString(q)}`);
+    return getJson(sessionsPath(q));
   }
   facets(): Promise<SessionFacets> {
-    return getJson('/api/facets');
+    return getJson(FACETS_PATH);
   }
   async outline(traceId: string): Promise<Span[]> {
-    return (await getJson<{ spans: Span[] }>(`/api/traces/${traceId}`)).spans;
+    return (await getJson<{ spans: Span[] }>(outlinePath(traceId))).spans;
   }
   span(traceId: string, spanId: string): Promise<Span> {
     return getJson(`/api/traces/${traceId}/spans/${spanId}`);
