@@ -251,8 +251,8 @@ export async function measureUi({ sessions = 10_000, spans = 5_000 } = {}) {
   const { dir, big } = await ensureStore(sessions, spans);
   const { startUiServer } = await dist('ui/server/server.js');
   const { dbPathIn } = await dist('store/index.js');
-  const { costTexts } = await dist('cli/ui-cmd.js');
-  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts });
+  const { costTexts, traceCostTexts } = await dist('cli/ui-cmd.js');
+  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts, traceCostOf: traceCostTexts });
   try {
     const base = ui.url.replace(/\/$/, '');
     step('sessions API');

@@ -30,3 +30,11 @@ export function outlinePath(traceId: string): string {
 export function costsPath(traceId: string): string {
   return `/api/traces/${traceId}/costs`;
 }
+
+/** What `costsPath` answers: the trace's cost as the sessions list shows it, and each model call's. */
+export interface TraceCosts {
+  /** every model call of the trace priced ("$1.23", "$1.23 + 2 unpriced", "unpriced"); null without calls */
+  total: string | null;
+  /** an LLM span's id -> its price ("$0.0123", "unpriced (why)") */
+  spans: Record<string, string>;
+}

@@ -4,7 +4,7 @@
  */
 import type { SessionFacets, SessionPage, SessionPageQuery } from '../../store/views.js';
 import type { Span } from '../../trace/span.js';
-import { FACETS_PATH, outlinePath, sessionsPath } from '../view/paths.js';
+import { costsPath, FACETS_PATH, outlinePath, sessionsPath, type TraceCosts } from '../view/paths.js';
 
 export interface Source {
   /** false for an exported file: no sessions list, no live updates */
@@ -17,6 +17,8 @@ export interface Source {
   /** ids of spans whose content matches */
   search(traceId: string, q: string): Promise<string[]>;
   full(traceId: string): Promise<Span[]>;
+  /** the trace's cost and each model call's (empty when nothing is priced) */
+  costs(traceId: string): Promise<TraceCosts>;
   /** calls `onChange` whenever the store changed; `onState` with whether the stream is up */
   live(onChange: () => void, onState: (up: boolean) => void): void;
 }
@@ -55,6 +57,9 @@ export class ServerSource implements Source {
   async full(traceId: string): Promise<Span[]> {
     return (await getJson<{ spans: Span[] }>(`/api/traces/${traceId}/full`)).spans;
   }
+  costs(traceId: string): Promise<TraceCosts> {
+    return getJson(costsPath(traceId));
+  }
   live(onChange: () => void, onState: (up: boolean) => void): void {
     const es = new EventSource('/api/events');
     es.addEventListener('change', () => onChange());
@@ -67,6 +72,7 @@ export class ServerSource implements Source {
 export interface Embedded {
   traceId: string;
   spans: Span[];
+  costs?: TraceCosts;
 }
 
 const HEAVY = ['input.value', 'output.value'];
@@ -96,6 +102,9 @@ export class EmbeddedSource implements Source {
   }
   full(): Promise<Span[]> {
     return Promise.resolve(this.data.spans);
+  }
+  costs(): Promise<TraceCosts> {
+    return Promise.resolve(this.data.costs ?? { total: null, spans: {} });
   }
   live(_onChange: () => void, onState: (up: boolean) => void): void {
     onState(false);
