@@ -1,5 +1,5 @@
 /** The viewer's page shell and style sheet (served by `ui`, inlined by `export --format html`). */
-import { costsPath, FACETS_PATH, FIRST_SESSIONS_QUERY, outlinePath, sessionsPath } from './view/paths.js';
+import { FACETS_PATH, FIRST_SESSIONS_QUERY, outlinePath, sessionsPath } from './view/paths.js';
 
 export const CSS = `
 :root { --bg:#fbfbfc; --fg:#1d2330; --muted:#687083; --line:#e3e6ec; --panel:#fff; --hover:#f1f4f9; --sel:#e3ecfb;
@@ -85,12 +85,12 @@ details.tool pre { margin-top: 6px; }
 
 /**
  * The page's boot script (inline, allowed by its hash): asks for the data of the page the address
- * names — the first page of sessions and the filter choices, or a trace's outline and costs — while the app
+ * names — the first page of sessions and the filter choices, or a trace's outline — while the app
  * script is still loading; the app takes these responses instead of asking again (source.ts).
  */
 export function bootScript(): string {
   const sessions = JSON.stringify([FACETS_PATH, sessionsPath(FIRST_SESSIONS_QUERY)]);
-  const trace = JSON.stringify([outlinePath('$ID'), costsPath('$ID')]);
+  const trace = JSON.stringify([outlinePath('$ID')]);
   return (
     `(()=>{const p=window.ctPrefetch={},h=location.hash,m=/^#\\/trace\\/([0-9a-f]+)(?:\\?|$)/.exec(h);` +
     `const u=m?${trace}.map((x)=>x.replace('$ID',m[1])):h===''||h==='#/'?${sessions}:[];` +

@@ -65,13 +65,17 @@ export class TracePage {
 
   async show(): Promise<void> {
     clear(this.root);
-    // the prices come on their own: the waterfall does not wait for them
-    const costs = this.source.costs(this.route.traceId).catch(() => this.costs);
     this.spans = await this.source.outline(this.route.traceId);
-    void costs.then((c) => this.setCosts(c));
     this.root.append(this.head, this.toolbar(), h('div', { class: 'trace' }, this.waterfall.el, this.pane));
     this.rebuild();
-    requestAnimationFrame(() => performance.mark('ct:trace-painted'));
+    requestAnimationFrame(() => {
+      performance.mark('ct:trace-painted');
+      // the prices are asked for once the waterfall is up: pricing every call never holds it up
+      void this.source
+        .costs(this.route.traceId)
+        .then((c) => this.setCosts(c))
+        .catch((err: unknown) => console.warn('codex-tracer: the trace could not be priced', err));
+    });
     if (this.selected !== null) {
       this.waterfall.reveal(this.selected);
       await this.select(this.selected, false);
