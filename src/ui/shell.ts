@@ -100,9 +100,11 @@ export function bootScript(): string {
 
 /**
  * The page served at `/`: the style sheet inlined (no request before the first paint: the shell,
- * header and "Loading…", paints from the HTML itself), the boot script, and the app as one module
- * script fetched at the end of the body (compiled off the main thread while the data is on its
- * way). The server's Content-Security-Policy allows the two inline elements by their hashes.
+ * header and "Loading…", paints from the HTML itself), the boot script, and the app as one
+ * `async` module script at the end of the body: compiled off the main thread while the data is
+ * on its way, and run whenever it is ready — a deferred script would hold the first paint until
+ * it ran (Chromium paints after DOMContentLoaded, which waits for deferred scripts). The
+ * server's Content-Security-Policy allows the two inline elements by their hashes.
  */
 export function pageHtml(boot: string): string {
   if (/<\/(script|style)/i.test(boot + CSS)) throw new Error('the inlined script or style sheet contains a closing tag');
@@ -117,7 +119,7 @@ export function pageHtml(boot: string): string {
 <script>${boot}</script>
 </head>
 <body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div>
-<script type="module" src="/app.js"></script>
+<script type="module" async src="/app.js"></script>
 </body>
 </html>
 `;
