@@ -99,10 +99,10 @@ export class Guides {
       keys.push(k);
       cells = Math.max(cells, k.length);
     }
-    const key = `${first}|${keys.join('|')}`;
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${dpr}|${first}|${keys.join('|')}`;
     if (key === this.key) return;
     this.key = key;
-    const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, cells * CELL);
     const hgt = Math.max(1, keys.length * ROW_HEIGHT);
     const c = this.el;
