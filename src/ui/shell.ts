@@ -94,7 +94,8 @@ export function bootScript(): string {
   return (
     `(()=>{const p=window.ctPrefetch={},h=location.hash,m=/^#\\/trace\\/([0-9a-f]+)(?:\\?|$)/.exec(h);` +
     `const u=m?${trace}.map((x)=>x.replace('$ID',m[1])):h===''||h==='#/'?${sessions}:[];` +
-    `for(const x of u)p[x]=fetch(x,{headers:{Accept:'application/json'}});})();`
+    // a failed request is reported by the page that takes it, not as an unhandled rejection
+    `for(const x of u)(p[x]=fetch(x,{headers:{Accept:'application/json'}})).catch(()=>{});})();`
   );
 }
 
