@@ -134,7 +134,11 @@ export async function browseViewer(url, traceId, { runs = 9, cpuThrottle = 1 } =
     const paints = await firstPaints(page, url, runs, { listed: true });
     const trace = await traceRenders(page, url, traceId, Math.max(3, Math.ceil(runs / 2)));
     await page.waitForTimeout(200);
-    const jumps = await scrollJumps(page);
+    // three passes of 60 jumps: the median pass's p95 (one pass can land on another process's burst)
+    const passes = [];
+    for (let i = 0; i < 3; i++) passes.push(await scrollJumps(page));
+    const byP95 = passes.map((j) => ({ ...j, p95: quantile(j.steps, 0.95) })).sort((a, b) => a.p95 - b.p95);
+    const jumps = byP95[1];
     const cpuPerJump = await scrollCpu(browser, page);
     const frames = await wheelFrames(page);
     return {
@@ -147,9 +151,11 @@ export async function browseViewer(url, traceId, { runs = 9, cpuThrottle = 1 } =
       renders: trace.ms,
       domRows: trace.domRows,
       spansShown: trace.spansShown,
-      scrollP95: quantile(jumps.steps, 0.95),
+      scrollP95: jumps.p95,
+      scrollP95s: byP95.map((j) => j.p95),
       scrollMedian: median(jumps.steps),
       longTasks: jumps.long.length,
+      longTasksPerPass: passes.map((j) => j.long.length),
       longestTask: Math.max(0, ...jumps.long),
       cpuPerJump,
       wheelP95: quantile(frames, 0.95),
