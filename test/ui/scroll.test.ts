@@ -62,16 +62,19 @@ function bigTrace(turns: number, calls: number): Span[] {
 
 let browser: Browser;
 let ui: UiServer;
+let stateDir: string;
+let spans: Span[];
 let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
   expect(existsSync(join(ROOT, 'dist', 'ui', 'web', 'app.js')), 'run `npm run build` first').toBe(true);
-  const stateDir = testDir('ct-ui-scroll-');
+  stateDir = testDir('ct-ui-scroll-');
+  spans = bigTrace(20, 25);
   const store = TraceStore.open({ stateDir });
-  store.upsertSpans(bigTrace(20, 25));
+  store.upsertSpans(spans);
   store.close();
-  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0 });
+  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0, pollMs: 50 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   page = await browser.newPage({ viewport: { width: 1360, height: 800 } });
   page.on('console', (m) => {
@@ -169,6 +172,21 @@ describe('the waterfall on a 1,000-span trace', () => {
     await expect.poll(async () => (await shown()).total).toBeLessThan(10);
     expectConsistent(await shown(), 'search');
     expect(await page.locator('.row.hit').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('redraws a row whose span changed when the store changes (live)', async () => {
+    await page.fill('input[type=search]', '');
+    await scrollTo(0);
+    const llm = spans.find((x) => x.kind === 'llm') as Span;
+    const row = page.locator(`.row[data-span="${llm.spanId}"]`);
+    await expect.poll(() => row.locator('.dur').textContent()).toBe('500 ms');
+    const store = TraceStore.open({ stateDir });
+    const later = new Date(Date.parse(llm.startTime) + 2500).toISOString();
+    store.upsertSpans([{ ...llm, endTime: later, status: 'error', statusMessage: 'stream disconnected' }]);
+    store.close();
+    await expect.poll(() => row.locator('.dur').textContent(), { timeout: 10_000 }).toBe('2.50 s');
+    expect(await row.getAttribute('class')).toContain('error');
     expect(errors).toEqual([]);
   });
 });

@@ -165,8 +165,8 @@ export class RowSlot {
     if (el.dataset.span !== s.spanId) {
       el.dataset.span = s.spanId;
       el.dataset.kind = s.kind;
-      el.title = s.name;
     }
+    if (el.title !== s.name) el.title = s.name;
     el.dataset.row = String(i);
     if (this.top !== i) {
       this.top = i;

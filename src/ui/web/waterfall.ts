@@ -40,6 +40,19 @@ function pct(v: number): string {
   return `${(v * 100).toFixed(3)}%`;
 }
 
+/** Whether two axes place every time alike (then the rows drawn for one fit the other). */
+function sameScale(a: TimeScale, b: TimeScale): boolean {
+  return (
+    a.start === b.start &&
+    a.end === b.end &&
+    a.gaps.length === b.gaps.length &&
+    a.gaps.every((g, i) => {
+      const o = b.gaps[i];
+      return o !== undefined && g.start === o.start && g.end === o.end && g.at === o.at && g.width === o.width;
+    })
+  );
+}
+
 export class Waterfall {
   readonly el: HTMLElement;
   private readonly axis = h('div', { class: 'time' });
@@ -53,8 +66,8 @@ export class Waterfall {
   private selected: string | null = null;
   /** every row element made so far; those showing no row are out of the DOM */
   private readonly pool: RowSlot[] = [];
-  /** what each span's row shows, for the current scale */
-  private views = new Map<string, RowView>();
+  /** what each span's row shows, for the current scale (by span object: a live refresh brings new ones) */
+  private views = new WeakMap<Span, RowView>();
   private viewHeight = 0;
   private readonly schedule = perFrame(() => this.paint());
 
@@ -72,9 +85,9 @@ export class Waterfall {
   }
 
   setScale(scale: TimeScale): void {
-    if (scale.start === this.scale.start && scale.end === this.scale.end && scale.gaps.length === this.scale.gaps.length) return;
+    if (sameScale(scale, this.scale)) return;
     this.scale = scale;
-    this.views = new Map();
+    this.views = new WeakMap();
     this.paintAxis();
     this.paintGaps();
   }
@@ -115,8 +128,8 @@ export class Waterfall {
   }
 
   private view(s: Span): RowView {
-    let v = this.views.get(s.spanId);
-    if (v === undefined) this.views.set(s.spanId, (v = rowView(s, this.scale)));
+    let v = this.views.get(s);
+    if (v === undefined) this.views.set(s, (v = rowView(s, this.scale)));
     return v;
   }
 
