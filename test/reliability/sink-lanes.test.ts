@@ -85,7 +85,8 @@ describe('one sink that hangs does not stall the others', () => {
     try {
       localMs = await localComplete(state, w, t0);
       expect(storeIds(state)).toEqual(want);
-      expect(otlp.hung).toBeGreaterThan(0);
+      // the store may be complete before the OTLP lane sent its first export: that one hangs too
+      await waitFor(() => otlp.hung > 0, 10_000, 'an OTLP export under way', 20);
       expect(otlp.spans()).toHaveLength(0);
       otlp.mode = 'ok';
       const t1 = Date.now();
