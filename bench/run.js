@@ -5,7 +5,8 @@
  * bench/results/latest.json.
  *
  *   node bench/run.js [--mb 200] [--huge-mb 200] [--seed 1] [--quick] [--keep]
- *                     [--backfill-only | --watch-only] [--corpora real,fixtures,large] [--node-args "--cpu-prof ..."]
+ *                     [--backfill-only] [--corpora real,fixtures,large] [--node-args "--cpu-prof ..."]
+ *                     [--ui-only] [--watch-only]
  *
  * Backfill is measured on each corpus beside the floor of the same files, in the same run:
  * `real` (real-shaped sessions, about 420 KB a file: the figures the budgets are about),
@@ -15,6 +16,8 @@
  * --quick: 25 MB corpora and shorter windows (a smoke run, not for the README).
  * --backfill-only: only floor, backfill and ccusage on the chosen corpora (to iterate).
  * --watch-only: only the fixture clones' backfill and the watch rows (latency, idle, restart).
+ * --ui-only: only the viewer (bench/ui.js: sessions API on 10k sessions, first paint, a 5,151-span
+ *   trace rendered and scrolled in chromium).
  * --keep: leave the scratch copies under bench/.corpus/work for inspection.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -39,6 +42,7 @@ function parseArgs(argv) {
     idleSeconds: quick ? 20 : 60,
     liveSeconds: quick ? 10 : 20,
     backfillOnly: argv.includes('--backfill-only'),
+    uiOnly: argv.includes('--ui-only'),
     watchOnly: argv.includes('--watch-only'),
     corpora: ['real', 'fixtures', 'large'],
     nodeArgs: [],
@@ -61,6 +65,7 @@ function parseArgs(argv) {
     if (!(v > 0)) throw new Error(`${argv[i]} needs a positive number`);
     i++;
   }
+  if (a.uiOnly) a.corpora = [];
   if (a.watchOnly) a.corpora = ['fixtures'];
   return a;
 }
@@ -128,19 +133,21 @@ async function main() {
   const measured = {};
   for (const name of args.corpora) measured[name] = await measureCorpus(name, args);
   const rows = args.corpora.flatMap((name) => measured[name].rows);
-  if (!args.backfillOnly) {
+  if (!args.backfillOnly && !args.uiOnly) {
     const fx = measured.fixtures ?? (await measureCorpus('fixtures', args));
     const templateHome = ensureCorpus({ mb: 2, seed: 99 });
     const watch = await measureWatch(args, fx.home, fx.state, templateHome);
     rows.push(...watchRows(watch));
   }
-  if (!args.backfillOnly && !args.watchOnly) {
+  if (!args.backfillOnly && !args.uiOnly && !args.watchOnly) {
     step('huge session');
     const huge = await measureBackfill(ensureCorpus({ mb: 0, hugeMb: args.hugeMb, seed: args.seed }), scratch('huge-state'));
     const base = Math.max(1, Math.round(args.mb / 8));
     step(`scaling (real-shaped): ${base}, ${2 * base}, ${4 * base} MB`);
     const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus(CORPORA.real(k * base, args.seed))));
     rows.push(...hugeRows({ huge }), ...scalingRows({ scaling }));
+  }
+  if (!args.backfillOnly && !args.watchOnly) {
     step('viewer: sessions API on 10k sessions, first paint, a 5,000-span trace in chromium');
     const ui = await measureUi(args.quick ? { sessions: 2_000, spans: 5_000 } : {});
     rows.push(...uiRows(ui));
@@ -149,7 +156,7 @@ async function main() {
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
   const sizes = args.corpora.map((n) => `${n} ${measured[n].floor.files} files`).join(', ');
   console.log(
-    `\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${args.watchOnly ? 'watch only, ' : ''}${sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`,
+    `\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${args.watchOnly ? 'watch only, ' : ''}${args.uiOnly ? 'viewer only' : sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`,
   );
   const load = Math.max(loadBefore, loadavg()[0]);
   if (load > cpus().length * 0.75)
@@ -157,7 +164,7 @@ async function main() {
       `note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated (compare with the floor of the same run)`,
     );
   console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
-  const out = join(import.meta.dirname, 'results', args.backfillOnly || args.watchOnly || args.quick ? 'last-partial.json' : 'latest.json');
+  const out = join(import.meta.dirname, 'results', args.backfillOnly || args.uiOnly || args.watchOnly || args.quick ? 'last-partial.json' : 'latest.json');
   writeJson(out, {
     date: new Date().toISOString(),
     command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),

@@ -4,21 +4,24 @@
  * sessions, the sessions page's first paint, and a 5,000-span session rendered and scrolled in
  * Debian's chromium (headless, through playwright-core). Part of `npm run bench`; alone:
  *
- *   node bench/ui.js [--sessions 10000] [--spans 5000]
+ *   node bench/ui.js [--sessions 10000] [--spans 5000] [--runs 9] [--cpu-throttle 1]
+ *
+ * --runs: first paints measured (the median is reported; trace renders: half as many);
+ * --cpu-throttle N: DevTools' CPU throttling (×N slower; 1 = off, the default).
  *
  * The store is generated in the shapes the reducer writes (session → turns → model and tool
  * calls, content on turns, model and tool calls) and cached under bench/.corpus/.
  */
-/* global performance, fetch, document, requestAnimationFrame -- Node 20 globals, and page functions run in the browser */
+/* global performance, fetch -- Node 20 globals */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { cpus, loadavg } from 'node:os';
 import { row, formatTable } from './lib/report.js';
+import { browseViewer, median, quantile } from './lib/ui-browser.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => import(join(ROOT, 'dist', p));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const step = (msg) => process.stderr.write(`bench ui: ${msg}\n`);
 
 /** a small deterministic generator (mulberry32) */
@@ -169,10 +172,6 @@ async function ensureStore(n, bigSpans) {
   return { dir, big };
 }
 
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 /** The first request (cold: a new sort order, rows not priced yet) apart, then `times` warm ones. */
 async function timeApi(base, path, times) {
   const c = performance.now();
@@ -185,74 +184,17 @@ async function timeApi(base, path, times) {
     await res.arrayBuffer();
     ms.push(performance.now() - t);
   }
-  ms.sort((a, b) => a - b);
-  return { cold, median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+  return { cold, median: median(ms), p95: quantile(ms, 0.95) };
 }
 
-async function browse(url, bigTrace) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 800 } });
-    const paints = [];
-    for (let i = 0; i < 5; i++) {
-      await page.goto('about:blank');
-      await page.goto(url);
-      await page.waitForSelector('tr.session');
-      // the viewer marks (User Timing) when the rows are in the DOM
-      paints.push(
-        await page.evaluate(() => {
-          const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-          return { fcp: at('first-contentful-paint'), listed: at('ct:sessions-listed') };
-        }),
-      );
-    }
-    const renders = [];
-    let domRows = 0;
-    let spansShown = 0;
-    for (let i = 0; i < 3; i++) {
-      await page.goto('about:blank');
-      await page.goto(`${url}#/trace/${bigTrace}`);
-      await page.waitForSelector('.row');
-      // from navigation start to the frame after the rows went in (the viewer's own mark)
-      await page.waitForFunction(() => performance.getEntriesByName('ct:trace-painted').length > 0);
-      renders.push(await page.evaluate(() => performance.getEntriesByName('ct:trace-painted')[0].startTime));
-      domRows = await page.locator('.row').count();
-      spansShown = Number(((await page.locator('.toolbar .muted').textContent()) ?? '').split(' ')[0]);
-    }
-    const frames = await page.evaluate(async () => {
-      const sc = document.querySelector('.scroller');
-      const out = [];
-      for (let i = 1; i <= 60; i++) {
-        const t = performance.now();
-        sc.scrollTop = (i * sc.scrollHeight) / 60;
-        // the viewer paints in the frame after the scroll event; this resolves once that frame ran
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        out.push(performance.now() - t);
-      }
-      return out.sort((a, b) => a - b);
-    });
-    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return {
-      fcp: med(paints.map((p) => p.fcp)),
-      listed: med(paints.map((p) => p.listed)),
-      render: med(renders),
-      domRows,
-      spansShown,
-      scrollP95: quantile(frames, 0.95),
-      scrollMedian: quantile(frames, 0.5),
-    };
-  } finally {
-    await browser.close();
-  }
-}
-
-export async function measureUi({ sessions = 10_000, spans = 5_000 } = {}) {
+export async function measureUi({ sessions = 10_000, spans = 5_000, runs = 9, cpuThrottle = 1 } = {}) {
+  const loadBefore = loadavg()[0];
   step(`store of ${sessions} sessions and one of ${spans} spans (cached under bench/.corpus)`);
   const { dir, big } = await ensureStore(sessions, spans);
   const { startUiServer } = await dist('ui/server/server.js');
   const { dbPathIn } = await dist('store/index.js');
-  const { costTexts } = await dist('cli/ui-cmd.js');
-  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts });
+  const { costTexts, traceCostTexts } = await dist('cli/ui-cmd.js');
+  const ui = await startUiServer({ dbFile: dbPathIn(dir), port: 0, costOf: costTexts, traceCostOf: traceCostTexts });
   try {
     const base = ui.url.replace(/\/$/, '');
     step('sessions API');
@@ -267,12 +209,42 @@ export async function measureUi({ sessions = 10_000, spans = 5_000 } = {}) {
       facets: await timeApi(base, '/api/facets', 20),
       trace: await timeApi(base, `/api/traces/${big.traceId}`, 10),
     };
-    step('chromium: first paint, the big trace, scrolling');
-    const b = await browse(ui.url, big.traceId);
-    return { sessions, spans, api, browser: b };
+    step(`chromium: first paint (median of ${runs}), the big trace, scrolling; CPU throttling ${cpuThrottle === 1 ? 'off' : `×${cpuThrottle}`}`);
+    const b = await browseViewer(ui.url, big.traceId, { runs, cpuThrottle });
+    return { sessions, spans, api, browser: b, load: { before: +loadBefore.toFixed(2), after: +loadavg()[0].toFixed(2), cpus: cpus().length } };
   } finally {
     await ui.close();
   }
+}
+
+function browserRows(r) {
+  const b = r.browser;
+  const cpu = b.cpuThrottle === 1 ? 'CPU throttling off' : `CPU throttled ×${b.cpuThrottle}`;
+  const n = b.paints.length;
+  return [
+    row(`ui: load average (1 min) before → after the viewer runs, ${r.load.cpus} cpus`, `${r.load.before} → ${r.load.after}`, '', 'reference', null, r.load),
+    row(`ui: first contentful paint of a one-line page (floor; ${cpu})`, b.floorFcp, 'ms', 'reference', null),
+    row(`ui: sessions page first contentful paint (median of ${n})`, b.fcp, 'ms', '< 300 ms', b.fcp < 300, { runs: b.paints.map((p) => Math.round(p.fcp)) }),
+    row(`ui: sessions page listed, rows in the DOM (median of ${n})`, b.listed, 'ms', '< 300 ms', b.listed < 300, {
+      runs: b.paints.map((p) => Math.round(p.listed)),
+    }),
+    row(
+      `ui: ${b.spansShown}-span trace rendered (median of ${b.renders.length})`,
+      b.render,
+      'ms',
+      '< 1000 ms',
+      b.render < 1000 && b.spansShown >= r.spans * 0.95,
+      { runs: b.renders.map(Math.round) },
+    ),
+    row('ui: rows in the DOM for that trace', b.domRows, 'rows', 'only visible (< 100)', b.domRows < 100),
+    row('ui: scroll jump (a screenful of new rows) to painted, p95 of 60 (median of 3 passes)', b.scrollP95, 'ms', '< 50 ms', b.scrollP95 < 50, {
+      median: b.scrollMedian,
+      p95s: b.scrollP95s,
+    }),
+    row('ui: wheel scroll, frame interval p95', b.wheelP95, 'ms', '< 50 ms', b.wheelP95 < 50, { median: b.wheelMedian, frames: b.wheelFrames }),
+    row('ui: long tasks (> 50 ms) in those 60 jumps', b.longTasks, '', '0', b.longTasks === 0, { longestMs: b.longestTask, perPass: b.longTasksPerPass }),
+    row('ui: main-thread CPU per scroll jump', b.cpuPerJump, 'ms', 'reference', null),
+  ];
 }
 
 export function uiRows(r) {
@@ -289,23 +261,18 @@ export function uiRows(r) {
     row('ui: sessions API, slowest first request of a query', coldest, 'ms', 'reference', null),
     row('ui: filter choices (facets)', a.facets.median, 'ms', 'reference', null, a.facets),
     row(`ui: trace outline API (${r.browser.spansShown} spans)`, a.trace.median, 'ms', 'reference', null, a.trace),
-    row('ui: sessions page first contentful paint', r.browser.fcp, 'ms', '< 300 ms', r.browser.fcp < 300),
-    row('ui: sessions page listed (rows in the DOM)', r.browser.listed, 'ms', '< 300 ms', r.browser.listed < 300),
-    row(
-      `ui: ${r.browser.spansShown}-span trace rendered`,
-      r.browser.render,
-      'ms',
-      '< 1000 ms',
-      r.browser.render < 1000 && r.browser.spansShown >= r.spans * 0.95,
-    ),
-    row('ui: rows in the DOM for that trace', r.browser.domRows, 'rows', 'only visible (< 100)', r.browser.domRows < 100),
-    row('ui: scroll step to painted, p95', r.browser.scrollP95, 'ms', '≤ 50 ms', r.browser.scrollP95 <= 50, { median: r.browser.scrollMedian }),
+    ...browserRows(r),
   ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
   const arg = (name, d) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : d);
-  const r = await measureUi({ sessions: arg('--sessions', 10_000), spans: arg('--spans', 5_000) });
+  const r = await measureUi({
+    sessions: arg('--sessions', 10_000),
+    spans: arg('--spans', 5_000),
+    runs: arg('--runs', 9),
+    cpuThrottle: arg('--cpu-throttle', 1),
+  });
   console.log(`\n${formatTable(uiRows(r))}\n`);
 }

@@ -2,7 +2,7 @@
 import { poolWorkers, runFilesInPool } from '../pipeline/pool/pool.js';
 import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-files.js';
 import { LocalSink } from '../sinks/local.js';
-import { TracerSet } from '../pipeline/tracers.js';
+import { runLanes, SinkLanes } from '../pipeline/sink-lanes.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
 import { linkReviewsIn, readFileHead } from '../pipeline/heads.js';
 import { moveStoreAside, watchLockHolder } from '../store/index.js';
@@ -157,12 +157,12 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     // their rows; otherwise SQLite's work runs in a writer thread, beside reading and reducing
     const workers = files.length >= 2 ? poolWorkers(flags.workers === undefined ? undefined : Number(flags.workers)) : 0;
     outputs = buildOutputs({ ...ctx, log }, true, { writerThread: workers < 2 });
-    const set = new TracerSet({
-      delivery: outputs.delivery,
+    const lanes = new SinkLanes(outputs.deliveries, {
       reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
       log,
       batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES,
     });
+    const set = lanes.primary;
     for (const f of found.all) set.noteFile(f.path);
     await linkReviewsIn(set, files, found.all);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
@@ -204,7 +204,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
         },
       );
     } else {
-      await runFiles(set, files.map(toJob), run);
+      await runLanes(lanes, files.map(toJob), run);
     }
     progress.done();
     log.summarize();

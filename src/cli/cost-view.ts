@@ -3,6 +3,7 @@ import { addCost, addPrice, emptyCost, formatCost, formatUsd, priceSpan, type Co
 import type { CallUsage } from '../pricing/price.js';
 import type { CallRow } from '../store/index.js';
 import type { Span } from '../trace/span.js';
+import type { TraceCosts } from '../ui/view/paths.js';
 
 export interface SpanCost {
   /** every model call below the span (subagents included) */
@@ -37,19 +38,36 @@ export function spanCosts(spans: readonly Span[]): Map<string, SpanCost> {
   return out;
 }
 
+/** One model call's price as text: `$0.0123`, or `unpriced (why)`. */
+export function callCostText(t: CostTotal): string {
+  const why = Object.values(t.unpriced)[0];
+  return why ? `unpriced (${why.reason})` : formatUsd(t.micros);
+}
+
 /** The cost text `show` appends to a span's line. */
 export function costLabel(s: Span, costs: Map<string, SpanCost>): string | undefined {
   const c = costs.get(s.spanId);
   if (!c) return undefined;
-  if (s.kind === 'llm') {
-    const why = Object.values(c.total.unpriced)[0];
-    return why ? `unpriced (${why.reason})` : formatUsd(c.total.micros);
-  }
+  if (s.kind === 'llm') return callCostText(c.total);
   // a subagent always shows both; a session only when subagents below it add to its own calls
   if (s.kind === 'subagent' || (s.kind === 'session' && formatCost(c.own) !== formatCost(c.total))) {
     return `cost ${formatCost(c.own)} own, ${formatCost(c.total)} total`;
   }
   return `cost ${formatCost(c.total)}`;
+}
+
+/** A trace's cost and each model call's, priced from its spans (what an exported HTML file shows). */
+export function traceCostsOfSpans(spans: readonly Span[]): TraceCosts {
+  const costs = spanCosts(spans);
+  const total = emptyCost();
+  const out: Record<string, string> = {};
+  for (const s of spans) {
+    const c = costs.get(s.spanId);
+    if (s.kind !== 'llm' || c === undefined) continue;
+    out[s.spanId] = callCostText(c.total);
+    addCost(total, c.total);
+  }
+  return { total: Object.keys(out).length === 0 ? null : formatCost(total), spans: out };
 }
 
 /** A stored call as the pricer takes it. */

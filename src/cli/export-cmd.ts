@@ -8,6 +8,7 @@ import { exportMarkdown } from '../ui/export/markdown.js';
 import { exportOtlpJson } from '../ui/export/otlp-json.js';
 import { filterSpanContent } from '../ui/export/redact.js';
 import { UsageError, type CommandContext } from './context.js';
+import { traceCostsOfSpans } from './cost-view.js';
 import { renderTrees } from './tree.js';
 
 export interface ExportFlags {
@@ -33,7 +34,7 @@ export async function exportCommand(ctx: CommandContext, session: string, flags:
   const sessionId = typeof root.attributes[ATTR.conversationId] === 'string' ? (root.attributes[ATTR.conversationId] as string) : undefined;
   const text =
     format === 'html'
-      ? exportHtml(root.traceId, spans, `codex session ${sessionId ?? root.traceId}`)
+      ? exportHtml(root.traceId, spans, `codex session ${sessionId ?? root.traceId}`, traceCostsOfSpans(spans))
       : format === 'md'
         ? exportMarkdown(spans, renderTrees(spans))
         : exportOtlpJson(spans, resource(ctx), sessionId);

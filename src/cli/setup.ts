@@ -2,7 +2,7 @@
 import { Delivery } from '../pipeline/delivery.js';
 import { braintrustConfigFromEnv, commitsCursors, createSink, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { Sink } from '../sinks/sink.js';
-import { dbPathIn, MemoryCursors, StoreCursors, TraceStore, type CursorStore } from '../store/index.js';
+import { dbPathIn, MemoryCursors, SinkCursorGroup, StoreCursors, TraceStore, type CursorStore } from '../store/index.js';
 import type { Config, SinkFlags } from './config.js';
 import type { CommandContext } from './context.js';
 import { probeOtlp } from './probe.js';
@@ -11,7 +11,10 @@ import { monitorSinks, type MonitoredSink, type SinkMonitor } from './sink-monit
 export interface Outputs {
   sinks: Sink[];
   store?: TraceStore;
+  /** the first lane's delivery (with one sink, the only one) */
   delivery: Delivery;
+  /** one per lane: a single Delivery for one sink; with several, one per sink, each with its own cursors (sink-lanes.ts) */
+  deliveries: Delivery[];
   names: string[];
   /** each sink with where it delivers; watched for failures while the command runs */
   monitored: MonitoredSink[];
@@ -56,11 +59,26 @@ export function buildOutputs(ctx: CommandContext, useCursors: boolean, opts: { w
       ctx.env,
     ),
   );
-  // the local sink keeps the cursors it commits with its spans (one transaction when it is the only sink)
-  const holder = sinks.find(commitsCursors);
-  const cursors: CursorStore = !useCursors || !store ? new MemoryCursors() : (holder?.cursors ?? new StoreCursors(store));
+  const deliveries = laneDeliveries(sinks, useCursors ? store : undefined);
   const watched = sinks.map((s) => monitored(s, ctx.config, ctx.env));
-  return { sinks, store, delivery: new Delivery(sinks, cursors), names, monitored: watched, monitor: monitorSinks(watched, ctx.log) };
+  return { sinks, store, delivery: deliveries[0] as Delivery, deliveries, names, monitored: watched, monitor: monitorSinks(watched, ctx.log) };
+}
+
+/**
+ * One sink: one Delivery, whose cursors the local sink keeps when it is that sink (spans and
+ * cursor in one transaction). Several: a Delivery per sink, each with its own cursors, the
+ * local store's lane first; cursors in the store when there is one (`store`), else in memory.
+ */
+function laneDeliveries(sinks: Sink[], store: TraceStore | undefined): Delivery[] {
+  if (sinks.length <= 1) {
+    const holder = sinks.find(commitsCursors);
+    const cursors: CursorStore = !store ? new MemoryCursors() : (holder?.cursors ?? new StoreCursors(store));
+    return [new Delivery(sinks, cursors)];
+  }
+  const ordered = [...sinks.filter((s) => s.name === 'local'), ...sinks.filter((s) => s.name !== 'local')];
+  const names = ordered.map((s) => s.name);
+  const group = store ? new SinkCursorGroup(store, names) : undefined;
+  return ordered.map((s) => new Delivery([s], group ? group.cursors(s.name) : new MemoryCursors()));
 }
 
 /** True when a jsonl sink writes its spans to stdout: then nothing else may go there. */
@@ -71,11 +89,11 @@ export function stdoutIsData(flags: SinkFlags): boolean {
 /** A command that gives up (its deadline passed): nothing more is awaited; the process exits. */
 export function abandonOutputs(o: Outputs): void {
   o.monitor.stop();
-  void o.delivery.close().catch(() => undefined);
+  for (const d of o.deliveries) void d.close().catch(() => undefined);
 }
 
 export async function closeOutputs(o: Outputs): Promise<void> {
   o.monitor.stop();
-  await o.delivery.close().catch(() => undefined);
+  await Promise.all(o.deliveries.map((d) => d.close().catch(() => undefined)));
   o.store?.close();
 }

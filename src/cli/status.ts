@@ -1,7 +1,7 @@
 /** `codex-tracer status`: where it reads, where it writes, cursors and lag, the watcher, sink configuration. */
 import { existsSync } from 'node:fs';
 import { discover } from '../source/index.js';
-import { dbPathIn, TraceStore, watchLockHolder } from '../store/index.js';
+import { dbPathIn, TraceStore, watchLockHolder, type Cursor } from '../store/index.js';
 import { maskUrl } from '../content/url.js';
 import { describeOtlpConfig, describeOtlpEndpoint, otlpConfigFromEnv, resolveOtlpEndpoint } from '../sinks/index.js';
 import type { CommandContext } from './context.js';
@@ -19,6 +19,8 @@ export interface StatusReport {
   watcher: { running: boolean; pid?: number; status?: WatchStatus };
   files: { discovered: number; traced: number; behind: number; lagBytes: number; notFinalized: number };
   behind: { path: string; lagBytes: number }[];
+  /** with several sinks, how far each one is behind on its own (its own cursors; see SinkCursorGroup) */
+  sinkLag: { sink: string; behind: number; lagBytes: number }[];
   sinks: { otlp?: string; otlpEndpoint?: { url: string; origin: string; configured: boolean }; braintrust?: string };
   warnings: string[];
 }
@@ -59,6 +61,7 @@ export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
     watcher: watcherState(stateDir),
     files: { discovered: 0, traced: 0, behind: 0, lagBytes: 0, notFinalized: 0 },
     behind: [],
+    sinkLag: [],
     sinks: sinkConfig(ctx.env),
     warnings: [],
   };
@@ -91,10 +94,26 @@ export async function buildStatus(ctx: CommandContext): Promise<StatusReport> {
     }
     report.behind.sort((a, b) => b.lagBytes - a.lagBytes);
     report.behind = report.behind.slice(0, 20);
+    report.sinkLag = sinkLag(store, cursors, found.files);
   } finally {
     store.close();
   }
   return report;
+}
+
+/** Per sink with cursors of its own: the bytes of the found files it has not acknowledged (its own cursor, else the shared one). */
+function sinkLag(store: TraceStore, shared: Map<string, Cursor>, files: readonly { path: string; size: number }[]): StatusReport['sinkLag'] {
+  return store.cursorSinks().map((sink) => {
+    const own = new Map(store.getAllCursors(sink).map((c) => [c.path, c]));
+    const lag = { sink, behind: 0, lagBytes: 0 };
+    for (const f of files) {
+      const behind = f.size - ((own.get(f.path) ?? shared.get(f.path))?.committedOffset ?? 0);
+      if (behind <= 0) continue;
+      lag.behind++;
+      lag.lagBytes += behind;
+    }
+    return lag;
+  });
 }
 
 function storeLine(s: StatusReport['store']): string {
@@ -133,6 +152,7 @@ export async function statusCommand(ctx: CommandContext, flags: StatusFlags): Pr
     ),
     ...(r.watcher.status?.recentErrors ?? []).slice(-5).map((e) => `  ${e.time} ${e.level}: ${e.msg}${e.detail ? ` (${e.detail})` : ''}`),
     `files:       ${r.files.discovered} found, ${r.files.traced} traced, ${r.files.behind} behind (${r.files.lagBytes} bytes), ${r.files.notFinalized} sessions still open`,
+    ...(r.sinkLag.length > 0 ? [`by sink:     ${r.sinkLag.map((l) => `${l.sink} ${l.behind} behind (${l.lagBytes} bytes)`).join(', ')}`] : []),
     `sink otlp:   ${r.sinks.otlp ?? 'not configured (OTEL_EXPORTER_OTLP_ENDPOINT)'}`,
     `sink braintrust: ${r.sinks.braintrust ?? 'not configured (BRAINTRUST_API_KEY)'}`,
     ...r.behind.slice(0, 5).map((b) => `  behind: ${b.path} (${b.lagBytes} bytes)`),

@@ -2,7 +2,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFiles } from '../pipeline/run-files.js';
-import { TracerSet } from '../pipeline/tracers.js';
+import { SinkLanes } from '../pipeline/sink-lanes.js';
+import type { TracerSet } from '../pipeline/tracers.js';
 import { noteThreadsOf } from '../pipeline/heads.js';
 import { UsageError, type CommandContext } from './context.js';
 import { reportRun, type NotDelivered } from './run-report.js';
@@ -41,14 +42,33 @@ export async function collectPaths(targets: string[]): Promise<{ path: string; s
   return out;
 }
 
-/** The files whose spans did not all reach every sink: no acknowledged final cursor, or blocked on delivery. */
-function undelivered(set: TracerSet, files: { path: string }[]): string[] {
+/** The files whose spans did not all reach every sink: no acknowledged final cursor in some lane, or blocked on delivery. */
+function undelivered(lanes: SinkLanes, files: { path: string }[]): string[] {
   return files
     .map((f) => f.path)
-    .filter((p) => {
-      const c = set.opts.delivery.cursors.get(p);
-      return !c?.finalized || set.tracers.get(p)?.isBlocked === true;
-    });
+    .filter((p) =>
+      lanes.sets.some((set) => {
+        const c = set.opts.delivery.cursors.get(p);
+        return !c?.finalized || set.tracers.get(p)?.isBlocked === true;
+      }),
+    );
+}
+
+/** One lane's work: every file, then the blocked ones again with backoff until the deadline. */
+async function traceLane(set: TracerSet, files: { path: string; size: number }[], deadline: number): Promise<void> {
+  await runFiles(set, files, { finalize: 'all', idleMs: 0 });
+  let delay = 500;
+  while (Date.now() < deadline && [...set.tracers.values()].some((t) => t.isBlocked)) {
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 2, 15_000);
+    set.summary.undeliveredFiles = 0;
+    set.summary.errors = [];
+    await runFiles(
+      set,
+      files.filter((f) => set.tracer(f.path)?.isBlocked === true),
+      { finalize: 'all', idleMs: 0 },
+    );
+  }
 }
 
 /**
@@ -69,31 +89,20 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
   }
   const outputs = buildOutputs(ctx, false);
   const sessions = new SessionStats();
-  const set = new TracerSet({
-    delivery: outputs.delivery,
+  // each sink at its own pace (one lane per sink): a sink that hangs delays only itself
+  const lanes = new SinkLanes(outputs.deliveries, {
     reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
     log: ctx.log,
     batchBytes: 4 * 1024 * 1024,
     onDelivered: (_p, effects) => sessions.add(effects),
   });
+  const set = lanes.primary;
   const work = (async (): Promise<void> => {
     await noteThreadsOf(
       set,
       files.map((f) => f.path),
     );
-    await runFiles(set, files, { finalize: 'all', idleMs: 0 });
-    let delay = 500;
-    while (Date.now() < deadline && [...set.tracers.values()].some((t) => t.isBlocked)) {
-      await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
-      delay = Math.min(delay * 2, 15_000);
-      set.summary.undeliveredFiles = 0;
-      set.summary.errors = [];
-      await runFiles(
-        set,
-        files.filter((f) => set.tracer(f.path)?.isBlocked === true),
-        { finalize: 'all', idleMs: 0 },
-      );
-    }
+    await Promise.all(lanes.sets.map((lane) => traceLane(lane, files, deadline)));
   })();
   work.catch(() => undefined); // a failure after the deadline is not this command's any more
   let timer: NodeJS.Timeout | undefined;
@@ -104,9 +113,10 @@ export async function traceCommand(ctx: CommandContext, targets: string[], flags
     }),
   ]);
   clearTimeout(timer);
+  lanes.gather();
   const s = set.summary;
   s.files = files.length;
-  const missing = undelivered(set, files);
+  const missing = undelivered(lanes, files);
   const down = outputs.monitor.downNow();
   const notDelivered: NotDelivered | undefined =
     missing.length === 0

@@ -1,8 +1,12 @@
 /** `codex-tracer ui`: the local viewer over the store, until SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
-import { dbPathIn, resolveStateDir } from '../store/index.js';
+import { addCost, addPrice, emptyCost, formatCost } from '../pricing/cost.js';
+import { priceCall } from '../pricing/price.js';
+import { dbPathIn, resolveStateDir, type TraceStore } from '../store/index.js';
+import type { TraceCosts } from '../ui/view/paths.js';
 import { DEFAULT_PORT, startUiServer } from '../ui/server/server.js';
 import { UsageError, type CommandContext } from './context.js';
+import { callCostText, rowUsage } from './cost-view.js';
 import { sessionCosts } from './session-cost.js';
 
 export interface UiFlags {
@@ -27,6 +31,19 @@ export function costTexts(store: Parameters<typeof sessionCosts>[0], rows: reado
   return new Map([...sessionCosts(store, rows)].map(([id, c]) => [id, c.costText]));
 }
 
+/** The viewer's trace prices: every model call priced from the stored usage, as `sessionCosts` prices the list. */
+export function traceCostTexts(store: TraceStore, traceId: string): TraceCosts {
+  const total = emptyCost();
+  const spans: Record<string, string> = {};
+  for (const r of store.llmCalls({ traceIds: [traceId] })) {
+    const one = emptyCost();
+    addPrice(one, priceCall(rowUsage(r)));
+    addCost(total, one);
+    spans[r.spanId] = callCostText(one);
+  }
+  return { total: Object.keys(spans).length === 0 ? null : formatCost(total), spans };
+}
+
 export async function uiCommand(ctx: CommandContext, flags: UiFlags): Promise<number> {
   const port = flags.port === undefined ? DEFAULT_PORT : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 for any free port)');
@@ -35,6 +52,7 @@ export async function uiCommand(ctx: CommandContext, flags: UiFlags): Promise<nu
     dbFile,
     port,
     costOf: costTexts,
+    traceCostOf: traceCostTexts,
     onError: (err) => ctx.log.error('viewer request failed', { reason: err instanceof Error ? err.message : String(err) }),
   });
   if (ui.port !== port && port !== 0) ctx.log.info('preferred port in use; using another', { preferred: port, port: ui.port });

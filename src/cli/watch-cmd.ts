@@ -1,7 +1,7 @@
 /** `codex-tracer watch`: follow every rollout as Codex writes it, until SIGINT/SIGTERM. */
 import { existsSync } from 'node:fs';
 import { startWatch, type WatchHandle } from '../pipeline/watch.js';
-import { TracerSet } from '../pipeline/tracers.js';
+import { SinkLanes } from '../pipeline/sink-lanes.js';
 import { acquireWatchLock, LockError, ensureStateDir, type StoreError } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
@@ -50,20 +50,20 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
   const outputs = buildOutputs(ctx, true);
   // a commit per pass, at once: grouping waits a turn of the event loop, which at start-up is
   // full of the watcher's scan (each wait cost ~10 ms), and live appends come one file at a time
-  outputs.delivery.groupCommits = 1;
+  for (const d of outputs.deliveries) d.groupCommits = 1;
   const { log, recent } = recordingLogger(ctx.log);
   let timer: NodeJS.Timeout | undefined;
   let abandoned = false;
   let why: StoreError | undefined;
   try {
     const events = new SessionEvents(log);
-    const set = new TracerSet({
-      delivery: outputs.delivery,
+    const lanes = new SinkLanes(outputs.deliveries, {
       reducer: { content: ctx.contentFilter, llmInput: ctx.llmInput },
       log,
       batchBytes: 1024 * 1024,
       onDelivered: (path, effects) => events.observe(path, effects),
     });
+    const set = lanes.primary;
     if (!existsSync(codexHome)) log.warn('CODEX_HOME does not exist yet; waiting for it', { codexHome });
     log.info('watching', { codexHome, stateDir, sinks: outputs.names.join(','), idle: flags.idle ?? '30m' });
     const base: Parameters<typeof snapshotStatus>[2] = {
@@ -75,12 +75,12 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     };
     const publish = (): void => {
       try {
-        writeStatus(stateDir, snapshotStatus(set, outputs.sinks, base));
+        writeStatus(stateDir, snapshotStatus(lanes, outputs.sinks, base));
       } catch (err) {
         log.debug('could not write the status file', { error: (err as Error).message });
       }
     };
-    const handle = await startWatch(set, {
+    const handle = await startWatch(lanes.sets, {
       codexHome,
       idleMs,
       onCaughtUp: (files, ms) => {
@@ -106,7 +106,7 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     else log.info('stopping: flushing and committing cursors');
     abandoned = !(await stopWithin(handle, STOP_GRACE_MS));
     publish();
-    if (abandoned && !why) reportPending(set, outputs, log);
+    if (abandoned && !why) reportPending(lanes, outputs, log);
     log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
     return why ? 1 : 0;
   } finally {
@@ -135,8 +135,8 @@ async function stopWithin(handle: WatchHandle, graceMs: number): Promise<boolean
   return stopped;
 }
 
-function reportPending(set: TracerSet, outputs: Outputs, log: Logger): void {
-  const pending = [...set.tracers.values()].filter((t) => t.isBlocked).map((t) => t.path);
+function reportPending(lanes: SinkLanes, outputs: Outputs, log: Logger): void {
+  const pending = lanes.waiting();
   const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
   const down = outputs.monitor.downNow();
   log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TracerSet } from '../pipeline/tracers.js';
+import type { SinkLanes } from '../pipeline/sink-lanes.js';
 import type { Degraded } from '../source/index.js';
 import type { Sink, SinkStatus } from '../sinks/sink.js';
 import type { Fields, Logger } from './log.js';
@@ -58,20 +58,17 @@ export function recordingLogger(inner: Logger, keep = 10): { log: Logger; recent
 }
 
 export function snapshotStatus(
-  set: TracerSet,
+  lanes: SinkLanes,
   sinks: readonly Sink[],
   base: Pick<WatchStatus, 'pid' | 'startedAt' | 'codexHome' | 'caughtUp' | 'recentErrors' | 'watchLimit'>,
 ): WatchStatus {
+  const set = lanes.primary;
   let open = 0;
-  let waiting = 0;
-  for (const t of set.tracers.values()) {
-    if (t.status === 'open') open++;
-    if (t.isBlocked) waiting++;
-  }
+  for (const t of set.tracers.values()) if (t.status === 'open') open++;
   return {
     ...base,
     updatedAt: new Date().toISOString(),
-    files: { followed: set.tracers.size, open, waitingOnDelivery: waiting },
+    files: { followed: set.tracers.size, open, waitingOnDelivery: lanes.waiting().length },
     spansDelivered: set.summary.spansDelivered,
     warnings: set.summary.warnings,
     sinks: sinks.map((s) => s.status?.() ?? { name: s.name, state: 'ok', delivered: 0, pending: 0 }),

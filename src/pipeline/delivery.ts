@@ -1,6 +1,6 @@
 /**
- * Hands span effects to every configured sink and moves cursors only after all of
- * them acknowledged. When the only sink commits cursors itself (CursorCommitter: the
+ * Hands span effects to its sinks and moves cursors only after all of them acknowledged
+ * (with several sinks the run has one Delivery per sink, each its own lane: sink-lanes.ts). When the only sink commits cursors itself (CursorCommitter: the
  * local store) and holds these cursors, spans and cursor go in one transaction
  * (exactly-once for free).
  */

@@ -64,6 +64,8 @@ export class FileTracer {
   private identity?: FileIdentity;
   private firstLineHash?: string;
   private pending?: Pending;
+  /** commits under way */
+  private inFlight = 0;
   private warnedNotRollout = false;
   bytesRead = 0;
   /** wall-clock ms when the file last grew while being followed live (watch); idle counts from here too */
@@ -107,6 +109,10 @@ export class FileTracer {
   }
   get isBlocked(): boolean {
     return this.pending !== undefined;
+  }
+  /** blocked, or a delivery its sinks have not answered yet (one that hangs, say) */
+  get isWaiting(): boolean {
+    return this.pending !== undefined || this.inFlight > 0;
   }
   /** what the file's records counted so far (lines, records, skipped, bad lines, unknown types) */
   get stats(): ProcessorStats | undefined {
@@ -238,7 +244,7 @@ export class FileTracer {
   private async retryPending(): Promise<boolean> {
     const p = this.pending as Pending;
     try {
-      await this.env.delivery.commit(p.effects, p.cursor);
+      await this.commit(p.effects, p.cursor);
       this.env.onEffects(this.path, p.effects);
       this.pending = undefined;
       return true;
@@ -352,10 +358,19 @@ export class FileTracer {
     };
   }
 
+  private async commit(effects: SpanEffect[], cursor: Cursor): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.env.delivery.commit(effects, cursor);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
   private async deliver(effects: SpanEffect[]): Promise<boolean> {
     const cursor = this.cursor();
     try {
-      await this.env.delivery.commit(effects, cursor);
+      await this.commit(effects, cursor);
     } catch {
       this.pending = { effects, cursor };
       return false;

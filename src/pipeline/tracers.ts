@@ -26,6 +26,12 @@ export interface TracerSetOptions {
   batchBytes?: number;
   /** called after effects were delivered (watch measures latency here) */
   onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
+  /**
+   * The first lane of the run when this set is another one (sink-lanes.ts): the thread ids and
+   * review links are that set's (every sink gets the same traces), and the input warnings of
+   * the records it reads again are reported there, not twice.
+   */
+  laneOf?: TracerSet;
 }
 
 type Runtime = typeof import('./runtime.js');
@@ -33,16 +39,20 @@ const loadRuntime = (): Promise<Runtime> => import('./runtime.js');
 
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
-  readonly knownThreads = new Set<string>();
+  readonly knownThreads: Set<string>;
   /** review threads linked to their parent's review mode (heads.ts linkReviews), by child and by parent window */
-  private readonly reviewParents = new Map<string, string>();
-  private readonly reviewChildren = new Map<string, string>();
+  private readonly reviewParents: Map<string, string>;
+  private readonly reviewChildren: Map<string, string>;
   readonly summary: RunSummary = emptySummary();
   private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
   private byPath = new Map<string, Cursor>();
 
   constructor(readonly opts: TracerSetOptions) {
+    const first = opts.laneOf;
+    this.knownThreads = first ? first.knownThreads : new Set<string>();
+    this.reviewParents = first ? first.reviewParents : new Map<string, string>();
+    this.reviewChildren = first ? first.reviewChildren : new Map<string, string>();
     for (const c of opts.delivery.cursors.all()) {
       this.byPath.set(c.path, c);
       this.byInode.set(`${c.dev}:${c.ino}`, c);
@@ -114,6 +124,7 @@ export class TracerSet {
             this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;
           },
           onWarning: (w) => {
+            if (this.opts.laneOf) return;
             this.summary.warnings++;
             if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
             if (w.code === 'not_jsonl') this.summary.notRolloutFiles++;

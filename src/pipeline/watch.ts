@@ -15,6 +15,7 @@ import {
   type DiscoveredFile,
   type RootWatcher,
 } from '../source/index.js';
+import type { Reporter } from './report.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
@@ -44,21 +45,110 @@ interface RetryAt {
   delay: number;
 }
 
-export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<WatchHandle> {
+/**
+ * Follows the rollouts for one TracerSet, or for several (the lanes of several sinks, see
+ * sink-lanes.ts): one watcher and one walk for all, and per lane its own passes, retries
+ * and housekeeping, so that a lane whose sink is slow or down holds up only itself.
+ */
+export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: WatchOptions): Promise<WatchHandle> {
   const now = opts.now ?? Date.now;
-  const log = set.opts.log;
-  const retryAt = new Map<string, RetryAt>();
-  const state: PassState = { caughtUp: false, stopping: false };
-  const coalescer: Coalescer = createCoalescer(makePass(set, opts, retryAt, state), {
-    concurrency: 4,
-    onError: (err, path) => log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
-  });
+  const lanes = (Array.isArray(sets) ? sets : [sets]) as readonly TracerSet[];
+  const first = lanes[0] as TracerSet;
+  const log = first.opts.log;
+  const stopping = { value: false };
+  const passes = lanes.map((set) => lanePasses(set, opts));
+  const notify = (path: string): void => {
+    for (const p of passes) p.coalescer.notify(path);
+  };
+  const idle = async (): Promise<void> => {
+    await Promise.all(passes.map((p) => p.coalescer.idle()));
+  };
   const started = now();
-  const startWatcher = (): Promise<RootWatcher> =>
-    watchRoots(
-      opts.codexHome,
+  const watcher = lateWatcher(opts.codexHome, notify, log, stopping);
+  /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do); each lane gets its passes. */
+  const walk = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
+    const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
+    for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
+    for (const f of found.files) first.noteFile(f.path);
+    for (const f of found.files) {
+      if (!needsPass(f)) continue;
+      // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
+      for (const p of passes) if (!p.set.settled(f.path, f)) p.coalescer.notify(f.path);
+    }
+    return found.files;
+  };
+  const firstWalk = (async () => {
+    const homeMissing = !(await isDir(opts.codexHome));
+    if (homeMissing) await (await watcher.start()).ready; // nothing to catch up on until the home appears
+    return { files: await walk(() => true), homeMissing };
+  })();
+  // each lane is caught up when its own passes are done (a lane whose sink hangs does not hold up the others)
+  const ready = (async () => {
+    const { files } = await firstWalk;
+    await Promise.all(passes.map(async (p) => p.coalescer.idle().then(() => (p.state.caughtUp = true))));
+    opts.onCaughtUp?.(files.length, now() - started);
+    if (!stopping.value) void watcher.start();
+  })();
+  // Once the watcher is live, a second walk closes the gap: a file made or changed after the
+  // first walk but before chokidar took in its folder sent no event, and gets its pass here.
+  const live = (async () => {
+    const before = await firstWalk.catch(() => undefined);
+    await watcher.started;
+    if (stopping.value) return;
+    await (
+      await watcher.start()
+    ).ready;
+    if (!before || before.homeMissing || stopping.value) return;
+    const seen = new Map(before.files.map((f) => [f.path, f]));
+    let changed = 0;
+    await walk((f) => changedSince(seen.get(f.path), f) && ++changed > 0);
+    await idle();
+    log.debug('watcher live', { changedSinceCatchUp: changed, ms: now() - started });
+  })();
+  const tick = setInterval(() => {
+    for (const p of passes) housekeeping(p.set, p.coalescer, p.retryAt, now);
+  }, opts.tickMs ?? 250);
+  tick.unref();
+  return {
+    ready,
+    live,
+    degraded: () => watcher.degraded(),
+    async stop() {
+      clearInterval(tick);
+      stopping.value = true;
+      await watcher.close();
+      await live.catch(() => undefined);
+      await idle();
+      await Promise.all(lanes.map((set) => set.opts.delivery.flush().catch(() => undefined)));
+    },
+  };
+}
+
+interface LateWatcher {
+  /** starts chokidar (once) */
+  start(): Promise<RootWatcher>;
+  /** resolves once start() was called, or close() */
+  started: Promise<void>;
+  degraded(): Degraded | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * chokidar, started once caught up (`start()`), or after WATCHER_LATEST_MS when the catch-up is
+ * slow (a long backlog, a sink down): its initial scan (an lstat of every entry of every folder)
+ * would compete with the catch-up's passes for the CPU and the thread pool at each of their awaits.
+ */
+function lateWatcher(codexHome: string, notify: (path: string) => void, log: Reporter, stopping: { value: boolean }): LateWatcher {
+  let root: RootWatcher | undefined;
+  let starting: Promise<RootWatcher> | undefined;
+  let markStarted = (): void => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const start = (): Promise<RootWatcher> => {
+    markStarted();
+    return (starting ??= watchRoots(
+      codexHome,
       (e) => {
-        if (e.type !== 'unlink') coalescer.notify(e.path);
+        if (e.type !== 'unlink') notify(e.path);
       },
       {
         onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
@@ -68,67 +158,42 @@ export async function startWatch(set: TracerSet, opts: WatchOptions): Promise<Wa
             fix: info.fix,
           }),
       },
-    );
-  let root: RootWatcher | undefined;
-  let starting: Promise<RootWatcher> | undefined;
-  const watching = (): Promise<RootWatcher> => (starting ??= startWatcher().then((w) => (root = w)));
-  /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do). */
-  const discoverAndPass = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
-    const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
-    for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
-    for (const f of found.files) set.noteFile(f.path);
-    // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
-    for (const f of found.files) if (needsPass(f) && !set.settled(f.path, f)) coalescer.notify(f.path);
-    await coalescer.idle();
-    return found.files;
+    ).then((w) => (root = w)));
   };
-  // chokidar starts once caught up, or after WATCHER_LATEST_MS if the catch-up is slow (a long
-  // backlog, sinks down): its initial scan (an lstat of every entry of every folder) would compete
-  // with the catch-up's passes for the CPU and the thread pool at each of their awaits
-  const ready = (async () => {
-    const homeMissing = !(await isDir(opts.codexHome));
-    if (homeMissing) await (await watching()).ready; // nothing to catch up on until the home appears
-    const slow = setTimeout(() => state.stopping || void watching(), WATCHER_LATEST_MS);
-    const files = await discoverAndPass(() => true).finally(() => clearTimeout(slow));
-    state.caughtUp = true;
-    opts.onCaughtUp?.(files.length, now() - started);
-    return homeMissing ? undefined : files;
-  })();
-  // Once the watcher is live, a second walk closes the gap: a file made or changed after the
-  // first walk but before chokidar took in its folder sent no event, and gets its pass here.
-  const live = (async () => {
-    const first = await ready.catch(() => undefined);
-    if (state.stopping) return;
-    await (
-      await watching()
-    ).ready;
-    if (!first || state.stopping) return;
-    const before = new Map(first.map((f) => [f.path, f]));
-    let changed = 0;
-    await discoverAndPass((f) => changedSince(before.get(f.path), f) && ++changed > 0);
-    log.debug('watcher live', { changedSinceCatchUp: changed, ms: now() - started });
-  })();
-  const tick = setInterval(() => housekeeping(set, coalescer, retryAt, now), opts.tickMs ?? 250);
-  tick.unref();
+  const slow = setTimeout(() => stopping.value || void start(), WATCHER_LATEST_MS);
   return {
-    ready: ready.then(() => undefined),
-    live,
+    start,
+    started,
     degraded: () => root?.degraded(),
-    async stop() {
-      clearInterval(tick);
-      state.stopping = true;
+    async close() {
+      clearTimeout(slow);
+      markStarted(); // nothing waits for a watcher that will not start
       await (await starting)?.close();
-      await live.catch(() => undefined);
-      await coalescer.idle();
-      await set.opts.delivery.flush().catch(() => undefined);
     },
   };
+}
+
+interface LanePasses {
+  set: TracerSet;
+  retryAt: Map<string, RetryAt>;
+  coalescer: Coalescer;
+  state: PassState;
+}
+
+/** One lane's passes over its files: at most 4 at once, one at a time per file. */
+function lanePasses(set: TracerSet, opts: WatchOptions): LanePasses {
+  const retryAt = new Map<string, RetryAt>();
+  const state: PassState = { caughtUp: false };
+  const coalescer = createCoalescer(makePass(set, opts, retryAt, state), {
+    concurrency: 4,
+    onError: (err, path) => set.opts.log.error('could not trace file', { file: path, error: err instanceof Error ? err.message : String(err) }),
+  });
+  return { set, retryAt, coalescer, state };
 }
 
 interface PassState {
   /** after the catch-up, bytes that appear were written just now, whatever their record times say */
   caughtUp: boolean;
-  stopping: boolean;
 }
 
 /** One file's pass: read what is new, finalize it when idle, schedule a retry when delivery is blocked. */

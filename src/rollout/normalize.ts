@@ -207,6 +207,15 @@ function sessionMeta(state: NormalizerState, rec: RolloutRecord, time: string): 
   return [{ type: 'forked_from', time, threadId: d.id }];
 }
 
+/**
+ * Whether this Codex writes a `token_usage_record` for every response it completed: it came between
+ * 0.150.1 and 0.160.0, so from 0.160 on for sure (earlier files show it by writing one).
+ */
+function writesUsagePerResponse(cliVersion: string | null | undefined): boolean {
+  const m = /^(\d+)\.(\d+)\./.exec(cliVersion ?? '');
+  return m !== null && (Number(m[1]) > 0 || Number(m[2]) >= 160);
+}
+
 function sessionInfo(d: SessionMeta): SessionInfo {
   const src = SubagentSource.safeParse(d.source);
   const spawn = src.success && typeof src.data.subagent === 'object' ? src.data.subagent.thread_spawn : undefined;
@@ -230,6 +239,7 @@ function sessionInfo(d: SessionMeta): SessionInfo {
     agentNickname: d.agent_nickname ?? spawn?.agent_nickname ?? undefined,
     agentRole: d.agent_role ?? spawn?.agent_role ?? undefined,
     depth: spawn?.depth ?? undefined,
+    usagePerResponse: writesUsagePerResponse(d.cli_version) || undefined,
   };
 }
 

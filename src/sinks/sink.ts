@@ -6,7 +6,8 @@ import type { SpanEffect } from '../trace/effects.js';
  * Every sink implements this. A sink knows spans, never the Codex format.
  *
  * write(batch) resolves only once the batch is durably accepted (acknowledged);
- * the pipeline moves a file's cursor only after every sink acknowledged.
+ * the pipeline moves a file's cursor only after its sink acknowledged (with several sinks,
+ * each has a lane and cursors of its own: pipeline/sink-lanes.ts).
  * Transient failures are retried inside write() with backoff for a bounded time
  * (honouring Retry-After); if still failing, write() rejects with a SinkError and
  * the pipeline keeps the cursor where it is and tries again later (nothing dropped).

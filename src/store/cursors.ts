@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
-/** How far a rollout file has been traced and acknowledged by every sink. */
+/** How far a rollout file has been traced and acknowledged by every sink (in `sink_cursors`: by one sink of several). */
 export interface Cursor {
   path: string;
   dev: number;
@@ -33,7 +33,7 @@ interface CursorRow {
 
 type Bind = string | number | null;
 
-const SELECT = 'SELECT path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at FROM cursors';
+const COLUMNS = 'path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at';
 
 function fromRow(r: CursorRow): Cursor {
   return {
@@ -54,47 +54,54 @@ function toRow(c: Cursor, now: number): Bind[] {
   return [c.path, c.dev, c.ino, c.sessionId, c.committedOffset, c.size, c.mtimeMs, c.finalized ? 1 : 0, c.firstLineHash, c.updatedAt ?? now];
 }
 
-/** Prepared statements of the cursors table, bound to one connection. */
+/**
+ * Prepared statements of the cursors table, bound to one connection; with `sink`, of that
+ * sink's rows in `sink_cursors` (each sink's own acknowledged offsets, when there are several).
+ */
 export class CursorTable {
-  private readonly one: Database.Statement<[string], CursorRow>;
-  private readonly all: Database.Statement<[], CursorRow>;
+  private readonly key: Bind[];
+  private readonly one: Database.Statement<Bind[], CursorRow>;
+  private readonly all: Database.Statement<Bind[], CursorRow>;
   private readonly put: Database.Statement<Bind[]>;
-  private readonly del: Database.Statement<[string]>;
-  private readonly move: Database.Statement<[string, number, string]>;
+  private readonly del: Database.Statement<Bind[]>;
+  private readonly move: Database.Statement<Bind[]>;
 
-  constructor(db: Db) {
-    this.one = db.prepare<[string], CursorRow>(`${SELECT} WHERE path = ?`);
-    this.all = db.prepare<[], CursorRow>(`${SELECT} ORDER BY path`);
-    this.put = db.prepare<Bind[]>(`INSERT OR REPLACE INTO cursors
-      (path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.del = db.prepare<[string]>('DELETE FROM cursors WHERE path = ?');
-    this.move = db.prepare<[string, number, string]>('UPDATE cursors SET path = ?, updated_at = ? WHERE path = ?');
+  constructor(db: Db, sink?: string) {
+    const table = sink === undefined ? 'cursors' : 'sink_cursors';
+    const scope = sink === undefined ? '' : 'sink = ? AND ';
+    this.key = sink === undefined ? [] : [sink];
+    this.one = db.prepare<Bind[], CursorRow>(`SELECT ${COLUMNS} FROM ${table} WHERE ${scope}path = ?`);
+    this.all = db.prepare<Bind[], CursorRow>(`SELECT ${COLUMNS} FROM ${table} ${sink === undefined ? '' : 'WHERE sink = ? '}ORDER BY path`);
+    this.put = db.prepare<Bind[]>(
+      `INSERT OR REPLACE INTO ${table} (${sink === undefined ? '' : 'sink, '}${COLUMNS}) VALUES (${sink === undefined ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.del = db.prepare<Bind[]>(`DELETE FROM ${table} WHERE ${scope}path = ?`);
+    this.move = db.prepare<Bind[]>(`UPDATE ${table} SET path = ?, updated_at = ? WHERE ${scope}path = ?`);
   }
 
   get(path: string): Cursor | undefined {
-    const r = this.one.get(path);
+    const r = this.one.get(...this.key, path);
     return r === undefined ? undefined : fromRow(r);
   }
 
   getAll(): Cursor[] {
-    return this.all.all().map(fromRow);
+    return this.all.all(...this.key).map(fromRow);
   }
 
   /** Inserts or replaces; call inside a transaction when writing several. */
   putAll(cursors: readonly Cursor[], now: number): void {
-    for (const c of cursors) this.put.run(...toRow(c, now));
+    for (const c of cursors) this.put.run(...this.key, ...toRow(c, now));
   }
 
   delete(path: string): boolean {
-    return this.del.run(path).changes > 0;
+    return this.del.run(...this.key, path).changes > 0;
   }
 
   /** Moves a cursor to a new path (replacing any cursor there). Call inside a transaction. */
   rename(oldPath: string, newPath: string, now: number): boolean {
-    if (oldPath === newPath) return this.one.get(oldPath) !== undefined;
-    if (this.one.get(oldPath) === undefined) return false;
-    this.del.run(newPath);
-    return this.move.run(newPath, now, oldPath).changes > 0;
+    if (oldPath === newPath) return this.one.get(...this.key, oldPath) !== undefined;
+    if (this.one.get(...this.key, oldPath) === undefined) return false;
+    this.del.run(...this.key, newPath);
+    return this.move.run(newPath, now, ...this.key, oldPath).changes > 0;
   }
 }

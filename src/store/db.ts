@@ -56,6 +56,30 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec('ALTER TABLE spans ADD COLUMN content BLOB');
   },
+  // with several sinks, each sink's own acknowledged offset per file (see cursor-store.ts, SinkCursorGroup)
+  (db) => {
+    db.exec(`
+      CREATE TABLE sink_cursors (
+        sink             TEXT NOT NULL,
+        path             TEXT NOT NULL,
+        dev              INTEGER NOT NULL,
+        ino              INTEGER NOT NULL,
+        session_id       TEXT,
+        committed_offset INTEGER NOT NULL,
+        size             INTEGER NOT NULL,
+        mtime_ms         REAL NOT NULL,
+        finalized        INTEGER NOT NULL DEFAULT 0,
+        first_line_hash  TEXT,
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (sink, path)
+      ) WITHOUT ROWID;
+      -- the sinks that have run with cursors of their own here (status shows each one's lag)
+      CREATE TABLE sink_lanes (
+        sink             TEXT NOT NULL PRIMARY KEY,
+        first_seen_at    INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 export function schemaVersion(db: Db): number {

@@ -4,7 +4,7 @@ export { StoreError, toStoreError } from './errors.js';
 export { STORE_REPLACED } from './files.js';
 export { latestSpans, rowToSpan } from './spans.js';
 export type { Cursor } from './cursors.js';
-export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js';
+export { MemoryCursors, SinkCursorGroup, StoreCursors, type CursorStore } from './cursor-store.js';
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 export { MAX_MATCHES, type TraceMatch } from './traces.js';
 export type { CallRow, UsageQuery } from './usage.js';

@@ -49,6 +49,7 @@ function fileSize(path: string): number {
 export class TraceStore {
   private readonly spans: SpanTable;
   private readonly cursors: CursorTable;
+  private readonly sinkCursors = new Map<string, CursorTable>();
   private readonly sessions: SessionQueries;
   private readonly traces: TraceLookup;
   private usage?: UsageQueries;
@@ -140,20 +141,24 @@ export class TraceStore {
     return guard(this.path, () => this.spans.getTraceSpans(traceId));
   }
 
-  getCursor(path: string): Cursor | undefined {
-    return guard(this.path, () => this.cursors.get(path));
+  /**
+   * `sink` names one sink's own cursors (`sink_cursors`, kept when there are several sinks:
+   * each acknowledges at its own pace); without it, the file's cursor every sink acknowledged.
+   */
+  getCursor(path: string, sink?: string): Cursor | undefined {
+    return guard(this.path, () => this.cursorTable(sink).get(path));
   }
 
-  getAllCursors(): Cursor[] {
-    return guard(this.path, () => this.cursors.getAll());
+  getAllCursors(sink?: string): Cursor[] {
+    return guard(this.path, () => this.cursorTable(sink).getAll());
   }
 
-  putCursor(c: Cursor): void {
-    this.putCursors([c]);
+  putCursor(c: Cursor, sink?: string): void {
+    this.putCursors([c], sink);
   }
 
-  putCursors(cs: readonly Cursor[]): void {
-    this.tx(() => this.cursors.putAll(cs, Date.now()));
+  putCursors(cs: readonly Cursor[], sink?: string): void {
+    this.tx(() => this.cursorTable(sink).putAll(cs, Date.now()));
   }
 
   deleteCursor(path: string): boolean {
@@ -161,8 +166,36 @@ export class TraceStore {
   }
 
   /** A file moved (e.g. to archived_sessions) keeps its session and progress. False if there was no cursor. */
-  renameCursor(oldPath: string, newPath: string): boolean {
-    return this.tx(() => this.cursors.rename(oldPath, newPath, Date.now()));
+  renameCursor(oldPath: string, newPath: string, sink?: string): boolean {
+    return this.tx(() => this.cursorTable(sink).rename(oldPath, newPath, Date.now()));
+  }
+
+  /** The sinks that have run with cursors of their own here (`status` shows each one's lag). */
+  cursorSinks(): string[] {
+    return guard(this.path, () =>
+      this.db
+        .prepare<[], { sink: string }>('SELECT sink FROM sink_lanes ORDER BY sink')
+        .all()
+        .map((r) => r.sink),
+    );
+  }
+
+  /** Records that these sinks run with cursors of their own (see `cursorSinks`). */
+  noteCursorSinks(sinks: readonly string[]): void {
+    const add = this.db.prepare<[string, number]>('INSERT OR IGNORE INTO sink_lanes (sink, first_seen_at) VALUES (?, ?)');
+    this.tx(() => {
+      for (const s of sinks) add.run(s, Date.now());
+    });
+  }
+
+  private cursorTable(sink: string | undefined): CursorTable {
+    if (sink === undefined) return this.cursors;
+    let t = this.sinkCursors.get(sink);
+    if (!t) {
+      t = new CursorTable(this.db, sink);
+      this.sinkCursors.set(sink, t);
+    }
+    return t;
   }
 
   listSessions(q: ListSessionsQuery = {}): SessionSummary[] {

@@ -24,6 +24,8 @@ export interface SessionInfo {
   agentNickname?: string;
   agentRole?: string;
   depth?: number;
+  /** every response the model completed is followed by its usage record (0.160+): one without it never completed */
+  usagePerResponse?: boolean;
   /** the file's lines carry no timestamps (legacy JSONL, TS-era documents): only their order is known */
   untimed?: boolean;
 }

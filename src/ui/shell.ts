@@ -1,4 +1,5 @@
 /** The viewer's page shell and style sheet (served by `ui`, inlined by `export --format html`). */
+import { FACETS_PATH, FIRST_SESSIONS_QUERY, outlinePath, sessionsPath } from './view/paths.js';
 
 export const CSS = `
 :root { --bg:#fbfbfc; --fg:#1d2330; --muted:#687083; --line:#e3e6ec; --panel:#fff; --hover:#f1f4f9; --sel:#e3ecfb;
@@ -44,13 +45,11 @@ td.title { max-width: 340px; } td.nowrap { white-space: nowrap; } td.title .t { 
 .axis .gaplab { position:absolute; top:5px; font-size:10px; color:var(--muted); white-space:nowrap; overflow:hidden; }
 .scroller { position:relative; overflow:auto; height: calc(100vh - 230px); min-height: 240px; }
 .rows { position:relative; contain: layout style; }
-.row { contain: strict; position:absolute; left:0; right:0; height:24px; display:flex; align-items:center; border-bottom:1px solid transparent; cursor:pointer; }
+.row { contain: strict; position:absolute; top:0; left:0; right:0; height:24px; display:flex; align-items:center; border-bottom:1px solid transparent; cursor:pointer; }
 .row:hover { background: var(--hover); } .row.sel { background: var(--sel); } .row.hit .name { background: var(--hit); }
 .row.error .name { color: var(--err); } .row.error { background: var(--err-bg); }
 .lab { display:flex; align-items:center; white-space:nowrap; overflow:hidden; padding-left:6px; gap:4px; }
-.g { display:inline-block; width:14px; height:24px; flex:0 0 14px; position:relative; }
-.g.v::before, .g.t::before, .g.l::before { content:''; position:absolute; left:6px; top:0; bottom:0; border-left:1px solid var(--line); }
-.g.l::before { bottom: 12px; } .g.t::after, .g.l::after { content:''; position:absolute; left:6px; width:7px; top:12px; border-top:1px solid var(--line); }
+.gut { flex:0 0 auto; } .guides { position:absolute; top:0; left:6px; z-index:1; pointer-events:none; color:var(--line); }
 .tog { width:16px; flex:0 0 16px; text-align:center; color:var(--muted); font-size:10px; }
 .kind { font-size:10px; text-transform:uppercase; letter-spacing:.4px; padding:0 5px; border-radius:4px; color:#fff; flex: 0 0 auto; }
 .k-session { background:var(--session); } .k-turn { background:var(--turn); } .k-llm { background:var(--llm); } .k-tool { background:var(--tool); }
@@ -64,7 +63,7 @@ td.title { max-width: 340px; } td.nowrap { white-space: nowrap; } td.title .t { 
 .dur.before { transform: translateX(-100%); padding: 0 4px 0 0; } .dur.inside { transform: translateX(-100%); padding: 0 6px 0 0; color: var(--fg); }
 .dur { position:absolute; top:5px; font-size:10.5px; color:var(--muted); white-space:nowrap; padding-left:4px; }
 .gapband { position:absolute; top:0; bottom:0; background: repeating-linear-gradient(135deg, transparent 0 4px, var(--line) 4px 5px); opacity:.8; }
-.overlay { position:absolute; top:0; bottom:0; pointer-events:none; }
+.overlay { position:absolute; top:0; bottom:0; left:44%; right:12px; pointer-events:none; }
 .detailpane { flex: 0 0 40%; max-width: 40%; border:1px solid var(--line); border-radius:8px; background:var(--panel); padding:12px 14px; overflow:auto; height: calc(100vh - 205px); }
 .detailpane h2 { font-size:15px; margin:0 0 6px; } .detailpane h3 { font-size:12px; text-transform:uppercase; color:var(--muted); letter-spacing:.5px; margin:14px 0 6px; }
 pre { font-family: var(--mono); font-size: 12px; background: var(--bg); border:1px solid var(--line); border-radius:6px; padding:8px 10px; white-space: pre-wrap; word-break: break-word; margin:0; max-height: 420px; overflow:auto; }
@@ -84,8 +83,32 @@ details.tool pre { margin-top: 6px; }
 .empty { padding: 30px; text-align:center; color: var(--muted); }
 `;
 
-/** The page served at `/`: the style sheet and the app module, nothing from anywhere else. */
-export function pageHtml(): string {
+/**
+ * The page's boot script (inline, allowed by its hash): asks for the data of the page the address
+ * names — the first page of sessions and the filter choices, or a trace's outline — while the app
+ * script is still loading; the app takes these responses instead of asking again (source.ts).
+ */
+export function bootScript(): string {
+  const sessions = JSON.stringify([FACETS_PATH, sessionsPath(FIRST_SESSIONS_QUERY)]);
+  const trace = JSON.stringify([outlinePath('$ID')]);
+  return (
+    `(()=>{const p=window.ctPrefetch={},h=location.hash,m=/^#\\/trace\\/([0-9a-f]+)(?:\\?|$)/.exec(h);` +
+    `const u=m?${trace}.map((x)=>x.replace('$ID',m[1])):h===''||h==='#/'?${sessions}:[];` +
+    // a failed request is reported by the page that takes it, not as an unhandled rejection
+    `for(const x of u)(p[x]=fetch(x,{headers:{Accept:'application/json'}})).catch(()=>{});})();`
+  );
+}
+
+/**
+ * The page served at `/`: the style sheet inlined (no request before the first paint: the shell,
+ * header and "Loading…", paints from the HTML itself), the boot script, and the app as one
+ * `async` module script at the end of the body: compiled off the main thread while the data is
+ * on its way, and run whenever it is ready — a deferred script would hold the first paint until
+ * it ran (Chromium paints after DOMContentLoaded, which waits for deferred scripts). The
+ * server's Content-Security-Policy allows the two inline elements by their hashes.
+ */
+export function pageHtml(boot: string): string {
+  if (/<\/(script|style)/i.test(boot + CSS)) throw new Error('the inlined script or style sheet contains a closing tag');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -93,10 +116,12 @@ export function pageHtml(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>codex-tracer</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/app.css">
-<script type="module" src="/app.js"></script>
+<style>${CSS}</style>
+<script>${boot}</script>
 </head>
-<body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div></body>
+<body><div id="app"><header class="top"><span class="brand">codex-tracer</span></header><main class="muted">Loading…</main></div>
+<script type="module" async src="/app.js"></script>
+</body>
 </html>
 `;
 }

@@ -155,7 +155,9 @@ export async function cliBundle(): Promise<string> {
   writeFileSync(
     entry,
     `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/index.ts'))};\n` +
-      'main(process.argv).then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); process.exitCode = 1; });\n',
+      // as bin/codex-tracer.js: exit once stdout and stderr are written (work given up on, e.g. an export that hangs, must not hold the process)
+      'const exit = (c) => { let n = 2; const done = () => { if (--n === 0) process.exit(c); }; process.stdout.write("", done); process.stderr.write("", done); };\n' +
+      'main(process.argv).then(exit, (e) => { process.stderr.write(String(e && e.stack || e) + "\\n"); exit(1); });\n',
   );
   await build({
     input: entry,

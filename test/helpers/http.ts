@@ -45,7 +45,8 @@ export async function startServer(reply: Reply): Promise<{ url: string; received
   };
 }
 
-export type Mode = 'ok' | '503';
+/** ok: answer; 503: refuse; hang: take the request and never answer (until the server goes down) */
+export type Mode = 'ok' | '503' | 'hang';
 
 export interface MockServer {
   url: string;
@@ -54,6 +55,8 @@ export interface MockServer {
   bodies: Buffer[];
   /** requests answered 503 */
   rejected: number;
+  /** requests taken and never answered (mode 'hang') */
+  hung: number;
   /** stop listening: connections are refused until listen() */
   down(): Promise<void>;
   /** listen again on the same port */
@@ -80,6 +83,7 @@ async function controllable(handle: Handler): Promise<MockServer> {
     mode: 'ok',
     bodies: [],
     rejected: 0,
+    hung: 0,
     down: async () => undefined,
     up: async () => undefined,
     close: async () => undefined,
@@ -92,6 +96,10 @@ async function controllable(handle: Handler): Promise<MockServer> {
         const raw = Buffer.concat(chunks);
         const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
         mock.bodies.push(body);
+        if (mock.mode === 'hang') {
+          mock.hung++;
+          return;
+        }
         if (mock.mode === '503') {
           mock.rejected++;
           res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
@@ -123,15 +131,20 @@ async function controllable(handle: Handler): Promise<MockServer> {
 export interface OtlpReceiver extends MockServer {
   /** the spans of every request answered 200 */
   spans(): OtlpSpan[];
+  /** requests answered 200 that carried no span: the sink monitor's probes (an empty export) */
+  probes: number;
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const accepted: Buffer[] = [];
   const m = await controllable((_req, body, res) => {
-    accepted.push(body);
+    // an empty export (the sink monitor's probe) is valid OTLP: accepted, and holds no span
+    if (body.length === 0 || body.toString('utf8') === '{}') receiver.probes++;
+    else accepted.push(body);
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
-  return Object.assign(m, { spans: () => accepted.flatMap((b) => allSpans(decodeProtobuf(b))) });
+  const receiver: OtlpReceiver = Object.assign(m, { spans: () => accepted.flatMap((b) => allSpans(decodeProtobuf(b))), probes: 0 });
+  return receiver;
 }
 
 type Row = Record<string, unknown> & { id: string };

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords, shiftIso, type FixtureRecord } from '../helpers/fixtures.js';
-import { costLabel, spanCosts } from '../../src/cli/cost-view.js';
-import { priceSpan } from '../../src/pricing/cost.js';
+import { costLabel, spanCosts, traceCostsOfSpans } from '../../src/cli/cost-view.js';
+import { formatCost, priceSpan } from '../../src/pricing/cost.js';
 import type { Span } from '../../src/trace/span.js';
 import { byKind, traceLines } from '../trace/records.js';
 
@@ -99,5 +99,11 @@ describe('show: a subagent’s own cost and its total', () => {
     expect(costLabel(sub, costs)).toMatch(/^cost \$[\d.]+ own, \$[\d.]+ total$/);
     expect(costLabel(session, costs)).toMatch(/own, .* total/);
     expect(costLabel(llm[0]!, costs)).toMatch(/^\$0\.\d{4}$/);
+    // what an exported HTML file shows: the same per-call labels, and the session's total
+    const exported = traceCostsOfSpans(spans);
+    expect(Object.keys(exported.spans).sort()).toEqual(llm.map((s) => s.spanId).sort());
+    for (const s of llm) expect(exported.spans[s.spanId]).toBe(costLabel(s, costs));
+    expect(exported.total).toBe(formatCost(costs.get(session.spanId)!.total));
+    expect(traceCostsOfSpans(byKind(spans, 'tool'))).toEqual({ total: null, spans: {} });
   });
 });

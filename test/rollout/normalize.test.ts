@@ -74,6 +74,7 @@ const rows: Row[] = [
           originator: 'codex_exec',
           source: 'exec',
           modelProvider: 'mock',
+          usagePerResponse: true,
         } as never,
       },
     ],

@@ -166,13 +166,36 @@ describe('determinism and order independence', () => {
   });
 });
 
+/**
+ * Where a format writes a usage record for each response (0.160+: `token_usage_record`, which
+ * brings the response id its span is keyed by), a response's items and that record are written
+ * within a millisecond or two: an idle pause cannot fall between them. A cut there moves past the
+ * record (what a pause in that window gives is tested in cutoff-keyed.test.ts).
+ */
+function pastWritingResponse(lines: string[], cut: number): number {
+  if (!lines.some((l) => l.includes('"type":"token_usage_record"'))) return cut;
+  const writing = (l: string): boolean => {
+    const v = JSON.parse(l) as { type?: string; payload?: { type?: string; role?: string } };
+    if (v.type !== 'response_item') return false;
+    const t = v.payload?.type ?? '';
+    return t === 'message' ? v.payload?.role === 'assistant' : !t.endsWith('_output');
+  };
+  let c = cut;
+  for (;;) {
+    const last = lines.slice(0, c).findLast((l) => l.includes('"type":"response_item"') || l.includes('"type":"token_usage_record"'));
+    if (last === undefined || !writing(last) || c >= lines.length) return c;
+    c++;
+  }
+}
+
 describe('a session that goes idle in the middle of a turn and then goes on', () => {
   it.each(VERSIONS.filter((v) => v !== 'codex-0.20.0'))('%s: gives the same spans as one that never paused', (version) => {
     const lines = readFileSync(join(ROOT, version, 'e-multi-tool.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean);
     const whole = traceLines(lines, { file: 'e.jsonl' });
-    for (const cut of [6, 10, 14, Math.floor(lines.length / 2)]) {
+    for (const at of [6, 10, 14, Math.floor(lines.length / 2)]) {
+      const cut = pastWritingResponse(lines, at);
       const paused = traceLines(lines.slice(0, cut), { file: 'e.jsonl' });
       // the idle session was sent as ended; then the rest of the file arrives
       const rest = lines.slice(cut).flatMap((l) => paused.proc.push({ offset: 0, text: l }));

@@ -122,6 +122,13 @@ describe('the viewer in a browser', () => {
     expect(await page.locator('.row[data-kind=subagent]').count()).toBe(1);
     expect(await page.locator('.row[data-kind=llm] .tok').count()).toBe(5);
     expect(await page.locator('.summary').textContent()).toContain('model calls5');
+    // the trace's cost, as the sessions list shows it, arrives after the waterfall
+    const listed = await page.evaluate(async (id) => {
+      const r = (await (await fetch('/api/sessions')).json()) as { rows: { traceId: string; cost: string }[] };
+      return r.rows.find((x) => x.traceId === id)?.cost;
+    }, SUBAGENT_TRACE);
+    expect(listed).toMatch(/^\$\d/);
+    await expect.poll(() => page.locator('.summary .cost').textContent()).toBe(`cost${listed}`);
     await page.click('.row[data-kind=tool]:has-text("exec_command")');
     await page.waitForSelector('.detail-body');
     expect(await page.locator('.detail-body pre.json').first().textContent()).toContain('"cmd": "ls -1 | wc -l"');
@@ -166,6 +173,8 @@ describe('the viewer in a browser', () => {
     await page.waitForSelector(`.detail-body[data-span="${spanId}"]`);
     expect(await page.locator(`.row.sel[data-span="${spanId}"]`).count()).toBe(1);
     expect(await page.locator('.detail-body table.usage').textContent()).toContain('cached');
+    // a model call's own price (a deep link: the price may come after the span)
+    await expect.poll(() => page.locator('.detail-body table.facts').textContent()).toMatch(/cost\$\d/);
     await shot(page, 'span');
     await page.click('a.transcript-link');
     await page.waitForSelector('.transcript .msg.user');
@@ -187,6 +196,7 @@ describe('the viewer in a browser', () => {
     expect(await page.locator('.row').count()).toBe(12);
     await page.click('.row[data-kind=tool]:has-text("exec_command")');
     await page.waitForSelector('.detail-body pre');
+    expect(await page.locator('.summary .cost').textContent()).toMatch(/^cost\$\d/);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
     await page.close();
   });

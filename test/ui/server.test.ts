@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbPathIn, TraceStore, type SessionPage } from '../../src/store/index.js';
 import type { Span } from '../../src/trace/span.js';
-import { costTexts } from '../../src/cli/ui-cmd.js';
+import { costTexts, traceCostTexts } from '../../src/cli/ui-cmd.js';
+import type { TraceCosts } from '../../src/ui/view/paths.js';
 import { startUiServer, type UiServer } from '../../src/ui/server/server.js';
 import { runCleanups } from '../helpers/index.js';
 import { sampleStore } from './store-fixture.js';
@@ -14,7 +15,7 @@ let stateDir: string;
 
 beforeAll(async () => {
   ({ stateDir } = await sampleStore());
-  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0, pollMs: 50, costOf: costTexts });
+  ui = await startUiServer({ dbFile: dbPathIn(stateDir), port: 0, pollMs: 50, costOf: costTexts, traceCostOf: traceCostTexts });
 });
 
 afterAll(async () => {
@@ -85,6 +86,18 @@ describe('sessions API', () => {
 });
 
 describe('trace API', () => {
+  it('prices the trace as the sessions list does, and each model call', async () => {
+    const page = await json<SessionPage>('/api/sessions');
+    for (const row of page.rows) {
+      const costs = await json<TraceCosts>(`/api/traces/${row.traceId}/costs`);
+      expect(costs.total).toBe(row.cost);
+      const { spans } = await json<{ spans: Span[] }>(`/api/traces/${row.traceId}`);
+      const llm = spans.filter((s) => s.kind === 'llm' && typeof s.attributes['gen_ai.usage.input_tokens'] === 'number');
+      expect(Object.keys(costs.spans).sort()).toEqual(llm.map((s) => s.spanId).sort());
+      expect(Object.values(costs.spans).every((c) => /^(\$\d|unpriced \()/.test(c))).toBe(true);
+    }
+  });
+
   it('gives the outline without content, a span in full, and content search', async () => {
     const page = await json<SessionPage>('/api/sessions?errors=1');
     const traceId = page.rows[0]!.traceId;
@@ -116,6 +129,9 @@ describe('security', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/https?:\/\//);
+    // the page carries its style sheet and boot script inline, allowed by hash and by nothing broader
+    expect(page.headers['content-security-policy']).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/=]+'; script-src 'self' 'sha256-[A-Za-z0-9+/=]+'$/);
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect((await request('/app.js')).headers['content-type']).toContain('javascript');
     expect((await request('/ui/web/app.js')).status).toBe(404);
   });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import type { Span } from '../../src/trace/span.js';
+import { bootScript } from '../../src/ui/shell.js';
 import { prettyContent } from '../../src/ui/view/format.js';
+import { FACETS_PATH, FIRST_SESSIONS_QUERY, outlinePath, sessionsPath } from '../../src/ui/view/paths.js';
 import { errorSpans, matchSpans, reveal } from '../../src/ui/view/search.js';
 import { summarize } from '../../src/ui/view/summary.js';
 import { barOf, findGaps, makeScale, ticks } from '../../src/ui/view/timeline.js';
@@ -157,5 +159,31 @@ describe('summary, transcript and content', () => {
     expect(p.text).toContain('\n  "cmd": "mkdir -p src');
     expect(prettyContent(JSON.stringify({ output: JSON.stringify({ a: 1 }) })).text).toBe('{\n  "output": {\n    "a": 1\n  }\n}');
     expect(prettyContent('plain text')).toEqual({ text: 'plain text', json: false });
+  });
+});
+
+describe("the page's boot script", () => {
+  /** The requests the boot script starts for an address (run with a stand-in window and fetch). */
+  function prefetchedFor(hash: string): string[] {
+    const asked: string[] = [];
+    const win: { ctPrefetch?: Record<string, unknown> } = {};
+    const fetchStub = (path: string): Promise<never> => {
+      asked.push(path);
+      return Promise.reject(new Error('offline'));
+    };
+    new Function('window', 'location', 'fetch', bootScript())(win, { hash }, fetchStub);
+    expect(Object.keys(win.ctPrefetch ?? {})).toEqual(asked);
+    return asked;
+  }
+
+  it('asks for exactly what the first page will ask for, and nothing for other pages', () => {
+    const sessions = [FACETS_PATH, sessionsPath(FIRST_SESSIONS_QUERY)];
+    expect(prefetchedFor('')).toEqual(sessions);
+    expect(prefetchedFor('#/')).toEqual(sessions);
+    const id = 'ab'.repeat(16);
+    expect(prefetchedFor(`#/trace/${id}`)).toEqual([outlinePath(id)]);
+    expect(prefetchedFor(`#/trace/${id}?span=0123456789abcdef`)).toEqual([outlinePath(id)]);
+    expect(prefetchedFor(`#/trace/${id}/transcript`)).toEqual([]);
+    expect(sessionsPath(FIRST_SESSIONS_QUERY)).toBe('/api/sessions?limit=50&sort=start');
   });
 });

@@ -266,6 +266,8 @@ function outputText(call: ModelCallState): string | undefined {
  */
 export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter, failure = call.failure): void {
   const model = scope.model ?? 'unknown';
+  // keyed by its response id (DESIGN: model:<turnId>:<responseId or seq>), else its place in the turn;
+  // fixed when first sent, so a usage record that comes after a cut-off span was sent updates that span
   call.sentAs ??= call.responseId ?? call.seq;
   const key = spanKey.model(turnKey, call.sentAs);
   const attrs: Attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: model, [ATTR.threadId]: scope.threadId };

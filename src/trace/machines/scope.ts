@@ -20,8 +20,8 @@ export interface Scope {
   model?: string;
   /** the service tier the session recorded last (priority, flex …); absent: standard or not recorded */
   serviceTier?: string;
-  /** usage markers carry response ids (token_usage_record): LLM spans are keyed by them */
-  responseKeyed: boolean;
+  /** every completed response has its own usage record (the header's version says so, or a token_usage_record did) */
+  usagePerResponse: boolean;
   /** how often each tool call id was seen: a repeated id still gets its own span */
   readonly callIdUses: Map<string, number>;
   /** the file's lines have no timestamps (legacy, TS era): spans carry their file order (`codex.seq`) */
@@ -35,7 +35,7 @@ export function openScope(opts: ReducerOptions, info: SessionInfo): Scope {
     opts,
     threadId: info.threadId,
     provider: info.modelProvider,
-    responseKeyed: false,
+    usagePerResponse: info.usagePerResponse === true,
     callIdUses: new Map<string, number>(),
     untimed: info.untimed,
     spanSeq: 0,

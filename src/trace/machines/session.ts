@@ -127,7 +127,7 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
       return onTurnEvent(routed(s, ev) ?? ensureTurn(s, ev.time, out), ev, out);
     }
     case 'usage': {
-      if (ev.responseId !== undefined) s.scope.responseKeyed = true;
+      if (ev.responseId !== undefined) s.scope.usagePerResponse = true;
       const ended = endedTurnNamed(s, ev);
       if (ended) return onLateTurnEvent(ended, ev, out);
       const turn = routed(s, ev);

@@ -35,6 +35,7 @@ import {
   type CallFailure,
   type CallHost,
   type CallsState,
+  type ModelCallState,
   type PendingUsage,
 } from './model-call.js';
 import { newSpan, type Scope } from './scope.js';
@@ -378,6 +379,16 @@ function applyTurnEnd(turn: TurnState, end: TurnEnd, span: Span, short = false):
 }
 
 /**
+ * A file cut off mid-turn while a response was being written (no usage yet): that response is cut
+ * off too — one that made tool calls had delivered them, and they say how it went, unless the format
+ * writes a usage record for every response it completed (0.169+: a response without one never completed).
+ */
+function cutOffCall(turn: TurnState, open: ModelCallState, short: boolean): CallFailure | undefined {
+  const writing = !open.measured && (open.toolNames.length === 0 || turn.scope.usagePerResponse);
+  return writing && (turn.explicit || short) ? { message: SESSION_ENDED, type: 'incomplete' } : undefined;
+}
+
+/**
  * The session went idle (or the run ends) during the turn: the turn and its calls
  * still waiting for output are sent as ended — an error for formats that mark turn
  * ends — but the machine keeps them open, so a session that goes on (a tool that
@@ -386,18 +397,11 @@ function applyTurnEnd(turn: TurnState, end: TurnEnd, span: Span, short = false):
 export function suspendTurn(turn: TurnState, time: string, out: Emitter): void {
   if (turn.status !== 'open') return;
   settle(turn.calls, turn.callHost, out);
-  // the call being collected is sent as it is and stays open in case more of its response arrives —
-  // unless the format keys calls by response id, which only the usage record brings: sending it now
-  // would leave a second span behind once the record arrives
+  // the call being collected is sent as it is and stays open in case more of its response arrives
+  // (its span id does not depend on its usage record: a record that comes later updates that span)
   const short = stoppedShort(turn);
   const open = turn.calls.open;
-  if (open && !turn.scope.responseKeyed) {
-    // a file cut off mid-turn while a response was being written (text or reasoning, no call made yet,
-    // no usage): that response is cut off too. One that made tool calls had delivered them; they say how it went.
-    const writing = !open.measured && open.toolNames.length === 0;
-    const cut = writing && (turn.explicit || short) ? { message: SESSION_ENDED, type: 'incomplete' } : undefined;
-    emitCall(turn.scope, turnKey(turn), open, out, cut);
-  }
+  if (open) emitCall(turn.scope, turnKey(turn), open, out, cutOffCall(turn, open, short));
   suspendTools(turn.tools, time, out);
   if (turn.compaction) suspendCompaction(turn.compaction, time, out);
   endedCopy(out, turn.span, time, (copy) => applyTurnEnd(turn, { status: 'error', reason: SESSION_ENDED }, copy, short));

@@ -3,6 +3,7 @@
  * trace embedded as JSON; its Content-Security-Policy forbids loading anything from anywhere.
  */
 import type { Span } from '../../trace/span.js';
+import type { TraceCosts } from '../view/paths.js';
 import { CSS, FAVICON_SVG } from '../shell.js';
 import { distRoot } from '../server/assets.js';
 import { bundleModules } from './bundle.js';
@@ -21,7 +22,7 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 }
 
-export function exportHtml(traceId: string, spans: readonly Span[], title: string): string {
+export function exportHtml(traceId: string, spans: readonly Span[], title: string, costs?: TraceCosts): string {
   const icon = `data:image/svg+xml,${encodeURIComponent(FAVICON_SVG)}`;
   return `<!doctype html>
 <html lang="en">
@@ -35,7 +36,7 @@ export function exportHtml(traceId: string, spans: readonly Span[], title: strin
 <style>${CSS}</style>
 </head>
 <body><div id="app"></div>
-<script type="application/json" id="ct-data">${scriptJson({ traceId, spans })}</script>
+<script type="application/json" id="ct-data">${scriptJson({ traceId, spans, ...(costs === undefined ? {} : { costs }) })}</script>
 <script type="module">
 ${bundleModules('ui/web/app.js', distRoot())}
 </script>

@@ -6,6 +6,7 @@
  *   /api/traces/:traceId/spans/:spanId                                 one span in full
  *   /api/traces/:traceId/search?q=                                     ids of matching spans
  *   /api/traces/:traceId/full                                          every span in full (transcript)
+ *   /api/traces/:traceId/costs                                         its cost and each model call's
  */
 import {
   SESSION_SORTS,
@@ -17,6 +18,7 @@ import {
   type SessionPageQuery,
   type SessionSort,
 } from '../../store/index.js';
+import type { TraceCosts } from '../view/paths.js';
 
 export interface ApiResult {
   status: number;
@@ -71,6 +73,9 @@ export function sessionQuery(p: URLSearchParams): SessionPageQuery | string {
 /** trace id -> the cost of its model calls as text ("$0.12", "unpriced"), for the given sessions. */
 export type CostOf = (store: TraceStore, sessions: readonly { traceId: string }[]) => Map<string, string>;
 
+/** A trace's cost and each model call's, as text (the CLI passes the cost module's). */
+export type TraceCostOf = (store: TraceStore, traceId: string) => TraceCosts;
+
 export class Api {
   private readonly pages: SessionPages;
   private readonly reader: TraceReader;
@@ -79,6 +84,7 @@ export class Api {
   constructor(
     private readonly store: TraceStore,
     private readonly costOf?: CostOf,
+    private readonly traceCostOf?: TraceCostOf,
   ) {
     this.pages = new SessionPages(store.db);
     this.reader = new TraceReader(store.db);
@@ -124,6 +130,7 @@ export class Api {
       return span === undefined ? notFound('span') : ok(span);
     }
     if (rest[0] === 'search' && rest.length === 1) return ok({ ids: this.reader.search(traceId, p.get('q') ?? '') });
+    if (rest[0] === 'costs' && rest.length === 1) return ok(this.traceCostOf?.(this.store, traceId) ?? { total: null, spans: {} });
     if (rest[0] === 'full' && rest.length === 1) return ok({ traceId, spans: this.store.getTraceSpans(traceId) });
     return notFound('API route');
   }

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleModules } from '../export/bundle.js';
-import { CSS, FAVICON_SVG, pageHtml } from '../shell.js';
+import { bootScript, CSS, FAVICON_SVG, pageHtml } from '../shell.js';
+import { cspWithInline } from './security.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -21,18 +22,20 @@ export function distRoot(): string {
 export interface Asset {
   type: string;
   body: Buffer;
+  /** a Content-Security-Policy of its own (the page's, which allows its inline code by hash) */
+  csp?: string;
 }
 
 /**
- * What the server serves: `/` (the shell), `/app.css`, `/favicon.svg` and `/app.js` (every
- * browser module joined into one script, so the page needs one request for its code).
+ * What the server serves: `/` (the page, its style sheet and boot script inlined: it paints with
+ * no other request), `/app.js` (every browser module joined into one script) and `/favicon.svg`.
  */
 export class Assets {
   private readonly files = new Map<string, Asset>();
 
   constructor(root = distRoot()) {
-    this.files.set('/', { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml()) });
-    this.files.set('/app.css', { type: 'text/css; charset=utf-8', body: Buffer.from(CSS) });
+    const boot = bootScript();
+    this.files.set('/', { type: 'text/html; charset=utf-8', body: Buffer.from(pageHtml(boot)), csp: cspWithInline([CSS], [boot]) });
     this.files.set('/favicon.svg', { type: 'image/svg+xml', body: Buffer.from(FAVICON_SVG) });
     this.files.set('/app.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(bundleModules('ui/web/app.js', root)) });
   }

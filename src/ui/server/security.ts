@@ -3,9 +3,16 @@
  * listens on (a DNS-rebinding page sends its own host name), every response carries a strict
  * Content-Security-Policy and refuses framing, and only GET/HEAD are served.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const CSP = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/** The policy of the page: `CSP`, plus the one inline style sheet and the one inline script, by their SHA-256. */
+export function cspWithInline(styles: readonly string[], scripts: readonly string[]): string {
+  const hash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  return `${CSP}; style-src 'self' ${styles.map(hash).join(' ')}; script-src 'self' ${scripts.map(hash).join(' ')}`;
+}
 
 /** Host header values accepted for a server on `port`. */
 export function allowedHosts(port: number, extra: readonly string[] = []): Set<string> {

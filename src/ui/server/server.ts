@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TraceStore } from '../../store/index.js';
-import { Api, type CostOf } from './api.js';
+import { Api, type CostOf, type TraceCostOf } from './api.js';
 import { Assets } from './assets.js';
 import { LiveChanges } from './live.js';
 import { allowedHosts, hostAllowed, refuse, securityHeaders } from './security.js';
@@ -20,6 +20,8 @@ export interface UiServerOptions {
   pollMs?: number;
   /** prices the listed sessions (the CLI passes the cost module's); without it rows have no cost */
   costOf?: CostOf;
+  /** prices a trace and its model calls (header summary, span detail); without it none is shown */
+  traceCostOf?: TraceCostOf;
   onError?: (err: unknown) => void;
 }
 
@@ -96,6 +98,7 @@ function handle(h: Handlers, req: IncomingMessage, res: ServerResponse): void {
   }
   const asset = h.assets.get(url.pathname);
   if (asset === undefined) return refuse(res, 404, 'not found');
+  if (asset.csp !== undefined) res.setHeader('Content-Security-Policy', asset.csp);
   res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'Cache-Control': 'no-cache' });
   res.end(head ? undefined : asset.body);
 }
@@ -106,7 +109,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const store = TraceStore.open({ file: o.dbFile }, { readonly: true });
   const live = new LiveChanges(store.db, o.pollMs, onError);
   let hosts: ReadonlySet<string> = new Set();
-  const handlers: Handlers = { api: new Api(store, o.costOf), assets: new Assets(), live, hosts: () => hosts, onError };
+  const handlers: Handlers = { api: new Api(store, o.costOf, o.traceCostOf), assets: new Assets(), live, hosts: () => hosts, onError };
   const server = createServer((req, res) => handle(handlers, req, res));
   let port: number;
   try {

@@ -46,8 +46,8 @@ function attributes(span: Span): HTMLElement {
   return h('table', { class: 'kv attrs' }, ...rows);
 }
 
-/** The panel for one span (fetched in full); `link` is its deep link. */
-export function detailPanel(span: Span, link: string): HTMLElement {
+/** The panel for one span (fetched in full); `link` is its deep link, `cost` its price (a model call's). */
+export function detailPanel(span: Span, link: string, cost?: string): HTMLElement {
   const [inLabel, outLabel] = CONTENT_LABELS[span.kind] ?? ['Input', 'Output'];
   const a = span.attributes;
   const dur = span.endTime === null ? 'open' : fmtDuration(Date.parse(span.endTime) - Date.parse(span.startTime));
@@ -56,6 +56,7 @@ export function detailPanel(span: Span, link: string): HTMLElement {
     ['start', span.startTime],
     ['duration', dur],
     ['model', str(a, ATTR.requestModel)],
+    ['cost', cost],
     ['command', str(a, ATTR.command)],
     ['exit code', typeof a[ATTR.exitCode] === 'number' ? String(a[ATTR.exitCode]) : undefined],
     ['span id', span.spanId],

@@ -1,10 +1,11 @@
 /** The sessions page: filters, sortable columns, server-side paging; refreshed live. */
 import type { SessionFacets, SessionListRow, SessionPage, SessionPageQuery, SessionSort } from '../../store/views.js';
 import { fmtDuration, fmtTime, fmtTokens, oneLine } from '../view/format.js';
+import { FIRST_SESSIONS_QUERY } from '../view/paths.js';
 import { clear, h } from './dom.js';
 import type { Source } from './source.js';
 
-const PAGE = 50;
+const PAGE = FIRST_SESSIONS_QUERY.limit ?? 50;
 
 interface Column {
   label: string;
@@ -43,7 +44,7 @@ const COLUMNS: Column[] = [
 ];
 
 export class SessionsPage {
-  private q: SessionPageQuery = { sort: 'start', offset: 0, limit: PAGE };
+  private q: SessionPageQuery = { ...FIRST_SESSIONS_QUERY };
   private readonly table = h('tbody');
   private readonly head = h('tr');
   private readonly pager = h('div', { class: 'pager' });

@@ -4,6 +4,7 @@
  */
 import type { SessionFacets, SessionPage, SessionPageQuery } from '../../store/views.js';
 import type { Span } from '../../trace/span.js';
+import { costsPath, FACETS_PATH, outlinePath, sessionsPath, type TraceCosts } from '../view/paths.js';
 
 export interface Source {
   /** false for an exported file: no sessions list, no live updates */
@@ -16,40 +17,36 @@ export interface Source {
   /** ids of spans whose content matches */
   search(traceId: string, q: string): Promise<string[]>;
   full(traceId: string): Promise<Span[]>;
+  /** the trace's cost and each model call's (empty when nothing is priced) */
+  costs(traceId: string): Promise<TraceCosts>;
   /** calls `onChange` whenever the store changed; `onState` with whether the stream is up */
   live(onChange: () => void, onState: (up: boolean) => void): void;
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+/** Requests the page's boot script started before the app loaded (see shell.ts), each taken once. */
+function prefetched(path: string): Promise<Response> | undefined {
+  const w = window as { ctPrefetch?: Record<string, Promise<Response>> };
+  const res = w.ctPrefetch?.[path];
+  if (res !== undefined) delete w.ctPrefetch?.[path];
+  return res;
 }
 
-function queryString(q: SessionPageQuery): string {
-  const p = new URLSearchParams();
-  if (q.offset) p.set('offset', String(q.offset));
-  if (q.limit) p.set('limit', String(q.limit));
-  if (q.sort) p.set('sort', q.sort);
-  if (q.ascending) p.set('asc', '1');
-  if (q.since) p.set('since', q.since);
-  if (q.until) p.set('until', q.until);
-  if (q.cwd) p.set('cwd', q.cwd);
-  if (q.model) p.set('model', q.model);
-  if (q.hasErrors) p.set('errors', '1');
-  return p.toString();
+async function getJson<T>(path: string): Promise<T> {
+  const res = await (prefetched(path) ?? fetch(path, { headers: { Accept: 'application/json' } }));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
 }
 
 export class ServerSource implements Source {
   readonly server = true;
   sessions(q: SessionPageQuery): Promise<SessionPage> {
-    return getJson(`/api/sessions?${queryString(q)}`);
+    return getJson(sessionsPath(q));
   }
   facets(): Promise<SessionFacets> {
-    return getJson('/api/facets');
+    return getJson(FACETS_PATH);
   }
   async outline(traceId: string): Promise<Span[]> {
-    return (await getJson<{ spans: Span[] }>(`/api/traces/${traceId}`)).spans;
+    return (await getJson<{ spans: Span[] }>(outlinePath(traceId))).spans;
   }
   span(traceId: string, spanId: string): Promise<Span> {
     return getJson(`/api/traces/${traceId}/spans/${spanId}`);
@@ -59,6 +56,9 @@ export class ServerSource implements Source {
   }
   async full(traceId: string): Promise<Span[]> {
     return (await getJson<{ spans: Span[] }>(`/api/traces/${traceId}/full`)).spans;
+  }
+  costs(traceId: string): Promise<TraceCosts> {
+    return getJson(costsPath(traceId));
   }
   live(onChange: () => void, onState: (up: boolean) => void): void {
     const es = new EventSource('/api/events');
@@ -72,6 +72,7 @@ export class ServerSource implements Source {
 export interface Embedded {
   traceId: string;
   spans: Span[];
+  costs?: TraceCosts;
 }
 
 const HEAVY = ['input.value', 'output.value'];
@@ -101,6 +102,9 @@ export class EmbeddedSource implements Source {
   }
   full(): Promise<Span[]> {
     return Promise.resolve(this.data.spans);
+  }
+  costs(): Promise<TraceCosts> {
+    return Promise.resolve(this.data.costs ?? { total: null, spans: {} });
   }
   live(_onChange: () => void, onState: (up: boolean) => void): void {
     onState(false);

@@ -2,6 +2,7 @@
 import type { Span } from '../../trace/span.js';
 import { fmtDuration, fmtTokens } from '../view/format.js';
 import { errorSpans, matchSpans, reveal } from '../view/search.js';
+import type { TraceCosts } from '../view/paths.js';
 import { summarize } from '../view/summary.js';
 import { buildTree, flatten, parentIds, type TreeNode } from '../view/tree.js';
 import { clear, debounce, h } from './dom.js';
@@ -18,7 +19,7 @@ export function spanLink(traceId: string, spanId: string): string {
   return `#/trace/${traceId}?span=${spanId}`;
 }
 
-function summaryBar(spans: readonly Span[]): HTMLElement {
+function summaryBar(spans: readonly Span[], cost: string | null): HTMLElement {
   const s = summarize(spans);
   const dur = s.start !== null && s.end !== null ? Date.parse(s.end) - Date.parse(s.start) : null;
   const item = (k: string, v: string, cls = ''): HTMLElement => h('span', { class: cls }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v));
@@ -33,6 +34,7 @@ function summaryBar(spans: readonly Span[]): HTMLElement {
     item('tokens in', `${fmtTokens(s.inputTokens)} (cached ${fmtTokens(s.cachedTokens)})`),
     item('out', `${fmtTokens(s.outputTokens)} (reasoning ${fmtTokens(s.reasoningTokens)})`),
     item('failures', String(s.failures), s.failures > 0 ? 'err' : ''),
+    cost === null ? null : item('cost', cost, 'cost'),
     s.models.length > 0 ? item('models', s.models.join(', ')) : null,
   );
 }
@@ -44,6 +46,7 @@ export class TracePage {
   private query = '';
   private serverHits = new Set<string>();
   private errorsOnly = false;
+  private costs: TraceCosts = { total: null, spans: {} };
   private selected: string | null;
   private readonly waterfall: Waterfall;
   private readonly pane = h('div', { class: 'detailpane' });
@@ -65,7 +68,14 @@ export class TracePage {
     this.spans = await this.source.outline(this.route.traceId);
     this.root.append(this.head, this.toolbar(), h('div', { class: 'trace' }, this.waterfall.el, this.pane));
     this.rebuild();
-    requestAnimationFrame(() => performance.mark('ct:trace-painted'));
+    requestAnimationFrame(() => {
+      performance.mark('ct:trace-painted');
+      // the prices are asked for once the waterfall is up: pricing every call never holds it up
+      void this.source
+        .costs(this.route.traceId)
+        .then((c) => this.setCosts(c))
+        .catch((err: unknown) => console.warn('codex-tracer: the trace could not be priced', err));
+    });
     if (this.selected !== null) {
       this.waterfall.reveal(this.selected);
       await this.select(this.selected, false);
@@ -75,6 +85,7 @@ export class TracePage {
   /** Re-reads the trace (a live change) keeping collapse, search and selection. */
   async refresh(): Promise<void> {
     this.spans = await this.source.outline(this.route.traceId);
+    this.costs = await this.source.costs(this.route.traceId).catch(() => this.costs);
     if (this.query !== '') this.serverHits = new Set(await this.source.search(this.route.traceId, this.query));
     this.rebuild();
   }
@@ -158,11 +169,25 @@ export class TracePage {
     void this.select(hits[(i + 1) % hits.length] as string);
   }
 
-  private rebuild(): void {
-    this.roots = buildTree(this.spans);
+  private setCosts(c: TraceCosts): void {
+    this.costs = c;
+    this.renderHead();
+    const shown = this.pane.querySelector<HTMLElement>('.detail-body')?.dataset.span;
+    if (shown !== undefined && c.spans[shown] !== undefined) void this.select(shown, false);
+  }
+
+  private renderHead(): void {
     clear(this.head);
     const session = this.roots[0]?.span;
-    this.head.append(h('h1', null, session?.name ?? 'trace', ' ', h('span', { class: 'muted small mono' }, this.route.traceId)), summaryBar(this.spans));
+    this.head.append(
+      h('h1', null, session?.name ?? 'trace', ' ', h('span', { class: 'muted small mono' }, this.route.traceId)),
+      summaryBar(this.spans, this.costs.total),
+    );
+  }
+
+  private rebuild(): void {
+    this.roots = buildTree(this.spans);
+    this.renderHead();
     const matches = this.matchSet();
     let only: Set<string> | null = null;
     if (matches !== null) {
@@ -190,7 +215,9 @@ export class TracePage {
     if (updateHash) history.replaceState(null, '', link);
     clear(this.pane);
     try {
-      this.pane.append(detailPanel(await this.source.span(this.route.traceId, id), link));
+      const span = await this.source.span(this.route.traceId, id);
+      clear(this.pane);
+      this.pane.append(detailPanel(span, link, this.costs.spans[id]));
     } catch (err) {
       this.pane.append(h('div', { class: 'empty' }, `Could not load the span: ${String(err)}`));
     }

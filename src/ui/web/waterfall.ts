@@ -1,16 +1,17 @@
 /**
  * The waterfall: a time axis and the visible rows only (virtualized: the DOM holds the rows in
- * view plus a few), each with its tree gutter, kind, name, token badge and bar.
+ * view plus a few), each with its tree gutter, kind, name, token badge and bar. Rows are a pool
+ * of recycled elements (waterfall-row.ts) placed by transform; a scroll repaints once per frame
+ * and rewrites only the rows that came into view; clicks are handled once, on the row container.
  */
 import type { Span } from '../../trace/span.js';
-import { fmtDuration, fmtTokens, oneLine } from '../view/format.js';
-import { rowDetail, usageOf } from '../view/summary.js';
-import { barOf, makeScale, ticks, type TimeScale } from '../view/timeline.js';
+import { fmtDuration } from '../view/format.js';
+import { makeScale, ticks, type TimeScale } from '../view/timeline.js';
 import type { TreeRow } from '../view/tree.js';
 import { clear, h, perFrame } from './dom.js';
+import { Guides, ROW_HEIGHT, RowSlot, rowView, type RowView } from './waterfall-row.js';
 
-export const ROW_HEIGHT = 24;
-const OVERSCAN = 12;
+const OVERSCAN = 8;
 
 export interface WaterfallEvents {
   select(spanId: string): void;
@@ -35,14 +36,21 @@ export function scaleFor(spans: readonly Span[]): TimeScale {
   return makeScale(start, end, busy);
 }
 
-function gutter(r: TreeRow): HTMLElement[] {
-  const cells = r.guides.map((g) => h('span', { class: g ? 'g v' : 'g' }));
-  if (r.depth > 0) cells.push(h('span', { class: r.last ? 'g l' : 'g t' }));
-  return cells;
-}
-
 function pct(v: number): string {
   return `${(v * 100).toFixed(3)}%`;
+}
+
+/** Whether two axes place every time alike (then the rows drawn for one fit the other). */
+function sameScale(a: TimeScale, b: TimeScale): boolean {
+  return (
+    a.start === b.start &&
+    a.end === b.end &&
+    a.gaps.length === b.gaps.length &&
+    a.gaps.every((g, i) => {
+      const o = b.gaps[i];
+      return o !== undefined && g.start === o.start && g.end === o.end && g.at === o.at && g.width === o.width;
+    })
+  );
 }
 
 export class Waterfall {
@@ -51,41 +59,53 @@ export class Waterfall {
   private readonly scroller = h('div', { class: 'scroller' });
   private readonly body = h('div', { class: 'rows' });
   private readonly overlay = h('div', { class: 'overlay' });
+  private readonly guides = new Guides();
   private rows: TreeRow[] = [];
   private scale: TimeScale = makeScale(0, 1, []);
   private hits: ReadonlySet<string> = new Set();
   private selected: string | null = null;
-  /** row index -> its element, for the rows in the DOM now */
-  private readonly rendered = new Map<number, HTMLElement>();
+  /** every row element made so far; those showing no row are out of the DOM */
+  private readonly pool: RowSlot[] = [];
+  /** what each span's row shows, for the current scale (by span object: a live refresh brings new ones) */
+  private views = new WeakMap<Span, RowView>();
+  private viewHeight = 0;
   private readonly schedule = perFrame(() => this.paint());
 
   constructor(private readonly events: WaterfallEvents) {
     this.scroller.append(this.body);
+    this.body.append(this.overlay, this.guides.el);
     this.el = h('div', { class: 'wf' }, h('div', { class: 'axis' }, h('div', { class: 'lab muted small' }, 'span'), this.axis), this.scroller);
-    this.scroller.addEventListener('scroll', this.schedule);
-    window.addEventListener('resize', this.schedule);
+    this.scroller.addEventListener('scroll', this.schedule, { passive: true });
+    this.body.addEventListener('click', (e) => this.onClick(e));
+    // the height of the view, read when it changes rather than in every paint
+    new ResizeObserver((entries) => {
+      this.viewHeight = entries[0]?.contentRect.height ?? this.scroller.clientHeight;
+      this.schedule();
+    }).observe(this.scroller);
   }
 
   setScale(scale: TimeScale): void {
+    if (sameScale(scale, this.scale)) return;
     this.scale = scale;
+    this.views = new WeakMap();
     this.paintAxis();
+    this.paintGaps();
   }
 
-  /** New rows: everything in view is drawn again. */
+  /** New rows: every row element is refilled (none is made again). */
   setRows(rows: TreeRow[], hits: ReadonlySet<string>, selected: string | null): void {
     this.rows = rows;
     this.hits = hits;
     this.selected = selected;
     this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
-    this.rendered.clear();
-    clear(this.body);
-    this.body.append(this.gapOverlay());
+    for (const slot of this.pool) slot.index = -1;
+    this.guides.restyle();
     this.paint();
   }
 
   setSelected(spanId: string | null): void {
     this.selected = spanId;
-    for (const el of this.rendered.values()) el.classList.toggle('sel', el.dataset.span === spanId);
+    for (const slot of this.pool) if (slot.index >= 0) slot.setSelected(slot.el.dataset.span === spanId);
   }
 
   /** Scrolls a row into view (centred when it is out of view). */
@@ -96,6 +116,76 @@ export class Waterfall {
     const view = this.scroller.clientHeight;
     if (top < this.scroller.scrollTop || top + ROW_HEIGHT > this.scroller.scrollTop + view) this.scroller.scrollTop = Math.max(0, top - view / 2);
     this.paint();
+  }
+
+  private onClick(e: MouseEvent): void {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest<HTMLElement>('.row');
+    const r = rowEl === null ? undefined : this.rows[Number(rowEl.dataset.row)];
+    if (r === undefined) return;
+    if (target.closest('.tog') !== null && r.hasChildren) this.events.toggle(r.node.span.spanId);
+    else this.events.select(r.node.span.spanId);
+  }
+
+  private view(s: Span): RowView {
+    let v = this.views.get(s);
+    if (v === undefined) this.views.set(s, (v = rowView(s, this.scale)));
+    return v;
+  }
+
+  /**
+   * Shows the rows in view plus OVERSCAN rows each side: rows still in range keep their element;
+   * the others' elements are refilled with the rows that came into view and put after (scrolling
+   * down) or before (scrolling up) the kept ones, so the DOM stays in row order. After a jump
+   * (more rows to fill than the overscan holds) only the rows in view are filled in this frame,
+   * the overscan in the next one.
+   */
+  private paint(): void {
+    const top = this.scroller.scrollTop;
+    const height = this.viewHeight || this.scroller.clientHeight;
+    const n = this.rows.length;
+    const inView = [Math.max(0, Math.floor(top / ROW_HEIGHT)), Math.min(n, Math.ceil((top + height) / ROW_HEIGHT))] as const;
+    const first = Math.max(0, inView[0] - OVERSCAN);
+    const last = Math.min(n, inView[1] + OVERSCAN);
+    const free: RowSlot[] = [];
+    const shown = new Set<number>();
+    for (const slot of this.pool) {
+      if (slot.index >= first && slot.index < last) shown.add(slot.index);
+      else free.push(slot);
+    }
+    const missing = (from: number, to: number): number[] => {
+      const out: number[] = [];
+      for (let i = from; i < to; i++) if (!shown.has(i)) out.push(i);
+      return out;
+    };
+    const now = missing(inView[0], inView[1]);
+    const overscan = [...missing(first, inView[0]), ...missing(inView[1], last)];
+    const later = now.length + overscan.length > 2 * OVERSCAN;
+    const fill = later ? now : [...now, ...overscan].sort((x, y) => x - y);
+    const keptMin = Math.min(...shown);
+    const before: HTMLElement[] = [];
+    const after: HTMLElement[] = [];
+    for (const i of fill) {
+      const slot = free.pop() ?? this.newSlot();
+      const r = this.rows[i] as TreeRow;
+      const id = r.node.span.spanId;
+      slot.fill(i, r, this.view(r.node.span), { hit: this.hits.has(id), selected: this.selected === id });
+      (i < keptMin ? before : after).push(slot.el);
+    }
+    for (const slot of free) {
+      slot.index = -1;
+      slot.el.remove();
+    }
+    if (before.length > 0) this.guides.el.after(...before);
+    if (after.length > 0) this.body.append(...after);
+    this.guides.draw(this.rows, first, last);
+    if (later && overscan.length > 0) this.schedule();
+  }
+
+  private newSlot(): RowSlot {
+    const slot = new RowSlot();
+    this.pool.push(slot);
+    return slot;
   }
 
   private paintAxis(): void {
@@ -113,91 +203,13 @@ export class Waterfall {
     }
   }
 
-  private paint(): void {
-    const top = this.scroller.scrollTop;
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((top + this.scroller.clientHeight) / ROW_HEIGHT) + OVERSCAN);
-    // rows that scrolled out are removed, rows that scrolled in are added; the rest stay as they are
-    for (const [i, el] of this.rendered) {
-      if (i >= first && i < last) continue;
-      el.remove();
-      this.rendered.delete(i);
-    }
-    const fresh = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
-      if (this.rendered.has(i)) continue;
-      const el = this.row(this.rows[i] as TreeRow, i);
-      this.rendered.set(i, el);
-      fresh.append(el);
-    }
-    this.body.append(fresh);
-  }
-
-  private gapOverlay(): HTMLElement {
+  private paintGaps(): void {
     clear(this.overlay);
-    // the overlay spans the time column only: from the label column's width to the right margin
-    this.overlay.style.left = '44%';
-    this.overlay.style.right = '12px';
     for (const g of this.scale.gaps) {
       const band = h('div', { class: 'gapband' });
       band.style.left = pct(g.at);
       band.style.width = pct(g.width);
       this.overlay.append(band);
     }
-    return this.overlay;
-  }
-
-  private row(r: TreeRow, i: number): HTMLElement {
-    const s = r.node.span;
-    const id = s.spanId;
-    const tog = h('span', { class: 'tog' }, r.hasChildren ? (r.expanded ? '▾' : '▸') : '');
-    if (r.hasChildren) {
-      tog.addEventListener('click', (e) => {
-        e.stopPropagation();
-        this.events.toggle(id);
-      });
-    }
-    const usage = usageOf(s);
-    const badge =
-      usage === null
-        ? null
-        : h(
-            'span',
-            { class: 'tok', title: `input ${usage.input} (cached ${usage.cached}) · output ${usage.output} (reasoning ${usage.reasoning})` },
-            `${fmtTokens(usage.input)} → ${fmtTokens(usage.output)}`,
-          );
-    const detail = rowDetail(s);
-    const lab = h(
-      'div',
-      { class: 'lab' },
-      ...gutter(r),
-      tog,
-      h('span', { class: `kind k-${s.kind}` }, s.kind),
-      h('span', { class: 'name' }, s.name),
-      badge,
-      detail === '' ? null : h('span', { class: 'detail' }, oneLine(detail, 160)),
-    );
-    const b = barOf(this.scale, ms(s.startTime), s.endTime === null ? null : ms(s.endTime));
-    const bar = h('div', { class: `bar b-${s.kind}${s.status === 'error' ? ' b-error' : ''}` });
-    bar.style.left = pct(b.left);
-    bar.style.width = pct(b.width);
-    const dur = h('span', { class: 'dur' }, s.endTime === null ? 'open' : fmtDuration(ms(s.endTime) - ms(s.startTime)));
-    // the duration sits after the bar, or before it when the bar reaches the right edge, or inside when both are full
-    const end = b.left + b.width;
-    if (end <= 0.85) dur.style.left = pct(end);
-    else if (b.left >= 0.15) {
-      dur.classList.add('before');
-      dur.style.left = pct(b.left);
-    } else {
-      dur.classList.add('inside');
-      dur.style.left = pct(end);
-    }
-    const cls = ['row', s.status === 'error' ? 'error' : '', this.hits.has(id) ? 'hit' : '', this.selected === id ? 'sel' : '']
-      .filter((c) => c !== '')
-      .join(' ');
-    const el = h('div', { class: cls, 'data-span': id, 'data-kind': s.kind, title: s.name }, lab, h('div', { class: 'time' }, bar, dur));
-    el.style.top = `${i * ROW_HEIGHT}px`;
-    el.addEventListener('click', () => this.events.select(id));
-    return el;
   }
 }
