@@ -98,8 +98,40 @@ export function toRow(s: Span): Bind[] {
  */
 export function packRow(row: Bind[]): Bind[] {
   const large = row[CONTENT] as Bind | Uint8Array;
-  if (typeof large === 'string') row[CONTENT] = brotliCompressSync(large, BROTLI);
+  if (typeof large === 'string') row[CONTENT] = large.startsWith(HANDED_OFF) ? Buffer.from(large.slice(1), 'latin1') : brotliCompressSync(large, BROTLI);
   else if (large instanceof Uint8Array && !Buffer.isBuffer(large)) row[CONTENT] = Buffer.from(large.buffer, large.byteOffset, large.byteLength);
+  return row;
+}
+
+/**
+ * Marks compressed bytes carried as a one-byte (latin1) string from a pipeline thread: a
+ * large-values JSON text never starts with it. A string is copied into the committing
+ * thread's heap and freed by its next young-generation collection, where a Buffer's memory
+ * (outside the heap) would wait for a full one: the committing thread allocates little, so
+ * tens of MB of handed-off Buffers used to pile up there.
+ */
+const HANDED_OFF = '\u0001';
+
+/** `packRow` for a row that goes to another thread to be written: its compressed values as a marked latin1 string. */
+export function packForHandOff(row: Bind[]): Bind[] {
+  packRow(row);
+  const z = row[CONTENT];
+  if (Buffer.isBuffer(z)) row[CONTENT] = HANDED_OFF + z.toString('latin1');
+  return row;
+}
+
+/** reused for the handed-off values while a row is bound (SQLite copies a bound BLOB) */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** `packRow`, binding handed-off bytes from the scratch buffer instead of a new Buffer per row */
+function bindable(row: Bind[]): Bind[] {
+  const large = row[CONTENT];
+  if (typeof large !== 'string' || !large.startsWith(HANDED_OFF)) return packRow(row);
+  const n = large.length - 1;
+  if (scratch.length <= n) scratch = Buffer.allocUnsafe(Math.max(n + 1, scratch.length * 2));
+  scratch.write(large, 0, n + 1, 'latin1');
+  // the marker is written too (one byte), then skipped
+  row[CONTENT] = scratch.subarray(1, n + 1);
   return row;
 }
 
@@ -180,7 +212,7 @@ export class SpanTable {
 
   /** Upserts rows made by `toRow` (in the writer thread: made by the pipeline's thread). */
   upsertRows(rows: readonly Bind[][]): number {
-    for (const r of rows) this.upsert.run(...packRow(r));
+    for (const r of rows) this.upsert.run(...bindable(r));
     return rows.length;
   }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
-import { LARGE_VALUE_CHARS } from '../../src/store/spans.js';
+import { LARGE_VALUE_CHARS, packForHandOff, packRow, toRow } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
 import { ended, span, testStore } from './records.js';
@@ -67,6 +67,30 @@ describe('span upserts', () => {
     expect(row.content.length).toBeLessThan(prompt.length + 4000);
     const [back] = store.getTraceSpans(T);
     expect(JSON.stringify(back)).toBe(JSON.stringify(s));
+  });
+
+  it('rows handed off from a pipeline thread (compressed bytes as a marked latin1 string) are stored as the span', () => {
+    const store = testStore();
+    const spans = [1, 2, 3].map((i) =>
+      span({
+        traceId: T,
+        kind: 'tool',
+        attributes: { 'output.value': incompressible(i, 300 + i * 40000), 'input.value': `é✓ ${'y'.repeat(LARGE_VALUE_CHARS)}`, n: i },
+      }),
+    );
+    const handed = spans.map((x) => packForHandOff(toRow(x)));
+    expect(handed.every((r) => typeof r[17] === 'string')).toBe(true);
+    // a structured clone of the rows, as postMessage makes
+    store.commitRows(structuredClone(handed), []);
+    const stored = store.db.prepare('SELECT content FROM spans ORDER BY span_id').pluck().all() as Buffer[];
+    const direct = [...spans].sort((a, b) => (a.spanId < b.spanId ? -1 : 1)).map((x) => packRow(toRow(x))[17]);
+    expect(stored).toEqual(direct);
+    expect(
+      store
+        .getTraceSpans(T)
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    ).toEqual(spans.map((x) => JSON.stringify(x)).sort());
   });
 
   it('an open span is stored, then updated when it ends', () => {
