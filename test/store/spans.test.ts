@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { brotliCompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
@@ -91,6 +92,30 @@ describe('span upserts', () => {
         .map((x) => JSON.stringify(x))
         .sort(),
     ).toEqual(spans.map((x) => JSON.stringify(x)).sort());
+  });
+
+  it('reads content in both forms: framed (written now; a lone surrogate falls back to JSON) and JSON (older stores)', () => {
+    const store = testStore();
+    const big = `naïve ┌─┐ "q" \\ ${'z'.repeat(LARGE_VALUE_CHARS)}`;
+    const lone = `${'w'.repeat(LARGE_VALUE_CHARS)}\ud800 end`;
+    const a = span({ traceId: T, kind: 'tool', attributes: { 'input.value': big, n: 1, 'output.value': `${big}!` } });
+    const b = span({ traceId: T, kind: 'tool', attributes: { 'output.value': lone } });
+    store.applyEffects([ended(a), ended(b)]);
+    // a row as stores before the framed form hold it
+    const c = span({ traceId: T, kind: 'llm', attributes: { 'input.value': big, k: 2 } });
+    store.applyEffects([ended(c)]);
+    store.db.prepare('UPDATE spans SET content = ? WHERE span_id = ?').run(brotliCompressSync(JSON.stringify({ 'input.value': big })), c.spanId);
+    expect(
+      store
+        .getTraceSpans(T)
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    ).toEqual([a, b, c].map((x) => JSON.stringify(x)).sort());
+    const q = store.db.prepare<[string], { v: string; j: string }>(
+      `SELECT span_large(content, 'input.value') AS v, span_content(content) AS j FROM spans WHERE span_id = ?`,
+    );
+    expect(q.get(a.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big, 'output.value': `${big}!` }) });
+    expect(q.get(c.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big }) });
   });
 
   it('an open span is stored, then updated when it ends', () => {
