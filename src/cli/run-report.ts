@@ -34,7 +34,7 @@ export function humanSummary(s: RunSummary, detailed = true): string[] {
     `files: ${s.files} (${s.filesRead} read, ${(s.bytes / 1e6).toFixed(1)} MB)`,
     `sessions: ${s.sessions}  turns: ${s.turns}  model calls: ${s.modelCalls}  tool calls: ${s.toolCalls}`,
     `tokens: input ${h(s.inputTokens)} (cached ${h(s.cachedTokens)})  output ${h(s.outputTokens)} (reasoning ${h(s.reasoningTokens)})`,
-    `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines})`,
+    `spans delivered: ${s.spansDelivered}  error spans: ${s.errorSpans}  warnings: ${s.warnings} (bad lines ${s.badLines}${s.notRolloutFiles > 0 ? `, files not JSON lines ${s.notRolloutFiles}` : ''})`,
     ...(unknown ? [`unknown record types (ignored): ${unknown}`] : []),
     ...(detailed && s.undeliveredFiles > 0 ? [`NOT DELIVERED: ${s.undeliveredFiles} file(s): ${s.errors.slice(0, 3).join('; ')}`] : []),
   ];

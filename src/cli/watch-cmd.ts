@@ -1,12 +1,13 @@
 /** `codex-tracer watch`: follow every rollout as Codex writes it, until SIGINT/SIGTERM. */
 import { existsSync } from 'node:fs';
-import { startWatch } from '../pipeline/watch.js';
+import { startWatch, type WatchHandle } from '../pipeline/watch.js';
 import { TracerSet } from '../pipeline/tracers.js';
-import { acquireWatchLock, LockError, ensureStateDir } from '../store/index.js';
+import { acquireWatchLock, LockError, ensureStateDir, type StoreError } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { recordingLogger, snapshotStatus, writeStatus } from './watch-status.js';
 import { parseDuration, resolveConfig, type ConfigFlags, type SinkFlags } from './config.js';
-import { abandonOutputs, buildOutputs, closeOutputs } from './setup.js';
+import { abandonOutputs, buildOutputs, closeOutputs, type Outputs } from './setup.js';
+import type { Logger } from './log.js';
 import { SessionEvents } from './watch-events.js';
 import { serviceIo, type ServiceIoFlags } from './watch-io.js';
 
@@ -60,6 +61,7 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
   const { log, recent } = recordingLogger(ctx.log);
   let timer: NodeJS.Timeout | undefined;
   let abandoned = false;
+  let why: StoreError | undefined;
   try {
     const events = new SessionEvents(log);
     const set = new TracerSet({
@@ -103,36 +105,52 @@ async function watchWith(ctx: CommandContext, flags: WatchFlags, control: WatchC
     publishWithLimit();
     timer = setInterval(publishWithLimit, 2000);
     timer.unref();
-    await control.stopSignal;
-    log.info('stopping: flushing and committing cursors');
-    let grace: NodeJS.Timeout | undefined;
-    const stopped = await Promise.race([
-      handle.stop().then(() => true),
-      new Promise<boolean>((resolve) => {
-        grace = setTimeout(() => resolve(false), STOP_GRACE_MS);
-      }),
-    ]);
-    clearTimeout(grace);
+    // the store's files deleted or replaced under us: every commit would be lost, so stop (exit 1);
+    // the cursors stored hold what was really committed, and the next run traces the rest
+    const broken = new Promise<StoreError>((resolve) => outputs.store?.onBroken(resolve));
+    why = await Promise.race([control.stopSignal.then(() => undefined), broken]);
+    if (why) log.error('stopping: the local store was changed under the watcher; restart it', { error: why.message });
+    else log.info('stopping: flushing and committing cursors');
+    abandoned = !(await stopWithin(handle, STOP_GRACE_MS));
     publish();
-    if (!stopped) {
-      abandoned = true;
-      const pending = [...set.tracers.values()].filter((t) => t.isBlocked).map((t) => t.path);
-      const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
-      const down = outputs.monitor.downNow();
-      log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {
-        files: pending.length,
-        spansPending,
-        sinks: down.map((d) => d.name).join(',') || undefined,
-        error: down[0]?.error,
-        first: pending[0],
-      });
-    }
+    if (abandoned && !why) reportPending(set, outputs, log);
     log.info('stopped', { spans: set.summary.spansDelivered, warnings: set.summary.warnings });
-    return 0;
+    return why ? 1 : 0;
   } finally {
     if (timer) clearInterval(timer);
-    if (abandoned) abandonOutputs(outputs);
-    else await closeOutputs(outputs);
+    if (!abandoned) await closeOutputs(outputs);
+    else {
+      abandonOutputs(outputs);
+      // closed even then: the last connection's close folds its write-ahead log into the file it
+      // opened and removes it, so that no stale log is left beside a database that replaced it
+      if (why) outputs.store?.close();
+    }
     lock.release();
   }
+}
+
+/** Stops the watcher; false when it did not finish within `graceMs` (deliveries still pending). */
+async function stopWithin(handle: WatchHandle, graceMs: number): Promise<boolean> {
+  let grace: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    handle.stop().then(() => true),
+    new Promise<boolean>((resolve) => {
+      grace = setTimeout(() => resolve(false), graceMs);
+    }),
+  ]);
+  clearTimeout(grace);
+  return stopped;
+}
+
+function reportPending(set: TracerSet, outputs: Outputs, log: Logger): void {
+  const pending = [...set.tracers.values()].filter((t) => t.isBlocked).map((t) => t.path);
+  const spansPending = outputs.sinks.reduce((a, k) => a + (k.status?.().pending ?? 0), 0);
+  const down = outputs.monitor.downNow();
+  log.warn('stopped with deliveries pending: what was acknowledged is committed; the rollout files keep the rest and the next run delivers it', {
+    files: pending.length,
+    spansPending,
+    sinks: down.map((d) => d.name).join(',') || undefined,
+    error: down[0]?.error,
+    first: pending[0],
+  });
 }

@@ -25,6 +25,7 @@ import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
 import { isIdle, settled, type TracerStatus } from './lifecycle.js';
+import { notRolloutFile } from './sniff.js';
 
 export interface TracerEnv {
   delivery: Delivery;
@@ -63,6 +64,7 @@ export class FileTracer {
   private identity?: FileIdentity;
   private firstLineHash?: string;
   private pending?: Pending;
+  private warnedNotRollout = false;
   bytesRead = 0;
   /** wall-clock ms when the file last grew while being followed live (watch); idle counts from here too */
   lastLiveGrowth?: number;
@@ -135,6 +137,8 @@ export class FileTracer {
       }
     }
     this.setIdentity(ident);
+    const skipped = this.readOffset === 0 ? await this.skipIfNotRollout() : undefined;
+    if (skipped) return skipped;
     const r = await this.readNew(opts.finalizeWhen);
     if (r === 'read') this.reads++;
     return r;
@@ -187,6 +191,21 @@ export class FileTracer {
     this.finalized = false;
     this.setIdentity(ident);
     this.firstLineHash = hashFirstLineSync(this.path);
+  }
+
+  /**
+   * A file that cannot be a rollout (its head, see rollout/sniff.ts) is not read: one warning
+   * (offset 0), and a finalized cursor at 0, so that it is looked at again only once it changes.
+   */
+  private async skipIfNotRollout(): Promise<StepResult | undefined> {
+    const why = await notRolloutFile(this.path, this.kind);
+    if (why === undefined) return undefined;
+    if (!this.warnedNotRollout) this.env.onWarning({ file: this.path, offset: 0, code: 'not_jsonl', message: `${why}; skipped, not read` });
+    this.warnedNotRollout = true;
+    this.replayUntil = 0;
+    this.replayFinalized = false;
+    this.finalized = true;
+    return (await this.deliver([])) ? 'idle' : 'blocked';
   }
 
   /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */

@@ -18,6 +18,8 @@ export interface RunSummary {
   spansDelivered: number;
   warnings: number;
   badLines: number;
+  /** files skipped unread because their first bytes cannot start a rollout (NUL bytes, a binary) */
+  notRolloutFiles: number;
   /**
    * Records of a type or event name this version does not know, by name (`world_clock`,
    * `event_msg:new_event`, `response_item:new_item`, `item_completed:NewItem`): ignored, and
@@ -45,6 +47,7 @@ export function emptySummary(): RunSummary {
     spansDelivered: 0,
     warnings: 0,
     badLines: 0,
+    notRolloutFiles: 0,
     unknownRecords: {},
     undeliveredFiles: 0,
     errors: [],
@@ -108,7 +111,7 @@ export function summaryMarkdown(s: RunSummary, title = 'codex-tracer'): string {
     ['Output tokens', `${s.outputTokens} (reasoning ${s.reasoningTokens})`],
     ['Error spans', s.errorSpans],
     ['Spans delivered', s.spansDelivered],
-    ['Warnings', s.warnings],
+    ['Warnings', s.notRolloutFiles > 0 ? `${s.warnings} (${s.notRolloutFiles} file(s) not JSON lines, skipped)` : s.warnings],
     ['Unknown record types (ignored)', unknownRecordsText(s.unknownRecords) ?? 'none'],
     ['Undelivered files', s.undeliveredFiles],
   ];

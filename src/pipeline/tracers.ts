@@ -86,6 +86,7 @@ export class TracerSet {
           onWarning: (w) => {
             this.summary.warnings++;
             if (w.code === 'bad_line' || w.code === 'line_too_long') this.summary.badLines++;
+            if (w.code === 'not_jsonl') this.summary.notRolloutFiles++;
             this.opts.log.warn('bad input', { file: w.file, offset: w.offset, code: w.code, reason: w.message });
             this.opts.onWarning?.(w);
           },

@@ -79,6 +79,12 @@ function hashOfHead(buf: Buffer, n: number, maxBytes: number): string | undefine
 
 /** `hashFirstLine` without thread-pool round trips (one small read). */
 export function hashFirstLineSync(path: string, maxBytes = FIRST_LINE_HASH_BYTES): string | undefined {
+  const head = readHeadSync(path, maxBytes);
+  return hashOfHead(head, head.length, maxBytes);
+}
+
+/** The first `maxBytes` bytes of a regular file (all of it when shorter), in one small read. */
+export function readHeadSync(path: string, maxBytes: number): Buffer {
   const fd = openRegularSync(path);
   try {
     const buf = Buffer.allocUnsafe(maxBytes);
@@ -88,7 +94,7 @@ export function hashFirstLineSync(path: string, maxBytes = FIRST_LINE_HASH_BYTES
       if (bytesRead === 0) break;
       n += bytesRead;
     }
-    return hashOfHead(buf, n, maxBytes);
+    return buf.subarray(0, n);
   } finally {
     closeSync(fd);
   }

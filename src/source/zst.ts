@@ -68,6 +68,18 @@ export async function* readZstLines(path: string, fromOffset: number, opts: Read
   yield* out;
 }
 
+/** The first `maxBytes` bytes of a `.zst` file's decompressed stream (all of it when shorter). */
+export async function readZstHead(path: string, maxBytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const block of zstChunks(path, Math.max(maxBytes, 4096))) {
+    parts.push(block);
+    total += block.length;
+    if (total >= maxBytes) break; // closes the file
+  }
+  return Buffer.concat(parts, total).subarray(0, maxBytes);
+}
+
 export class FileTooLarge extends Error {
   readonly code = 'FILE_TOO_LARGE';
   constructor(

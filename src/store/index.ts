@@ -1,6 +1,7 @@
 export { DB_FILE, dbPathIn, ensureStateDir, resolveStateDir, stateDirWarning } from './statedir.js';
 export { MIGRATIONS, migrate, openDatabase, schemaVersion, type Db, type Migration, type OpenOptions } from './db.js';
 export { StoreError, toStoreError } from './errors.js';
+export { STORE_REPLACED } from './files.js';
 export { latestSpans, rowToSpan } from './spans.js';
 export type { Cursor } from './cursors.js';
 export { MemoryCursors, StoreCursors, type CursorStore } from './cursor-store.js';

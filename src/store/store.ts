@@ -3,7 +3,8 @@ import type { SpanEffect } from '../trace/effects.js';
 import type { Span } from '../trace/span.js';
 import { CursorTable, type Cursor } from './cursors.js';
 import { openDatabase, schemaVersion, type Db, type OpenOptions } from './db.js';
-import { guard } from './errors.js';
+import { guard, StoreError } from './errors.js';
+import { StoreFiles } from './files.js';
 import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './sessions.js';
 import { SpanTable, latestSpans, type Bind } from './spans.js';
 import { dbPathIn, ensureStateDir } from './statedir.js';
@@ -51,10 +52,14 @@ export class TraceStore {
   private readonly sessions: SessionQueries;
   private readonly traces: TraceLookup;
   private usage?: UsageQueries;
+  private broken?: StoreError;
+  private readonly brokenListeners: ((err: StoreError) => void)[] = [];
 
   private constructor(
     readonly db: Db,
     readonly path: string,
+    /** the files as opened, checked before every write transaction (writable stores) */
+    private readonly files?: StoreFiles,
   ) {
     this.spans = new SpanTable(db);
     this.cursors = new CursorTable(db);
@@ -71,11 +76,33 @@ export class TraceStore {
       file = dbPathIn(where.stateDir);
     }
     const db = openDatabase(file, opts);
-    return guard(file, () => new TraceStore(db, file));
+    return guard(file, () => new TraceStore(db, file, opts.readonly === true ? undefined : StoreFiles.take(file)));
   }
 
+  /**
+   * Called once if the store's files are found deleted or replaced under it (see files.ts):
+   * from then on every write throws that error. A watcher stops on it.
+   */
+  onBroken(listener: (err: StoreError) => void): void {
+    if (this.broken) listener(this.broken);
+    else this.brokenListeners.push(listener);
+  }
+
+  /** A write transaction, after checking that the files are still the ones opened (a stat each: per commit group, not per span). */
   private tx<T>(fn: () => T): T {
+    this.checkFiles();
     return guard(this.path, () => this.db.transaction(fn).immediate());
+  }
+
+  private checkFiles(): void {
+    if (this.broken) throw this.broken;
+    try {
+      this.files?.verify();
+    } catch (err) {
+      this.broken = err as StoreError;
+      for (const l of this.brokenListeners.splice(0)) l(this.broken);
+      throw err;
+    }
   }
 
   /** Upserts spans by span id in one transaction; the last write wins (a re-opened root is re-opened). */
@@ -130,7 +157,7 @@ export class TraceStore {
   }
 
   deleteCursor(path: string): boolean {
-    return guard(this.path, () => this.cursors.delete(path));
+    return this.tx(() => this.cursors.delete(path));
   }
 
   /** A file moved (e.g. to archived_sessions) keeps its session and progress. False if there was no cursor. */

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { makeContext, type GlobalOptions } from '../../src/cli/context.js';
@@ -196,6 +196,28 @@ export async function runChild(args: string[], env: NodeJS.ProcessEnv, timeoutMs
   const r = await c.exited;
   clearTimeout(timer);
   return { code: r.code ?? -1, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/**
+ * Starts `watch` (args), waits until it caught up and the store's spans (storeJson) are `want`
+ * (or 20 s passed), then stops it with SIGTERM: its exit code, stderr and the store as it ended.
+ */
+export async function watchUntilStore(args: string[], stateDir: string, want: string): Promise<{ code: number | null; stderr: string; got: string }> {
+  const storeOf = (): string => (existsSync(dbPathIn(stateDir)) ? storeJson(stateDir) : '');
+  const c = await spawnCli(args, {});
+  try {
+    await waitUntil(() => c.stderr().includes('caught up'), 15_000);
+    await waitUntil(() => storeOf() === want, 20_000);
+  } finally {
+    c.proc.kill('SIGTERM');
+  }
+  const exit = await c.exited;
+  return { code: exit.code, stderr: c.stderr(), got: storeOf() };
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
 
 export function removeBundle(): void {

@@ -136,3 +136,11 @@ export function fixtureRecords(rel: string): FixtureRecord[] {
 
 /** An ISO time moved by `ms`. */
 export const shiftIso = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+/** The rollout with every timestamp moved so that its first one is now, as if Codex were writing it. */
+export function writtenNow(text: string): string {
+  const first = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/.exec(text)?.[0];
+  if (!first) return text;
+  const shift = Date.now() - Date.parse(first);
+  return text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, (t) => shiftIso(t, shift));
+}

@@ -197,7 +197,7 @@ describe('whole files that are not rollouts', () => {
     ).toEqual((await clean()).map((s) => s.spanId).sort());
   });
 
-  it('a binary file named .jsonl: warnings with offsets, no spans, the other files are traced', async () => {
+  it('a binary file named .jsonl: a warning naming the file (offset 0), no spans, the other files are traced', async () => {
     const home = testDir();
     const bytes = Buffer.alloc(64 * 1024);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + (i >> 5)) % 256;
@@ -205,7 +205,7 @@ describe('whole files that are not rollouts', () => {
     putRollout(home, CLEAN);
     const show = await cli(['show', bin, '--format', 'jsonl']);
     expect(show.stderr).not.toContain('THROWN');
-    expect(show.stderr).toContain(`msg="bad input" file=${bin} offset=0 code=bad_line`);
+    expect(show.stderr).toContain(`msg="bad input" file=${bin} offset=0 code=not_jsonl`);
     expect(show.code).toBe(1);
     expect(show.stdout).toBe('');
     const state = testDir();

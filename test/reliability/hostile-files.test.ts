@@ -29,17 +29,19 @@ function hostileHome(): { home: string; fifo: string; dir: string; big: string }
   const dir = join(day, name(3));
   mkdirSync(dir);
   const big = join(day, name(5, 'json'));
-  writeFileSync(big, '');
-  truncateSync(big, 300 * 1024 * 1024); // sparse: the size is what is judged
+  writeFileSync(big, '{');
+  truncateSync(big, 300 * 1024 * 1024); // sparse: the size is what is judged (it starts like a rollout)
   return { home, fifo, dir, big };
 }
 
 /**
- * A zstd frame of RLE blocks (RFC 8878 §3.1.1.2: each 4-byte block inflates to 128 KiB of
- * "a"), then a raw block holding one newline: `blocks × 128 KiB` of one line.
+ * A zstd frame of a raw block holding "{" (so that it starts like a rollout), RLE blocks
+ * (RFC 8878 §3.1.1.2: each 4-byte block inflates to 128 KiB of "a"), then a raw block
+ * holding one newline: `blocks × 128 KiB` of one line.
  */
 function zstBomb(blocks: number): Buffer {
   const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38])]; // magic; no content size; window 128 KiB
+  parts.push(Buffer.from([0x08, 0x00, 0x00, 0x7b])); // raw, 1 byte: "{"
   const rle = Buffer.from([0x02, 0x00, 0x10, 0x61]); // size 131072 << 3 | RLE << 1, byte 'a'
   for (let i = 0; i < blocks; i++) parts.push(rle);
   parts.push(Buffer.from([0x09, 0x00, 0x00, 0x0a])); // last, raw, 1 byte: "\n"

@@ -7,22 +7,14 @@
 import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson } from '../helpers/cli.js';
-import { fixtureText, makeCorpusHome, putRollout, withNewIds } from '../helpers/fixtures.js';
+import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson, watchUntilStore } from '../helpers/cli.js';
+import { fixtureText, makeCorpusHome, putRollout, withNewIds, writtenNow } from '../helpers/fixtures.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const KILLS = 10;
 /** the corpus' records are old (finalized at once); the live sessions' are shifted to now (kept open) */
 const IDLE = '10m';
-
-/** The rollout with every timestamp moved so that its first one is now, as if Codex were writing it. */
-function writtenNow(text: string): string {
-  const first = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/.exec(text)?.[0];
-  if (!first) return text;
-  const shift = Date.now() - Date.parse(first);
-  return text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, (t) => new Date(Date.parse(t) + shift).toISOString());
-}
 
 beforeAll(async () => {
   await cliBundle();
@@ -124,16 +116,9 @@ describe('kill -9', () => {
       await c.exited;
     }
     chunks.forEach((lines, k) => appendFileSync(paths[k]!, lines.slice(written[k]).join('')));
-    const final = await spawnCli(args, {});
-    try {
-      await waitFor(() => final.stderr().includes('caught up'), 15_000, 'the restarted watcher to catch up');
-      await waitFor(() => storeOf(state) === want, 20_000, 'the store to match the undisturbed run').catch(() => undefined);
-    } finally {
-      final.proc.kill('SIGTERM');
-    }
-    const exit = await final.exited;
-    expect(exit.code, final.stderr().slice(-2000)).toBe(0);
-    const got = storeOf(state);
+    const final = await watchUntilStore(args, state, want);
+    expect(final.code, final.stderr.slice(-2000)).toBe(0);
+    const got = final.got;
     if (got !== want) {
       const g = new Set(got.split('\n'));
       const w = new Set(want.split('\n'));

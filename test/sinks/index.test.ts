@@ -3,9 +3,9 @@ import { Delivery } from '../../src/pipeline/delivery.js';
 import { BraintrustSink } from '../../src/sinks/braintrust/sink.js';
 import { JsonlSink, LazySink, LocalSink, MemorySink, SINK_NAMES, SinkError, commitsCursors, createSink, type SinkName } from '../../src/sinks/index.js';
 import { OtlpSink } from '../../src/sinks/otlp/sink.js';
-import { MemoryCursors, type Cursor } from '../../src/store/index.js';
+import { MemoryCursors } from '../../src/store/index.js';
 import { onCleanup, runCleanups } from '../helpers/temp.js';
-import { testStore } from '../store/records.js';
+import { cursorAt, testStore } from '../store/records.js';
 import { ended, sampleTrace, started } from './records.js';
 
 afterEach(runCleanups);
@@ -51,17 +51,7 @@ describe('every sink by name', () => {
     expect(commitsCursors(local)).toBe(true);
     expect(commitsCursors(new MemorySink())).toBe(false);
     const { session } = sampleTrace();
-    const cursor: Cursor = {
-      path: '/r.jsonl',
-      dev: 1,
-      ino: 2,
-      sessionId: null,
-      committedOffset: 10,
-      size: 10,
-      mtimeMs: 1,
-      finalized: true,
-      firstLineHash: null,
-    };
+    const cursor = cursorAt('/r.jsonl', { finalized: true });
     // its own cursors: one transaction (the cursor is in the store)
     await new Delivery([local], (local as LocalSink).cursors).commit([ended(session)], cursor);
     expect(store.getCursor('/r.jsonl')).toMatchObject({ committedOffset: 10, finalized: true });

@@ -1,5 +1,5 @@
 /** Spans and stores for the store's tests: hand-built spans with sensible defaults, a fresh store per test. */
-import { TraceStore } from '../../src/store/index.js';
+import { TraceStore, type Cursor } from '../../src/store/index.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Attributes, Span, SpanKind } from '../../src/trace/span.js';
 import { onCleanup, testDir } from '../helpers/temp.js';
@@ -41,4 +41,9 @@ export function testStore(): TraceStore {
   const store = TraceStore.open({ stateDir: testDir('ct-store-') });
   onCleanup(() => store.close());
   return store;
+}
+
+/** A cursor of a 10-byte file, not finalized, unless told otherwise. */
+export function cursorAt(path: string, p: Partial<Cursor> = {}): Cursor {
+  return { path, dev: 1, ino: 2, sessionId: null, committedOffset: 10, size: 10, mtimeMs: 1, finalized: false, firstLineHash: null, ...p };
 }
