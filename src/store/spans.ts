@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SpanEffect } from '../trace/effects.js';
 import { ATTR, type Attributes, type AttrValue, type Span, type SpanKind, type SpanStatus } from '../trace/span.js';
-import { compressLarge, contentJson, decodeLarge, encodeLarge } from './content.js';
+import { compressLarge, compressValues, contentJson, decodeLarge, encodeLarge } from './content.js';
 import type { Db } from './db.js';
 
 const COLUMNS = [
@@ -48,7 +48,7 @@ function int(v: AttrValue | undefined): number | null {
  * `attributes` with each large string value replaced by null, in place (so the key order
  * survives the round trip; no attribute is ever null), and those values apart (content.ts).
  */
-function splitLarge(a: Attributes): { small: string; large: string | null } {
+function splitLarge<L>(a: Attributes, encode: (keys: string[], values: string[]) => L): { small: string; large: L | null } {
   let keys: string[] | undefined;
   let values: string[] | undefined;
   for (const k in a) {
@@ -61,7 +61,7 @@ function splitLarge(a: Attributes): { small: string; large: string | null } {
   if (keys === undefined || values === undefined) return { small: JSON.stringify(a), large: null };
   const placeholders: Record<string, AttrValue | null> = { ...a };
   for (const k of keys) placeholders[k] = null;
-  return { small: JSON.stringify(placeholders), large: encodeLarge(keys, values) };
+  return { small: JSON.stringify(placeholders), large: encode(keys, values) };
 }
 
 /**
@@ -70,8 +70,17 @@ function splitLarge(a: Attributes): { small: string; large: string | null } {
  * them. Last write wins, including a re-opened span.
  */
 export function toRow(s: Span): Bind[] {
+  return rowOf(s, encodeLarge);
+}
+
+/** `toRow` then `packForHandOff`, the values compressed without making their text first */
+export function handOffRow(s: Span): Bind[] {
+  return rowOf(s, (keys, values) => HANDED_OFF + compressValues(keys, values).toString('latin1'));
+}
+
+function rowOf(s: Span, encode: (keys: string[], values: string[]) => string): Bind[] {
   const a = s.attributes;
-  const { small, large } = splitLarge(a);
+  const { small, large } = splitLarge(a, encode);
   return [
     s.spanId,
     s.traceId,

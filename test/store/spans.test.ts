@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
-import { LARGE_VALUE_CHARS, packForHandOff, packRow, toRow } from '../../src/store/spans.js';
+import { handOffRow, LARGE_VALUE_CHARS, packForHandOff, packRow, toRow } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
 import { ended, span, testStore } from './records.js';
@@ -81,6 +81,8 @@ describe('span upserts', () => {
     );
     const handed = spans.map((x) => packForHandOff(toRow(x)));
     expect(handed.every((r) => typeof r[17] === 'string')).toBe(true);
+    // the same bytes when compressed straight from the values
+    expect(spans.map(handOffRow)).toEqual(handed);
     // a structured clone of the rows, as postMessage makes
     store.commitRows(structuredClone(handed), []);
     const stored = store.db.prepare('SELECT content FROM spans ORDER BY span_id').pluck().all() as Buffer[];
@@ -101,6 +103,7 @@ describe('span upserts', () => {
     const a = span({ traceId: T, kind: 'tool', attributes: { 'input.value': big, n: 1, 'output.value': `${big}!` } });
     const b = span({ traceId: T, kind: 'tool', attributes: { 'output.value': lone } });
     store.applyEffects([ended(a), ended(b)]);
+    for (const x of [a, b]) expect(handOffRow(x)).toEqual(packForHandOff(toRow(x)));
     // a row as stores before the framed form hold it
     const c = span({ traceId: T, kind: 'llm', attributes: { 'input.value': big, k: 2 } });
     store.applyEffects([ended(c)]);
