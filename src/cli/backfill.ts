@@ -4,7 +4,7 @@ import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-fi
 import { LocalSink } from '../sinks/local.js';
 import { TracerSet } from '../pipeline/tracers.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
-import { readFileHead } from '../pipeline/heads.js';
+import { linkReviewsIn, readFileHead } from '../pipeline/heads.js';
 import { moveStoreAside, watchLockHolder } from '../store/index.js';
 import { UsageError, type CommandContext } from './context.js';
 import { createProgress, groupingLogger } from './progress.js';
@@ -164,6 +164,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       batchBytes: outputs.delivery.writesInThread || workers >= 2 ? BATCH_BYTES : 4 * BATCH_BYTES,
     });
     for (const f of found.all) set.noteFile(f.path);
+    await linkReviewsIn(set, files, found.all);
     const totalBytes = files.reduce((a, f) => a + f.size, 0);
     progress.start(files.length, totalBytes);
     let concurrency = baseConcurrency;

@@ -4,6 +4,7 @@
  * among them is traced as its own trace), the summary, warnings.
  */
 import { basename } from 'node:path';
+import type { ReviewLink } from '../rollout/review-link.js';
 import { parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
 import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
@@ -30,6 +31,9 @@ export interface TracerSetOptions {
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
   readonly knownThreads = new Set<string>();
+  /** review threads linked to their parent's review mode (heads.ts linkReviews), by child and by parent window */
+  private readonly reviewParents = new Map<string, string>();
+  private readonly reviewChildren = new Map<string, string>();
   readonly summary: RunSummary = emptySummary();
   private byInode = new Map<string, Cursor>();
   /** the cursors as stored when this run started: a tracer reads its cursor once, at its first step */
@@ -43,6 +47,21 @@ export class TracerSet {
     }
   }
 
+  linkReview(link: ReviewLink): void {
+    this.reviewParents.set(link.child, link.parent);
+    this.reviewChildren.set(`${link.parent}\x1f${link.enteredAt}`, link.child);
+  }
+
+  /** The review links of this run (handed to pipeline threads). */
+  reviewLinks(): ReviewLink[] {
+    const out: ReviewLink[] = [];
+    for (const [key, child] of this.reviewChildren) {
+      const [parent, enteredAt] = key.split('\x1f') as [string, string];
+      out.push({ child, parent, enteredAt });
+    }
+    return out;
+  }
+
   noteFile(path: string): void {
     const id = parseRolloutName(basename(path))?.threadId;
     if (id) this.knownThreads.add(id);
@@ -52,6 +71,8 @@ export class TracerSet {
     ...defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
+    linkedParent: (id) => this.reviewParents.get(id),
+    linkedReviewChild: (id, at) => this.reviewChildren.get(`${id}\x1f${at}`),
   });
 
   /** The tracer following `path`, once a step made it. */

@@ -192,6 +192,7 @@ function toolOutputEvents(item: Item, at: At): DomainEvent[] {
         durationMs: parsed.durationMs,
         failed: parsed.failed,
         failureMessage: parsed.failureMessage,
+        aborted: parsed.aborted,
       },
     },
   ];

@@ -12,6 +12,8 @@ export interface ParsedToolOutput {
   /** the output reports a failure in words or as an object (only looked for when it has no exit code) */
   failed?: boolean;
   failureMessage?: string;
+  /** the output says the call was interrupted (the turn was aborted while it ran) */
+  aborted?: boolean;
 }
 
 const EXIT_RE = /(?:^|\n)(?:Exit code: |Process exited with code )(-?\d+)/;
@@ -41,8 +43,11 @@ export function parseToolOutput(output: unknown): ParsedToolOutput {
   const parsed = parseShape(output);
   if (parsed.exitCode !== undefined) return parsed;
   const failureMessage = failureIn(parsed.text);
-  return failureMessage === undefined ? parsed : { ...parsed, failed: true, failureMessage };
+  if (failureMessage === undefined) return parsed;
+  return failureMessage === ABORTED ? { ...parsed, failed: true, failureMessage, aborted: true } : { ...parsed, failed: true, failureMessage };
 }
+
+const ABORTED = 'aborted by user';
 
 /** An interrupted call: `aborted` (older), `aborted by user after 1.2s`, or the shell form `Wall time: …\naborted by user`. */
 const ABORTED_RE = /^(?:aborted|(?:[\s\S]*\n)?aborted by user(?: after [\d.]+s)?)\s*$/;
@@ -52,7 +57,7 @@ const FAILURE_RE = /^(?:error:|failed\b|execution error|sandbox (?:error|denied)
 /** What a failing output says, or undefined when it does not report a failure. */
 function failureIn(text: string): string | undefined {
   const t = text.trimStart();
-  if (ABORTED_RE.test(t)) return 'aborted by user';
+  if (ABORTED_RE.test(t)) return ABORTED;
   if (FAILURE_RE.test(t)) return firstLine(t);
   if (t.startsWith('{"') && t.length < 65536) return failureObject(t);
   return undefined;

@@ -12,6 +12,10 @@ export function maxTime(a: string, b: string): string {
   return a >= b ? a : b;
 }
 
+export function minTime(a: string, b: string): string {
+  return a <= b ? a : b;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (the core has no Date: times are arithmetic on strings). */
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
@@ -22,6 +26,19 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** The proleptic Gregorian date of a day count since 1970-01-01 (the inverse of daysFromCivil). */
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
 function isoMs(t: string): number {
   const n = (from: number, len: number): number => Number(t.slice(from, from + len));
   return ((daysFromCivil(n(0, 4), n(5, 2), n(8, 2)) * 24 + n(11, 2)) * 60 + n(14, 2)) * 60000 + n(17, 2) * 1000 + n(20, 3);
@@ -30,6 +47,22 @@ function isoMs(t: string): number {
 /** Milliseconds from `a` to `b` (ISO-8601 UTC with milliseconds, as every time in the core). */
 export function msBetween(a: string, b: string): number {
   return isoMs(b) - isoMs(a);
+}
+
+/** `t` moved by `ms` milliseconds (ISO-8601 UTC with milliseconds). */
+export function addMs(t: string, ms: number): string {
+  const total = isoMs(t) + Math.round(ms);
+  const dayMs = 86_400_000;
+  const days = Math.floor(total / dayMs);
+  let rest = total - days * dayMs;
+  const [y, m, d] = civilFromDays(days);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const min = Math.floor(rest / 60_000);
+  rest -= min * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${p(y, 4)}-${p(m)}-${p(d)}T${p(h)}:${p(min)}:${p(sec)}.${p(rest - sec * 1000, 3)}Z`;
 }
 
 /** A copy in the key order of the Span type (statusMessage, set late by the machines, before attributes). */

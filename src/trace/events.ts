@@ -48,10 +48,17 @@ export interface ToolCallInfo {
 export interface ToolResultInfo {
   callId: string;
   exitCode?: number;
+  /**
+   * How long the execution ran. On a `tool_output` it is the output's own account (`Wall time: …`,
+   * `duration_seconds`): the output item is written once the call returned, at its end or — parallel
+   * calls — later, when the calls before it are done too.
+   */
   durationMs?: number;
   /** true when the format says the call failed (status failed, error output, success:false) */
   failed?: boolean;
   failureMessage?: string;
+  /** the output says the call was interrupted: the turn was aborted while it ran (no model request followed) */
+  aborted?: boolean;
   command?: string;
   cwd?: string;
   output?: string;

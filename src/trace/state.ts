@@ -17,4 +17,11 @@ export interface ReducerOptions {
    * the subagent is traced as its own trace, linked to the parent by attribute.
    */
   parentKnown: (parentThreadId: string) => boolean;
+  /**
+   * The parent of a thread whose header names none, when the run linked it (a 0.104 review
+   * thread: see rollout/review-link.ts); its turns then nest under that parent's review turn.
+   */
+  linkedParent?: (threadId: string) => string | undefined;
+  /** The review thread linked to this thread's review mode entered at `enteredAt` (the other side of `linkedParent`). */
+  linkedReviewChild?: (threadId: string, enteredAt: string) => string | undefined;
 }

@@ -378,6 +378,7 @@ const rows: Row[] = [
           durationMs: 1200,
           failed: true,
           failureMessage: 'aborted by user',
+          aborted: true,
         },
       },
     ],

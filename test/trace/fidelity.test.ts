@@ -3,7 +3,10 @@
  * EventMsg TurnAborted, ExecCommandEnd, TokenCount, review mode; the envelope lines of
  * 0.1xx files), for what the recorded cases do not hold.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { traceInMemory } from '../../src/pipeline/in-memory.js';
 import { ATTR, type Span } from '../../src/trace/span.js';
 import { assertWellFormed, byKind, env, ev, fcall, fout, item, meta, num, resetClock, say, traceLines, usage } from './records.js';
 
@@ -205,6 +208,114 @@ describe('item 3: tool timing', () => {
   });
 });
 
+describe('item 3: tool timing from the output text (0.13x–0.146: no completion record in the file)', () => {
+  const at = (line: object): string => (line as { timestamp: string }).timestamp;
+  const ms = (a: string, b: string): number => Date.parse(b) - Date.parse(a);
+  const shellOut = (callId: string, secs: string): object => fout(callId, `Exit code: 0\nWall time: ${secs} seconds\nOutput:\nok`);
+  const execOut = (callId: string, secs: string): object =>
+    fout(callId, `Chunk ID: 3f2a1b\nWall time: ${secs} seconds\nProcess exited with code 0\nOriginal token count: 1\nOutput:\nok`);
+
+  it('ends a lone call at its output and covers the wall time before it; an approval wait before it is kept as an attribute', () => {
+    const call = fcall('c1', 'shell_command', '{"command":"make"}');
+    const lines = [meta(T), start(TURN), prompt('q'), call, usage(10, 10)];
+    // the user approved after an hour; the command ran 1.234 s
+    const output = env(
+      'response_item',
+      { type: 'function_call_output', call_id: 'c1', output: 'Exit code: 0\nWall time: 1.234 seconds\nOutput:\nok' },
+      3_600_000,
+    );
+    const { spans } = traceLines([...lines, output, say('ok'), usage(20, 10), done(TURN)]);
+    assertWellFormed(spans);
+    const t = tool(spans, 'c1');
+    expect([t.status, t.endTime, ms(t.startTime, t.endTime!)]).toEqual(['ok', at(output), 1234]);
+    expect(t.attributes['codex.tool.wait_ms']).toBe(ms(at(call), t.startTime));
+    expect(t.attributes[ATTR.toolDurationMs]).toBe(1234);
+    // the next model call starts when the output was written
+    const llm = byKind(spans, 'llm').sort((a, b) => (a.startTime < b.startTime ? -1 : 1));
+    expect(llm.map((s) => [s.startTime >= t.endTime!, num(s, ATTR.inputTokens)])).toEqual([
+      [false, 10],
+      [true, 10],
+    ]);
+  });
+
+  it('ends parallel calls of one response each at its own completion (call + wall time), not when their outputs are written together', () => {
+    const head = [meta(T), start(TURN), prompt('q')];
+    const slow = fcall('slow', 'exec_command', '{"cmd":"sleep 5"}');
+    const fast = fcall('fast', 'exec_command', '{"cmd":"ls"}');
+    const response = usage(10, 10);
+    // Codex writes the outputs in call order once the calls before are done: both after the slow one
+    const slowOut = env('response_item', (execOut('slow', '5.0012') as { payload: object }).payload, 5100);
+    const fastOut = execOut('fast', '0.0512');
+    const { spans } = traceLines([...head, slow, fast, response, slowOut, fastOut, say('done'), usage(20, 10), done(TURN)]);
+    assertWellFormed(spans);
+    const s = tool(spans, 'slow');
+    const f = tool(spans, 'fast');
+    expect([s.startTime, ms(s.startTime, s.endTime!), s.status]).toEqual([at(slow), 5001, 'ok']);
+    expect([f.startTime, ms(f.startTime, f.endTime!), f.status]).toEqual([at(fast), 51, 'ok']);
+    expect(ms(f.endTime!, s.endTime!)).toBe(5001 - 51 - 10);
+    expect(f.attributes['codex.tool.wait_ms']).toBeUndefined();
+    // the next request went out after both outputs were written
+    const answer = byKind(spans, 'llm').find((l) => String(l.attributes[ATTR.output]) === 'done');
+    expect(answer?.startTime).toBe(at(fastOut));
+    expect(num(answer as Span, ATTR.inputTokens)).toBe(10);
+  });
+
+  it('reads the shell_command and the 2025 JSON shapes the same way', () => {
+    const head = [meta(T), start(TURN), prompt('q')];
+    const c1 = fcall('c1', 'shell', '{"command":["make"]}');
+    const r1 = usage(10, 10);
+    const o1 = item({ type: 'function_call_output', call_id: 'c1', output: '{"output":"ok","metadata":{"exit_code":0,"duration_seconds":0.5}}' }, 900);
+    const c2 = fcall('c2', 'shell_command', '{"command":"make test"}');
+    const r2 = usage(20, 10);
+    const o2 = env('response_item', (shellOut('c2', '2.5') as { payload: object }).payload, 3000);
+    const { spans } = traceLines([...head, c1, r1, o1, c2, r2, o2, say('done'), usage(30, 10), done(TURN)]);
+    const t1 = tool(spans, 'c1');
+    const t2 = tool(spans, 'c2');
+    expect([t1.endTime, ms(t1.startTime, t1.endTime!), t1.attributes['codex.tool.wait_ms']]).toEqual([at(o1), 500, ms(at(c1), at(o1)) - 500]);
+    expect([t2.endTime, ms(t2.startTime, t2.endTime!), t2.attributes['codex.tool.wait_ms']]).toEqual([at(o2), 2500, ms(at(c2), at(o2)) - 2500]);
+  });
+});
+
+describe('item 3: tool timing on real files whose only execution time is the output text (0.100, 0.140 `codex exec`)', () => {
+  const file = (v: string): string => join(import.meta.dirname, `../../fixtures/codex-${v}/e-multi-tool.jsonl`);
+  const recordTimes = (v: string): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const line of readFileSync(file(v), 'utf8').split('\n').filter(Boolean)) {
+      const r = JSON.parse(line) as { timestamp: string; payload: { type?: string; call_id?: string } };
+      if (r.payload.call_id && r.payload.type?.endsWith('_output')) m.set(`${r.payload.call_id}:out`, r.timestamp);
+      else if (r.payload.call_id && r.payload.type?.endsWith('call')) m.set(r.payload.call_id, r.timestamp);
+    }
+    return m;
+  };
+  it.each([
+    // version, wall times (ms) of call_e_2a and call_e_2b as their outputs say
+    ['0.100.0', 51, 52],
+    ['0.140.0', 56, 0],
+  ])('%s: the parallel calls end at call + their own wall time, before their outputs written together', async (v, wallA, wallB) => {
+    const truth = JSON.parse(readFileSync(file(v).replace('.jsonl', '.truth.json'), 'utf8')) as { model_calls: number; usage_sum: { input: number } };
+    const { spans, warnings } = await traceInMemory([file(v)]);
+    assertWellFormed(spans);
+    expect(warnings).toEqual([]);
+    const times = recordTimes(v);
+    const a = tool(spans, 'call_e_2a');
+    const b = tool(spans, 'call_e_2b');
+    expect([a.startTime, Date.parse(a.endTime!) - Date.parse(a.startTime)]).toEqual([times.get('call_e_2a'), wallA]);
+    expect([b.startTime, Date.parse(b.endTime!) - Date.parse(b.startTime)]).toEqual([times.get('call_e_2b'), wallB]);
+    expect(times.get('call_e_2a:out')).toBe(times.get('call_e_2b:out'));
+    expect(a.endTime! < times.get('call_e_2a:out')!).toBe(true);
+    // the lone first call ends at its output; the time before its wall time is the wait
+    const first = tool(spans, 'call_e_1');
+    expect(first.endTime).toBe(times.get('call_e_1:out'));
+    expect(first.attributes['codex.tool.wait_ms']).toBe(Date.parse(first.startTime) - Date.parse(times.get('call_e_1')!));
+    expect(byKind(spans, 'tool').map((t) => t.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    // model calls and usage unchanged: the request after the parallel calls starts once both outputs were written
+    const llm = byKind(spans, 'llm');
+    expect(llm).toHaveLength(truth.model_calls);
+    expect(llm.reduce((n, s) => n + num(s, ATTR.inputTokens), 0)).toBe(truth.usage_sum.input);
+    expect(llm.filter((s) => s.startTime > a.endTime! && s.startTime < times.get('call_e_2a:out')!)).toEqual([]);
+  });
+});
+
 describe('item 4: failure in text or objects', () => {
   const out = (text: string): Span => {
     resetClock();
@@ -353,6 +464,35 @@ describe('item 9: a file cut off mid-turn', () => {
   it('ends a turn whose format marks turn ends, cut off before its end, with an error', () => {
     const { spans } = traceLines([meta(T), start(TURN), prompt('q'), say('partial')]);
     expect(byKind(spans, 'turn')[0]?.statusMessage).toBe('the session ended before the turn completed');
+  });
+  it('makes the cut-off last response an error LLM span without usage; the responses before it keep theirs', () => {
+    const { spans, warnings } = traceLines([
+      meta(T),
+      start(TURN),
+      prompt('q'),
+      fcall('c1'),
+      usage(100, 100),
+      fout('c1'),
+      reasoning('so the'),
+      say('the answer is'),
+    ]);
+    assertWellFormed(spans);
+    expect(warnings).toEqual([]);
+    const [turn] = byKind(spans, 'turn');
+    const llm = byKind(spans, 'llm').sort((a, b) => (a.startTime < b.startTime ? -1 : 1));
+    expect(llm.map((s) => [s.status, s.statusMessage, s.attributes['error.type'], s.attributes[ATTR.inputTokens]])).toEqual([
+      ['ok', undefined, undefined, 100],
+      ['error', 'the session ended before the turn completed', 'incomplete', undefined],
+    ]);
+    expect(ATTR.outputTokens in (llm[1] as Span).attributes).toBe(false);
+    expect(String(llm[1]?.attributes[ATTR.output])).toContain('the answer is');
+    expect(llm[1]?.startTime).toBe(tool(spans, 'c1').endTime);
+    expect((llm[1] as Span).endTime! <= (turn as Span).endTime!).toBe(true);
+    expect([turn?.status, tool(spans, 'c1').status]).toEqual(['error', 'ok']);
+  });
+  it('keeps the response of an inferred turn that ended with its answer ok (legacy files record no usage at all)', () => {
+    const { spans } = traceLines([legacyHead, user('hi'), { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hello' }] }]);
+    expect(byKind(spans, 'llm').map((s) => s.status)).toEqual(['ok']);
   });
 });
 

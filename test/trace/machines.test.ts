@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/trace/effects.js';
+import { addMs, msBetween } from '../../src/trace/emit.js';
 import type { DomainEvent } from '../../src/trace/events.js';
 import { spanIdFor, spanKey } from '../../src/trace/ids.js';
 import { defaultReducerOptions, initialTraceState, recordClock, reduce, type TraceState } from '../../src/trace/reduce.js';
@@ -293,5 +294,17 @@ describe('subagents', () => {
     expect(rows(step({ type: 'subagent_done', time: t(), childThreadId: 'child-1', status: 'error', message: 'errored' }))).toEqual([
       ['span_ended', 'subagent', 'invoke_agent Ada', 'error'],
     ]);
+  });
+});
+
+describe('time arithmetic of the core (no Date)', () => {
+  it('moves an ISO time by milliseconds as Date would, across days, months, leap days and years', () => {
+    for (const t of ['2026-01-01T00:00:00.000Z', '2024-02-28T23:59:59.999Z', '2025-12-31T23:59:59.500Z', '1999-03-01T00:00:00.001Z']) {
+      for (const ms of [0, 1, -1, 500, -86_400_000, 3_600_000 * 30, 1234.4]) {
+        const want = new Date(Date.parse(t) + Math.round(ms)).toISOString();
+        expect(addMs(t, ms)).toBe(want);
+        expect(msBetween(t, want)).toBe(Math.round(ms));
+      }
+    }
   });
 });

@@ -70,6 +70,7 @@ export async function runFilesInPool(set: TracerSet, files: FileJob[], run: RunF
   const init: PoolInit = {
     cursors: set.opts.delivery.cursors.all(),
     knownThreads: [...set.knownThreads],
+    reviewLinks: set.reviewLinks(),
     content: opts.content,
     run: { finalize: run.finalize, idleMs: run.idleMs, force: run.force, concurrency: run.concurrency, release: run.release },
     maxLineBytes: set.opts.maxLineBytes,

@@ -5,6 +5,7 @@
  * transaction, and the worker moves on only once the commit is acknowledged.
  */
 import type { ContentOptions } from '../../content/options.js';
+import type { ReviewLink } from '../../rollout/review-link.js';
 import type { Cursor } from '../../store/cursors.js';
 import type { Bind } from '../../store/spans.js';
 import type { ReportFields } from '../report.js';
@@ -15,6 +16,8 @@ export interface PoolInit {
   /** the stored cursors when the run started (each tracer reads its own once) */
   cursors: Cursor[];
   knownThreads: string[];
+  /** review threads the run linked to their parent (heads.ts linkReviews) */
+  reviewLinks: ReviewLink[];
   content: ContentOptions;
   run: Pick<RunFilesOptions, 'finalize' | 'idleMs' | 'force' | 'concurrency' | 'release'>;
   maxLineBytes?: number;

@@ -26,6 +26,7 @@ const set = new TracerSet({
   batchBytes: init.batchBytes,
 });
 for (const id of init.knownThreads) set.knownThreads.add(id);
+for (const link of init.reviewLinks) set.linkReview(link);
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'ack') {

@@ -260,8 +260,11 @@ function outputText(call: ModelCallState): string | undefined {
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
-/** The call's LLM span, ended. `turnKey` is the turn's part of the span key. */
-export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter): void {
+/**
+ * The call's LLM span, ended. `turnKey` is the turn's part of the span key. `failure` (else the
+ * call's own) makes it an error: a session that ends while the call is collecting sends it cut off.
+ */
+export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, out: Emitter, failure = call.failure): void {
   const model = scope.model ?? 'unknown';
   call.sentAs ??= call.responseId ?? call.seq;
   const key = spanKey.model(turnKey, call.sentAs);
@@ -283,11 +286,11 @@ export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, ou
   setAttr(attrs, ATTR.output, c(outputText(call)));
   const span = newSpan(scope, 'llm', key, `chat ${model}`, call.parentSpanId, call.start, attrs);
   if (call.order !== undefined) span.attributes[ATTR.seq] = call.order;
-  if (call.failure) {
+  if (failure) {
     // error text can quote what the model said: it passes the content filter
     span.status = 'error';
-    span.statusMessage = c(call.failure.message) ?? 'error';
-    attrs['error.type'] = call.failure.type;
+    span.statusMessage = c(failure.message) ?? 'error';
+    attrs['error.type'] = failure.type;
   } else {
     span.status = 'ok';
     if (!call.measured && call.outputs.length === 0 && call.toolNames.length === 0) warn(out, 'empty_model_call', 'a model call with neither output nor usage');

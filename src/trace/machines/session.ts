@@ -52,6 +52,8 @@ export interface SessionState {
   readonly subagents: Subagents;
   /** usage seen outside any turn (or left by one): the next turn's first response claims it */
   looseUsage?: PendingUsage;
+  /** the linked review thread of the review mode in progress (`linkedReviewChild`) */
+  reviewChild?: string;
 }
 
 function sessionAttributes(info: SessionInfo): Attributes {
@@ -81,6 +83,9 @@ function normalizeStart(meta: string, fallback: string): string {
 
 /** Opens the session from its `session_meta` (or from the fallback id when the file has none). */
 export function openSession(opts: ReducerOptions, info: SessionInfo, time: string, out: Emitter): SessionState {
+  // a thread the run linked to a parent its header does not name (a 0.104 review thread)
+  const linked = info.parentThreadId === undefined ? opts.linkedParent?.(info.threadId) : undefined;
+  if (linked !== undefined) info = { ...info, parentThreadId: linked };
   const scope = openScope(opts, info);
   let root: Span | undefined;
   if (scope.ownRoot) {
@@ -137,6 +142,8 @@ export function onSessionEvent(s: SessionState, ev: SessionEvent, out: Emitter):
     case 'review_started':
       return onReviewStarted(s, ev, out);
     case 'review_ended':
+      if (s.reviewChild !== undefined) onSubagentDone(s.scope, s.subagents, { ...ev, type: 'subagent_done', childThreadId: s.reviewChild, status: 'ok' }, out);
+      s.reviewChild = undefined;
       // formats without turn ends: the review turn is over when review mode is
       if (s.turn?.review && !s.turn.explicit) closeTurn(s, s.turn, ev.time, { status: 'ok' }, out);
       return;
@@ -268,10 +275,18 @@ function onTurnStarted(s: SessionState, time: string, turnId: string | undefined
 
 /** `/review`: the turn that runs it (opened here when the format has no turn start for it). */
 function onReviewStarted(s: SessionState, ev: Extract<SessionEvent, { type: 'review_started' }>, out: Emitter): void {
-  if (!(ev.turnId !== undefined && s.turn?.turnId === ev.turnId)) onTurnStarted(s, ev.time, ev.turnId, undefined, out);
+  // it runs in the open turn it names, or — the record names none (0.1xx event_msg) — in the turn the format started for it
+  const inOpen = s.turn !== undefined && (ev.turnId !== undefined ? s.turn.turnId === ev.turnId : s.turn.explicit);
+  if (!inOpen) onTurnStarted(s, ev.time, ev.turnId, undefined, out);
   const turn = ensureTurn(s, ev.time, out);
   turn.review = true;
   if (ev.hint && turn.prompt === undefined) onTurnEvent(turn, { type: 'user_prompt', time: ev.time, text: ev.hint }, out);
+  // the review thread the run linked to this review (its header names no parent): it nests under the turn
+  const child = s.scope.opts.linkedReviewChild?.(s.scope.threadId, ev.time);
+  if (child === undefined) return;
+  s.reviewChild = child;
+  const spawn = { type: 'subagent_spawned', time: ev.time, childThreadId: child, role: 'review' } as const;
+  onSubagentSpawned(s.scope, s.subagents, spawn, { parentSpanId: turn.span.spanId, start: ev.time }, out);
 }
 
 /** A prompt: in formats without turn starts, a prompt after the turn's activity starts the next turn. */

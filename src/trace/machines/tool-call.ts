@@ -4,7 +4,7 @@
  * record touched the turn and when a call finished (with the line its output adds to
  * the next model call's input).
  */
-import { ended, endedCopy, maxTime, msBetween, setAttr, started, updated, warn, type Emitter } from '../emit.js';
+import { addMs, ended, endedCopy, maxTime, minTime, msBetween, setAttr, started, updated, warn, type Emitter } from '../emit.js';
 import type { ToolCallInfo, ToolResultInfo } from '../events.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
 import { newSpan, toolKey, type Scope } from './scope.js';
@@ -19,6 +19,10 @@ export interface ToolState {
   failureMessage?: string;
   /** the turn ended before its output came */
   cutOff?: boolean;
+  /** when the call was made (the span's start may move to its execution) */
+  readonly calledAt: string;
+  /** when its output was written (the call had returned by then), or when its turn's end cut it off */
+  returnedBy?: string;
   /** when the format says the execution itself ran (an approval can make it start long after the call) */
   execStart?: string;
   execEnd?: string;
@@ -46,8 +50,11 @@ export interface ToolHost {
   readonly spanId: string;
   /** a record of a call touched the turn */
   touched(time: string): void;
-  /** a call finished at `time`; `line` is what its output adds to the next model call's input */
-  finished(time: string, line?: string): void;
+  /**
+   * a call finished at `time`; `line` is what its output adds to the next model call's input, unless
+   * the output says the call was interrupted (`aborted`: no request follows it)
+   */
+  finished(time: string, line?: string, aborted?: boolean): void;
 }
 
 export function initialTools(): ToolsState {
@@ -75,7 +82,7 @@ export function onToolCall(tools: ToolsState, host: ToolHost, time: string, call
   setAttr(attrs, ATTR.toolCwd, call.cwd);
   setAttr(attrs, ATTR.input, scope.opts.content(call.arguments));
   const span = newSpan(scope, 'tool', toolKey(scope, call.callId), `execute_tool ${call.name}`, host.spanId, time, attrs);
-  const tool: ToolState = { span, name: call.name, status: 'running' };
+  const tool: ToolState = { span, name: call.name, status: 'running', calledAt: time };
   host.touched(time);
   if (call.noOutput) {
     span.status = 'ok';
@@ -117,6 +124,7 @@ export function onToolResult(tools: ToolsState, scope: Scope, result: ToolResult
   mergeResult(scope, tool, result);
   setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
   settleStatus(tool);
+  coverExecution(tool);
   ended(out, tool.span, tool.execEnd ?? tool.span.endTime ?? tool.span.startTime);
 }
 
@@ -135,7 +143,8 @@ export function onLateOutput(tools: ToolsState, scope: Scope, time: string, resu
   setAttr(tool.span.attributes, ATTR.output, scope.opts.content(result.output));
   setAttr(tool.span.attributes, ATTR.exitCode, tool.exitCode);
   settleStatus(tool);
-  ended(out, tool.span, tool.execEnd ?? result.endTime ?? time);
+  coverExecution(tool);
+  ended(out, tool.span, tool.execEnd ?? minTime(result.endTime ?? time, tool.returnedBy ?? time));
 }
 
 /** Command lines and error text are content: they pass the content filter (redaction, --content none). */
@@ -156,10 +165,37 @@ function mergeResult(scope: Scope, tool: ToolState, r: ToolResultInfo): void {
   }
   setAttr(a, ATTR.command, scope.opts.content(r.command));
   setAttr(a, ATTR.toolCwd, r.cwd);
-  if (r.startTime !== undefined && r.endTime !== undefined) {
-    tool.execStart = maxTime(r.startTime, tool.span.startTime);
-    tool.execEnd = maxTime(r.endTime, tool.execStart);
-  }
+  if (r.startTime !== undefined && r.endTime !== undefined) setExecution(tool, r.startTime, r.endTime);
+}
+
+/**
+ * When the execution ran, within the call: it starts no earlier than the call, and ends no later than
+ * the call returned (its output, or the turn's end that cut it off) — a completion record written after
+ * that (an interrupted command whose exit is noticed after the abort) does not stretch the span.
+ */
+function setExecution(tool: ToolState, start: string, end: string): void {
+  const last = tool.returnedBy !== undefined ? minTime(end, tool.returnedBy) : end;
+  tool.execEnd = maxTime(last, tool.calledAt);
+  tool.execStart = minTime(maxTime(start, tool.calledAt), tool.execEnd);
+}
+
+/**
+ * The execution by its output's own account (`Wall time`, `duration_seconds`; no completion record
+ * says when it ran). A call that ran alone returned when its output was written: it ran for the
+ * duration before it. A call that ran beside others may have had its output held until they were done
+ * too: it ran for the duration from its call. (An approval wait cannot be told apart there.)
+ */
+function executionFromOutput(tools: ToolsState, tool: ToolState, callId: string, outputAt: string, durationMs: number): void {
+  const parallel = overlapsAnother(tools, callId, tool.calledAt);
+  if (parallel) setExecution(tool, tool.calledAt, addMs(tool.calledAt, durationMs));
+  else setExecution(tool, addMs(outputAt, -durationMs), outputAt);
+}
+
+/** Whether another call of the turn ran while this one did: still running, or returned after this one was made. */
+function overlapsAnother(tools: ToolsState, callId: string, calledAt: string): boolean {
+  for (const id of tools.running.keys()) if (id !== callId) return true;
+  for (const [id, t] of tools.done) if (id !== callId && t.returnedBy !== undefined && t.returnedBy > calledAt) return true;
+  return false;
 }
 
 /**
@@ -169,8 +205,8 @@ function mergeResult(scope: Scope, tool: ToolState, r: ToolResultInfo): void {
  */
 function coverExecution(tool: ToolState): void {
   const start = tool.execStart;
-  if (start === undefined || start <= tool.span.startTime) return;
-  tool.span.attributes['codex.tool.wait_ms'] = msBetween(tool.span.startTime, start);
+  if (start === undefined || start <= tool.calledAt) return;
+  tool.span.attributes['codex.tool.wait_ms'] = msBetween(tool.calledAt, start);
   tool.span.startTime = start;
 }
 
@@ -199,6 +235,9 @@ export function onToolOutput(tools: ToolsState, host: ToolHost, time: string, re
 
 function finishTool(tools: ToolsState, host: ToolHost, tool: ToolState, time: string, result: ToolResultInfo, out: Emitter): void {
   const { scope } = host;
+  tool.returnedBy = time;
+  const textTimed = tool.execEnd === undefined && result.startTime === undefined && result.durationMs !== undefined && !scope.untimed;
+  if (textTimed) executionFromOutput(tools, tool, result.callId, time, result.durationMs as number);
   endRunning(tools, result.callId, tool);
   mergeResult(scope, tool, result);
   const a = tool.span.attributes;
@@ -206,9 +245,9 @@ function finishTool(tools: ToolsState, host: ToolHost, tool: ToolState, time: st
   setAttr(a, ATTR.exitCode, tool.exitCode);
   settleStatus(tool);
   coverExecution(tool);
-  const end = tool.execEnd ?? time;
-  ended(out, tool.span, end);
-  host.finished(end, `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`);
+  ended(out, tool.span, tool.execEnd ?? time);
+  // the next model request goes out once the output is written, however early the execution ended
+  host.finished(maxTime(tool.execEnd ?? time, time), `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`, result.aborted);
 }
 
 function endRunning(tools: ToolsState, callId: string, tool: ToolState): void {
@@ -227,6 +266,7 @@ export function closeTools(tools: ToolsState, host: ToolHost, time: string, out:
   for (const [callId, tool] of tools.running) {
     endRunning(tools, callId, tool);
     tool.cutOff = true;
+    tool.returnedBy = time;
     tool.span.status = 'error';
     tool.span.statusMessage = 'no output before the turn ended';
     tool.span.attributes['error.type'] = 'no_output';

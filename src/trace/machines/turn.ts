@@ -85,6 +85,8 @@ export interface TurnState {
   error?: string;
   /** content new since the previous model call (user prompt, tool results) */
   newInput: string[];
+  /** a tool output since the previous model call says the call was interrupted: the turn was aborted during its tools */
+  toolAborted: boolean;
   allInput: string[];
 }
 
@@ -143,6 +145,7 @@ export function openTurn(
     toolHost: toolHost(() => turn),
     compactionSeq: 0,
     newInput: [],
+    toolAborted: false,
     allInput: [],
   };
   started(out, span);
@@ -161,6 +164,7 @@ function callHost(self: () => TurnState): CallHost {
       const parts = turn.scope.opts.llmInput === 'full' ? turn.allInput : turn.newInput;
       const text = parts.length > 0 ? parts.join('\n\n') : undefined;
       turn.newInput = [];
+      turn.toolAborted = false;
       return text;
     },
     parentFor: (compaction, out) => {
@@ -186,10 +190,11 @@ function toolHost(self: () => TurnState): ToolHost {
       return self().span.spanId;
     },
     touched: (time) => touch(self(), time),
-    finished: (time, line) => {
+    finished: (time, line, aborted) => {
       const turn = self();
       turn.lastChildEnd = maxTime(turn.lastChildEnd, time);
       touch(turn, time);
+      if (aborted) turn.toolAborted = true;
       if (line === undefined) return;
       turn.newInput.push(line);
       if (turn.scope.opts.llmInput === 'full') turn.allInput.push(line);
@@ -322,9 +327,12 @@ export function settleLate(turn: TurnState, time: string, out: Emitter): void {
   if (turn.compaction) closeCompaction(turn.compaction, time, out);
 }
 
-/** A model request is in flight: no tool is running and the turn has input the model has not answered. */
+/**
+ * A model request is in flight: no tool is running and the turn has input the model has not answered —
+ * unless a tool's output says it was interrupted (the abort stopped the tools; no request followed).
+ */
 function requestInFlight(turn: TurnState): boolean {
-  return turn.tools.running.size === 0 && turn.newInput.length > 0;
+  return turn.tools.running.size === 0 && turn.newInput.length > 0 && !turn.toolAborted;
 }
 
 /** The turn stopped short of an answer: a tool still runs, input waits for the model, or its last response was not a message. */
@@ -381,10 +389,17 @@ export function suspendTurn(turn: TurnState, time: string, out: Emitter): void {
   // the call being collected is sent as it is and stays open in case more of its response arrives —
   // unless the format keys calls by response id, which only the usage record brings: sending it now
   // would leave a second span behind once the record arrives
-  if (turn.calls.open && !turn.scope.responseKeyed) emitCall(turn.scope, turnKey(turn), turn.calls.open, out);
+  const short = stoppedShort(turn);
+  const open = turn.calls.open;
+  if (open && !turn.scope.responseKeyed) {
+    // a file cut off mid-turn while a response was being written (text or reasoning, no call made yet,
+    // no usage): that response is cut off too. One that made tool calls had delivered them; they say how it went.
+    const writing = !open.measured && open.toolNames.length === 0;
+    const cut = writing && (turn.explicit || short) ? { message: SESSION_ENDED, type: 'incomplete' } : undefined;
+    emitCall(turn.scope, turnKey(turn), open, out, cut);
+  }
   suspendTools(turn.tools, time, out);
   if (turn.compaction) suspendCompaction(turn.compaction, time, out);
-  const short = stoppedShort(turn);
   endedCopy(out, turn.span, time, (copy) => applyTurnEnd(turn, { status: 'error', reason: SESSION_ENDED }, copy, short));
   turn.status = 'suspended';
 }
