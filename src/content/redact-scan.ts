@@ -84,16 +84,22 @@ function buildTable({ next, out }: Trie): { table: Int32Array; outputs: Int32Arr
 /** triggers[i] are the words of rule i (at most 32 rules: bit 31 is the sign bit, which the masks use as any other) */
 export function makeTriggerScanner(triggers: readonly (readonly string[])[]): TriggerScanner {
   if (triggers.length > 32) throw new Error('at most 32 rules with triggers');
-  const { table, outputs } = buildTable(buildTrie(triggers));
+  const { table: next, outputs } = buildTable(buildTrie(triggers));
+  // a move into a state with outputs is stored as ~state (negative): one load per character
+  const table = next.map((s) => ((outputs[s] as number) !== 0 ? ~s : s));
   return {
     scan(text: string, hits?: TriggerHits): number {
       let state = 0;
       let found = 0;
       const mask = hits?.mask ?? 0;
       for (let i = 0; i < text.length; i++) {
-        state = table[(state << 7) | (FOLD[text.charCodeAt(i)] as number)] as number;
+        const to = table[(state << 7) | (FOLD[text.charCodeAt(i)] as number)] as number;
+        if (to >= 0) {
+          state = to;
+          continue;
+        }
+        state = ~to;
         const out = outputs[state] as number;
-        if (out === 0) continue;
         found |= out;
         if ((out & mask) !== 0) record(hits as TriggerHits, out & mask, i);
       }

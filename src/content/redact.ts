@@ -23,6 +23,17 @@ const NEAR = RULES.reduce((mask, r, i) => (r.reach !== undefined && r.triggers.l
 const NEAR_WINDOW = RULES.map((r) => (r.reach ?? 0) + Math.max(0, ...r.triggers.map((t) => t.length)) - 1);
 /** per rule with a reach: its regex, sticky (tried at one position) */
 const STICKY = RULES.map((r) => (r.reach === undefined ? undefined : new RegExp(r.re.source, `${r.re.flags.replace('g', '')}y`)));
+/**
+ * per rule with a reach: sticky, the first position at most a window after lastIndex where the
+ * rule matches (group 1: the characters skipped to it). The lazy prefix tries the positions in
+ * order, as the sticky regex would one call at a time, in one call. A rule whose source had a
+ * back-reference would need its groups renumbered: none has one (checked here).
+ */
+const FINDER = RULES.map((r, i) => {
+  if (r.reach === undefined) return undefined;
+  if (/\\[1-9]|\\k</.test(r.re.source)) throw new Error(`rule ${r.name}: back-references are not supported`);
+  return new RegExp(`([\\s\\S]{0,${NEAR_WINDOW[i] as number}}?)(?:${r.re.source})`, `${r.re.flags.replace('g', '')}y`);
+});
 
 /** a span [start, end) of the matched text to replace, and its replacement */
 type Edit = readonly [start: number, end: number, replacement: string];
@@ -65,20 +76,30 @@ function globalEdits(text: string, re: RegExp, edit: (m: RegExpExecArray) => Edi
  * What `globalEdits` gives for a rule, trying its sticky regex only at the positions where a
  * match can start: up to `window` characters before the end of each trigger occurrence (`ends`,
  * ascending, from the pre-scan of this very text). Positions are tried left to right and
- * a match's inside is skipped, as a global scan would.
+ * a match's inside is skipped, as a global scan would; `finder` finds the first position of a
+ * window where the rule matches in one call, the sticky regex then gives the match itself.
  */
-function nearEdits(text: string, rule: RedactRule, sticky: RegExp, ends: readonly number[], window: number, out: Edit[]): void {
+function nearEdits(text: string, rule: RedactRule, sticky: RegExp, finder: RegExp, ends: readonly number[], window: number, out: Edit[]): void {
   let next = 0;
   for (const e of ends) {
-    for (let q = Math.max(next, e - window); q <= e; q++) {
-      sticky.lastIndex = q;
+    let q = Math.max(next, e - window);
+    while (q <= e) {
+      finder.lastIndex = q;
       redactStats.attempts++;
+      const f = finder.exec(text);
+      if (f === null) break;
+      const at = q + (f[1] as string).length;
+      if (at > e) break;
+      sticky.lastIndex = at;
       const m = sticky.exec(text);
-      if (m === null || m[0] === '') continue;
-      const end = q + m[0].length;
+      if (m === null || m[0] === '') {
+        q = at + 1;
+        continue;
+      }
+      const end = at + m[0].length;
       const replacement = rule.render(m, text);
       if (replacement !== null) out.push(editOf(m, replacement));
-      q = end - 1;
+      q = end;
       next = end;
     }
     next = Math.max(next, e + 1);
@@ -140,8 +161,10 @@ function findEdits(text: string, extraPatterns: readonly RegExp[], near: boolean
     if ((active & (1 << i)) === 0) return;
     const ends = hits.at[i];
     const sticky = STICKY[i];
+    const finder = FINDER[i];
     const edits: Edit[] = [];
-    if (near && ends !== undefined && sticky !== undefined) nearEdits(text, rule, sticky, ends, NEAR_WINDOW[i] as number, edits);
+    if (near && ends !== undefined && sticky !== undefined && finder !== undefined)
+      nearEdits(text, rule, sticky, finder, ends, NEAR_WINDOW[i] as number, edits);
     else globalEdits(text, rule.re, ruleEdit(rule, text), edits);
     kept = merge(kept, edits);
   });

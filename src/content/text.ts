@@ -3,11 +3,15 @@
  * (`"\ud800"`); JavaScript keeps it, UTF-8 cannot: SQLite and the OTLP encoders turn it
  * into U+FFFD while `show FILE` printed it escaped, so the same span differed by path.
  * Replacing lone surrogates with U+FFFD here, before anything leaves the reducer, makes
- * every path agree (what `String.prototype.toWellFormed` does; not in our ES2023 lib).
+ * every path agree: `String.prototype.toWellFormed` (Node 20 has it; our ES2023 lib does not
+ * type it), checked first with the native `isWellFormed`, several times faster than a regex.
  */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
 
 export function wellFormed(text: string): string {
-  LONE_SURROGATE.lastIndex = 0;
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+  const s = text as unknown as WellFormedString;
+  return s.isWellFormed() ? text : s.toWellFormed();
 }

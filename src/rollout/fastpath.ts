@@ -24,6 +24,18 @@ const ELIDED_IN: Record<string, readonly string[]> = {
   response_item: ['encrypted_content'],
 };
 
+/**
+ * Big values of `event_msg` payloads whose other fields are read: an `exec_command_end`'s
+ * output repeats its `function_call_output` (only the exit code, duration, command, cwd and
+ * status are read); of an `mcp_tool_call_end` only whether it failed and the invocation's
+ * names are (the output comes from its `function_call_output`).
+ */
+const ELIDED_IN_EVENT = new Map<string, readonly string[]>([
+  ['exec_command_end', ['stdout', 'stderr', 'aggregated_output', 'formatted_output']],
+  ['mcp_tool_call_end', ['content', 'structuredContent']],
+]);
+const EVENT_TYPE = /"payload":\{"type":"([a-z_]+)"/;
+
 /** Keys whose values are never traced and can be large. */
 const ELIDED_KEYS = ['base_instructions', 'instructions', 'dynamic_tools', 'user_instructions', 'developer_instructions'];
 const ELIDE_MIN_LENGTH = 2048;
@@ -54,6 +66,8 @@ function decideHead(head: string, length: number, contains: (needle: string) => 
   } else if (type === 'event_msg') {
     const ignored = IGNORED_EVENT.exec(head)?.[1] ?? IGNORED_ITEM.exec(head)?.[1];
     if (ignored) return { skip: `event_msg:${ignored}` };
+    const cut = length > ELIDE_MIN_LENGTH / 2 ? ELIDED_IN_EVENT.get(EVENT_TYPE.exec(head)?.[1] ?? '') : undefined;
+    if (cut !== undefined) return { elide: cut };
   }
   if ((type === 'session_meta' || type === 'turn_context') && length > ELIDE_MIN_LENGTH) return { elide: ELIDED_KEYS };
   const elided = ELIDED_IN[type];

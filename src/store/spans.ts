@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { SpanEffect } from '../trace/effects.js';
 import { ATTR, type Attributes, type AttrValue, type Span, type SpanKind, type SpanStatus } from '../trace/span.js';
+import { compressLarge, compressValues, contentJson, decodeLarge, encodeLarge } from './content.js';
 import type { Db } from './db.js';
 
 const COLUMNS = [
@@ -24,11 +24,10 @@ const COLUMNS = [
   'reasoning_tokens',
   'content',
 ] as const;
-/** position of `content` in a row: the large values, as JSON text until `packRow` compresses them */
+/** position of `content` in a row: the large values, as text (content.ts) until `packRow` compresses them */
 const CONTENT = COLUMNS.indexOf('content');
 /** string attributes at least this long go to the compressed `content` column */
 export const LARGE_VALUE_CHARS = 256;
-const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 
 const UPSERT_SQL = `INSERT INTO spans (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(span_id) DO UPDATE SET ${COLUMNS.slice(1)
@@ -47,18 +46,22 @@ function int(v: AttrValue | undefined): number | null {
 
 /**
  * `attributes` with each large string value replaced by null, in place (so the key order
- * survives the round trip; no attribute is ever null), and those values as JSON apart.
+ * survives the round trip; no attribute is ever null), and those values apart (content.ts).
  */
-function splitLarge(a: Attributes): { small: string; large: string | null } {
-  let large: Record<string, string> | undefined;
+function splitLarge<L>(a: Attributes, encode: (keys: string[], values: string[]) => L): { small: string; large: L | null } {
+  let keys: string[] | undefined;
+  let values: string[] | undefined;
   for (const k in a) {
     const v = a[k];
-    if (typeof v === 'string' && v.length >= LARGE_VALUE_CHARS) (large ??= {})[k] = v;
+    if (typeof v === 'string' && v.length >= LARGE_VALUE_CHARS) {
+      (keys ??= []).push(k);
+      (values ??= []).push(v);
+    }
   }
-  if (large === undefined) return { small: JSON.stringify(a), large: null };
+  if (keys === undefined || values === undefined) return { small: JSON.stringify(a), large: null };
   const placeholders: Record<string, AttrValue | null> = { ...a };
-  for (const k in large) placeholders[k] = null;
-  return { small: JSON.stringify(placeholders), large: JSON.stringify(large) };
+  for (const k of keys) placeholders[k] = null;
+  return { small: JSON.stringify(placeholders), large: encode(keys, values) };
 }
 
 /**
@@ -67,8 +70,17 @@ function splitLarge(a: Attributes): { small: string; large: string | null } {
  * them. Last write wins, including a re-opened span.
  */
 export function toRow(s: Span): Bind[] {
+  return rowOf(s, encodeLarge);
+}
+
+/** `toRow` then `packForHandOff`, the values compressed without making their text first */
+export function handOffRow(s: Span): Bind[] {
+  return rowOf(s, (keys, values) => HANDED_OFF + compressValues(keys, values).toString('latin1'));
+}
+
+function rowOf(s: Span, encode: (keys: string[], values: string[]) => string): Bind[] {
   const a = s.attributes;
-  const { small, large } = splitLarge(a);
+  const { small, large } = splitLarge(a, encode);
   return [
     s.spanId,
     s.traceId,
@@ -98,8 +110,40 @@ export function toRow(s: Span): Bind[] {
  */
 export function packRow(row: Bind[]): Bind[] {
   const large = row[CONTENT] as Bind | Uint8Array;
-  if (typeof large === 'string') row[CONTENT] = brotliCompressSync(large, BROTLI);
+  if (typeof large === 'string') row[CONTENT] = large.startsWith(HANDED_OFF) ? Buffer.from(large.slice(1), 'latin1') : compressLarge(large);
   else if (large instanceof Uint8Array && !Buffer.isBuffer(large)) row[CONTENT] = Buffer.from(large.buffer, large.byteOffset, large.byteLength);
+  return row;
+}
+
+/**
+ * Marks compressed bytes carried as a one-byte (latin1) string from a pipeline thread: a
+ * large-values text (content.ts) never starts with it. A string is copied into the committing
+ * thread's heap and freed by its next young-generation collection, where a Buffer's memory
+ * (outside the heap) would wait for a full one: the committing thread allocates little, so
+ * tens of MB of handed-off Buffers used to pile up there.
+ */
+const HANDED_OFF = '\u0001';
+
+/** `packRow` for a row that goes to another thread to be written: its compressed values as a marked latin1 string. */
+export function packForHandOff(row: Bind[]): Bind[] {
+  packRow(row);
+  const z = row[CONTENT];
+  if (Buffer.isBuffer(z)) row[CONTENT] = HANDED_OFF + z.toString('latin1');
+  return row;
+}
+
+/** reused for the handed-off values while a row is bound (SQLite copies a bound BLOB) */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** `packRow`, binding handed-off bytes from the scratch buffer instead of a new Buffer per row */
+function bindable(row: Bind[]): Bind[] {
+  const large = row[CONTENT];
+  if (typeof large !== 'string' || !large.startsWith(HANDED_OFF)) return packRow(row);
+  const n = large.length - 1;
+  if (scratch.length <= n) scratch = Buffer.allocUnsafe(Math.max(n + 1, scratch.length * 2));
+  scratch.write(large, 0, n + 1, 'latin1');
+  // the marker is written too (one byte), then skipped
+  row[CONTENT] = scratch.subarray(1, n + 1);
   return row;
 }
 
@@ -114,7 +158,7 @@ export interface SpanRow {
   status: string;
   status_message: string | null;
   attributes: string;
-  /** the large attribute values, brotli-compressed JSON (null: none) */
+  /** the large attribute values, compressed (content.ts; null: none) */
   content: Buffer | null;
 }
 
@@ -126,20 +170,20 @@ export interface SpanRow {
  */
 export function spanLarge(content: Buffer | null, name: string): string | number | null {
   if (content === null) return null;
-  const v = (JSON.parse(brotliDecompressSync(content).toString('utf8')) as Record<string, unknown>)[name];
+  const v = decodeLarge(content)[name];
   if (v === undefined || v === null) return null;
   if (typeof v === 'string' || typeof v === 'number') return v;
   return JSON.stringify(v);
 }
 
-/** A span's long values as the JSON text they were compressed from (null: none), for SQL search (`span_content(content)`). */
+/** A span's long values as JSON text `{"key": "value", …}` (null: none), for SQL search (`span_content(content)`). */
 export function spanContent(content: Buffer | null): string | null {
-  return content === null ? null : brotliDecompressSync(content).toString('utf8');
+  return content === null ? null : contentJson(content);
 }
 
 export function rowToSpan(r: SpanRow): Span {
   const attributes = JSON.parse(r.attributes) as Attributes;
-  if (r.content !== null) Object.assign(attributes, JSON.parse(brotliDecompressSync(r.content).toString('utf8')) as Attributes);
+  if (r.content !== null) Object.assign(attributes, decodeLarge(r.content) as Attributes);
   const head = {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -180,7 +224,7 @@ export class SpanTable {
 
   /** Upserts rows made by `toRow` (in the writer thread: made by the pipeline's thread). */
   upsertRows(rows: readonly Bind[][]): number {
-    for (const r of rows) this.upsert.run(...packRow(r));
+    for (const r of rows) this.upsert.run(...bindable(r));
     return rows.length;
   }
 

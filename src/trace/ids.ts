@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
+/** one-shot `crypto.hash` (Node ≥ 20.12): the same digest as a Hash object, at half the cost for short ids */
 function sha256hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
+  return hash('sha256', s, 'hex');
 }
 
 /** 32 hex: the session UUID without dashes; any other id: first 32 hex of sha256. */

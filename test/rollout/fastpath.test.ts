@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideLine, elideKeysBytes } from '../../src/rollout/fastpath.js';
+import { initialNormalizerState, normalize } from '../../src/rollout/normalize.js';
 import { parseDecided, parseLine } from '../../src/rollout/parse.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures');
@@ -88,5 +89,43 @@ describe('decideLine', () => {
     const bad = `{"timestamp":"t","type":"session_meta","payload":{"base_instructions":{"text":"${'x'.repeat(3000)}`;
     const d = decideLine(Buffer.from(bad), 0, Buffer.byteLength(bad));
     expect(d).toEqual({ text: bad });
+  });
+
+  it('cuts the outputs of exec_command_end and mcp_tool_call_end, which repeat the function_call_output, to the same events', () => {
+    const big = 'out "q" \\ é✓ '.repeat(400);
+    const lines = [
+      {
+        type: 'exec_command_end',
+        call_id: 'c1',
+        command: ['/bin/bash', '-lc', 'ls'],
+        cwd: '/w',
+        stdout: big,
+        stderr: big,
+        aggregated_output: big,
+        exit_code: 2,
+        duration: { secs: 1, nanos: 5 },
+        formatted_output: big,
+        status: 'failed',
+      },
+      {
+        type: 'mcp_tool_call_end',
+        call_id: 'c2',
+        invocation: { server: 's', tool: 't', arguments: { content: big } },
+        duration: { secs: 0, nanos: 9 },
+        result: { Ok: { content: [{ type: 'text', text: big }], structuredContent: { a: big }, isError: true } },
+      },
+      { type: 'mcp_tool_call_end', call_id: 'c3', invocation: { server: 's', tool: 't' }, result: { Err: big } },
+    ].map((payload) => JSON.stringify({ timestamp: '2026-11-25T16:58:45.068Z', type: 'event_msg', payload }));
+    for (const text of lines) {
+      const d = decideLine(Buffer.from(text), 0, Buffer.byteLength(text));
+      if (!text.includes('"Err"')) expect('text' in d && d.text.length < 1000).toBe(true);
+      const events = (t: string) => {
+        const r = t === text ? { kind: 'record', record: { dialect: 'envelope', type: 'event_msg', ...(JSON.parse(t) as object) } } : parseLine(t);
+        if (r.kind !== 'record') throw new Error('not a record');
+        return normalize(initialNormalizerState({ fallbackThreadId: 't' }), r.record as never).events;
+      };
+      expect(events((d as { text: string }).text)).toEqual(events(text));
+      expect(events(text).length).toBe(1);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/source/lines.js';
-import { readLineBatches, readLines, type Line } from '../../src/source/tail.js';
+import { readFirstLine, readLineBatches, readLines, type Line } from '../../src/source/tail.js';
 import { fixture } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 import { collect } from '../helpers/wait.js';
@@ -142,5 +142,17 @@ describe('LineSplitter.flush', () => {
       { offset: 13, end: 15, text: 'cd' },
       { offset: 15, end: 22, tooLong: true, bytes: 7 },
     ]);
+  });
+});
+
+describe('readFirstLine', () => {
+  it('gives the first complete line only, across reads, and nothing for an unfinished or too long one', async () => {
+    const long = `{"a":"${'é'.repeat(100_000)}"}`; // longer than one read
+    expect(await readFirstLine(write('a.jsonl', `${long}\r\n{"b":1}\n{"c":2}\n`))).toBe(long);
+    expect(await readFirstLine(write('b.jsonl', '{"x":1}\n'))).toBe('{"x":1}');
+    expect(await readFirstLine(write('c.jsonl', '{"unfinished":'))).toBeUndefined();
+    expect(await readFirstLine(write('d.jsonl', ''))).toBeUndefined();
+    expect(await readFirstLine(write('e.jsonl', `${long}\n`), 1000)).toBeUndefined();
+    expect(await readFirstLine(join(tmp.dir, 'missing.jsonl'))).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { brotliCompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
-import { LARGE_VALUE_CHARS } from '../../src/store/spans.js';
+import { handOffRow, LARGE_VALUE_CHARS, packForHandOff, packRow, toRow } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
 import { ended, span, testStore } from './records.js';
@@ -67,6 +68,57 @@ describe('span upserts', () => {
     expect(row.content.length).toBeLessThan(prompt.length + 4000);
     const [back] = store.getTraceSpans(T);
     expect(JSON.stringify(back)).toBe(JSON.stringify(s));
+  });
+
+  it('rows handed off from a pipeline thread (compressed bytes as a marked latin1 string) are stored as the span', () => {
+    const store = testStore();
+    const spans = [1, 2, 3].map((i) =>
+      span({
+        traceId: T,
+        kind: 'tool',
+        attributes: { 'output.value': incompressible(i, 300 + i * 40000), 'input.value': `é✓ ${'y'.repeat(LARGE_VALUE_CHARS)}`, n: i },
+      }),
+    );
+    const handed = spans.map((x) => packForHandOff(toRow(x)));
+    expect(handed.every((r) => typeof r[17] === 'string')).toBe(true);
+    // the same bytes when compressed straight from the values
+    expect(spans.map(handOffRow)).toEqual(handed);
+    // a structured clone of the rows, as postMessage makes
+    store.commitRows(structuredClone(handed), []);
+    const stored = store.db.prepare('SELECT content FROM spans ORDER BY span_id').pluck().all() as Buffer[];
+    const direct = [...spans].sort((a, b) => (a.spanId < b.spanId ? -1 : 1)).map((x) => packRow(toRow(x))[17]);
+    expect(stored).toEqual(direct);
+    expect(
+      store
+        .getTraceSpans(T)
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    ).toEqual(spans.map((x) => JSON.stringify(x)).sort());
+  });
+
+  it('reads content in both forms: framed (written now; a lone surrogate falls back to JSON) and JSON (older stores)', () => {
+    const store = testStore();
+    const big = `naïve ┌─┐ "q" \\ ${'z'.repeat(LARGE_VALUE_CHARS)}`;
+    const lone = `${'w'.repeat(LARGE_VALUE_CHARS)}\ud800 end`;
+    const a = span({ traceId: T, kind: 'tool', attributes: { 'input.value': big, n: 1, 'output.value': `${big}!` } });
+    const b = span({ traceId: T, kind: 'tool', attributes: { 'output.value': lone } });
+    store.applyEffects([ended(a), ended(b)]);
+    for (const x of [a, b]) expect(handOffRow(x)).toEqual(packForHandOff(toRow(x)));
+    // a row as stores before the framed form hold it
+    const c = span({ traceId: T, kind: 'llm', attributes: { 'input.value': big, k: 2 } });
+    store.applyEffects([ended(c)]);
+    store.db.prepare('UPDATE spans SET content = ? WHERE span_id = ?').run(brotliCompressSync(JSON.stringify({ 'input.value': big })), c.spanId);
+    expect(
+      store
+        .getTraceSpans(T)
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    ).toEqual([a, b, c].map((x) => JSON.stringify(x)).sort());
+    const q = store.db.prepare<[string], { v: string; j: string }>(
+      `SELECT span_large(content, 'input.value') AS v, span_content(content) AS j FROM spans WHERE span_id = ?`,
+    );
+    expect(q.get(a.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big, 'output.value': `${big}!` }) });
+    expect(q.get(c.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big }) });
   });
 
   it('an open span is stored, then updated when it ends', () => {

@@ -7,7 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { SinkError, type CursorCommitter, type Sink } from '../../sinks/sink.js';
 import type { CursorStore } from '../../store/cursor-store.js';
 import type { Cursor } from '../../store/cursors.js';
-import { latestSpans, packRow, toRow } from '../../store/spans.js';
+import { handOffRow, latestSpans } from '../../store/spans.js';
 import type { SpanEffect } from '../../trace/effects.js';
 import type { Reporter, ReportFields } from '../report.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -60,7 +60,7 @@ export class RemoteCommitter implements Sink, CursorCommitter {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       // compressed here, so that the committing thread only writes
-      post(this.port, { type: 'commit', id, rows: spans.map((s) => packRow(toRow(s))), spans: spans.length, cursors: [...cursors] });
+      post(this.port, { type: 'commit', id, rows: spans.map(handOffRow), spans: spans.length, cursors: [...cursors] });
     });
   }
 
