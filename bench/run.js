@@ -6,7 +6,7 @@
  *
  *   node bench/run.js [--mb 200] [--huge-mb 200] [--seed 1] [--quick] [--keep]
  *                     [--backfill-only] [--corpora real,fixtures,large] [--node-args "--cpu-prof ..."]
- *                     [--ui-only]
+ *                     [--ui-only] [--watch-only]
  *
  * Backfill is measured on each corpus beside the floor of the same files, in the same run:
  * `real` (real-shaped sessions, about 420 KB a file: the figures the budgets are about),
@@ -15,6 +15,7 @@
  * about 170 KB: --mb × 1.36).
  * --quick: 25 MB corpora and shorter windows (a smoke run, not for the README).
  * --backfill-only: only floor, backfill and ccusage on the chosen corpora (to iterate).
+ * --watch-only: only the fixture clones' backfill and the watch rows (latency, idle, restart).
  * --ui-only: only the viewer (bench/ui.js: sessions API on 10k sessions, first paint, a 5,151-span
  *   trace rendered and scrolled in chromium).
  * --keep: leave the scratch copies under bench/.corpus/work for inspection.
@@ -42,6 +43,7 @@ function parseArgs(argv) {
     liveSeconds: quick ? 10 : 20,
     backfillOnly: argv.includes('--backfill-only'),
     uiOnly: argv.includes('--ui-only'),
+    watchOnly: argv.includes('--watch-only'),
     corpora: ['real', 'fixtures', 'large'],
     nodeArgs: [],
   };
@@ -64,6 +66,7 @@ function parseArgs(argv) {
     i++;
   }
   if (a.uiOnly) a.corpora = [];
+  if (a.watchOnly) a.corpora = ['fixtures'];
   return a;
 }
 
@@ -110,6 +113,11 @@ async function measureCorpus(name, args) {
   const corpus = ensureCorpus(CORPORA[name](args.mb, args.seed));
   const home = copyDir(corpus, join(scratch(`home-${name}`), 'codex'));
   const state = scratch(`state-${name}`);
+  if (args.watchOnly) {
+    step(`${name}: backfill (for the watch rows)`);
+    const bf = await measureBackfill(home, state, args.nodeArgs);
+    return { home, state, floor: { files: bf.files }, rows: [] };
+  }
   step(`${name}: floor, backfill, ccusage`);
   const floor = await measureFloor(home);
   const bf = await measureBackfill(home, state, args.nodeArgs);
@@ -129,14 +137,17 @@ async function main() {
     const fx = measured.fixtures ?? (await measureCorpus('fixtures', args));
     const templateHome = ensureCorpus({ mb: 2, seed: 99 });
     const watch = await measureWatch(args, fx.home, fx.state, templateHome);
+    rows.push(...watchRows(watch));
+  }
+  if (!args.backfillOnly && !args.uiOnly && !args.watchOnly) {
     step('huge session');
     const huge = await measureBackfill(ensureCorpus({ mb: 0, hugeMb: args.hugeMb, seed: args.seed }), scratch('huge-state'));
     const base = Math.max(1, Math.round(args.mb / 8));
     step(`scaling (real-shaped): ${base}, ${2 * base}, ${4 * base} MB`);
     const scaling = await measureScaling([1, 2, 4].map((k) => ensureCorpus(CORPORA.real(k * base, args.seed))));
-    rows.push(...watchRows(watch), ...hugeRows({ huge }), ...scalingRows({ scaling }));
+    rows.push(...hugeRows({ huge }), ...scalingRows({ scaling }));
   }
-  if (!args.backfillOnly) {
+  if (!args.backfillOnly && !args.watchOnly) {
     step('viewer: sessions API on 10k sessions, first paint, a 5,000-span trace in chromium');
     const ui = await measureUi(args.quick ? { sessions: 2_000, spans: 5_000 } : {});
     rows.push(...uiRows(ui));
@@ -145,7 +156,7 @@ async function main() {
   const missed = rows.filter((r) => r.met === false).map((r) => r.measure);
   const sizes = args.corpora.map((n) => `${n} ${measured[n].floor.files} files`).join(', ');
   console.log(
-    `\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${args.uiOnly ? 'viewer only' : sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`,
+    `\ncodex-tracer bench (${args.quick ? 'quick, ' : ''}${args.backfillOnly ? 'backfill only, ' : ''}${args.watchOnly ? 'watch only, ' : ''}${args.uiOnly ? 'viewer only' : sizes}; node ${process.version}, ${machine().cpus} cpus, load ${loadBefore.toFixed(1)})\n\n${table}\n`,
   );
   const load = Math.max(loadBefore, loadavg()[0]);
   if (load > cpus().length * 0.75)
@@ -153,7 +164,7 @@ async function main() {
       `note: load average ${load.toFixed(1)} on ${cpus().length} cpus during the run: other work competed, wall times are inflated (compare with the floor of the same run)`,
     );
   console.log(missed.length === 0 ? 'every budget met' : `budgets missed: ${missed.join('; ')}`);
-  const out = join(import.meta.dirname, 'results', args.backfillOnly || args.uiOnly || args.quick ? 'last-partial.json' : 'latest.json');
+  const out = join(import.meta.dirname, 'results', args.backfillOnly || args.uiOnly || args.watchOnly || args.quick ? 'last-partial.json' : 'latest.json');
   writeJson(out, {
     date: new Date().toISOString(),
     command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),

@@ -55,23 +55,29 @@ export async function backfill(codexHome, stateDir, nodeArgs = []) {
 
 /**
  * Starts `codex-tracer watch`; `caughtUp` resolves with { wallMs, loggedMs, files } when
- * it logs "caught up" (wallMs: from spawn). `stop()` sends SIGTERM and waits for exit.
+ * it logs "caught up" (wallMs: from spawn). With `live`, it runs at --log-level debug and
+ * `caughtUp` also waits for "watcher live" (its native watches set and the gap walked):
+ * then it holds `liveWallMs` too. `stop()` sends SIGTERM and waits for exit.
  */
-export function startWatcher(codexHome, stateDir, { idle = '30m', timeoutMs = 120_000 } = {}) {
+export function startWatcher(codexHome, stateDir, { idle = '30m', timeoutMs = 120_000, live = false } = {}) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'watch', '--codex-home', codexHome, '--state-dir', stateDir, '--idle', idle], {
+  const level = live ? ['--log-level', 'debug'] : [];
+  const child = spawn(process.execPath, [CLI, ...level, 'watch', '--codex-home', codexHome, '--state-dir', stateDir, '--idle', idle], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let log = '';
   const caughtUp = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`watch did not catch up in ${timeoutMs} ms:\n${log.slice(-2000)}`)), timeoutMs);
+    let up;
     child.stderr.on('data', (d) => {
       log += d.toString();
-      const m = /msg="caught up" files=(\d+) ms=(\d+)/.exec(log);
-      if (m) {
+      const m = up ? undefined : /msg="caught up" files=(\d+) ms=(\d+)/.exec(log);
+      if (m) up = { wallMs: performance.now() - t0, loggedMs: Number(m[2]), files: Number(m[1]) };
+      if (up && live && up.liveWallMs === undefined && /msg="watcher live"/.test(log)) up.liveWallMs = performance.now() - t0;
+      if (up && (!live || up.liveWallMs !== undefined)) {
         clearTimeout(timer);
-        resolve({ wallMs: performance.now() - t0, loggedMs: Number(m[2]), files: Number(m[1]) });
+        resolve(up);
       }
     });
     void exited.then(({ code }) => {

@@ -8,13 +8,13 @@ import { startWatcher } from '../lib/proc.js';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts watch over the traced corpus, times its catch-up, then samples its CPU time in
+ * Starts watch over the traced corpus, times its catch-up and its going live, then samples its CPU time in
  * 10 s windows over `idleSeconds` of quiet, and its RSS. The median window is the steady
  * idle cost; the mean includes one-off work after catch-up (a major GC gives memory back
  * some 30 s after start). Stops it.
  */
 export async function measureRestartAndIdle({ home, stateDir, idleSeconds }) {
-  const w = startWatcher(home, stateDir);
+  const w = startWatcher(home, stateDir, { live: true });
   try {
     const restart = await w.caughtUp;
     const rssAfterCatchUpMb = vmMb(w.pid, 'VmRSS');
@@ -52,13 +52,13 @@ function templateTurn(templates) {
 
 /**
  * Appends one real turn to 1% of the corpus's files (every 100th, at least one), then
- * times watch's catch-up. Returns { grownFiles, appendedBytes, restart }.
+ * times watch's catch-up and its going live. Returns { grownFiles, appendedBytes, restart }.
  */
 export async function measureGrownRestart({ home, stateDir, templateHome }) {
   const turn = `${templateTurn(loadTemplates(templateHome)).join('\n')}\n`;
   const files = (await rolloutFiles(home)).filter((_, i) => i % 100 === 50);
   for (const f of files) appendFileSync(f, turn);
-  const w = startWatcher(home, stateDir);
+  const w = startWatcher(home, stateDir, { live: true });
   try {
     return { grownFiles: files.length, appendedBytes: files.length * Buffer.byteLength(turn), restart: await w.caughtUp };
   } finally {

@@ -4,20 +4,12 @@ import { SINK_NAMES } from '../sinks/index.js';
 import { SinkError } from '../sinks/sink.js';
 import { StoreError } from '../store/index.js';
 import { FileTooLarge, NotARegularFile } from '../source/index.js';
-import { backfillCommand } from './backfill.js';
-import { doctorCommand } from './doctor.js';
 import type { ConfigFlags } from './config.js';
 import { makeContext, UsageError, type CommandContext } from './context.js';
 import { serviceCommand } from './service.js';
-import { sessionsCommand } from './sessions.js';
-import { reportCommand } from './report.js';
-import { showCommand } from './show.js';
 import { loadStoredTraces } from './stored.js';
-import { statusCommand } from './status.js';
-import { traceCommand } from './trace-cmd.js';
 import { viewerCommands } from './viewer-commands.js';
 import { examples } from './help.js';
-import { watchCommand } from './watch-cmd.js';
 
 export const VERSION = '0.1.0';
 
@@ -77,6 +69,9 @@ export function buildProgram(run: (fn: (ctx: CommandContext) => Promise<number>,
 
 type Run = (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>;
 
+// Each command's module is imported when the command runs: loading them all (OpenTelemetry for
+// export, pricing for report, the viewer) was ~100 ms of every start, `watch`'s restart included.
+
 /** show, backfill, trace, watch: the commands that read rollouts. */
 function addTracingCommands(program: Command, run: Run): void {
   program
@@ -102,7 +97,7 @@ function addTracingCommands(program: Command, run: Run): void {
         'codex-tracer show 01a213a3 --format jsonl | jq .name',
       ),
     )
-    .action((targets: string[], _o, cmd: Command) => run((ctx) => showCommand(ctx, targets, cmd.optsWithGlobals()), cmd));
+    .action((targets: string[], _o, cmd: Command) => run(async (ctx) => (await import('./show.js')).showCommand(ctx, targets, cmd.optsWithGlobals()), cmd));
 
   sinkOptions(
     program
@@ -127,7 +122,7 @@ function addTracingCommands(program: Command, run: Run): void {
           'codex-tracer backfill --session 01a213a3 --force   # one session (its subagents too), again',
         ),
       ),
-  ).action((_o, cmd: Command) => run((ctx) => backfillCommand(ctx, cmd.optsWithGlobals()), cmd));
+  ).action((_o, cmd: Command) => run(async (ctx) => (await import('./backfill.js')).backfillCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   sinkOptions(
     program
@@ -145,7 +140,7 @@ function addTracingCommands(program: Command, run: Run): void {
           'codex-tracer trace rollout.jsonl --sink jsonl | jq -c \'select(.status == "error")\'',
         ),
       ),
-  ).action((paths: string[], _o, cmd: Command) => run((ctx) => traceCommand(ctx, paths, cmd.optsWithGlobals()), cmd));
+  ).action((paths: string[], _o, cmd: Command) => run(async (ctx) => (await import('./trace-cmd.js')).traceCommand(ctx, paths, cmd.optsWithGlobals()), cmd));
 
   sinkOptions(
     program
@@ -159,7 +154,7 @@ function addTracingCommands(program: Command, run: Run): void {
       )
       .option('--env-file <file>', 'read variables (sink settings, keys) from this file first, as `service install` writes it')
       .option('--log-file <file>', 'append logs to this file instead of stderr (capped: past 10 MB it moves to FILE.1)'),
-  ).action((_o, cmd: Command) => run((ctx) => watchCommand(ctx, cmd.optsWithGlobals()), cmd));
+  ).action((_o, cmd: Command) => run(async (ctx) => (await import('./watch-cmd.js')).watchCommand(ctx, cmd.optsWithGlobals()), cmd));
 }
 
 /** sessions, status, doctor: the commands that read the store and the setup. */
@@ -180,7 +175,7 @@ function addStoreCommands(program: Command, run: Run): void {
         "codex-tracer sessions --json | jq '.[] | select(.errors > 0) | .sessionId'",
       ),
     )
-    .action((_o, cmd: Command) => run((ctx) => sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
+    .action((_o, cmd: Command) => run(async (ctx) => (await import('./sessions.js')).sessionsCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   program
     .command('report')
@@ -200,7 +195,7 @@ function addStoreCommands(program: Command, run: Run): void {
         'codex-tracer report limits                    # the 5-hour and weekly windows used',
       ),
     )
-    .action((kind: string, _o, cmd: Command) => run((ctx) => reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
+    .action((kind: string, _o, cmd: Command) => run(async (ctx) => (await import('./report.js')).reportCommand(ctx, kind, cmd.optsWithGlobals()), cmd));
 
   program
     .command('status')
@@ -208,7 +203,7 @@ function addStoreCommands(program: Command, run: Run): void {
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('codex-tracer status', 'codex-tracer status --json | jq .watcher'))
-    .action((_o, cmd: Command) => run((ctx) => statusCommand(ctx, cmd.optsWithGlobals()), cmd));
+    .action((_o, cmd: Command) => run(async (ctx) => (await import('./status.js')).statusCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   program
     .command('doctor')
@@ -216,7 +211,7 @@ function addStoreCommands(program: Command, run: Run): void {
     .option('--codex-home <dir>', 'Codex home (default $CODEX_HOME or ~/.codex)')
     .option('--json', 'print JSON')
     .addHelpText('after', examples('codex-tracer doctor', 'OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 codex-tracer doctor'))
-    .action((_o, cmd: Command) => run((ctx) => doctorCommand(ctx, cmd.optsWithGlobals()), cmd));
+    .action((_o, cmd: Command) => run(async (ctx) => (await import('./doctor.js')).doctorCommand(ctx, cmd.optsWithGlobals()), cmd));
 }
 
 export interface Io {

@@ -12,7 +12,7 @@ import { UsageError, type CommandContext, type GlobalOptions } from './context.j
 import { parseDuration, type SinkFlags } from './config.js';
 import { defaultDeps, lingerHint, managerFor, type ServiceDeps } from './service-deps.js';
 import { serviceLogs, serviceStatus, type LogsFlags, type StatusServiceFlags } from './service-status.js';
-import { signalStop } from './watch-cmd.js';
+import { signalStop } from './signals.js';
 import { readStatus } from './watch-status.js';
 import { examples } from './help.js';
 

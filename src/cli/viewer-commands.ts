@@ -1,8 +1,6 @@
-/** `ui` and `export`, registered on the program by `buildProgram`. */
+/** `ui` and `export`, registered on the program by `buildProgram`; their modules are imported when they run. */
 import { Option, type Command } from 'commander';
 import type { CommandContext } from './context.js';
-import { exportCommand } from './export-cmd.js';
-import { uiCommand } from './ui-cmd.js';
 import { examples } from './help.js';
 
 export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext) => Promise<number>, cmd: Command) => Promise<void>): void {
@@ -12,7 +10,7 @@ export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext)
     .option('--port <n>', 'preferred port, default 4820 (the next free one is used when it is taken; 0: any)')
     .option('--open', 'open the viewer in the default browser')
     .addHelpText('after', examples('codex-tracer ui --open', 'codex-tracer ui --port 8080 --state-dir ~/.local/state/codex-tracer'))
-    .action((_o, cmd: Command) => run((ctx) => uiCommand(ctx, cmd.optsWithGlobals()), cmd));
+    .action((_o, cmd: Command) => run(async (ctx) => (await import('./ui-cmd.js')).uiCommand(ctx, cmd.optsWithGlobals()), cmd));
 
   program
     .command('export')
@@ -28,5 +26,7 @@ export function viewerCommands(program: Command, run: (fn: (ctx: CommandContext)
         'codex-tracer export 01a213a3 --format otlp-json --out trace.jsonl',
       ),
     )
-    .action((session: string, _o, cmd: Command) => run((ctx) => exportCommand(ctx, session, cmd.optsWithGlobals()), cmd));
+    .action((session: string, _o, cmd: Command) =>
+      run(async (ctx) => (await import('./export-cmd.js')).exportCommand(ctx, session, cmd.optsWithGlobals()), cmd),
+    );
 }

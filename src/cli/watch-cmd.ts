@@ -10,6 +10,7 @@ import { abandonOutputs, buildOutputs, closeOutputs, type Outputs } from './setu
 import type { Logger } from './log.js';
 import { SessionEvents } from './watch-events.js';
 import { serviceIo, type ServiceIoFlags } from './watch-io.js';
+import { signalStop } from './signals.js';
 
 export interface WatchFlags extends SinkFlags, ServiceIoFlags {
   codexHome?: string;
@@ -23,14 +24,6 @@ export interface WatchControl {
 
 /** After a stop signal, this long to flush and commit what the sinks acknowledge; then the rest is left pending. */
 export const STOP_GRACE_MS = 4000;
-
-export function signalStop(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
 
 export async function watchCommand(outer: CommandContext, flags: WatchFlags, control: WatchControl = { stopSignal: signalStop() }): Promise<number> {
   const io = serviceIo(outer, flags);

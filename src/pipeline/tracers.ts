@@ -8,9 +8,9 @@ import type { ReviewLink } from '../rollout/review-link.js';
 import { parseRolloutName, threadIdOfPath, type FileIdentity } from '../source/index.js';
 import type { Cursor } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
-import { defaultReducerOptions, type ReducerOptions } from '../trace/reduce.js';
+import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
-import { FileTracer, type StepOptions, type StepResult } from './file-tracer.js';
+import type { FileTracer, StepOptions, StepResult } from './file-tracer.js';
 import { settled } from './lifecycle.js';
 import { countDelivered, emptySummary, type RunSummary } from './summary.js';
 import type { FileWarning } from './processor.js';
@@ -33,6 +33,9 @@ export interface TracerSetOptions {
    */
   laneOf?: TracerSet;
 }
+
+type Runtime = typeof import('./runtime.js');
+const loadRuntime = (): Promise<Runtime> => import('./runtime.js');
 
 export class TracerSet {
   readonly tracers = new Map<string, FileTracer>();
@@ -77,8 +80,14 @@ export class TracerSet {
     if (id) this.knownThreads.add(id);
   }
 
+  /**
+   * What reads and traces a file (the rollout parser, the reducer, zod: some 60 ms of module
+   * loading) is imported at the first step: a restart with nothing new to read never loads it.
+   */
+  private runtime: Runtime | undefined;
+
   private reducerFor = (path: string): ReducerOptions => ({
-    ...defaultReducerOptions(threadIdOfPath(path)),
+    ...this.runtime!.defaultReducerOptions(threadIdOfPath(path)),
     ...this.opts.reducer,
     parentKnown: (id) => this.knownThreads.has(id),
     linkedParent: (id) => this.reviewParents.get(id),
@@ -94,7 +103,7 @@ export class TracerSet {
    * The tracer for `path`, made at its first step from the stored cursor of the path, or
    * of the same file under its old name (whose tracer then follows it to the new name).
    */
-  private follow(path: string, identity: FileIdentity, force: boolean): FileTracer {
+  private follow(path: string, identity: FileIdentity, force: boolean, { FileTracer }: Runtime): FileTracer {
     const known = this.tracers.get(path);
     if (known) return known;
     const cursor = force ? undefined : this.cursorFor(path, identity.dev, identity.ino);
@@ -161,7 +170,8 @@ export class TracerSet {
   }
 
   async step(path: string, identity: FileIdentity, opts: Omit<StepOptions, 'identity'> = {}): Promise<StepResult> {
-    const t = this.follow(path, identity, opts.force === true);
+    const runtime = (this.runtime ??= await loadRuntime());
+    const t = this.follow(path, identity, opts.force === true, runtime);
     const r = await t.step({ ...opts, identity });
     if (r === 'blocked') this.noteBlocked(path);
     return r;

@@ -13,7 +13,9 @@ import {
   type Coalescer,
   type Degraded,
   type DiscoveredFile,
+  type RootWatcher,
 } from '../source/index.js';
+import type { Reporter } from './report.js';
 import type { TracerSet } from './tracers.js';
 
 export interface WatchOptions {
@@ -34,6 +36,9 @@ export interface WatchHandle {
   /** set once native watches ran out: what is polled instead */
   degraded(): Degraded | undefined;
 }
+
+/** chokidar starts at the latest this long after the catch-up began (see startWatch). */
+const WATCHER_LATEST_MS = 1000;
 
 interface RetryAt {
   at: number;
@@ -59,20 +64,7 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
     await Promise.all(passes.map((p) => p.coalescer.idle()));
   };
   const started = now();
-  const watcher = await watchRoots(
-    opts.codexHome,
-    (e) => {
-      if (e.type !== 'unlink') notify(e.path);
-    },
-    {
-      onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
-      onWatchLimit: (info) =>
-        log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
-          limit: info.limit,
-          fix: info.fix,
-        }),
-    },
-  );
+  const watcher = lateWatcher(opts.codexHome, notify, log, stopping);
   /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do); each lane gets its passes. */
   const walk = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
@@ -85,10 +77,9 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
     }
     return found.files;
   };
-  // The catch-up does not wait for chokidar's initial scan (~1 s over 8,000 rollouts): both run at once.
   const firstWalk = (async () => {
     const homeMissing = !(await isDir(opts.codexHome));
-    if (homeMissing) await watcher.ready; // nothing to catch up on until the home appears
+    if (homeMissing) await (await watcher.start()).ready; // nothing to catch up on until the home appears
     return { files: await walk(() => true), homeMissing };
   })();
   // each lane is caught up when its own passes are done (a lane whose sink hangs does not hold up the others)
@@ -96,12 +87,17 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
     const { files } = await firstWalk;
     await Promise.all(passes.map(async (p) => p.coalescer.idle().then(() => (p.state.caughtUp = true))));
     opts.onCaughtUp?.(files.length, now() - started);
+    if (!stopping.value) void watcher.start();
   })();
   // Once the watcher is live, a second walk closes the gap: a file made or changed after the
   // first walk but before chokidar took in its folder sent no event, and gets its pass here.
   const live = (async () => {
     const before = await firstWalk.catch(() => undefined);
-    await watcher.ready;
+    await watcher.started;
+    if (stopping.value) return;
+    await (
+      await watcher.start()
+    ).ready;
     if (!before || before.homeMissing || stopping.value) return;
     const seen = new Map(before.files.map((f) => [f.path, f]));
     let changed = 0;
@@ -124,6 +120,55 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
       await live.catch(() => undefined);
       await idle();
       await Promise.all(lanes.map((set) => set.opts.delivery.flush().catch(() => undefined)));
+    },
+  };
+}
+
+interface LateWatcher {
+  /** starts chokidar (once) */
+  start(): Promise<RootWatcher>;
+  /** resolves once start() was called, or close() */
+  started: Promise<void>;
+  degraded(): Degraded | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * chokidar, started once caught up (`start()`), or after WATCHER_LATEST_MS when the catch-up is
+ * slow (a long backlog, a sink down): its initial scan (an lstat of every entry of every folder)
+ * would compete with the catch-up's passes for the CPU and the thread pool at each of their awaits.
+ */
+function lateWatcher(codexHome: string, notify: (path: string) => void, log: Reporter, stopping: { value: boolean }): LateWatcher {
+  let root: RootWatcher | undefined;
+  let starting: Promise<RootWatcher> | undefined;
+  let markStarted = (): void => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const start = (): Promise<RootWatcher> => {
+    markStarted();
+    return (starting ??= watchRoots(
+      codexHome,
+      (e) => {
+        if (e.type !== 'unlink') notify(e.path);
+      },
+      {
+        onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
+        onWatchLimit: (info) =>
+          log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
+            limit: info.limit,
+            fix: info.fix,
+          }),
+      },
+    ).then((w) => (root = w)));
+  };
+  const slow = setTimeout(() => stopping.value || void start(), WATCHER_LATEST_MS);
+  return {
+    start,
+    started,
+    degraded: () => root?.degraded(),
+    async close() {
+      clearTimeout(slow);
+      markStarted(); // nothing waits for a watcher that will not start
+      await (await starting)?.close();
     },
   };
 }

@@ -10,7 +10,7 @@
 import { promises as fsp, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { createLimiter, type Limiter } from './limit.js';
-import { localDay, parseRolloutName, plainSiblingOf, type RolloutKind } from './names.js';
+import { localDay, parseRolloutName, plainSiblingOf, type RolloutKind, type RolloutName } from './names.js';
 
 export interface DiscoveredFile {
   path: string;
@@ -38,9 +38,9 @@ export interface DiscoverOptions {
   /** Concurrent readdir/stat calls (default 16). */
   concurrency?: number;
   /**
-   * Synchronous readdir/stat calls: about three times faster over thousands of files (no
-   * thread-pool round trips), but the event loop waits for the whole walk (~0.1 s for
-   * 8,000 files on a local disk).
+   * Synchronous readdir/stat calls and no promise per entry: several times faster over
+   * thousands of files (no thread-pool round trips), but the event loop waits for the whole
+   * walk (~40-90 ms for 8,000 files on a local disk).
    */
   sync?: boolean;
 }
@@ -67,28 +67,8 @@ interface DayRange {
   until?: string;
 }
 
-/** The file-system calls of a walk: asynchronous, or synchronous ones behind the same signatures. */
-interface FsCalls {
-  readdir(dir: string): Promise<Dirent[]>;
-  stat(path: string): Promise<Stats>;
-  realpath(path: string): Promise<string>;
-}
-
-const ASYNC_FS: FsCalls = {
-  readdir: (dir) => fsp.readdir(dir, { withFileTypes: true }),
-  stat: (path) => fsp.stat(path),
-  realpath: (path) => fsp.realpath(path),
-};
-
-const SYNC_FS: FsCalls = {
-  readdir: async (dir) => readdirSync(dir, { withFileTypes: true }),
-  stat: async (path) => statSync(path),
-  realpath: async (path) => realpathSync.native(path),
-};
-
 interface Walk {
   realRoot: string;
-  fs: FsCalls;
   limit: Limiter;
   range: DayRange;
   warnings: DiscoverWarning[];
@@ -125,54 +105,98 @@ function toFile(path: string, st: Stats, kind: RolloutKind, archived: boolean, t
   return f;
 }
 
+/** Why a rollout could not be stat-ed, kept as a warning (a file gone since its folder was read is not worth one). */
+function statFailed(w: Walk, path: string, symlink: boolean, err: unknown): undefined {
+  if (!isEnoent(err) || symlink) w.warnings.push({ path, reason: errReason(err) });
+  return undefined;
+}
+
+/** A symlinked rollout is followed only to a file inside the Codex home. */
+function insideHome(w: Walk, path: string, real: string): boolean {
+  if (real.startsWith(w.realRoot + sep)) return true;
+  w.warnings.push({ path, reason: 'symlink points outside the Codex home; not followed' });
+  return false;
+}
+
 async function statRollout(w: Walk, path: string, symlink: boolean): Promise<Stats | undefined> {
   try {
-    if (symlink) {
-      const real = await w.limit(() => w.fs.realpath(path));
-      if (!real.startsWith(w.realRoot + sep)) {
-        w.warnings.push({ path, reason: 'symlink points outside the Codex home; not followed' });
-        return undefined;
-      }
-    }
-    const st = await w.limit(() => w.fs.stat(path));
+    if (symlink && !insideHome(w, path, await w.limit(() => fsp.realpath(path)))) return undefined;
+    const st = await w.limit(() => fsp.stat(path));
     return st.isFile() ? st : undefined;
   } catch (err) {
-    if (!isEnoent(err) || symlink) w.warnings.push({ path, reason: errReason(err) });
-    return undefined;
+    return statFailed(w, path, symlink, err);
   }
 }
 
-async function visitFile(w: Walk, dir: string, segs: readonly string[], ent: Dirent, archived: boolean): Promise<void> {
+function statRolloutSync(w: Walk, path: string, symlink: boolean): Stats | undefined {
+  try {
+    if (symlink && !insideHome(w, path, realpathSync.native(path))) return undefined;
+    const st = statSync(path);
+    return st.isFile() ? st : undefined;
+  } catch (err) {
+    return statFailed(w, path, symlink, err);
+  }
+}
+
+type Entry = { dir: string; segs: string[] } | { file: string; name: RolloutName; symlink: boolean } | undefined;
+
+/** What one directory entry is to the walk: a folder to descend into, a rollout to stat, or nothing. */
+function entryOf(w: Walk, dir: string, segs: readonly string[], ent: Dirent, archived: boolean): Entry {
+  if (ent.isDirectory()) {
+    if (archived) return undefined; // archived_sessions is flat
+    const sub = [...segs, ent.name];
+    const prefix = datePrefix(sub);
+    return prefix && !inRange(prefix, w.range) ? undefined : { dir: join(dir, ent.name), segs: sub };
+  }
+  if (!ent.isFile() && !ent.isSymbolicLink()) return undefined;
   const name = parseRolloutName(ent.name);
-  if (!name) return;
+  if (!name) return undefined;
   const day = (segs.length === 3 ? datePrefix(segs) : undefined) ?? name.day;
-  if (day && !inRange(day, w.range)) return;
-  const path = join(dir, ent.name);
-  const st = await statRollout(w, path, ent.isSymbolicLink());
-  if (st) w.found.push(toFile(path, st, name.kind, archived, name.threadId));
+  if (day && !inRange(day, w.range)) return undefined;
+  return { file: join(dir, ent.name), name, symlink: ent.isSymbolicLink() };
+}
+
+function readdirFailed(w: Walk, dir: string, segs: readonly string[], err: unknown): void {
+  if (!(segs.length === 0 && isEnoent(err))) w.warnings.push({ path: dir, reason: errReason(err) });
 }
 
 async function walkDir(w: Walk, dir: string, segs: readonly string[], archived: boolean): Promise<void> {
   let entries: Dirent[];
   try {
-    entries = await w.limit(() => w.fs.readdir(dir));
+    entries = await w.limit(() => fsp.readdir(dir, { withFileTypes: true }));
   } catch (err) {
-    if (!(segs.length === 0 && isEnoent(err))) w.warnings.push({ path: dir, reason: errReason(err) });
-    return;
+    return readdirFailed(w, dir, segs, err);
   }
   const jobs: Promise<void>[] = [];
   for (const ent of entries) {
-    if (ent.isDirectory()) {
-      if (archived) continue; // archived_sessions is flat
-      const sub = [...segs, ent.name];
-      const prefix = datePrefix(sub);
-      if (prefix && !inRange(prefix, w.range)) continue;
-      jobs.push(walkDir(w, join(dir, ent.name), sub, archived));
-    } else if (ent.isFile() || ent.isSymbolicLink()) {
-      jobs.push(visitFile(w, dir, segs, ent, archived));
-    }
+    const e = entryOf(w, dir, segs, ent, archived);
+    if (e && 'dir' in e) jobs.push(walkDir(w, e.dir, e.segs, archived));
+    else if (e)
+      jobs.push(
+        statRollout(w, e.file, e.symlink).then((st) => {
+          if (st) w.found.push(toFile(e.file, st, e.name.kind, archived, e.name.threadId));
+        }),
+      );
   }
   await Promise.all(jobs);
+}
+
+/** The same walk without a promise per entry: about three times faster over thousands of files. */
+function walkDirSync(w: Walk, dir: string, segs: readonly string[], archived: boolean): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    return readdirFailed(w, dir, segs, err);
+  }
+  for (const ent of entries) {
+    const e = entryOf(w, dir, segs, ent, archived);
+    if (e && 'dir' in e) walkDirSync(w, e.dir, e.segs, archived);
+    else if (e) {
+      const st = statRolloutSync(w, e.file, e.symlink);
+      if (st) w.found.push(toFile(e.file, st, e.name.kind, archived, e.name.threadId));
+    }
+  }
 }
 
 /** Drop `.jsonl.zst` files whose plain `.jsonl` sibling exists (the plain file wins). */
@@ -200,13 +224,17 @@ export async function discover(codexHome: string, opts: DiscoverOptions = {}): P
   if (opts.until) range.until = localDay(opts.until);
   const w: Walk = {
     realRoot: await realHome(codexHome),
-    fs: opts.sync ? SYNC_FS : ASYNC_FS,
-    limit: opts.sync ? (fn) => fn() : createLimiter(opts.concurrency ?? 16),
+    limit: createLimiter(opts.concurrency ?? 16),
     range,
     warnings: [],
     found: [],
   };
-  await Promise.all([walkDir(w, join(codexHome, 'sessions'), [], false), walkDir(w, join(codexHome, 'archived_sessions'), [], true)]);
+  if (opts.sync) {
+    walkDirSync(w, join(codexHome, 'sessions'), [], false);
+    walkDirSync(w, join(codexHome, 'archived_sessions'), [], true);
+  } else {
+    await Promise.all([walkDir(w, join(codexHome, 'sessions'), [], false), walkDir(w, join(codexHome, 'archived_sessions'), [], true)]);
+  }
   const files = preferPlain(w.found).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   w.warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, warnings: w.warnings };

@@ -83,8 +83,9 @@ export class FallbackPoller {
 
   private start(): void {
     if (this.timer) return;
+    // it holds the process as a native watch does (chokidar's are persistent): when every watch
+    // was refused, the poller is all that watches, and an unref'd timer let `watch` exit at once
     this.timer = setInterval(() => this.poll(), this.pollMs);
-    this.timer.unref();
   }
 
   private stat(path: string): Seen | undefined {
@@ -118,7 +119,7 @@ export function inotifyWatchLimit(): number | undefined {
         return NaN;
       }
     })
-    .filter((n) => Number.isFinite(n) && n > 0);
+    .filter((n) => Number.isFinite(n) && n >= 0);
   return values.length > 0 ? Math.min(...values) : undefined;
 }
 
