@@ -1,6 +1,7 @@
 /** `codex-tracer backfill`: the user's whole history once; a second run does nothing new. */
 import { poolWorkers, runFilesInPool } from '../pipeline/pool/pool.js';
 import { runFiles, type FileJob, type RunFilesOptions } from '../pipeline/run-files.js';
+import type { RunSummary } from '../pipeline/summary.js';
 import { LocalSink } from '../sinks/local.js';
 import { runLanes, SinkLanes } from '../pipeline/sink-lanes.js';
 import { CodexHomeMissing, discover, type DiscoveredFile } from '../source/index.js';
@@ -133,6 +134,20 @@ async function findFiles(
   return { files, all: found.files };
 }
 
+/** The run's summary (or "nothing new"); the exit code: 1 when something was not delivered. */
+function reportBackfill(ctx: CommandContext, flags: BackfillFlags, s: RunSummary, sinks: readonly string[]): number {
+  const codexHome = ctx.config.codexHome;
+  if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {
+    const which = filtersText(flags) ? ` matching ${filtersText(flags)}` : '';
+    ctx.stderr.write(
+      `Nothing new: the ${s.files} rollout file(s)${which} under ${codexHome} are already traced${flags.force ? '' : ' (use --force to trace them again)'}.\n`,
+    );
+  } else {
+    reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks }, stdoutTaken: stdoutIsData(flags) });
+  }
+  return s.undeliveredFiles > 0 ? 1 : 0;
+}
+
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   const codexHome = ctx.config.codexHome;
   const idleMs = parseDuration(flags.idle ?? '30m', '--idle');
@@ -208,16 +223,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     }
     progress.done();
     log.summarize();
-    const s = set.summary;
-    if (!flags.json && s.filesRead === 0 && s.undeliveredFiles === 0) {
-      const which = filtersText(flags) ? ` matching ${filtersText(flags)}` : '';
-      ctx.stderr.write(
-        `Nothing new: the ${s.files} rollout file(s)${which} under ${codexHome} are already traced${flags.force ? '' : ' (use --force to trace them again)'}.\n`,
-      );
-    } else {
-      reportRun(ctx, s, { json: flags.json, title: 'codex-tracer backfill', extra: { codexHome, sinks: outputs.names }, stdoutTaken: stdoutIsData(flags) });
-    }
-    return s.undeliveredFiles > 0 ? 1 : 0;
+    return reportBackfill(ctx, flags, set.summary, outputs.names);
   } finally {
     progress.done();
     if (outputs) await closeOutputs(outputs);
