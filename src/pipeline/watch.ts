@@ -15,6 +15,7 @@ import {
   type DiscoveredFile,
   type RootWatcher,
 } from '../source/index.js';
+import { linkReviewsIn } from './heads.js';
 import type { Reporter } from './report.js';
 import type { TracerSet } from './tracers.js';
 
@@ -70,11 +71,11 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
     for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
     for (const f of found.files) first.noteFile(f.path);
-    for (const f of found.files) {
-      if (!needsPass(f)) continue;
-      // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
-      for (const p of passes) if (!p.set.settled(f.path, f)) p.coalescer.notify(f.path);
-    }
+    const todo = found.files.filter((f) => needsPass(f) && passes.some((p) => !p.set.settled(f.path, f)));
+    // review threads whose header names no parent (0.104) are linked before their pass, as backfill does
+    if (todo.length > 0) await linkReviewsIn(first, todo, found.files).catch((err: unknown) => log.debug('review linking failed', { error: String(err) }));
+    // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
+    for (const f of todo) for (const p of passes) if (!p.set.settled(f.path, f)) p.coalescer.notify(f.path);
     return found.files;
   };
   const firstWalk = (async () => {

@@ -2,6 +2,7 @@
  * Issue 11 item 6 through backfill (one thread, and pipeline threads): a 0.104 review thread
  * with no parent id, found in CODEX_HOME beside its parent, is stored inside the parent's trace,
  * under the turn that ran the review. The pipeline threads run from the built files (`npm run build`).
+ * A watcher catching up on the same history stores the same spans.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ATTR, type Span } from '../../src/trace/span.js';
 import { cli, storedSpans } from '../helpers/cli.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
+import { startTestWatch } from '../helpers/watch.js';
 import { CHILD, childFile, PARENT, parentFile } from '../trace/review-records.js';
 
 afterAll(runCleanups);
@@ -37,5 +39,23 @@ describe('backfill links a review thread with no parent id to the turn that ran 
     const childTurn = spans.find((s) => s.kind === 'turn' && s.attributes[ATTR.threadId] === CHILD) as Span;
     expect([childTurn.parentSpanId, childTurn.status]).toEqual([sub[0]?.spanId, 'ok']);
     expect(spans.filter((s) => s.kind === 'llm').map((s) => [s.parentSpanId, s.attributes[ATTR.inputTokens]])).toEqual([[childTurn.spanId, 5200]]);
+  });
+});
+
+describe('watch catching up links it the same way', () => {
+  it('stores the spans backfill stores', async () => {
+    const h = home();
+    const ref = testDir('ct-review-ref-');
+    expect((await cli(['backfill', '--codex-home', h, '--state-dir', ref, '--json'])).code).toBe(0);
+    const state = testDir('ct-review-watch-');
+    const w = await startTestWatch(h, state, 1);
+    try {
+      await w.handle.ready;
+    } finally {
+      await w.stop();
+    }
+    const key = (s: Span): string => JSON.stringify([s.spanId, s.parentSpanId, s.traceId, s.kind, s.status]);
+    expect(storedSpans(state).map(key).sort()).toEqual(storedSpans(ref).map(key).sort());
+    expect(storedSpans(state).filter((s) => s.kind === 'subagent')).toHaveLength(1);
   });
 });
