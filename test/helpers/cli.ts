@@ -16,7 +16,8 @@ import { dbPathIn } from '../../src/store/index.js';
 import { rowToSpan, type SpanRow } from '../../src/store/spans.js';
 import type { Span } from '../../src/trace/span.js';
 import { ROOT } from './fixtures.js';
-import { testDir } from './temp.js';
+import { afterAll, beforeAll } from 'vitest';
+import { runCleanups, testDir } from './temp.js';
 
 export interface CliResult {
   code: number;
@@ -220,6 +221,17 @@ export async function watchUntilStore(args: string[], stateDir: string, want: st
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** A test file's bundled CLI: built before its tests, removed after them with the file's temp dirs. */
+export function useCliBundle(): void {
+  beforeAll(async () => {
+    await cliBundle();
+  });
+  afterAll(() => {
+    removeBundle();
+    runCleanups();
+  });
 }
 
 export function removeBundle(): void {

@@ -6,23 +6,17 @@
  */
 import { appendFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBundle, removeBundle, runChild, spawnCli, storedSpans, storeJson, watchUntilStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useCliBundle, runChild, spawnCli, storedSpans, storeJson, watchUntilStore } from '../helpers/cli.js';
 import { fixtureText, makeCorpusHome, putRollout, withNewIds, writtenNow } from '../helpers/fixtures.js';
-import { runCleanups, testDir } from '../helpers/temp.js';
+import { testDir } from '../helpers/temp.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const KILLS = 10;
 /** the corpus' records are old (finalized at once); the live sessions' are shifted to now (kept open) */
 const IDLE = '10m';
 
-beforeAll(async () => {
-  await cliBundle();
-});
-afterAll(() => {
-  removeBundle();
-  runCleanups();
-});
+useCliBundle();
 
 /** A deterministic pseudo-random sequence (the test is the same every run). */
 function rng(seed: number): () => number {

@@ -6,22 +6,16 @@
  */
 import { appendFileSync, copyFileSync, cpSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBundle, removeBundle, runChild, spawnCli, storeJson, watchUntilStore } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useCliBundle, runChild, spawnCli, storeJson, watchUntilStore } from '../helpers/cli.js';
 import { fixtureText, makeCorpusHome, putRollout, withNewIds, writtenNow } from '../helpers/fixtures.js';
-import { runCleanups, testDir } from '../helpers/temp.js';
+import { testDir } from '../helpers/temp.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 /** the corpus' records are old (finalized at once); the live sessions' are shifted to now (kept open) */
 const IDLE = '10m';
 
-beforeAll(async () => {
-  await cliBundle();
-});
-afterAll(() => {
-  removeBundle();
-  runCleanups();
-});
+useCliBundle();
 
 const damages: [string, (db: string) => void, RegExp][] = [
   ['its -wal deleted', (db) => unlinkSync(`${db}-wal`), /its write-ahead log \S+traces\.sqlite-wal was deleted/],
