@@ -2,10 +2,10 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseSessionHead, type SessionHead } from '../rollout/head.js';
+import { notRolloutReason, SNIFF_BYTES } from '../rollout/sniff.js';
 import { linkReviewChildren, reviewWindowsOf, type ReviewChild, type ReviewParent } from '../rollout/review-link.js';
 import { containerOf, parseRolloutName, readFirstLine, readLines } from '../source/index.js';
 import { createLimiter } from '../source/limit.js';
-import { notRolloutFile } from './sniff.js';
 import type { TracerSet } from './tracers.js';
 
 /** heads read at once by backfill's review linking */
@@ -20,8 +20,11 @@ export async function readFileHead(path: string): Promise<FileHead> {
   const head: FileHead = { path, threadId: parseRolloutName(basename(path))?.threadId };
   if (containerOf(path) !== 'jsonl') return head;
   // a file that is no rollout (NUL bytes, a binary) has no first line worth reading to its end
-  if ((await notRolloutFile(path, 'jsonl').catch(() => 'unreadable')) !== undefined) return head;
-  const line = await readFirstLine(path);
+  const line = await readFirstLine(
+    path,
+    undefined,
+    (bytes, more) => notRolloutReason(bytes.subarray(0, SNIFF_BYTES), more || bytes.length > SNIFF_BYTES) === undefined,
+  );
   return line === undefined ? head : { ...head, ...parseSessionHead(line) };
 }
 

@@ -51,7 +51,8 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NL = 0x0a;
 const CR = 0x0d;
 
-function decode(buf: Buffer, start: number, stop: number): string {
+/** A line's text: UTF-8, without the CR of a CRLF ending. */
+export function decode(buf: Buffer, start: number, stop: number): string {
   const last = stop > start && buf[stop - 1] === CR ? stop - 1 : stop;
   return buf.toString('utf8', start, last);
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/source/lines.js';
@@ -154,5 +154,26 @@ describe('readFirstLine', () => {
     expect(await readFirstLine(write('d.jsonl', ''))).toBeUndefined();
     expect(await readFirstLine(write('e.jsonl', `${long}\n`), 1000)).toBeUndefined();
     expect(await readFirstLine(join(tmp.dir, 'missing.jsonl'))).toBeUndefined();
+  });
+
+  it('lets the caller judge the first bytes: refused, nothing more is read; accepted, the same line as without', async () => {
+    const long = `{"a":"${'é'.repeat(100_000)}"}`;
+    const heads: [number, boolean][] = [];
+    const judge = (ok: boolean) => (head: Buffer, more: boolean) => (heads.push([head.length, more]), ok);
+    // a sparse 4 GiB file of NUL bytes: refused at its first 64 KiB, never read to its end
+    const nul = write('nul.jsonl', '');
+    truncateSync(nul, 4 * 1024 ** 3);
+    expect(await readFirstLine(nul, undefined, judge(false))).toBeUndefined();
+    expect(heads).toEqual([[64 * 1024, true]]);
+    for (const [name, text, want] of [
+      ['f.jsonl', `${long}\r\n{"b":1}\n`, long],
+      ['g.jsonl', '{"x":1}\r\n{"y":2}\n', '{"x":1}'],
+      ['h.jsonl', '{"unfinished":', undefined],
+    ] as const) {
+      const path = write(name, text);
+      expect(await readFirstLine(path, undefined, judge(true))).toBe(want);
+      expect(await readFirstLine(path)).toBe(want);
+    }
+    expect(await readFirstLine(write('i.jsonl', '{"x":1}\n'), 3, judge(true))).toBeUndefined();
   });
 });
