@@ -206,12 +206,25 @@ export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [
 }
 
 /** A text redacted, with what joining it to other texts needs to know (see `redact-join.ts`). */
-export interface Redaction {
-  readonly text: string;
-  /** bit i: a trigger of rule i occurs in the text matched (the rules that may have run) */
-  readonly mask: number;
-  /** what the text's start and end allow when it is joined (`Edge` flags) */
-  readonly edges: number;
+export class Redaction {
+  private flags = -1;
+  constructor(
+    readonly text: string,
+    /** bit i: a trigger of rule i occurs in the text matched (the rules that may have run) */
+    readonly mask: number,
+    private raw: string,
+    private seen: string,
+  ) {}
+
+  /** what the text's start and end allow when it is joined (`Edge` flags): worked out when first asked, most texts never are */
+  get edges(): number {
+    if (this.flags < 0) {
+      this.flags = edgesOf(this.raw, this.seen, this.mask);
+      this.raw = '';
+      this.seen = '';
+    }
+    return this.flags;
+  }
 }
 
 /** `redactSecrets` with the built-in rules only, reporting what a join needs */
@@ -220,7 +233,7 @@ export function redactReport(text: string): Redaction {
   const seen = view === null ? text : view.text;
   const edits = findEdits(seen, [], true);
   const mask = lastActive;
-  return { text: applyEdits(text, view === null ? edits : toOriginal(view, edits)), mask, edges: edgesOf(text, seen, mask) };
+  return new Redaction(applyEdits(text, view === null ? edits : toOriginal(view, edits)), mask, text, seen);
 }
 
 /**

@@ -94,7 +94,7 @@ function keyRunsToEnd(text: string): boolean {
 /** a name the `assignment` rule keys on */
 const NAME_WORD = /pass|pw|secret|token|key|credential/i;
 /** an escape character, raw or JSON-escaped (the view decodes `\u001b` too) */
-const hasEscape = (s: string): boolean => s.includes('\x1b') || s.includes('\x9b') || /\\u00[19]b/i.test(s);
+const hasEscape = (s: string): boolean => s.includes('\x1b') || s.includes('\x9b') || (s.includes('\\u00') && /\\u00[19]b/i.test(s));
 
 /**
  * The `Edge` flags of a text: `raw` as given, `seen` what redaction matched (its view),
@@ -112,7 +112,8 @@ export function edgesOf(raw: string, seen: string, mask: number): number {
   // an open tag named for a credential (its trigger `</` may be in the next part)
   const open = tail.lastIndexOf('<');
   if (open > tail.lastIndexOf('>') && NAME_WORD.test(tail.slice(open))) edges |= Edge.beforeSep;
-  if (hasEscape(raw.slice(-8192))) edges |= Edge.beforeSep;
+  // (a text the view left as it is holds no backslash and no escape character)
+  if (seen !== raw && hasEscape(raw.slice(-8192))) edges |= Edge.beforeSep;
   if ((mask & PRIVATE_KEY) !== 0 && keyRunsToEnd(seen)) edges |= Edge.beforeSep;
   if (seen.includes('kind:') && KIND_SECRET.test(seen)) edges |= Edge.kindSecret;
   return edges;

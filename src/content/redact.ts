@@ -54,25 +54,26 @@ function redactAndTruncate(text: string, maxBytes: number, extra: readonly RegEx
  * The last texts redacted whole, by the text as given. A hit returns exactly what redacting
  * again would (redaction is a function of the text), so the filter stays a pure function and
  * the reducer with it: what is remembered, and when it is forgotten, changes only the time
- * taken. Least recently used first out; a few dozen entries cover the texts between a tool's
- * end (its output filtered) and the end of the model call that reads it (its input filtered).
+ * taken. A few dozen entries cover the texts between a tool's end (its output filtered) and the
+ * end of the model call that reads it (its input filtered). A ring looked through with `===`
+ * rather than a Map: a Map hashes every text filtered (all its characters), while `===` is
+ * settled by identity (the same string object comes back) or by the length for nearly all others.
  */
 class RedactionMemo {
-  private readonly map = new Map<string, Redaction>();
+  private readonly keys: string[] = [];
+  private readonly values: Redaction[] = [];
+  private next = 0;
   constructor(private readonly capacity: number) {}
 
   get(raw: string): Redaction | undefined {
-    const hit = this.map.get(raw);
-    if (hit !== undefined) {
-      this.map.delete(raw);
-      this.map.set(raw, hit);
-    }
-    return hit;
+    const i = this.keys.indexOf(raw);
+    return i === -1 ? undefined : this.values[i];
   }
 
   set(raw: string, value: Redaction): void {
-    this.map.set(raw, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    this.keys[this.next] = raw;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.capacity;
   }
 }
 
@@ -192,11 +193,10 @@ function redactLaid(laid: Laid, end: number, redactWhole: RedactWhole): string |
     }
     if (i > 0) out += INPUT_SEP;
     const stop = p.at + p.label.length + p.text.length;
-    let r: { text: string; mask: number; start: number; edges: number };
+    let r: Joinable;
     if (stop > end) {
       // cut by the window: redacted as the joined text has it (the window's end is both texts' end)
-      const cut = redactReport((p.label + p.text).slice(0, end - p.at));
-      r = { ...cut, start: cut.edges };
+      r = joinable(redactReport((p.label + p.text).slice(0, end - p.at)));
     } else {
       r = redactPart(p.label, p.raw, p.text, redactWhole);
     }
@@ -211,10 +211,17 @@ function redactLaid(laid: Laid, end: number, redactWhole: RedactWhole): string |
 }
 
 /** `label + text` redacted: the text through the memo when the label lets it stand apart, else both as one */
-function redactPart(label: string, raw: string, text: string, redactWhole: RedactWhole): { text: string; mask: number; start: number; edges: number } {
+/** a part redacted: `start` the edge flags of its start, `edges` of its end */
+interface Joinable {
+  readonly text: string;
+  readonly mask: number;
+  readonly start: number;
+  readonly edges: number;
+}
+
+function redactPart(label: string, raw: string, text: string, redactWhole: RedactWhole): Joinable {
   if (label === '') {
-    const body = redactWhole(raw, text);
-    return { ...body, start: body.edges };
+    return joinable(redactWhole(raw, text));
   }
   const lab = redactReport(label);
   if (labelJoins(label, lab.mask, lab.edges)) {
@@ -223,9 +230,11 @@ function redactPart(label: string, raw: string, text: string, redactWhole: Redac
       return { text: lab.text + body.text, mask: lab.mask | body.mask, start: lab.edges, edges: body.edges | (lab.edges & Edge.kindSecret) };
     }
   }
-  const both = redactReport(label + text);
-  return { ...both, start: both.edges };
+  return joinable(redactReport(label + text));
 }
+
+/** a redaction as one part (its start and its end the edges of one text) */
+const joinable = (r: Redaction): Joinable => ({ text: r.text, mask: r.mask, start: r.edges, edges: r.edges });
 
 export { parseRedactPattern, redactSecrets, redactStats } from './redact-engine.js';
 export { truncateUtf8, truncationMarker, utf8Length } from './truncate.js';
