@@ -91,12 +91,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       ALTER TABLE spans ADD COLUMN block INTEGER;
       CREATE INDEX spans_block ON spans(block) WHERE block IS NOT NULL;
-      -- a block goes once no span points at it any longer (its spans re-written or deleted), in
-      -- the transaction that moved the last one away (an upsert's DO UPDATE fires UPDATE triggers)
-      CREATE TRIGGER spans_block_moved AFTER UPDATE OF block ON spans WHEN old.block IS NOT NULL AND old.block IS NOT new.block
-      BEGIN
-        DELETE FROM span_blocks WHERE id = old.block AND NOT EXISTS (SELECT 1 FROM spans WHERE block = old.block);
-      END;
+      -- a block goes once no span points at it any longer: SpanTable collects those its commits
+      -- moved spans away from (an UPDATE trigger would make every upsert keep a statement journal,
+      -- ~4 pages of 32 KiB copied per row); spans are not deleted, but if they are, this collects
       CREATE TRIGGER spans_block_deleted AFTER DELETE ON spans WHEN old.block IS NOT NULL
       BEGIN
         DELETE FROM span_blocks WHERE id = old.block AND NOT EXISTS (SELECT 1 FROM spans WHERE block = old.block);

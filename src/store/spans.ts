@@ -240,11 +240,18 @@ export function latestSpans(effects: readonly SpanEffect[]): Span[] {
 export class SpanTable {
   private readonly upsert: Database.Statement<Bind[]>;
   private readonly insertBlock: Database.Statement<[Buffer]>;
+  private readonly blocksUsed: Database.Statement<[string], number>;
+  private readonly dropBlock: Database.Statement<[number, number]>;
   private readonly byTrace: Database.Statement<[string], SpanRow>;
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare<Bind[]>(UPSERT_SQL);
     this.insertBlock = db.prepare<[Buffer]>('INSERT INTO span_blocks (data) VALUES (?)');
+    // one statement per batch, whose span ids go as a JSON array (mostly none there yet: a first backfill)
+    this.blocksUsed = db
+      .prepare<[string], number>('SELECT DISTINCT block FROM spans WHERE span_id IN (SELECT value FROM json_each(?)) AND block IS NOT NULL')
+      .pluck();
+    this.dropBlock = db.prepare<[number, number]>('DELETE FROM span_blocks WHERE id = ? AND NOT EXISTS (SELECT 1 FROM spans WHERE block = ?)');
     this.byTrace = db.prepare<[string], SpanRow>(
       `SELECT ${[...COLUMNS.slice(0, 10), 'content', 'block'].join(', ')} FROM spans WHERE trace_id = ? ORDER BY start_time, span_id`,
     );
@@ -260,8 +267,13 @@ export class SpanTable {
     return this.write(packTexts(batch));
   }
 
-  /** the batch's blocks, then its rows pointing at them (a block the rows' earlier versions used and no row uses now goes: db.ts's trigger) */
+  /**
+   * The batch's blocks, then its rows pointing at them; then the blocks that no span points at
+   * any longer go: those the rows' earlier versions used (a span re-written), and the batch's
+   * own (a span twice in one batch).
+   */
   private write(batch: RowBatch): number {
+    const before = this.blocksUsed.all(JSON.stringify(batch.rows.map((r) => r[0])));
     const ids = batch.blocks.map((z) => Number(this.insertBlock.run(bindable(z)).lastInsertRowid));
     for (const r of batch.rows) {
       const i = r[BLOCK];
@@ -271,6 +283,8 @@ export class SpanTable {
       if (typeof ref === 'number') r[CONTENT] = BigInt(ref);
       this.upsert.run(...r);
     }
+    for (const id of before) this.dropBlock.run(id, id);
+    for (const id of ids) this.dropBlock.run(id, id);
     return batch.rows.length;
   }
 
