@@ -71,10 +71,16 @@ export class BlockPacker {
     return refOf(0, length);
   }
 
+  /** Closes the block being filled (if any): what is added next starts a new one. */
+  cut(): void {
+    if (this.n === 0) return;
+    this.sealed.push(compress(this.buf.subarray(0, this.n)));
+    this.n = 0;
+  }
+
   /** the compressed blocks, in order; the packer is spent */
   finish(): Buffer[] {
-    if (this.n > 0) this.sealed.push(compress(this.buf.subarray(0, this.n)));
-    this.n = 0;
+    this.cut();
     if (this.buf.length <= SCRATCH_MAX) scratch = this.buf;
     return this.sealed;
   }
@@ -170,7 +176,8 @@ export function blocksOf(db: Db): BlockReader {
  * does not hold it already (`span_block_cached`, which CASE evaluates first, pins it until the
  * next call): a query over many spans of a block reads and decompresses it once.
  */
-export const CONTENT_SQL = 'content, block, CASE WHEN span_block_cached(block) THEN NULL ELSE (SELECT data FROM span_blocks WHERE id = block) END';
+export const CONTENT_SQL =
+  'content, block, CASE WHEN block IS NULL OR span_block_cached(block) THEN NULL ELSE (SELECT data FROM span_blocks WHERE id = block) END';
 
 /** SQL for an attribute's value, short (in `attributes`) or large (in a block, or per span in older stores) */
 export const attrSql = (name: string): string => `COALESCE(json_extract(attributes, '$."${name}"'), span_large(${CONTENT_SQL}, '${name}'))`;

@@ -33,6 +33,8 @@ const COLUMNS = [
 const CONTENT = COLUMNS.indexOf('content');
 /** position of `block`: the index of the row's block in its batch (`RowBatch.blocks`) until written, then the block's id */
 const BLOCK = COLUMNS.indexOf('block');
+/** position of `end_time` (null: the span is open) */
+const END = COLUMNS.indexOf('end_time');
 /** string attributes at least this long go to the compressed `content` column */
 export const LARGE_VALUE_CHARS = 256;
 
@@ -90,14 +92,40 @@ function splitLarge(a: Attributes): { small: string; large: LargeText | null } {
  * block when it writes). Last write wins, including a re-opened span.
  */
 export function toRow(s: Span): Bind[] {
-  return rowOf(s, (t) => [joinText(t), null]);
+  const { row, text } = rowOf(s);
+  if (text !== null) row[CONTENT] = joinText(text);
+  return row;
 }
 
 /** The rows of spans (latest state each) with their large values packed into compressed blocks, in this thread. */
 export function packSpans(spans: readonly Span[]): { rows: Bind[][]; blocks: Buffer[] } {
+  const texts: [Bind[], LargeText][] = [];
+  const rows = spans.map((s) => {
+    const { row, text } = rowOf(s);
+    if (text !== null) texts.push([row, text]);
+    return row;
+  });
+  return { rows, blocks: pack(texts, 0) };
+}
+
+/**
+ * Packs the texts into blocks (`base`: the index of the first one in its batch), pointing their
+ * rows at them: the ended spans' first, then the open spans' in blocks of their own. An open
+ * span is written again when it ends (a watcher commits it several times), and a block goes
+ * only once none of its spans points at it: mixed with ended spans, which stay, its old texts
+ * would stay too.
+ */
+function pack(texts: readonly [Bind[], LargeText][], base: number): Buffer[] {
   const packer = new BlockPacker();
-  const rows = spans.map((s) => rowOf(s, (t) => [packer.add(t), packer.index]));
-  return { rows, blocks: packer.finish() };
+  for (const open of [false, true]) {
+    packer.cut();
+    for (const [row, t] of texts) {
+      if ((row[END] === null) !== open) continue;
+      row[CONTENT] = packer.add(t);
+      row[BLOCK] = base + packer.index;
+    }
+  }
+  return packer.finish();
 }
 
 /** `packSpans` for a commit that goes to another thread to be written (its blocks as latin1 strings, see RowBatch) */
@@ -117,11 +145,11 @@ export function appendBatch(into: RowBatch, b: RowBatch): void {
   for (const z of b.blocks) into.blocks.push(z);
 }
 
-function rowOf(s: Span, large: (t: LargeText) => [Bind, number | null]): Bind[] {
+/** the row, its content and block null, and the text of its large values (null: none) */
+function rowOf(s: Span): { row: Bind[]; text: LargeText | null } {
   const a = s.attributes;
   const { small, large: text } = splitLarge(a);
-  const [content, block] = text === null ? [null, null] : large(text);
-  return [
+  const row = [
     s.spanId,
     s.traceId,
     s.parentSpanId,
@@ -139,22 +167,20 @@ function rowOf(s: Span, large: (t: LargeText) => [Bind, number | null]): Bind[] 
     int(a[ATTR.outputTokens]),
     int(a[ATTR.cacheReadTokens]),
     int(a[ATTR.reasoningTokens]),
-    content,
-    block,
+    null,
+    null,
   ];
+  return { row, text };
 }
 
 /** A batch whose rows from `toRow` (large values as text) get their text packed into blocks appended after the batch's. */
 function packTexts(batch: RowBatch): RowBatch {
-  let packer: BlockPacker | undefined;
+  const texts: [Bind[], LargeText][] = [];
   for (const r of batch.rows) {
     const text = r[CONTENT];
-    if (typeof text !== 'string') continue;
-    packer ??= new BlockPacker();
-    r[CONTENT] = packer.add({ head: text, values: [] });
-    r[BLOCK] = batch.blocks.length + packer.index;
+    if (typeof text === 'string') texts.push([r, { head: text, values: [] }]);
   }
-  return packer === undefined ? batch : { rows: batch.rows, blocks: [...batch.blocks, ...packer.finish()] };
+  return texts.length === 0 ? batch : { rows: batch.rows, blocks: [...batch.blocks, ...pack(texts, batch.blocks.length)] };
 }
 
 /** reused to bind handed-off blocks (SQLite copies a bound BLOB) */

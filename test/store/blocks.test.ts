@@ -103,6 +103,20 @@ describe('collecting blocks', () => {
     expect(asJson(store.getTraceSpans(T))).toEqual(asJson([a2, { ...b, name: 'again' }, c2]));
   });
 
+  it('open spans get blocks of their own: a watcher re-writing them as they go on leaves no dead text behind', () => {
+    const store = testStore();
+    const turn = { ...tool(1, 3000), kind: 'turn' as const, endTime: null };
+    const call = tool(2, 3000);
+    store.upsertSpans([turn, call]);
+    expect(blockCount(store)).toBe(2); // the ended call's, the open turn's
+    const done = { ...turn, endTime: '2025-01-01T00:05:00.000Z' };
+    const next = tool(3, 3000);
+    store.commitRows(handOffBatch([done, next]), []); // the turn ends: its open block goes
+    expect(blockCount(store)).toBe(2);
+    expect(orphans(store)).toBe(0);
+    expect(asJson(store.getTraceSpans(T))).toEqual(asJson([done, call, next]));
+  });
+
   it('the same span twice in one transaction leaves only its last block', () => {
     const store = testStore();
     const a = tool(1, 3000);
