@@ -7,8 +7,10 @@
  * Why together: a model call's `input.value` repeats the tool outputs just before it, which a
  * shared window finds, and one brotli call per block instead of per span spares its set-up
  * (~6 µs a call). On the real-shaped corpus's 118 MB of value text, per span: 46.6 MB and
- * ~0.8 s; in blocks of 512 KiB: ~20 MB and ~0.35 s (one thread; larger blocks gained < 1%,
- * and cost more to read one span back: a span read decompresses its whole block).
+ * ~0.8 s; in blocks: ~20 MB and ~0.35 s (one thread). The store: 512 KiB blocks 20.3% of the
+ * rollout bytes, 1 MiB 19.4% (a pipeline thread's hand-off often holds several small files,
+ * which share their instructions), at the same CPU; reading one span back decompresses its
+ * whole block: ~1.3 ms at 512 KiB, ~2.4 ms at 1 MiB.
  *
  * Blocks are immutable and their ids are never reused (AUTOINCREMENT), so a decompressed block
  * can be cached by id on a reading connection whatever other connections write meanwhile. A
@@ -20,9 +22,9 @@ import { textBound, textBytes, writeText, type LargeText } from './content.js';
 import type { Db } from './db.js';
 
 /** a block is closed before a span's text would take it past this many bytes (a span larger than it gets a block of its own) */
-export const BLOCK_BYTES = 512 * 1024;
-/** quality 1: ~2× the speed of 2 for ~8% more bytes; the window (2^19) covers a whole block */
-const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 19 } };
+export const BLOCK_BYTES = 1024 * 1024;
+/** quality 1: ~2× the speed of 2 for ~8% more bytes; the window (2^20) covers a whole block */
+const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 20 } };
 
 /** offset and length (bytes) of a span's text in its block, as one integer (the `content` column; < 2^53 as offsets stay under 2^21) */
 const SHIFT = 2 ** 32;
@@ -38,7 +40,7 @@ export function sliceText(raw: Buffer, ref: number): string {
 
 /** kept for the next packer (up to this size) */
 const SCRATCH_MAX = 4 * BLOCK_BYTES;
-let scratch = Buffer.allocUnsafe(BLOCK_BYTES + 64 * 1024);
+let scratch: Buffer | undefined; // made by the first packer (a reading process needs none)
 
 /**
  * Packs the texts of one commit's spans into blocks, in order, compressing each block once it
@@ -46,7 +48,7 @@ let scratch = Buffer.allocUnsafe(BLOCK_BYTES + 64 * 1024);
  * add every span, `finish()`.
  */
 export class BlockPacker {
-  private buf = scratch;
+  private buf = (scratch ??= Buffer.allocUnsafe(BLOCK_BYTES + 64 * 1024));
   private n = 0;
   private readonly sealed: Buffer[] = [];
 

@@ -165,9 +165,9 @@ describe('reading blocks from SQL', () => {
 
   it('a query over more blocks than the cache holds reads every value right (each block joined in when not cached)', () => {
     const store = testStore();
-    // 40 commits of one ~500 KB block each: 20 MB decompressed, more than the cache keeps
+    // 12 commits of one block of almost BLOCK_BYTES each: more than the cache keeps
     const spans: Span[] = [];
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 12; i++) {
       const s = tool(i, BLOCK_BYTES - 1000, { 'input.value': `#${i} ${'i'.repeat(LARGE_VALUE_CHARS)}` });
       store.upsertSpans([s]);
       spans.push(s);
