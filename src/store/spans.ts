@@ -35,7 +35,7 @@ const CONTENT = COLUMNS.indexOf('content');
 const BLOCK = COLUMNS.indexOf('block');
 /** position of `end_time` (null: the span is open) */
 const END = COLUMNS.indexOf('end_time');
-/** string attributes at least this long go to the compressed `content` column */
+/** string attributes at least this long go to a compressed block (blocks.ts), `content` pointing at them */
 export const LARGE_VALUE_CHARS = 256;
 
 const UPSERT_SQL = `INSERT INTO spans (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
