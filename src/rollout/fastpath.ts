@@ -25,8 +25,8 @@ const ELIDED_IN: Record<string, readonly string[]> = {
 };
 
 /**
- * Response items that carry no `encrypted_content` (only reasoning and compaction items do):
- * not scanned for it. Tool outputs are a quarter of a rollout's bytes, read whole anyway.
+ * Response items of kinds that never carry `encrypted_content` (reasoning items do): not scanned
+ * for it. Tool outputs are a quarter of a rollout's bytes, and read whole anyway.
  */
 const WHOLE_ITEM = /"payload":\{"type":"(?:function_call_output|custom_tool_call_output|function_call|custom_tool_call|message)"/;
 
