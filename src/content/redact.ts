@@ -2,245 +2,34 @@
  * Content policy: secret redaction and truncation of every text field a trace
  * carries (prompts, answers, tool arguments and outputs). Pure: no I/O, no clock.
  *
- * Speed matters (it runs on every field during backfill): one case-insensitive
- * pre-scan (`redact-scan.ts`) finds which rules can apply at all, and only those run; strings much
- * longer than the field limit are cut to a window before redaction.
+ * Speed matters (it runs on every field during backfill): strings much longer than the field
+ * limit are cut to a window before redaction, and a text met twice (a tool's output is its span's
+ * output and a part of the next model call's input; a prompt is the turn's input and a part of
+ * the first call's) is redacted once (`joined`, the memo below).
  */
 import type { ContentOptions } from './options.js';
-import { RULES, redacted, type RedactRule } from './redact-rules.js';
-import { makeTriggerScanner, type TriggerHits } from './redact-scan.js';
-import { makeView, type View } from './redact-view.js';
+import { redactReport, redactSecrets, type Redaction } from './redact-engine.js';
+import { Edge, K8S, labelJoins } from './redact-join.js';
 import { wellFormed } from './text.js';
+import { fittingPrefix, truncateUtf8, truncationMarker, utf8Length } from './truncate.js';
 
-export type ContentFilter = (text: string | undefined | null) => string | undefined;
-
-const SCANNER = makeTriggerScanner(RULES.map((r) => r.triggers));
-/** rules without triggers run on every string */
-const ALWAYS = RULES.reduce((mask, r, i) => (r.triggers.length === 0 ? mask | (1 << i) : mask), 0);
-/** rules with a `reach`: tried only at the positions a trigger occurrence allows (see `applyNear`) */
-const NEAR = RULES.reduce((mask, r, i) => (r.reach !== undefined && r.triggers.length > 0 ? mask | (1 << i) : mask), 0);
-/** per rule with a reach: how far before a trigger's last character a match can start */
-const NEAR_WINDOW = RULES.map((r) => (r.reach ?? 0) + Math.max(0, ...r.triggers.map((t) => t.length)) - 1);
-/** per rule with a reach: its regex, sticky (tried at one position) */
-const STICKY = RULES.map((r) => (r.reach === undefined ? undefined : new RegExp(r.re.source, `${r.re.flags.replace('g', '')}y`)));
-/**
- * per rule with a reach: sticky, the first position at most a window after lastIndex where the
- * rule matches (group 1: the characters skipped to it). The lazy prefix tries the positions in
- * order, as the sticky regex would one call at a time, in one call. A rule whose source had a
- * back-reference would need its groups renumbered: none has one (checked here).
- */
-const FINDER = RULES.map((r, i) => {
-  if (r.reach === undefined) return undefined;
-  if (/\\[1-9]|\\k</.test(r.re.source)) throw new Error(`rule ${r.name}: back-references are not supported`);
-  return new RegExp(`([\\s\\S]{0,${NEAR_WINDOW[i] as number}}?)(?:${r.re.source})`, `${r.re.flags.replace('g', '')}y`);
-});
-
-/** a span [start, end) of the matched text to replace, and its replacement */
-type Edit = readonly [start: number, end: number, replacement: string];
-
-const MARK = '[REDACTED:';
-
-/**
- * The edit a rule's replacement of match m amounts to: replacements keep a prefix and a suffix
- * of the match around one `[REDACTED:kind]` marker, so only the part between is replaced.
- */
-function editOf(m: RegExpExecArray, replacement: string): Edit {
-  const whole = m[0];
-  const a = replacement.indexOf(MARK);
-  const z = a === -1 ? -1 : replacement.indexOf(']', a) + 1;
-  const suffix = replacement.length - z;
-  if (a !== -1 && a + suffix <= whole.length && whole.startsWith(replacement.slice(0, a)) && whole.endsWith(replacement.slice(z))) {
-    return [m.index + a, m.index + whole.length - suffix, replacement.slice(a, z)];
-  }
-  return [m.index, m.index + whole.length, replacement];
+/** One part of a model call's input: a label (`tool NAME (ID): `, `user: `) and the text it introduces. */
+export interface InputPart {
+  readonly label: string;
+  readonly text: string;
 }
 
-/** counts regex attempts (for the linear-time test: attempts × the rules' bounded spans) */
-export const redactStats = { attempts: 0 };
-
-/** pushes the edit of each match of the global regex `re` (`edit` null: keep the match) */
-function globalEdits(text: string, re: RegExp, edit: (m: RegExpExecArray) => Edit | null, out: Edit[]): void {
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    redactStats.attempts++;
-    if (m[0] === '') {
-      re.lastIndex++;
-      continue;
-    }
-    const e = edit(m);
-    if (e !== null) out.push(e);
-  }
+export interface ContentFilter {
+  /** the text as a span may keep it: undefined means "no content" */
+  (text: string | undefined | null): string | undefined;
+  /** what the filter gives for the parts' `label + text` joined by a blank line (`INPUT_SEP`); undefined for no parts */
+  joined(parts: readonly InputPart[]): string | undefined;
 }
 
-/**
- * What `globalEdits` gives for a rule, trying its sticky regex only at the positions where a
- * match can start: up to `window` characters before the end of each trigger occurrence (`ends`,
- * ascending, from the pre-scan of this very text). Positions are tried left to right and
- * a match's inside is skipped, as a global scan would; `finder` finds the first position of a
- * window where the rule matches in one call, the sticky regex then gives the match itself.
- */
-function nearEdits(text: string, rule: RedactRule, sticky: RegExp, finder: RegExp, ends: readonly number[], window: number, out: Edit[]): void {
-  let next = 0;
-  for (const e of ends) {
-    let q = Math.max(next, e - window);
-    while (q <= e) {
-      finder.lastIndex = q;
-      redactStats.attempts++;
-      const f = finder.exec(text);
-      if (f === null) break;
-      const at = q + (f[1] as string).length;
-      if (at > e) break;
-      sticky.lastIndex = at;
-      const m = sticky.exec(text);
-      if (m === null || m[0] === '') {
-        q = at + 1;
-        continue;
-      }
-      const end = at + m[0].length;
-      const replacement = rule.render(m, text);
-      if (replacement !== null) out.push(editOf(m, replacement));
-      q = end;
-      next = end;
-    }
-    next = Math.max(next, e + 1);
-  }
-}
+/** what a model call's input parts are joined with */
+export const INPUT_SEP = '\n\n';
 
-function ruleEdit(rule: RedactRule, text: string) {
-  return (m: RegExpExecArray): Edit | null => {
-    const replacement = rule.render(m, text);
-    return replacement === null ? null : editOf(m, replacement);
-  };
-}
-
-const compiledExtra = new WeakMap<RegExp, RegExp>();
-
-/** a user pattern as a global regex with match indices (group 1, if any, is the secret) */
-function compileExtra(pattern: RegExp): RegExp {
-  let re = compiledExtra.get(pattern);
-  if (re === undefined) {
-    const flags = new Set(pattern.flags.split(''));
-    flags.add('g');
-    flags.add('d');
-    flags.delete('y');
-    re = new RegExp(pattern.source, [...flags].join(''));
-    compiledExtra.set(pattern, re);
-  }
-  return re;
-}
-
-function extraEdit(m: RegExpExecArray): Edit {
-  const [start, end] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
-  return [start, end, redacted('pattern')];
-}
-
-/**
- * Adds `edits` (ascending, not overlapping each other) to `kept` (the same) where they overlap
- * nothing kept: a rule earlier in the table wins a span over a later one.
- */
-function merge(kept: Edit[], edits: readonly Edit[]): Edit[] {
-  if (edits.length === 0) return kept;
-  const out: Edit[] = [];
-  let i = 0;
-  for (const e of edits) {
-    while (i < kept.length && (kept[i] as Edit)[1] <= e[0]) out.push(kept[i++] as Edit);
-    const k = kept[i];
-    const prev = out.at(-1);
-    if ((k === undefined || k[0] >= e[1]) && (prev === undefined || prev[1] <= e[0])) out.push(e);
-  }
-  while (i < kept.length) out.push(kept[i++] as Edit);
-  return out;
-}
-
-/** every rule's edits of text, in order, not overlapping */
-function findEdits(text: string, extraPatterns: readonly RegExp[], near: boolean): Edit[] {
-  let kept: Edit[] = [];
-  const hits: TriggerHits = { mask: NEAR, at: [] };
-  const active = SCANNER.scan(text, hits) | ALWAYS;
-  RULES.forEach((rule, i) => {
-    if ((active & (1 << i)) === 0) return;
-    const ends = hits.at[i];
-    const sticky = STICKY[i];
-    const finder = FINDER[i];
-    const edits: Edit[] = [];
-    if (near && ends !== undefined && sticky !== undefined && finder !== undefined)
-      nearEdits(text, rule, sticky, finder, ends, NEAR_WINDOW[i] as number, edits);
-    else globalEdits(text, rule.re, ruleEdit(rule, text), edits);
-    kept = merge(kept, edits);
-  });
-  for (const pattern of extraPatterns) {
-    const edits: Edit[] = [];
-    globalEdits(text, compileExtra(pattern), extraEdit, edits);
-    kept = merge(kept, edits);
-  }
-  return kept;
-}
-
-/** edits of the view as edits of its original (each view character maps to whole escapes) */
-function toOriginal(view: View, edits: readonly Edit[]): Edit[] {
-  return edits.filter((e) => e[1] > e[0]).map((e) => [view.from[e[0]] as number, view.to[e[1] - 1] as number, e[2]]);
-}
-
-function applyEdits(text: string, edits: readonly Edit[]): string {
-  if (edits.length === 0) return text;
-  let out = '';
-  let last = 0;
-  for (const [start, end, replacement] of edits) {
-    out += text.slice(last, start) + replacement;
-    last = end;
-  }
-  return out + text.slice(last);
-}
-
-/**
- * Replaces secrets with `[REDACTED:<kind>]`. Matching runs once, over the text with ANSI
- * escapes removed and JSON escapes undone (`redact-view.ts`); what it finds is replaced in the
- * text as given. Extra patterns (`--redact-pattern`) come after the built-in rules; a pattern
- * with a capture group redacts only group 1.
- * `near: false` searches every rule over the whole text (what the fast path must equal).
- */
-export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [], near = true): string {
-  const view = makeView(text);
-  if (view === null) return applyEdits(text, findEdits(text, extraPatterns, near));
-  return applyEdits(text, toOriginal(view, findEdits(view.text, extraPatterns, near)));
-}
-
-/**
- * Parses a `--redact-pattern` value: `/source/flags` or a bare regex source.
- * Throws a SyntaxError on an invalid regex.
- */
-export function parseRedactPattern(spec: string): RegExp {
-  const m = /^\/(.+)\/([a-z]*)$/s.exec(spec);
-  return m !== null ? new RegExp(m[1] ?? '', m[2]) : new RegExp(spec);
-}
-
-/** UTF-8 length of text from `from` to its end (a lone surrogate counts 3, as its U+FFFD) */
-export function utf8Length(text: string, from = 0): number {
-  return Buffer.byteLength(from === 0 ? text : text.slice(from), 'utf8');
-}
-
-const ENCODER = new TextEncoder();
-let scratch = new Uint8Array(64 * 1024);
-
-/** the longest prefix (in code units) of text whose UTF-8 form fits maxBytes, never splitting a character */
-function fittingPrefix(text: string, maxBytes: number): { units: number } {
-  if (scratch.length < maxBytes) scratch = new Uint8Array(maxBytes);
-  const { read } = ENCODER.encodeInto(text, scratch.subarray(0, maxBytes));
-  return { units: read };
-}
-
-export const truncationMarker = (droppedBytes: number): string => `…[truncated ${droppedBytes} bytes]`;
-
-/**
- * Cuts text to at most maxBytes UTF-8 bytes (whole characters only) and appends
- * `…[truncated N bytes]`, N being the bytes dropped. The marker is not counted in maxBytes.
- */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  if (text.length * 3 <= maxBytes) return text;
-  const { units } = fittingPrefix(text, maxBytes);
-  if (units === text.length) return text;
-  return text.slice(0, units) + truncationMarker(utf8Length(text, units));
-}
+export const joinParts = (parts: readonly InputPart[]): string => parts.map((p) => p.label + p.text).join(INPUT_SEP);
 
 /** extra code units redacted past the cut, so a secret straddling the cut is still recognised whole */
 const WINDOW_MARGIN = 8192;
@@ -261,17 +50,192 @@ function redactAndTruncate(text: string, maxBytes: number, extra: readonly RegEx
   return truncateUtf8(redactSecrets(text, extra), maxBytes);
 }
 
-/** The filter the reducer applies to every text field: undefined means "no content". */
-export function makeContentFilter(opts: ContentOptions): ContentFilter {
-  if (opts.mode === 'none') return () => undefined;
-  const max = Math.max(0, Math.floor(opts.maxFieldBytes));
-  const extra = opts.extraPatterns;
-  return (raw) => {
-    if (raw === undefined || raw === null) return undefined;
-    const text = wellFormed(raw);
-    if (!opts.redact) return truncateUtf8(text, max);
-    return redactAndTruncate(text, max, extra);
-  };
+/**
+ * The last texts redacted whole, by the text as given. A hit returns exactly what redacting
+ * again would (redaction is a function of the text), so the filter stays a pure function and
+ * the reducer with it: what is remembered, and when it is forgotten, changes only the time
+ * taken. A few dozen entries cover the texts between a tool's end (its output filtered) and the
+ * end of the model call that reads it (its input filtered). A ring looked through with `===`
+ * rather than a Map: a Map hashes every text filtered (all its characters), while `===` is
+ * settled by identity (the same string object comes back) or by the length for nearly all others.
+ */
+class RedactionMemo {
+  private readonly keys: string[] = [];
+  private readonly values: Redaction[] = [];
+  private next = 0;
+  constructor(private readonly capacity: number) {}
+
+  get(raw: string): Redaction | undefined {
+    const i = this.keys.indexOf(raw);
+    return i === -1 ? undefined : this.values[i];
+  }
+
+  set(raw: string, value: Redaction): void {
+    this.keys[this.next] = raw;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.capacity;
+  }
 }
 
+const MEMO_ENTRIES = 64;
+
+/** The filter the reducer applies to every text field. */
+export function makeContentFilter(opts: ContentOptions): ContentFilter {
+  if (opts.mode === 'none') return Object.assign(() => undefined, { joined: () => undefined });
+  const max = Math.max(0, Math.floor(opts.maxFieldBytes));
+  const extra = opts.extraPatterns;
+  if (!opts.redact) {
+    const plain = (raw: string | undefined | null): string | undefined => (raw === undefined || raw === null ? undefined : truncateUtf8(wellFormed(raw), max));
+    return Object.assign(plain, { joined: (parts: readonly InputPart[]) => (parts.length === 0 ? undefined : plain(joinParts(parts))) });
+  }
+  if (extra.length > 0) {
+    // user patterns may match anything across parts: the joined text is filtered as one
+    const filter = (raw: string | undefined | null): string | undefined =>
+      raw === undefined || raw === null ? undefined : redactAndTruncate(wellFormed(raw), max, extra);
+    return Object.assign(filter, { joined: (parts: readonly InputPart[]) => (parts.length === 0 ? undefined : filter(joinParts(parts))) });
+  }
+  const whole = max + WINDOW_MARGIN;
+  const memo = new RedactionMemo(MEMO_ENTRIES);
+  /** text (well-formed) redacted whole, remembered by raw (as given) when short enough to be redacted whole alone */
+  const redactWhole = (raw: string, text: string): Redaction => {
+    const hit = memo.get(raw);
+    if (hit !== undefined) return hit;
+    const r = redactReport(text);
+    if (text.length <= whole) memo.set(raw, r);
+    return r;
+  };
+  const filter = (raw: string | undefined | null): string | undefined => {
+    if (raw === undefined || raw === null) return undefined;
+    const text = wellFormed(raw);
+    if (text.length > whole) return redactAndTruncate(text, max, extra);
+    return truncateUtf8(redactWhole(raw, text).text, max);
+  };
+  const joined = (parts: readonly InputPart[]): string | undefined => {
+    if (parts.length === 0) return undefined;
+    return joinedRedacted(parts, max, redactWhole) ?? filter(joinParts(parts));
+  };
+  return Object.assign(filter, { joined });
+}
+
+/** the parts (well-formed) laid end to end as the joined text has them */
+interface Laid {
+  readonly parts: readonly { readonly raw: string; readonly label: string; readonly text: string; readonly at: number }[];
+  readonly length: number;
+}
+
+function lay(parts: readonly InputPart[]): Laid {
+  let at = 0;
+  const laid = parts.map((p, i) => {
+    if (i > 0) at += INPUT_SEP.length;
+    const part = { raw: p.text, label: wellFormed(p.label), text: wellFormed(p.text), at };
+    at += part.label.length + part.text.length;
+    return part;
+  });
+  return { parts: laid, length: at };
+}
+
+/** the code unit at `pos` of the joined text */
+function charAt(laid: Laid, pos: number): number {
+  for (const p of laid.parts) {
+    if (pos < p.at) return INPUT_SEP.charCodeAt(pos - (p.at - INPUT_SEP.length));
+    if (pos < p.at + p.label.length) return p.label.charCodeAt(pos - p.at);
+    if (pos < p.at + p.label.length + p.text.length) return p.text.charCodeAt(pos - p.at - p.label.length);
+  }
+  return NaN;
+}
+
+/** UTF-8 length of the joined text from `end` on */
+function utf8From(laid: Laid, end: number): number {
+  let bytes = 0;
+  for (const p of laid.parts) {
+    const sepAt = p.at - INPUT_SEP.length;
+    if (p.at > 0) bytes += Math.max(0, p.at - Math.max(sepAt, end)); // the separator is ASCII
+    const piece = p.label + p.text;
+    if (p.at + piece.length > end) bytes += utf8Length(end <= p.at ? piece : piece.slice(end - p.at));
+  }
+  return bytes;
+}
+
+type RedactWhole = (raw: string, text: string) => Redaction;
+
+/**
+ * `redactAndTruncate` of the joined parts, redacting part by part (each text through the memo);
+ * null when a part's edges or rules say its redaction may depend on its neighbours
+ * (`redact-join.ts`): the caller then filters the joined text.
+ */
+function joinedRedacted(parts: readonly InputPart[], maxBytes: number, redactWhole: RedactWhole): string | null {
+  const laid = lay(parts);
+  let window = maxBytes + WINDOW_MARGIN;
+  while (window < laid.length) {
+    const code = charAt(laid, window - 1);
+    const end = code >= 0xd800 && code <= 0xdbff ? window - 1 : window;
+    const head = redactLaid(laid, end, redactWhole);
+    if (head === null) return null;
+    const { units } = fittingPrefix(head, maxBytes);
+    if (head.length - units >= WINDOW_MARGIN / 2) {
+      return head.slice(0, units) + truncationMarker(utf8Length(head, units) + utf8From(laid, end));
+    }
+    window *= 2;
+  }
+  const all = redactLaid(laid, laid.length, redactWhole);
+  return all === null ? null : truncateUtf8(all, maxBytes);
+}
+
+/** the joined text up to `end`, redacted part by part, or null (see `joinedRedacted`) */
+function redactLaid(laid: Laid, end: number, redactWhole: RedactWhole): string | null {
+  let out = '';
+  let mask = 0;
+  let edges = 0;
+  for (const [i, p] of laid.parts.entries()) {
+    if (i > 0 && p.at >= end) {
+      out += INPUT_SEP.slice(0, end - (p.at - INPUT_SEP.length));
+      break;
+    }
+    if (i > 0) out += INPUT_SEP;
+    const stop = p.at + p.label.length + p.text.length;
+    let r: Joinable;
+    if (stop > end) {
+      // cut by the window: redacted as the joined text has it (the window's end is both texts' end)
+      r = joinable(redactReport((p.label + p.text).slice(0, end - p.at)));
+    } else {
+      r = redactPart(p.label, p.raw, p.text, redactWhole);
+    }
+    if (i > 0 && (r.start & Edge.afterSep) !== 0) return null;
+    if (stop < end && (r.edges & Edge.beforeSep) !== 0) return null;
+    mask |= r.mask;
+    edges |= r.edges;
+    out += r.text;
+    if (stop >= end) break;
+  }
+  return (mask & K8S) !== 0 && (edges & Edge.kindSecret) !== 0 ? null : out;
+}
+
+/** `label + text` redacted: the text through the memo when the label lets it stand apart, else both as one */
+/** a part redacted: `start` the edge flags of its start, `edges` of its end */
+interface Joinable {
+  readonly text: string;
+  readonly mask: number;
+  readonly start: number;
+  readonly edges: number;
+}
+
+function redactPart(label: string, raw: string, text: string, redactWhole: RedactWhole): Joinable {
+  if (label === '') {
+    return joinable(redactWhole(raw, text));
+  }
+  const lab = redactReport(label);
+  if (labelJoins(label, lab.mask, lab.edges)) {
+    const body = redactWhole(raw, text);
+    if ((body.edges & Edge.afterLabel) === 0) {
+      return { text: lab.text + body.text, mask: lab.mask | body.mask, start: lab.edges, edges: body.edges | (lab.edges & Edge.kindSecret) };
+    }
+  }
+  return joinable(redactReport(label + text));
+}
+
+/** a redaction as one part (its start and its end the edges of one text) */
+const joinable = (r: Redaction): Joinable => ({ text: r.text, mask: r.mask, start: r.edges, edges: r.edges });
+
+export { parseRedactPattern, redactSecrets, redactStats } from './redact-engine.js';
+export { truncateUtf8, truncationMarker, utf8Length } from './truncate.js';
 export { maskUrl, stripUrlCredentials } from './url.js';

@@ -3,7 +3,9 @@
  * (`TraceState` in reduce.ts); each machine declares its own part of it beside its
  * code (`machines/session.ts`, `turn.ts`, `model-call.ts`, `tool-call.ts`, …).
  */
-export type ContentFilter = (text: string | undefined | null) => string | undefined;
+import type { ContentFilter } from '../content/redact.js';
+
+export type { ContentFilter, InputPart } from '../content/redact.js';
 
 export interface ReducerOptions {
   /** redaction / truncation / `--content none`, applied to every text before it enters a span */

@@ -12,6 +12,7 @@ import { ended, maxTime, setAttr, warn, type Emitter } from '../emit.js';
 import type { OutputItem } from '../events.js';
 import { spanKey } from '../ids.js';
 import { ATTR, type Attributes, type Usage } from '../span.js';
+import type { InputPart } from '../state.js';
 import { newSpan, nextSeq, type Scope } from './scope.js';
 
 /** The end marker of a response whose items have not been seen (yet), with its usage when known. */
@@ -28,7 +29,8 @@ export interface ModelCallState {
   end: string;
   readonly outputs: OutputItem[];
   readonly toolNames: string[];
-  readonly input?: string;
+  /** its input as parts (joined and filtered once, when its span is made) */
+  readonly input?: readonly InputPart[];
   /** a usage marker ended it (its usage may still be unknown) */
   measured: boolean;
   usage?: Usage;
@@ -71,7 +73,7 @@ export interface CallHost {
   /** where a new call starts: the end of the turn's previous child */
   start(): string;
   /** the content new since the previous call (taking it) */
-  takeInput(): string | undefined;
+  takeInput(): readonly InputPart[] | undefined;
   /** the span a new call hangs under (the turn, or its compaction) */
   parentFor(compaction: boolean, out: Emitter): string;
   /** a call has all its items; it ended at `end` */
@@ -284,7 +286,7 @@ export function emitCall(scope: Scope, turnKey: string, call: ModelCallState, ou
   if (call.toolNames.length > 0) attrs['codex.llm.tool_calls'] = call.toolNames;
   if (call.compaction) attrs['codex.llm.compaction'] = true;
   const c = scope.opts.content;
-  setAttr(attrs, ATTR.input, c(call.input));
+  setAttr(attrs, ATTR.input, call.input === undefined ? undefined : c.joined(call.input));
   setAttr(attrs, ATTR.output, c(outputText(call)));
   const span = newSpan(scope, 'llm', key, `chat ${model}`, call.parentSpanId, call.start, attrs);
   if (call.order !== undefined) span.attributes[ATTR.seq] = call.order;

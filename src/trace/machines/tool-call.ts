@@ -7,6 +7,7 @@
 import { addMs, ended, endedCopy, maxTime, minTime, msBetween, setAttr, started, updated, warn, type Emitter } from '../emit.js';
 import type { ToolCallInfo, ToolResultInfo } from '../events.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
+import type { InputPart } from '../state.js';
 import { newSpan, toolKey, type Scope } from './scope.js';
 
 export interface ToolState {
@@ -51,10 +52,10 @@ export interface ToolHost {
   /** a record of a call touched the turn */
   touched(time: string): void;
   /**
-   * a call finished at `time`; `line` is what its output adds to the next model call's input, unless
+   * a call finished at `time`; `part` is what its output adds to the next model call's input, unless
    * the output says the call was interrupted (`aborted`: no request follows it)
    */
-  finished(time: string, line?: string, aborted?: boolean): void;
+  finished(time: string, part?: InputPart, aborted?: boolean): void;
 }
 
 export function initialTools(): ToolsState {
@@ -247,7 +248,8 @@ function finishTool(tools: ToolsState, host: ToolHost, tool: ToolState, time: st
   coverExecution(tool);
   ended(out, tool.span, tool.execEnd ?? time);
   // the next model request goes out once the output is written, however early the execution ended
-  host.finished(maxTime(tool.execEnd ?? time, time), `tool ${tool.name} (${result.callId}): ${result.output ?? ''}`, result.aborted);
+  // the output itself, not a copy in a line: the content filter then redacts it once for both spans
+  host.finished(maxTime(tool.execEnd ?? time, time), { label: `tool ${tool.name} (${result.callId}): `, text: result.output ?? '' }, result.aborted);
 }
 
 function endRunning(tools: ToolsState, callId: string, tool: ToolState): void {

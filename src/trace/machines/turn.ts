@@ -9,6 +9,7 @@ import { ended, endedCopy, maxTime, setAttr, started, updated, type Emitter } fr
 import type { DomainEvent } from '../events.js';
 import { spanKey } from '../ids.js';
 import { ATTR, type Attributes, type Span } from '../span.js';
+import type { InputPart } from '../state.js';
 import {
   closeCompaction,
   completeCompaction,
@@ -85,10 +86,10 @@ export interface TurnState {
   answer?: string;
   error?: string;
   /** content new since the previous model call (user prompt, tool results) */
-  newInput: string[];
+  newInput: InputPart[];
   /** a tool output since the previous model call says the call was interrupted: the turn was aborted during its tools */
   toolAborted: boolean;
-  allInput: string[];
+  allInput: InputPart[];
 }
 
 /** The events a turn handles itself. */
@@ -162,11 +163,11 @@ function callHost(self: () => TurnState): CallHost {
     start: () => self().lastChildEnd,
     takeInput: () => {
       const turn = self();
-      const parts = turn.scope.opts.llmInput === 'full' ? turn.allInput : turn.newInput;
-      const text = parts.length > 0 ? parts.join('\n\n') : undefined;
+      // a copy of allInput: the turn goes on adding to it
+      const parts = turn.scope.opts.llmInput === 'full' ? turn.allInput.slice() : turn.newInput;
       turn.newInput = [];
       turn.toolAborted = false;
-      return text;
+      return parts.length > 0 ? parts : undefined;
     },
     parentFor: (compaction, out) => {
       const turn = self();
@@ -191,14 +192,14 @@ function toolHost(self: () => TurnState): ToolHost {
       return self().span.spanId;
     },
     touched: (time) => touch(self(), time),
-    finished: (time, line, aborted) => {
+    finished: (time, part, aborted) => {
       const turn = self();
       turn.lastChildEnd = maxTime(turn.lastChildEnd, time);
       touch(turn, time);
       if (aborted) turn.toolAborted = true;
-      if (line === undefined) return;
-      turn.newInput.push(line);
-      if (turn.scope.opts.llmInput === 'full') turn.allInput.push(line);
+      if (part === undefined) return;
+      turn.newInput.push(part);
+      if (turn.scope.opts.llmInput === 'full') turn.allInput.push(part);
     },
   };
 }
@@ -226,8 +227,8 @@ export function onTurnEvent(turn: TurnState, ev: TurnEvent, out: Emitter): void 
   switch (ev.type) {
     case 'user_prompt':
       turn.prompt = turn.prompt === undefined ? ev.text : `${turn.prompt}\n${ev.text}`;
-      turn.newInput.push(`user: ${ev.text}`);
-      turn.allInput.push(`user: ${ev.text}`);
+      turn.newInput.push({ label: 'user: ', text: ev.text });
+      turn.allInput.push({ label: 'user: ', text: ev.text });
       return touch(turn, ev.time);
     case 'turn_context':
     case 'request_boundary':
