@@ -1,8 +1,8 @@
 /** `event_msg` payloads → domain events. */
 import type { DomainEvent, ToolResultInfo } from '../trace/events.js';
 import { agentStatus, contentText, isInjectedUserText } from './items.js';
-import { readEventTag } from './read.js';
-import { durationMs, ExecEnd, ItemCompleted, TaskComplete, TaskStarted, TurnAborted } from './schema.js';
+import { readAbortReason, readEventTag, readExecEnd, readTaskComplete, readTaskStartedParent } from './read.js';
+import { durationMs, ItemCompleted } from './schema.js';
 import { pathFromUri, shellJoin } from './tool-output.js';
 
 type At = { time: string; turnId?: string };
@@ -26,15 +26,13 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
   switch (p.type) {
     case 'task_started':
     case 'turn_started': {
-      const t = TaskStarted.safeParse(raw);
-      return [{ type: 'turn_started', ...at, parentTurnId: t.success ? (t.data.turn_attribution?.parent_turn_id ?? undefined) : undefined }];
+      return [{ type: 'turn_started', ...at, parentTurnId: readTaskStartedParent(raw) }];
     }
     case 'task_complete':
     case 'turn_complete':
       return taskComplete(raw, at);
     case 'turn_aborted': {
-      const t = TurnAborted.safeParse(raw);
-      const reason = (t.success && t.data.reason) || 'unknown';
+      const reason = readAbortReason(raw) || 'unknown';
       return [{ type: 'turn_ended', ...at, status: 'error', reason: `aborted: ${reason}`, abort: reason }];
     }
     case 'user_message': {
@@ -89,9 +87,8 @@ export function normalizeEventMsg(raw: unknown, ctx: EventContext): DomainEvent[
 }
 
 function taskComplete(raw: unknown, at: At): DomainEvent[] {
-  const t = TaskComplete.safeParse(raw);
-  if (!t.success) return [{ type: 'turn_ended', ...at, status: 'ok' }];
-  const d = t.data;
+  const d = readTaskComplete(raw);
+  if (!d) return [{ type: 'turn_ended', ...at, status: 'ok' }];
   const err = d.error;
   const reason = typeof err === 'string' ? err : err ? (err.message ?? String(JSON.stringify(err.codex_error_info ?? 'error'))) : undefined;
   return [
@@ -125,9 +122,8 @@ function commandString(c: string[] | string | null | undefined): string | undefi
 }
 
 function execEnd(raw: unknown, at: At): DomainEvent[] {
-  const e = ExecEnd.safeParse(raw);
-  if (!e.success || !e.data.call_id) return [];
-  const d = e.data;
+  const d = readExecEnd(raw);
+  if (!d?.call_id) return [];
   const result: ToolResultInfo = {
     callId: d.call_id as string,
     exitCode: d.exit_code ?? undefined,
@@ -141,15 +137,15 @@ function execEnd(raw: unknown, at: At): DomainEvent[] {
 }
 
 function patchApplyEnd(raw: unknown, at: At): DomainEvent[] {
-  const e = ExecEnd.safeParse(raw);
-  if (!e.success || !e.data.call_id) return [];
-  const failed = e.data.success === false || e.data.status === 'failed';
+  const e = readExecEnd(raw);
+  if (!e?.call_id) return [];
+  const failed = e.success === false || e.status === 'failed';
   const stderr = (raw as { stderr?: unknown }).stderr;
   return [
     {
       type: 'tool_result',
       ...at,
-      result: { callId: e.data.call_id as string, failed, failureMessage: failed && typeof stderr === 'string' ? stderr : undefined },
+      result: { callId: e.call_id as string, failed, failureMessage: failed && typeof stderr === 'string' ? stderr : undefined },
     },
   ];
 }
@@ -163,14 +159,14 @@ function mcpNames(o: { server?: unknown; tool?: unknown } | undefined): { mcpSer
 }
 
 function mcpEnd(raw: unknown, at: At): DomainEvent[] {
-  const e = ExecEnd.safeParse(raw);
-  if (!e.success || !e.data.call_id) return [];
+  const e = readExecEnd(raw);
+  if (!e?.call_id) return [];
   const r = raw as { result?: unknown; invocation?: { server?: unknown; tool?: unknown } };
   const result = r.result as { Err?: unknown; Ok?: { isError?: unknown } } | undefined;
   const failed = !!result && (result.Err !== undefined || result.Ok?.isError === true);
   const names = mcpNames(r.invocation);
-  const ms = durationMs(e.data.duration);
-  return [{ type: 'tool_result', ...at, result: { callId: e.data.call_id as string, durationMs: ms, failed, ...names, ...ranFor(raw, at.time, ms) } }];
+  const ms = durationMs(e.duration);
+  return [{ type: 'tool_result', ...at, result: { callId: e.call_id as string, durationMs: ms, failed, ...names, ...ranFor(raw, at.time, ms) } }];
 }
 
 function spawnEnd(raw: unknown, at: At): DomainEvent[] {
@@ -223,9 +219,8 @@ function itemCompleted(raw: unknown, at: At): DomainEvent[] {
       return text && !isInjectedUserText(text) ? [{ type: 'user_prompt', ...at, text }] : [];
     }
     case 'CommandExecution': {
-      const x = ExecEnd.safeParse(it);
-      if (!x.success || !item.id) return [];
-      const d = x.data;
+      const d = readExecEnd(it);
+      if (!d || !item.id) return [];
       const failed = d.status === 'failed' || d.status === 'declined' || (typeof d.exit_code === 'number' && d.exit_code !== 0);
       return [
         {

@@ -25,13 +25,19 @@ const ELIDED_IN: Record<string, readonly string[]> = {
 };
 
 /**
+ * Response items of kinds that never carry `encrypted_content` (reasoning items do): not scanned
+ * for it. Tool outputs are a quarter of a rollout's bytes, and read whole anyway.
+ */
+const WHOLE_ITEM = /"payload":\{"type":"(?:function_call_output|custom_tool_call_output|function_call|custom_tool_call|message)"/;
+
+/**
  * Big values of `event_msg` payloads whose other fields are read: an `exec_command_end`'s
  * output repeats its `function_call_output` (only the exit code, duration, command, cwd and
  * status are read); of an `mcp_tool_call_end` only whether it failed and the invocation's
  * names are (the output comes from its `function_call_output`).
  */
 const ELIDED_IN_EVENT = new Map<string, readonly string[]>([
-  ['exec_command_end', ['stdout', 'stderr', 'aggregated_output', 'formatted_output']],
+  ['exec_command_end', ['aggregated_output', 'formatted_output', 'stdout', 'stderr']],
   ['mcp_tool_call_end', ['content', 'structuredContent']],
 ]);
 const EVENT_TYPE = /"payload":\{"type":"([a-z_]+)"/;
@@ -70,6 +76,7 @@ function decideHead(head: string, length: number, contains: (needle: string) => 
     if (cut !== undefined) return { elide: cut };
   }
   if ((type === 'session_meta' || type === 'turn_context') && length > ELIDE_MIN_LENGTH) return { elide: ELIDED_KEYS };
+  if (type === 'response_item' && WHOLE_ITEM.test(head)) return undefined;
   const elided = ELIDED_IN[type];
   return elided && length > ELIDE_MIN_LENGTH / 2 ? { elide: elided } : undefined;
 }
@@ -105,35 +112,119 @@ export function decideLine(buf: Buffer, start: number, end: number): { skip: str
   return { text: buf.toString('utf8', start, end) };
 }
 
-const NEEDLES = new Map<string, Buffer>();
-function needle(key: string): Buffer {
-  let n = NEEDLES.get(key);
-  if (!n) NEEDLES.set(key, (n = Buffer.from(`"${key}":`)));
-  return n;
+/**
+ * How a key list is searched: one scan of the line per probe, not one per key. A key that ends
+ * with another listed key is found by that key's scan (`"instructions":` is the tail of
+ * `"base_instructions":`, `"user_instructions":` and `"developer_instructions":`), and told apart
+ * by the bytes before the hit. Turn contexts and session headers are scanned twice instead of five
+ * times.
+ */
+interface Probe {
+  /** `key":`, without the opening quote */
+  tail: Buffer;
+  /** what may come before the tail: `"` alone (the probe's own key) or `"prefix` (a longer key) */
+  heads: readonly Buffer[];
 }
 
-/** Replaces the value of every `"key":` with `null`, decoding only what is kept. Undefined when the line is not well-formed there. */
+const PROBES = new WeakMap<readonly string[], readonly Probe[]>();
+function probesOf(keys: readonly string[]): readonly Probe[] {
+  let probes = PROBES.get(keys);
+  if (probes) return probes;
+  const unique = [...new Set(keys)];
+  // each key's probe is the shortest listed key it ends with (itself if none)
+  const ownerOf = (key: string): string => unique.filter((k) => key.endsWith(k)).reduce((a, b) => (b.length < a.length ? b : a));
+  const groups = new Map<string, Buffer[]>();
+  // probes in the order of the list's keys: lists put the big values first, so later scans have less left
+  for (const key of unique) {
+    const owner = ownerOf(key);
+    const heads = groups.get(owner) ?? [];
+    heads.push(Buffer.from(`"${key.slice(0, key.length - owner.length)}`));
+    groups.set(owner, heads);
+  }
+  probes = [...groups].map(([key, heads]) => ({ tail: Buffer.from(`${key}":`), heads }));
+  PROBES.set(keys, probes);
+  return probes;
+}
+
+/** Whether the probe's hit at `h` is one of its keys: a listed head ends right before it. */
+function isKeyAt(line: Buffer, h: number, heads: readonly Buffer[]): boolean {
+  // byte by byte: heads are a few bytes, and Buffer.compare's bounds checks cost more than that
+  for (const head of heads) {
+    const at = h - head.length;
+    if (at < 0) continue;
+    let k = 0;
+    while (k < head.length && line[at + k] === head[k]) k++;
+    if (k === head.length) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces the value of every `"key":` with `null`, decoding only what is kept. Undefined when the
+ * line is not well-formed there. Each probe scans only the bytes outside the values already cut
+ * (a key inside a cut value needs no cutting of its own): the second scan of a turn context skips
+ * its instructions, most of its bytes.
+ */
 export function elideKeysBytes(line: Buffer, keys: readonly string[]): string | undefined {
-  const ranges: [number, number][] = [];
-  for (const key of keys) {
-    const n = needle(key);
-    for (let i = line.indexOf(n); i >= 0; i = line.indexOf(n, i + n.length)) {
-      const vs = i + n.length;
-      const ve = skipValueBytes(line, vs);
-      if (ve < 0) return undefined;
-      ranges.push([vs, ve]);
-    }
+  let ranges: [number, number][] = [];
+  for (const probe of probesOf(keys)) {
+    const found = scanProbe(line, probe, ranges);
+    if (found === undefined) return undefined;
+    if (found.length > 0) ranges = mergeRanges(ranges, found);
   }
   if (ranges.length === 0) return line.toString('utf8');
-  ranges.sort((a, b) => a[0] - b[0]);
   let out = '';
   let pos = 0;
   for (const [vs, ve] of ranges) {
-    if (vs < pos) continue; // inside a value already cut
     out += `${line.toString('utf8', pos, vs)}null`;
     pos = ve;
   }
   return out + line.toString('utf8', pos);
+}
+
+/** The values of `probe`'s keys outside `cut` (sorted, disjoint), or undefined when one is not well-formed. */
+function scanProbe(line: Buffer, probe: Probe, cut: readonly [number, number][]): [number, number][] | undefined {
+  const found: [number, number][] = [];
+  const { tail, heads } = probe;
+  let from = 0;
+  let r = 0;
+  while (from < line.length) {
+    while (r < cut.length && (cut[r] as [number, number])[1] <= from) r++;
+    const next = cut[r];
+    if (next !== undefined && next[0] <= from) {
+      from = next[1];
+      continue;
+    }
+    // bounded to the gap before the next cut value (indexOf has no end argument; a view does)
+    const stop = next === undefined ? line.length : next[0];
+    const h = (stop === line.length ? line : line.subarray(0, stop)).indexOf(tail, from);
+    if (h < 0) {
+      from = stop;
+      continue;
+    }
+    if (!isKeyAt(line, h, heads)) {
+      from = h + 1;
+      continue;
+    }
+    const vs = h + tail.length;
+    const ve = skipValueBytes(line, vs);
+    if (ve < 0) return undefined;
+    found.push([vs, ve]);
+    from = ve;
+  }
+  return found;
+}
+
+/** Both sorted lists as one, a range inside another dropped (a listed key nested in a cut value). */
+function mergeRanges(a: readonly [number, number][], b: readonly [number, number][]): [number, number][] {
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && r[0] < last[1]) continue;
+    out.push(r);
+  }
+  return out;
 }
 
 /** Index just past the JSON value starting at `i` (spaces allowed before it), or -1. */

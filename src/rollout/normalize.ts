@@ -29,6 +29,8 @@ export interface NormalizerState {
   fallbackThreadId?: string;
   /** no record of the file can be later than this (its last write, plus clock slack): later ones are bad */
   notAfterMs?: number;
+  /** `notAfterMs` as an ISO string (when it has the 24-character form), for string comparisons */
+  notAfterIso?: { ms: number; iso: string | undefined };
   /** what the current record had wrong (dropped or clamped values), handed out with its result */
   problems: Problem[];
 }
@@ -58,7 +60,42 @@ export interface NormalizeResult {
 /** Copied history is written in one burst; a record this long after the foreign meta is the file's own again. */
 export const INHERITED_BURST_MS = 1000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
-const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+/** `d` a digit, anything else itself: the shape `toISOString` gives, and nearly every record has */
+const PLAIN_UTC = 'dddd-dd-ddTdd:dd:dd.dddZ';
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ`, checked character by character (a regex test per record cost more):
+ * the same as `/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/`, a final `Z` and 24
+ * characters together.
+ */
+function isPlainUtc(ts: string): boolean {
+  if (ts.length !== PLAIN_UTC.length) return false;
+  for (let i = 0; i < PLAIN_UTC.length; i++) {
+    const c = ts.charCodeAt(i);
+    const want = PLAIN_UTC.charCodeAt(i);
+    if (want === 0x64 ? c < 0x30 || c > 0x39 : c !== want) return false;
+  }
+  return true;
+}
+
+/** mtimes of years 0–9999 have a 24-character ISO form, which orders as the instants do */
+const PLAIN_UTC_MS_LIMIT = Date.UTC(10000, 0, 1);
+
+/**
+ * Whether a record's time (ISO-8601 UTC with milliseconds) is past the file's last write. The bound
+ * is kept as an ISO string too, so that a plain time is compared as a string instead of being
+ * parsed for every record. A time has whole milliseconds: later than `notAfterMs` is later than its
+ * floor.
+ */
+function laterThanFile(state: NormalizerState, time: string): boolean {
+  const ms = state.notAfterMs;
+  if (ms === undefined) return false;
+  if (state.notAfterIso?.ms !== ms) {
+    state.notAfterIso = { ms, iso: ms >= 0 && ms < PLAIN_UTC_MS_LIMIT ? new Date(Math.floor(ms)).toISOString() : undefined };
+  }
+  const iso = state.notAfterIso.iso;
+  return iso !== undefined && time.length === PLAIN_UTC.length ? time > iso : Date.parse(time) > ms;
+}
 
 export function initialNormalizerState(opts: { fallbackThreadId?: string; notAfterMs?: number } = {}): NormalizerState {
   return { usageRecords: false, syntheticIds: 0, review: initialReview(), problems: [], ...opts };
@@ -67,13 +104,13 @@ export function initialNormalizerState(opts: { fallbackThreadId?: string; notAft
 function recordTime(state: NormalizerState, ts: string | undefined): { time: string; bad?: string } {
   if (ts !== undefined) {
     let time: string | undefined;
-    if (ISO_RE.test(ts) && ts.endsWith('Z') && ts.length === 24) time = plainUtcInRange(ts) ? ts : undefined;
+    if (isPlainUtc(ts)) time = plainUtcInRange(ts) ? ts : undefined;
     else {
       const ms = strictTime(ts);
       if (!Number.isNaN(ms)) time = new Date(ms).toISOString();
     }
     if (time === undefined) return { time: state.lastTime ?? EPOCH, bad: 'invalid timestamp; the previous one was used' };
-    if (state.notAfterMs !== undefined && Date.parse(time) > state.notAfterMs) {
+    if (laterThanFile(state, time)) {
       return { time: state.lastTime ?? EPOCH, bad: 'timestamp later than the file was last written; the previous one was used' };
     }
     return { time };

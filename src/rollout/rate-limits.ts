@@ -37,12 +37,14 @@ function readWindow(v: unknown): RateLimitWindow | undefined {
 
 const SESSION_META = Buffer.from('"type":"session_meta"');
 const RATE_LIMITS = Buffer.from('"rate_limits":{');
+/** the session header's instruction blobs (one list for every call: elideKeysBytes prepares a list's scans once) */
+const META_BLOBS = ['base_instructions', 'instructions', 'dynamic_tools'];
 
 /** The line reader's hook: decode only session metadata (without its instruction blobs) and records with rate limits. */
 export function decideRateLimitLine(buf: Buffer, start: number, end: number): { skip: string } | { text: string } {
   const line = buf.subarray(start, end);
   if (line.subarray(0, 200).includes(SESSION_META)) {
-    const text = elideKeysBytes(line, ['base_instructions', 'instructions', 'dynamic_tools']);
+    const text = elideKeysBytes(line, META_BLOBS);
     return text === undefined ? { text: line.toString('utf8') } : { text };
   }
   return line.includes(RATE_LIMITS) ? { text: line.toString('utf8') } : { skip: 'no rate limits' };

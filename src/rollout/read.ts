@@ -5,7 +5,7 @@
  * copy only those fields and never clone the whole record: the schemas' loose
  * parse copies every field of every record, which dominated normalize time.
  */
-import type { ResponseItem, TokenUsage } from './schema.js';
+import type { ExecEnd, ResponseItem, TaskComplete, TokenUsage } from './schema.js';
 
 type Obj = Record<string, unknown>;
 
@@ -92,4 +92,54 @@ export function readTurnContext(raw: unknown): {
 } {
   if (!isObj(raw)) return {};
   return { turn_id: optStr(raw.turn_id), cwd: optStr(raw.cwd), model: optStr(raw.model), effort: optStr(raw.effort), service_tier: optStr(raw.service_tier) };
+}
+
+/*
+ * Event payloads read on every turn and tool call (`task_started`, `task_complete`, `turn_aborted`,
+ * `exec_command_end`, `patch_apply_end`, `mcp_tool_call_end`, `CommandExecution` items): the same
+ * verdict as the zod schema's `safeParse` (undefined where it fails: a field of the wrong type), the
+ * fields as it returns them, without its copy of the record. zod numbers are finite; objects are not
+ * arrays.
+ */
+
+/** what a zod `optStr`/`optNum`/`nullish()` accepts: undefined, null, or `ok` */
+const nullishOr = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || v === null || ok(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
+
+/** `ExecEnd.safeParse(raw)`'s data, or undefined where it fails. */
+export function readExecEnd(raw: unknown): ExecEnd | undefined {
+  if (!isObj(raw)) return undefined;
+  const { call_id, command, cwd, exit_code, duration, status, aggregated_output, success } = raw;
+  if (!nullishOr(call_id, isStr) || !nullishOr(cwd, isStr) || !nullishOr(status, isStr) || !nullishOr(aggregated_output, isStr)) return undefined;
+  if (!nullishOr(exit_code, isNum) || !nullishOr(success, (v) => typeof v === 'boolean')) return undefined;
+  if (!nullishOr(command, (v) => isStr(v) || isStrings(v))) return undefined;
+  if (!nullishOr(duration, (d) => isObj(d) && nullishOr(d.secs, isNum) && nullishOr(d.nanos, isNum))) return undefined;
+  return raw as ExecEnd;
+}
+
+/** `TaskComplete.safeParse(raw)`'s data, or undefined where it fails. */
+export function readTaskComplete(raw: unknown): TaskComplete | undefined {
+  if (!isObj(raw)) return undefined;
+  const { turn_id, last_agent_message, duration_ms, time_to_first_token_ms, error } = raw;
+  if (!nullishOr(turn_id, isStr) || !nullishOr(last_agent_message, isStr)) return undefined;
+  if (!nullishOr(duration_ms, isNum) || !nullishOr(time_to_first_token_ms, isNum)) return undefined;
+  if (!nullishOr(error, (e) => isStr(e) || (isObj(e) && nullishOr(e.message, isStr)))) return undefined;
+  return raw as TaskComplete;
+}
+
+/** The parent turn of a `task_started` (`TaskStarted.safeParse`), or undefined where it fails or has none. */
+export function readTaskStartedParent(raw: unknown): string | undefined {
+  if (!isObj(raw)) return undefined;
+  const { turn_id, started_at, turn_attribution: a } = raw;
+  if (!nullishOr(turn_id, isStr) || !nullishOr(started_at, isNum)) return undefined;
+  if (!nullishOr(a, (v) => isObj(v) && nullishOr(v.parent_turn_id, isStr))) return undefined;
+  return isObj(a) && isStr(a.parent_turn_id) ? a.parent_turn_id : undefined;
+}
+
+/** The reason of a `turn_aborted` (`TurnAborted.safeParse`), or undefined where it fails or has none. */
+export function readAbortReason(raw: unknown): string | undefined {
+  if (!isObj(raw) || !nullishOr(raw.turn_id, isStr) || !nullishOr(raw.reason, isStr)) return undefined;
+  return isStr(raw.reason) ? raw.reason : undefined;
 }

@@ -115,6 +115,7 @@ export const TaskComplete = z.looseObject({
   time_to_first_token_ms: optNum,
   error: z.union([z.string(), z.looseObject({ message: optStr, codex_error_info: z.unknown().optional() })]).nullish(),
 });
+export type TaskComplete = z.infer<typeof TaskComplete>;
 
 export const TurnAborted = z.looseObject({ turn_id: optStr, reason: optStr });
 
@@ -130,6 +131,7 @@ export const ExecEnd = z.looseObject({
   aggregated_output: optStr,
   success: z.boolean().nullish(),
 });
+export type ExecEnd = z.infer<typeof ExecEnd>;
 
 export const ItemCompleted = z.looseObject({
   turn_id: optStr,

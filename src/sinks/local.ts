@@ -2,7 +2,7 @@ import { StoreCursors } from '../store/cursor-store.js';
 import type { Cursor } from '../store/cursors.js';
 import { StoreError } from '../store/errors.js';
 import type { OpenOptions } from '../store/db.js';
-import { latestSpans, type Bind } from '../store/spans.js';
+import { latestSpans, type RowBatch } from '../store/spans.js';
 import { TraceStore, type StoreLocation } from '../store/store.js';
 import { createWriter, type SpanWriter } from '../store/writer.js';
 import type { SpanEffect } from '../trace/effects.js';
@@ -59,10 +59,10 @@ export class LocalSink implements Sink, CursorCommitter {
     }
   }
 
-  /** `commitWithCursors` for rows a pipeline thread made (`toRow`) from `spans` spans. */
-  async commitRows(rows: Bind[][], spans: number, cursors: readonly Cursor[]): Promise<void> {
+  /** `commitWithCursors` for rows a pipeline thread made (`handOffBatch`) from `spans` spans. */
+  async commitRows(batch: RowBatch, spans: number, cursors: readonly Cursor[]): Promise<void> {
     try {
-      await this.writer.commitRows(rows, cursors);
+      await this.writer.commitRows(batch, cursors);
       this.delivered += spans;
       this.lastError = undefined;
     } catch (err) {

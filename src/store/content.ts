@@ -1,18 +1,21 @@
 /**
- * The `content` column: a span's large attribute values (see LARGE_VALUE_CHARS in spans.ts),
- * brotli-compressed. Two forms of the text inside, told apart by its first character:
+ * A span's large attribute values (see LARGE_VALUE_CHARS in spans.ts) as one text. Two forms,
+ * told apart by the first character:
  *
  * - framed (written now): `\u0000`, a JSON header `["key", length, …]` (lengths in UTF-16
  *   code units), a newline, then the values themselves, one after another, unescaped;
  * - JSON (stores written before): `{"key": "value", …}`.
  *
+ * Where the text is kept: now as a slice of a block shared with the other spans of its commit
+ * (blocks.ts); in stores written before, brotli-compressed on its own in the span's `content`
+ * column (`decodeLarge`, `contentJson`), which still reads.
+ *
  * The framed form spares escaping every value into JSON and parsing it back (JSON.stringify
  * of the values was ~9% of a pipeline thread's backfill). Values that are not well-formed
  * UTF-16 (a lone surrogate, which UTF-8 cannot hold) are written as JSON, which keeps them.
  */
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 
-const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18 } };
 const FRAMED = '\u0000';
 
 interface WellFormed {
@@ -34,43 +37,54 @@ function head(keys: readonly string[], values: readonly string[]): { framed: str
   return { framed: `${FRAMED}${JSON.stringify(header)}\n` };
 }
 
-/** the text of a content value: the large values, in their key order */
-export function encodeLarge(keys: readonly string[], values: readonly string[]): string {
+/** a span's large values as their content text: `head`, then `values` one after another (none: `head` is the whole JSON text) */
+export interface LargeText {
+  head: string;
+  values: readonly string[];
+}
+
+export function largeText(keys: readonly string[], values: readonly string[]): LargeText {
   const h = head(keys, values);
-  return 'json' in h ? h.json : h.framed + values.join('');
+  return 'json' in h ? { head: h.json, values: [] } : { head: h.framed, values };
 }
 
-export function compressLarge(text: string): Buffer {
-  return brotliCompressSync(text, BROTLI);
+/** the text itself (as `writeText` writes it) */
+export function joinText(t: LargeText): string {
+  return t.head + t.values.join('');
 }
 
-/** reused by `compressValues` (kept up to this size) */
-const SCRATCH_MAX = 4 * 1024 * 1024;
-let scratch = Buffer.allocUnsafe(256 * 1024);
+/** at most this many UTF-8 bytes make `t` (3 per UTF-16 code unit) */
+export function textBound(t: LargeText): number {
+  let n = t.head.length;
+  for (const v of t.values) n += v.length;
+  return n * 3;
+}
 
 /**
- * `compressLarge(encodeLarge(keys, values))`, the same bytes, without making the text: the
- * values are written as UTF-8 straight into a reused buffer (one string copy and one Buffer
- * less per span).
+ * Writes `t` as UTF-8 into `buf` at `at` (room for `textBound(t)` bytes, or for its exact size)
+ * and returns the bytes written: the same bytes as `joinText(t)`, without
+ * making that text (one string copy less per span).
  */
-export function compressValues(keys: readonly string[], values: readonly string[]): Buffer {
-  const h = head(keys, values);
-  if ('json' in h) return compressLarge(h.json);
-  let bound = h.framed.length * 3;
-  for (const v of values) bound += v.length * 3;
-  const buf = bound <= scratch.length ? scratch : Buffer.allocUnsafe(bound);
-  if (buf !== scratch && bound <= SCRATCH_MAX) scratch = buf;
-  let n = buf.write(h.framed, 0, 'utf8');
-  for (const v of values) n += buf.write(v, n, 'utf8');
-  return brotliCompressSync(buf.subarray(0, n), BROTLI);
+export function writeText(t: LargeText, buf: Buffer, at: number): number {
+  let n = at + buf.write(t.head, at, 'utf8');
+  for (const v of t.values) n += buf.write(v, n, 'utf8');
+  return n - at;
 }
 
-/** the large values of a content value, in their key order */
+/** the exact UTF-8 size of `t` (for a text too large for `textBound`'s room) */
+export function textBytes(t: LargeText): number {
+  let n = Buffer.byteLength(t.head, 'utf8');
+  for (const v of t.values) n += Buffer.byteLength(v, 'utf8');
+  return n;
+}
+
+/** the large values of a per-span compressed `content` value (stores written before blocks), in their key order */
 export function decodeLarge(content: Buffer): Record<string, unknown> {
   return fromText(brotliDecompressSync(content).toString('utf8'));
 }
 
-function fromText(text: string): Record<string, unknown> {
+/** the large values of a content text (`joinText`), in their key order */
+export function fromText(text: string): Record<string, unknown> {
   if (!text.startsWith(FRAMED)) return JSON.parse(text) as Record<string, unknown>;
   const nl = text.indexOf('\n');
   const header = JSON.parse(text.slice(1, nl)) as (string | number)[];
@@ -84,8 +98,12 @@ function fromText(text: string): Record<string, unknown> {
   return out;
 }
 
-/** the large values of a content value as the JSON text `{"key": "value", …}` (for SQL search) */
+/** `decodeLarge` as the JSON text `{"key": "value", …}` (for SQL search) */
 export function contentJson(content: Buffer): string {
-  const text = brotliDecompressSync(content).toString('utf8');
+  return textJson(brotliDecompressSync(content).toString('utf8'));
+}
+
+/** a content text (`joinText`) as the JSON text `{"key": "value", …}` */
+export function textJson(text: string): string {
   return text.startsWith(FRAMED) ? JSON.stringify(fromText(text)) : text;
 }

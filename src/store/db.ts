@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { StoreError, guard } from './errors.js';
+import { blocksOf } from './blocks.js';
 import { spanContent, spanLarge } from './spans.js';
 
 export type Db = Database.Database;
@@ -80,6 +81,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `);
   },
+  // the large values of a commit's spans compressed together (blocks.ts); rows written before keep theirs per span
+  (db) => {
+    db.exec(`
+      -- AUTOINCREMENT: an id is never reused, so a reader may cache a block by id (blocks.ts)
+      CREATE TABLE span_blocks (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        data             BLOB NOT NULL
+      );
+      ALTER TABLE spans ADD COLUMN block INTEGER;
+      CREATE INDEX spans_block ON spans(block) WHERE block IS NOT NULL;
+      -- a block goes once no span points at it any longer: SpanTable collects those its commits
+      -- moved spans away from (an UPDATE trigger would make every upsert keep a statement journal,
+      -- ~4 pages of 32 KiB copied per row); spans are not deleted, but if they are, this collects
+      CREATE TRIGGER spans_block_deleted AFTER DELETE ON spans WHEN old.block IS NOT NULL
+      BEGIN
+        DELETE FROM span_blocks WHERE id = old.block AND NOT EXISTS (SELECT 1 FROM spans WHERE block = old.block);
+      END;
+    `);
+  },
 ];
 
 export function schemaVersion(db: Db): number {
@@ -117,6 +137,21 @@ function createPrivateFile(file: string): void {
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }
 
+const asContent = (v: unknown): Buffer | number | null => (Buffer.isBuffer(v) || typeof v === 'number' ? v : null);
+const asId = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const asData = (v: unknown): Buffer | null => (Buffer.isBuffer(v) ? v : null);
+
+/** The SQL functions that read large values (spans.ts; their arguments: blocks.ts CONTENT_SQL), on this connection's block cache. */
+function registerFunctions(db: Db): void {
+  const cache = blocksOf(db).cache;
+  // not deterministic: its answer depends on the cache (SQLite must call it every time)
+  db.function('span_block_cached', (block) => (block === null || cache.has(Number(block)) ? 1 : 0));
+  db.function('span_large', { deterministic: true }, (content, block, data, name) =>
+    spanLarge(cache, asContent(content), asId(block), asData(data), String(name)),
+  );
+  db.function('span_content', { deterministic: true }, (content, block, data) => spanContent(cache, asContent(content), asId(block), asData(data)));
+}
+
 /** Opens (creating and migrating when writable) the SQLite file: WAL, synchronous=NORMAL, busy timeout. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   return guard(file, () => {
@@ -126,8 +161,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     if (opts.readonly !== true) createPrivateFile(file);
     const db = new Database(file, { readonly: opts.readonly === true, fileMustExist: true });
     try {
-      db.function('span_large', { deterministic: true }, (content, name) => spanLarge(Buffer.isBuffer(content) ? content : null, String(name)));
-      db.function('span_content', { deterministic: true }, (content) => spanContent(Buffer.isBuffer(content) ? content : null));
+      registerFunctions(db);
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (opts.readonly !== true) {
         // a new file only (a no-op once it has tables): rows of a few KB (compressed content) waste

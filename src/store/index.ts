@@ -3,6 +3,7 @@ export { MIGRATIONS, migrate, openDatabase, schemaVersion, type Db, type Migrati
 export { StoreError, toStoreError } from './errors.js';
 export { STORE_REPLACED } from './files.js';
 export { latestSpans, rowToSpan } from './spans.js';
+export { blocksOf } from './blocks.js';
 export type { Cursor } from './cursors.js';
 export { MemoryCursors, SinkCursorGroup, StoreCursors, type CursorStore } from './cursor-store.js';
 export { projectOf, type ListSessionsQuery, type SessionSummary } from './sessions.js';

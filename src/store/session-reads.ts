@@ -4,6 +4,7 @@
  * committed since a given time (the cursors table: spans and cursors commit together).
  */
 import type Database from 'better-sqlite3';
+import { attrSql } from './blocks.js';
 import type { Db } from './db.js';
 import type { SessionTotals } from './views.js';
 
@@ -44,7 +45,7 @@ const TOTALS = `SELECT trace_id, SUM(kind = 'turn') AS turns, SUM(kind = 'llm') 
     TOTAL(CASE WHEN kind = 'llm' THEN cached_tokens END) AS cached_tokens, TOTAL(CASE WHEN kind = 'llm' THEN reasoning_tokens END) AS reasoning_tokens
   FROM spans`;
 const MODELS = "SELECT trace_id, model, COUNT(*) AS n FROM spans WHERE kind = 'llm' AND model IS NOT NULL";
-const THREADS = `SELECT trace_id, COALESCE(json_extract(attributes, '$."codex.subagent.thread_id"'), span_large(content, 'codex.subagent.thread_id')) AS thread FROM spans WHERE kind = 'subagent'`;
+const THREADS = `SELECT trace_id, ${attrSql('codex.subagent.thread_id')} AS thread FROM spans WHERE kind = 'subagent'`;
 
 export function toTotals(r: TotalsRow): SessionTotals & { subagents: number } {
   return {
@@ -88,11 +89,9 @@ export class SessionReads {
     this.changedFiles = db.prepare('SELECT session_id, updated_at FROM cursors WHERE updated_at >= ?');
     this.lastChange = db.prepare('SELECT MAX(updated_at) AS t FROM cursors');
     this.title = db.prepare(
-      `SELECT substr(COALESCE(json_extract(attributes, '$."input.value"'), span_large(content, 'input.value')), 1, 200) AS title FROM spans
+      `SELECT substr(${attrSql('input.value')}, 1, 200) AS title FROM spans
        WHERE trace_id = ? AND kind = 'turn' AND parent_span_id = ? ORDER BY start_time LIMIT 1`,
     );
-    this.branch = db.prepare(
-      `SELECT COALESCE(json_extract(attributes, '$."vcs.ref.head.name"'), span_large(content, 'vcs.ref.head.name')) AS branch FROM spans WHERE span_id = ?`,
-    );
+    this.branch = db.prepare(`SELECT ${attrSql('vcs.ref.head.name')} AS branch FROM spans WHERE span_id = ?`);
   }
 }

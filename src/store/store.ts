@@ -6,7 +6,7 @@ import { openDatabase, schemaVersion, type Db, type OpenOptions } from './db.js'
 import { guard, StoreError } from './errors.js';
 import { StoreFiles } from './files.js';
 import { SessionQueries, type ListSessionsQuery, type SessionSummary } from './sessions.js';
-import { SpanTable, latestSpans, type Bind } from './spans.js';
+import { SpanTable, latestSpans, type RowBatch } from './spans.js';
 import { dbPathIn, ensureStateDir } from './statedir.js';
 import { TraceLookup, type TraceMatch } from './traces.js';
 import { UsageQueries, type CallRow, type UsageQuery } from './usage.js';
@@ -121,11 +121,11 @@ export class TraceStore {
     return this.commitSpans(latestSpans(effects), cursors);
   }
 
-  /** `commit` for rows already made by `toRow` (the writer thread's commits). */
-  commitRows(rows: readonly Bind[][], cursors: readonly Cursor[]): number {
+  /** `commit` for rows already made by `toRow` or `handOffBatch` (the writer thread's and the pipeline threads' commits). */
+  commitRows(batch: RowBatch, cursors: readonly Cursor[]): number {
     return this.tx(() => {
       this.cursors.putAll(cursors, Date.now());
-      return this.spans.upsertRows(rows);
+      return this.spans.upsertRows(batch);
     });
   }
 

@@ -4,15 +4,13 @@
  */
 import type Database from 'better-sqlite3';
 import { ATTR, type Span } from '../trace/span.js';
+import { attrSql, blocksOf, CONTENT_SQL, type BlockReader } from './blocks.js';
 import type { Db } from './db.js';
 import { rowToSpan, type SpanRow } from './spans.js';
 
 const HEAD = 'trace_id, span_id, parent_span_id, kind, name, start_time, end_time, status, status_message';
 
-const attr = (name: string, max?: number): string =>
-  max === undefined
-    ? `COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}'))`
-    : `substr(COALESCE(json_extract(attributes, '$."${name}"'), span_large(content, '${name}')), 1, ${max})`;
+const attr = (name: string, max?: number): string => (max === undefined ? attrSql(name) : `substr(${attrSql(name)}, 1, ${max})`);
 
 /**
  * The outline as one JSON array built by SQLite: per span what a waterfall row, the header sums
@@ -42,12 +40,15 @@ export class TraceReader {
   private readonly one: Database.Statement<[string, string], SpanRow>;
   private readonly find: Database.Statement<{ trace: string; q: string; max: number }, { span_id: string }>;
 
+  private readonly blocks: BlockReader;
+
   constructor(db: Db) {
+    this.blocks = blocksOf(db);
     this.outlineText = db.prepare<[string], { spans: string }>(OUTLINE_JSON);
-    this.one = db.prepare<[string, string], SpanRow>(`SELECT ${HEAD}, attributes, content FROM spans WHERE trace_id = ? AND span_id = ?`);
+    this.one = db.prepare<[string, string], SpanRow>(`SELECT ${HEAD}, attributes, content, block FROM spans WHERE trace_id = ? AND span_id = ?`);
     this.find = db.prepare<{ trace: string; q: string; max: number }, { span_id: string }>(
       `SELECT span_id FROM spans WHERE trace_id = @trace
-         AND (instr(lower(name), @q) > 0 OR instr(lower(attributes), @q) > 0 OR instr(lower(COALESCE(span_content(content), '')), @q) > 0 OR instr(lower(COALESCE(status_message, '')), @q) > 0)
+         AND (instr(lower(name), @q) > 0 OR instr(lower(attributes), @q) > 0 OR instr(lower(COALESCE(span_content(${CONTENT_SQL}), '')), @q) > 0 OR instr(lower(COALESCE(status_message, '')), @q) > 0)
        ORDER BY start_time, span_id LIMIT @max`,
     );
   }
@@ -59,7 +60,7 @@ export class TraceReader {
 
   span(traceId: string, spanId: string): Span | undefined {
     const row = this.one.get(traceId, spanId);
-    return row === undefined ? undefined : rowToSpan(row);
+    return row === undefined ? undefined : rowToSpan(row, this.blocks);
   }
 
   /** Ids of the spans whose name, status message or any attribute contains `query` (case-insensitive). */

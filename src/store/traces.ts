@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { attrSql } from './blocks.js';
 import type { Db } from './db.js';
 
 /** A trace an id or prefix given by the user may mean. */
@@ -45,7 +46,7 @@ export class TraceLookup {
     this.bySubagent = db.prepare<[string, number], MatchRow>(
       `SELECT t.trace_id, s.session_id, s.start_time, s.cwd
        FROM (SELECT DISTINCT trace_id FROM spans
-             WHERE kind = 'subagent' AND COALESCE(json_extract(attributes, '$."codex.subagent.thread_id"'), span_large(content, 'codex.subagent.thread_id')) GLOB ? LIMIT ?) t
+             WHERE kind = 'subagent' AND ${attrSql('codex.subagent.thread_id')} GLOB ? LIMIT ?) t
        LEFT JOIN spans s ON s.trace_id = t.trace_id AND s.kind = 'session'
        ORDER BY s.start_time DESC`,
     );

@@ -3,6 +3,7 @@
  * money is computed by src/pricing/ at read time, so a price update re-prices all history.
  */
 import type Database from 'better-sqlite3';
+import { attrSql } from './blocks.js';
 import type { Db } from './db.js';
 
 export interface UsageQuery {
@@ -64,16 +65,16 @@ interface Params {
 const sql = (byTrace: boolean): string => `
 WITH calls AS (
   SELECT trace_id, span_id, COALESCE(end_time, start_time) AS time, model, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
-    COALESCE(json_extract(attributes, '$."gen_ai.provider.name"'), span_large(content, 'gen_ai.provider.name')) AS provider,
-    COALESCE(json_extract(attributes, '$."openai.request.service_tier"'), span_large(content, 'openai.request.service_tier')) AS service_tier,
-    COALESCE(json_extract(attributes, '$."codex.thread.id"'), span_large(content, 'codex.thread.id')) AS thread_id
+    ${attrSql('gen_ai.provider.name')} AS provider,
+    ${attrSql('openai.request.service_tier')} AS service_tier,
+    ${attrSql('codex.thread.id')} AS thread_id
   FROM spans
   WHERE kind = 'llm' AND input_tokens IS NOT NULL
     ${byTrace ? 'AND trace_id IN (SELECT value FROM json_each(@traces))' : ''}
 ),
 sess AS (
   SELECT trace_id, MIN(session_id) AS session_id, MIN(start_time) AS session_start, MIN(cwd) AS cwd,
-    MIN(COALESCE(json_extract(attributes, '$."vcs.repository.url.full"'), span_large(content, 'vcs.repository.url.full'))) AS repository
+    MIN(${attrSql('vcs.repository.url.full')}) AS repository
   FROM spans WHERE kind = 'session' AND trace_id IN (SELECT DISTINCT trace_id FROM calls)
   GROUP BY trace_id
 )

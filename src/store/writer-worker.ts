@@ -31,7 +31,7 @@ port.on('message', (m: CommitRequest | 'close') => {
   let reply: CommitReply;
   try {
     if (!store) throw openError;
-    reply = { id: m.id, written: store.commitRows(m.rows, m.cursors) };
+    reply = { id: m.id, written: store.commitRows(m.batch, m.cursors) };
   } catch (err) {
     reply = errorReply(m.id, err);
   }

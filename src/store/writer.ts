@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Span } from '../trace/span.js';
-import { toRow, type Bind } from './spans.js';
+import { toRow, type RowBatch } from './spans.js';
 import type { Cursor } from './cursors.js';
 import { StoreError } from './errors.js';
 import type { TraceStore } from './store.js';
@@ -16,19 +16,19 @@ export interface SpanWriter {
   readonly threaded: boolean;
   /** Spans (latest state each) and cursors in ONE transaction; resolves with the spans written once committed. */
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number>;
-  /** `commit` for rows already made by `toRow` (by a pipeline thread); resolves with the rows written */
-  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number>;
+  /** `commit` for rows already made (`handOffBatch`, by a pipeline thread); resolves with the rows written */
+  commitRows(batch: RowBatch, cursors: readonly Cursor[]): Promise<number>;
   /** Waits for what was handed over, then releases the writer. */
   close(): Promise<void>;
 }
 
 /**
  * A commit request to the writer thread: the spans as the rows of the upsert, attributes
- * already stringified (`toRow`), so that the thread only compresses the large values and writes.
+ * already stringified (`toRow`), so that the thread only packs the large values into blocks and writes.
  */
 export interface CommitRequest {
   id: number;
-  rows: Bind[][];
+  batch: RowBatch;
   cursors: readonly Cursor[];
 }
 
@@ -47,8 +47,8 @@ class InlineWriter implements SpanWriter {
   async commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
     return this.store.commitSpans(spans, cursors);
   }
-  async commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
-    return this.store.commitRows(rows, cursors);
+  async commitRows(batch: RowBatch, cursors: readonly Cursor[]): Promise<number> {
+    return this.store.commitRows(batch, cursors);
   }
   async close(): Promise<void> {}
 }
@@ -81,16 +81,16 @@ class ThreadWriter implements SpanWriter {
   }
 
   commit(spans: readonly Span[], cursors: readonly Cursor[]): Promise<number> {
-    return this.commitRows(spans.map(toRow), cursors);
+    return this.commitRows({ rows: spans.map(toRow), blocks: [] }, cursors);
   }
 
-  commitRows(rows: Bind[][], cursors: readonly Cursor[]): Promise<number> {
+  commitRows(batch: RowBatch, cursors: readonly Cursor[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      const req: CommitRequest = { id, rows, cursors };
+      const req: CommitRequest = { id, batch, cursors };
       this.worker.postMessage(req);
     });
   }

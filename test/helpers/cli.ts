@@ -13,6 +13,7 @@ import { main } from '../../src/cli/index.js';
 import { loadStoredTraces } from '../../src/cli/stored.js';
 import { watchCommand, type WatchFlags } from '../../src/cli/watch-cmd.js';
 import { dbPathIn } from '../../src/store/index.js';
+import { blocksOf } from '../../src/store/blocks.js';
 import { rowToSpan, type SpanRow } from '../../src/store/spans.js';
 import type { Span } from '../../src/trace/span.js';
 import { ROOT } from './fixtures.js';
@@ -59,7 +60,8 @@ export function storedSpans(stateDir: string): Span[] {
   const db = new Database(dbPathIn(stateDir), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare('SELECT * FROM spans ORDER BY span_id').all() as SpanRow[];
-    return rows.map(rowToSpan);
+    const blocks = blocksOf(db);
+    return rows.map((r) => rowToSpan(r, blocks));
   } finally {
     db.close();
   }

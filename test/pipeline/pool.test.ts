@@ -19,10 +19,11 @@ function backfill(
   home: string,
   state: string,
   workers: number,
+  extra: string[] = [],
 ): { code: number; summary: { files: number; filesRead: number; spansDelivered: number; undeliveredFiles: number }; stderr: string } {
   const r = spawnSync(
     process.execPath,
-    [BIN, '--log-level', 'debug', 'backfill', '--codex-home', home, '--state-dir', state, '--json', '--workers', String(workers)],
+    [BIN, '--log-level', 'debug', 'backfill', '--codex-home', home, '--state-dir', state, '--json', '--workers', String(workers), ...extra],
     { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: testDir() } },
   );
   return { code: r.status ?? -1, summary: JSON.parse(r.stdout || '{}') as never, stderr: r.stderr };
@@ -32,6 +33,18 @@ function cursors(state: string): unknown[] {
   const db = new Database(dbPathIn(state), { readonly: true });
   try {
     return db.prepare('SELECT path, dev, ino, session_id, committed_offset, size, mtime_ms, finalized, first_line_hash FROM cursors ORDER BY path').all();
+  } finally {
+    db.close();
+  }
+}
+
+/** blocks of large values in the store, and those no span points at (there must be none) */
+function blocks(state: string): { blocks: number; orphans: number } {
+  const db = new Database(dbPathIn(state), { readonly: true });
+  try {
+    return db
+      .prepare(`SELECT COUNT(*) AS blocks, COALESCE(SUM(id NOT IN (SELECT block FROM spans WHERE block IS NOT NULL)), 0) AS orphans FROM span_blocks`)
+      .get() as { blocks: number; orphans: number };
   } finally {
     db.close();
   }
@@ -68,5 +81,20 @@ describe('backfill on pipeline threads', () => {
     expect(storeSpans(state)).toEqual(before);
     expect((cursors(state) as { path: string }[]).map((c) => c.path)).toContain(to);
     renameSync(to, moved);
+  });
+
+  it('--force traces every file again and leaves no block behind that no span points at (threads and one thread)', () => {
+    const state = testDir();
+    expect(backfill(home, state, 2).code).toBe(0);
+    const before = storeSpans(state);
+    const first = blocks(state);
+    expect(first.blocks).toBeGreaterThan(0);
+    for (const workers of [2, 0]) {
+      const again = backfill(home, state, workers, ['--force']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.summary.spansDelivered).toBeGreaterThan(0);
+      expect(storeSpans(state)).toEqual(before);
+      expect(blocks(state).orphans).toBe(0);
+    }
   });
 });

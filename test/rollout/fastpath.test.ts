@@ -129,3 +129,70 @@ describe('decideLine', () => {
     }
   });
 });
+
+/** The plain way `elideKeysBytes` is an optimisation of: one scan per key, every value cut, nested ones dropped. */
+function elideOneScanPerKey(text: string, keys: readonly string[]): string | undefined {
+  const ranges: [number, number][] = [];
+  for (const key of keys) {
+    const n = `"${key}":`;
+    for (let i = text.indexOf(n); i >= 0; i = text.indexOf(n, i + n.length)) {
+      const vs = i + n.length;
+      const ve = endOfValue(text, vs);
+      if (ve < 0) return undefined;
+      ranges.push([vs, ve]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let pos = 0;
+  for (const [vs, ve] of ranges) {
+    if (vs < pos) continue;
+    out += `${text.slice(pos, vs)}null`;
+    pos = ve;
+  }
+  return out + text.slice(pos);
+}
+
+/** The end of the shortest JSON value at `vs` followed by `,` `}` `]` or the end, or -1. */
+function endOfValue(text: string, vs: number): number {
+  for (let ve = vs + 1; ve <= text.length; ve++) {
+    if (ve < text.length && !',}]'.includes(text[ve] as string)) continue;
+    try {
+      JSON.parse(text.slice(vs, ve));
+      return ve;
+    } catch {
+      // not yet the whole value
+    }
+  }
+  return -1;
+}
+
+describe('elideKeysBytes', () => {
+  const keys = ['base_instructions', 'instructions', 'dynamic_tools', 'user_instructions', 'developer_instructions'];
+  it('cuts what one scan per key cuts: keys sharing a tail, nested in each other, in any order', () => {
+    const payloads = [
+      { user_instructions: 'u "q"', collaboration_mode: { settings: { developer_instructions: 'd' } }, after: 1 },
+      { dynamic_tools: [{ instructions: 'nested', developer_instructions: { x: 'y' } }], base_instructions: { text: 't' }, instructions: 'i' },
+      { developer_instructions: 'é✓ \\"instructions\\":', z: [1, { user_instructions: null }], base_instructions: 'b' },
+      { a: 'no key here', b: { c: ['instructions', 'base_instructions:'] } },
+      { x_instructions: 'not a listed key', instructions: 'i', userinstructions: 'neither' },
+    ];
+    for (const payload of payloads) {
+      const text = JSON.stringify({ timestamp: 't', type: 'turn_context', payload });
+      expect(elideKeysBytes(Buffer.from(text), keys)).toEqual(elideOneScanPerKey(text, keys));
+    }
+  });
+
+  it('agrees with one scan per key on every fixture line, for every key list the fast path uses', () => {
+    const lists = [
+      keys,
+      ['rate_limits'],
+      ['encrypted_content'],
+      ['aggregated_output', 'formatted_output', 'stdout', 'stderr'],
+      ['content', 'structuredContent'],
+    ];
+    for (const text of lines.filter((l) => l.length < 20_000)) {
+      for (const list of lists) expect(elideKeysBytes(Buffer.from(text), list)).toEqual(elideOneScanPerKey(text, list));
+    }
+  });
+});

@@ -488,3 +488,30 @@ describe('normalize: record → domain events', () => {
     expect(run([foreign, copied, own]).events).toEqual([{ type: 'user_prompt', time: '2026-11-25T16:58:47.000Z', turnId: undefined, text: 'mine' }]);
   });
 });
+
+describe('normalize: record times against the file’s last write', () => {
+  const at = (timestamp: string) => ({ dialect: 'envelope' as const, timestamp, type: 'event_msg', payload: { type: 'task_started', turn_id: 't' } });
+  it('takes a time up to the last write (fractional milliseconds included) and refuses a later one, whatever its form', () => {
+    const notAfterMs = Date.UTC(2026, 10, 25, 16, 58, 45, 68) + 0.6;
+    const verdicts = [
+      '2026-11-25T16:58:45.068Z', // the last write's own millisecond
+      '2026-11-25T16:58:45.069Z',
+      '2026-11-25T17:58:45.068+01:00', // the same instant, another form
+      '2026-11-25T17:58:45.069+01:00',
+      '2026-11-25T16:58:45Z',
+      '2026-11-25T16:58:46Z',
+      '9999-12-31T23:59:59.999Z',
+    ].map((t) => {
+      const st = initialNormalizerState({ fallbackThreadId: 'x', notAfterMs });
+      return normalize(st, at(t)).badTimestamp?.startsWith('timestamp later') ?? false;
+    });
+    expect(verdicts).toEqual([false, true, false, true, false, true, true]);
+  });
+
+  it('follows a bound that moves (a followed file grows)', () => {
+    const st = initialNormalizerState({ fallbackThreadId: 'x', notAfterMs: Date.UTC(2026, 0, 1) });
+    expect(normalize(st, at('2026-01-01T00:00:00.001Z')).badTimestamp).toBeDefined();
+    st.notAfterMs = Date.UTC(2026, 0, 2);
+    expect(normalize(st, at('2026-01-01T00:00:00.001Z')).badTimestamp).toBeUndefined();
+  });
+});

@@ -6,10 +6,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readEnvelope, readEventTag, readResponseItem, readTokenCountInfo, readTurnContext } from '../../src/rollout/read.js';
+import {
+  readAbortReason,
+  readEnvelope,
+  readEventTag,
+  readExecEnd,
+  readResponseItem,
+  readTaskComplete,
+  readTaskStartedParent,
+  readTokenCountInfo,
+  readTurnContext,
+} from '../../src/rollout/read.js';
 import {
   Envelope,
   EventMsg,
+  ExecEnd,
   ItemCompleted,
   LegacyHeader,
   ResponseItem,
@@ -18,6 +29,7 @@ import {
   TaskStarted,
   TokenCountInfo,
   TokenUsageRecord,
+  TurnAborted,
   TurnContext,
 } from '../../src/rollout/schema.js';
 
@@ -92,6 +104,81 @@ describe('zod schemas on every fixture record', () => {
         const z2 = TurnContext.parse(p);
         expect(readTurnContext(p)).toEqual({ turn_id: z2.turn_id, cwd: z2.cwd, model: z2.model, effort: z2.effort });
       }
+    }
+  });
+});
+
+describe('the event readers', () => {
+  type Payload = Record<string, unknown>;
+  const payloads = (types: string[]): Payload[] =>
+    records.flatMap((r) => {
+      const p = r.payload as Payload | undefined;
+      if (r.type !== 'event_msg' || !p) return [];
+      if (types.includes(p.type as string)) return [p];
+      const item = p.item as Payload | undefined;
+      return p.type === 'item_completed' && item && types.includes(item.type as string) ? [item] : [];
+    });
+  // every field the schemas describe, given values of every JSON type (and the odd finite-ness case)
+  const odd: unknown[] = [
+    undefined,
+    null,
+    1,
+    -2.5,
+    Infinity,
+    'x',
+    '',
+    true,
+    false,
+    [],
+    ['a', 'b'],
+    [1],
+    {},
+    { secs: 1, nanos: 2 },
+    { secs: 'x' },
+    { message: 'm' },
+    { message: 1 },
+    { parent_turn_id: 'p' },
+    { parent_turn_id: 3 },
+  ];
+  const variants = (base: Payload[], fields: string[]): unknown[] => [
+    ...base,
+    ...base.slice(0, 3).flatMap((p) => fields.flatMap((f) => odd.map((v) => ({ ...p, [f]: v })))),
+    null,
+    'x',
+    [],
+    [{ call_id: 'c' }],
+  ];
+
+  it('readExecEnd: the same verdict and fields as ExecEnd.safeParse', () => {
+    const base = payloads(['exec_command_end', 'patch_apply_end', 'mcp_tool_call_end', 'CommandExecution']);
+    expect(base.length).toBeGreaterThan(0);
+    for (const v of variants(base, ['call_id', 'command', 'cwd', 'exit_code', 'duration', 'status', 'aggregated_output', 'success'])) {
+      const z = ExecEnd.safeParse(v);
+      const fast = readExecEnd(v);
+      expect(fast !== undefined, JSON.stringify(v)?.slice(0, 200)).toBe(z.success);
+      if (fast && z.success) {
+        for (const k of ['call_id', 'command', 'cwd', 'exit_code', 'duration', 'status', 'aggregated_output', 'success'] as const)
+          expect(fast[k]).toEqual(z.data[k]);
+      }
+    }
+  });
+
+  it('readTaskComplete, readTaskStartedParent, readAbortReason: what TaskComplete, TaskStarted, TurnAborted say', () => {
+    const done = payloads(['task_complete', 'turn_complete']);
+    for (const v of variants(done, ['turn_id', 'last_agent_message', 'duration_ms', 'time_to_first_token_ms', 'error'])) {
+      const z = TaskComplete.safeParse(v);
+      const fast = readTaskComplete(v);
+      expect(fast !== undefined, JSON.stringify(v)?.slice(0, 200)).toBe(z.success);
+      if (fast && z.success)
+        for (const k of ['turn_id', 'last_agent_message', 'duration_ms', 'time_to_first_token_ms', 'error'] as const) expect(fast[k]).toEqual(z.data[k]);
+    }
+    for (const v of variants(payloads(['task_started', 'turn_started']), ['turn_id', 'started_at', 'turn_attribution'])) {
+      const z = TaskStarted.safeParse(v);
+      expect(readTaskStartedParent(v)).toEqual(z.success ? (z.data.turn_attribution?.parent_turn_id ?? undefined) : undefined);
+    }
+    for (const v of variants([{ type: 'turn_aborted', turn_id: 't', reason: 'interrupted' }], ['turn_id', 'reason'])) {
+      const z = TurnAborted.safeParse(v);
+      expect(readAbortReason(v)).toEqual(z.success ? (z.data.reason ?? undefined) : undefined);
     }
   });
 });

@@ -17,7 +17,7 @@ describe('openDatabase', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['cursors', 'sink_cursors', 'sink_lanes', 'spans']);
+    expect(tables).toEqual(['cursors', 'sink_cursors', 'sink_lanes', 'span_blocks', 'spans', 'sqlite_sequence']);
     db.close();
     // reopening does not migrate again
     const again = openDatabase(file);

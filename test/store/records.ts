@@ -1,4 +1,5 @@
 /** Spans and stores for the store's tests: hand-built spans with sensible defaults, a fresh store per test. */
+import { createHash } from 'node:crypto';
 import { TraceStore, type Cursor } from '../../src/store/index.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Attributes, Span, SpanKind } from '../../src/trace/span.js';
@@ -46,4 +47,11 @@ export function testStore(): TraceStore {
 /** A cursor of a 10-byte file, not finalized, unless told otherwise. */
 export function cursorAt(path: string, p: Partial<Cursor> = {}): Cursor {
   return { path, dev: 1, ino: 2, sessionId: null, committedOffset: 10, size: 10, mtimeMs: 1, finalized: false, firstLineHash: null, ...p };
+}
+
+/** base64 of a hash chain: deterministic text no compressor shrinks (one byte a character) */
+export function incompressible(seed: number, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${seed}/${i}`).digest('base64');
+  return out.slice(0, length);
 }

@@ -1,24 +1,17 @@
-import { createHash } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../src/sinks/local.js';
 import { SinkError } from '../../src/sinks/sink.js';
 import { TraceStore } from '../../src/store/index.js';
-import { handOffRow, LARGE_VALUE_CHARS, packForHandOff, packRow, toRow } from '../../src/store/spans.js';
+import { CONTENT_SQL } from '../../src/store/blocks.js';
+import { handOffBatch, LARGE_VALUE_CHARS, toRow } from '../../src/store/spans.js';
 import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
-import { ended, span, testStore } from './records.js';
+import { ended, incompressible, span, testStore } from './records.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
 
 const T = 'a'.repeat(32);
 afterEach(runCleanups);
-
-/** base64 of a hash chain: deterministic text no compressor shrinks */
-function incompressible(seed: number, length: number): string {
-  let out = '';
-  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${seed}/${i}`).digest('base64');
-  return out.slice(0, length);
-}
 
 function rowCount(store: TraceStore): number {
   return store.db.prepare('SELECT COUNT(*) FROM spans').pluck().get() as number;
@@ -41,7 +34,7 @@ describe('span upserts', () => {
     expect('statusMessage' in (first[0] as Span)).toBe(false);
   });
 
-  it('large values go compressed to the content column and come back in their key order', () => {
+  it('large values go compressed to a block and come back in their key order', () => {
     const store = testStore();
     const prompt = `refactor the parser 解析器を ┌─┐ ${'x'.repeat(LARGE_VALUE_CHARS)}`;
     const s = span({
@@ -56,7 +49,7 @@ describe('span upserts', () => {
       },
     });
     store.applyEffects([ended(s)]);
-    const row = store.db.prepare('SELECT attributes, content FROM spans').get() as { attributes: string; content: Buffer };
+    const row = store.db.prepare('SELECT attributes, content, block FROM spans').get() as { attributes: string; content: number; block: number };
     // the small attributes stay JSON (queried with json_extract); the large ones are a placeholder there
     expect(JSON.parse(row.attributes)).toEqual({
       'gen_ai.operation.name': 'chat',
@@ -65,12 +58,13 @@ describe('span upserts', () => {
       'output.value': null,
       short: 'kept inline',
     });
-    expect(row.content.length).toBeLessThan(prompt.length + 4000);
+    const block = store.db.prepare('SELECT data FROM span_blocks WHERE id = ?').pluck().get(row.block) as Buffer;
+    expect(block.length).toBeLessThan(prompt.length + 4000);
     const [back] = store.getTraceSpans(T);
     expect(JSON.stringify(back)).toBe(JSON.stringify(s));
   });
 
-  it('rows handed off from a pipeline thread (compressed bytes as a marked latin1 string) are stored as the span', () => {
+  it('rows handed off from a pipeline thread (blocks as latin1 strings) are stored as the span, the same bytes as packed by the writer', () => {
     const store = testStore();
     const spans = [1, 2, 3].map((i) =>
       span({
@@ -79,46 +73,56 @@ describe('span upserts', () => {
         attributes: { 'output.value': incompressible(i, 300 + i * 40000), 'input.value': `é✓ ${'y'.repeat(LARGE_VALUE_CHARS)}`, n: i },
       }),
     );
-    const handed = spans.map((x) => packForHandOff(toRow(x)));
-    expect(handed.every((r) => typeof r[17] === 'string')).toBe(true);
-    // the same bytes when compressed straight from the values
-    expect(spans.map(handOffRow)).toEqual(handed);
-    // a structured clone of the rows, as postMessage makes
+    const handed = handOffBatch(spans);
+    expect(handed.blocks.every((z) => typeof z === 'string')).toBe(true);
+    expect(handed.rows.every((r) => typeof r[17] === 'number' && r[18] === 0)).toBe(true);
+    // a structured clone of the batch, as postMessage makes
     store.commitRows(structuredClone(handed), []);
-    const stored = store.db.prepare('SELECT content FROM spans ORDER BY span_id').pluck().all() as Buffer[];
-    const direct = [...spans].sort((a, b) => (a.spanId < b.spanId ? -1 : 1)).map((x) => packRow(toRow(x))[17]);
-    expect(stored).toEqual(direct);
-    expect(
-      store
-        .getTraceSpans(T)
-        .map((x) => JSON.stringify(x))
-        .sort(),
-    ).toEqual(spans.map((x) => JSON.stringify(x)).sort());
+    const stored = store.db.prepare('SELECT data FROM span_blocks').pluck().all() as Buffer[];
+    expect(stored).toEqual(handed.blocks.map((z) => Buffer.from(z as string, 'latin1')));
+    // the writer thread packs rows made by toRow (their text) into the same bytes
+    const other = testStore();
+    other.commitRows({ rows: spans.map(toRow), blocks: [] }, []);
+    expect(other.db.prepare('SELECT data FROM span_blocks').pluck().all()).toEqual(stored);
+    for (const s of [store, other]) {
+      expect(
+        s
+          .getTraceSpans(T)
+          .map((x) => JSON.stringify(x))
+          .sort(),
+      ).toEqual(spans.map((x) => JSON.stringify(x)).sort());
+    }
   });
 
-  it('reads content in both forms: framed (written now; a lone surrogate falls back to JSON) and JSON (older stores)', () => {
+  it('reads content in every form: in a block (framed; a lone surrogate falls back to JSON), per span framed or JSON (older stores)', () => {
     const store = testStore();
     const big = `naïve ┌─┐ "q" \\ ${'z'.repeat(LARGE_VALUE_CHARS)}`;
     const lone = `${'w'.repeat(LARGE_VALUE_CHARS)}\ud800 end`;
     const a = span({ traceId: T, kind: 'tool', attributes: { 'input.value': big, n: 1, 'output.value': `${big}!` } });
     const b = span({ traceId: T, kind: 'tool', attributes: { 'output.value': lone } });
     store.applyEffects([ended(a), ended(b)]);
-    for (const x of [a, b]) expect(handOffRow(x)).toEqual(packForHandOff(toRow(x)));
-    // a row as stores before the framed form hold it
+    // rows as stores before blocks hold them: compressed on their own, framed or JSON
     const c = span({ traceId: T, kind: 'llm', attributes: { 'input.value': big, k: 2 } });
-    store.applyEffects([ended(c)]);
-    store.db.prepare('UPDATE spans SET content = ? WHERE span_id = ?').run(brotliCompressSync(JSON.stringify({ 'input.value': big })), c.spanId);
+    const d = span({ traceId: T, kind: 'llm', attributes: { k: 3, 'output.value': `${big}?` } });
+    store.applyEffects([ended(c), ended(d)]);
+    const old = store.db.prepare('UPDATE spans SET content = ?, block = NULL WHERE span_id = ?');
+    old.run(brotliCompressSync(JSON.stringify({ 'input.value': big })), c.spanId);
+    old.run(brotliCompressSync(`\u0000${JSON.stringify(['output.value', big.length + 1])}\n${big}?`), d.spanId);
     expect(
       store
         .getTraceSpans(T)
         .map((x) => JSON.stringify(x))
         .sort(),
-    ).toEqual([a, b, c].map((x) => JSON.stringify(x)).sort());
-    const q = store.db.prepare<[string], { v: string; j: string }>(
-      `SELECT span_large(content, 'input.value') AS v, span_content(content) AS j FROM spans WHERE span_id = ?`,
+    ).toEqual([a, b, c, d].map((x) => JSON.stringify(x)).sort());
+    const q = store.db.prepare<[string], { v: string | null; o: string | null; j: string }>(
+      `SELECT span_large(${CONTENT_SQL}, 'input.value') AS v, span_large(${CONTENT_SQL}, 'output.value') AS o, span_content(${CONTENT_SQL}) AS j
+       FROM spans WHERE span_id = ?`,
     );
-    expect(q.get(a.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big, 'output.value': `${big}!` }) });
-    expect(q.get(c.spanId)).toEqual({ v: big, j: JSON.stringify({ 'input.value': big }) });
+    expect(q.get(a.spanId)).toEqual({ v: big, o: `${big}!`, j: JSON.stringify({ 'input.value': big, 'output.value': `${big}!` }) });
+    // (a lone surrogate returned as SQL text would become U+FFFD: search reads the JSON, which escapes it)
+    expect(q.get(b.spanId)?.j).toBe(JSON.stringify({ 'output.value': lone }));
+    expect(q.get(c.spanId)).toEqual({ v: big, o: null, j: JSON.stringify({ 'input.value': big }) });
+    expect(q.get(d.spanId)).toEqual({ v: null, o: `${big}?`, j: JSON.stringify({ 'output.value': `${big}?` }) });
   });
 
   it('an open span is stored, then updated when it ends', () => {

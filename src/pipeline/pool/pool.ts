@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ContentOptions } from '../../content/options.js';
-import type { Bind } from '../../store/spans.js';
+import { appendBatch, type RowBatch } from '../../store/spans.js';
 import type { Cursor } from '../../store/cursors.js';
 import type { FileJob, RunFilesOptions } from '../run-files.js';
 import { addUnknown, type RunSummary } from '../summary.js';
@@ -21,7 +21,7 @@ const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** What commits the workers' rows: the local store's sink (see LocalSink.commitRows). */
 export interface RowCommitter {
-  commitRows(rows: Bind[][], spans: number, cursors: readonly Cursor[]): Promise<void>;
+  commitRows(batch: RowBatch, spans: number, cursors: readonly Cursor[]): Promise<void>;
 }
 
 export interface PoolOptions {
@@ -122,16 +122,16 @@ class CommitQueue {
   }
 
   private async commit(group: { m: Commit; reply: (err?: unknown) => void }[]): Promise<void> {
-    const rows: Bind[][] = [];
+    const batch: RowBatch = { rows: [], blocks: [] };
     const cursors: Cursor[] = [];
     let spans = 0;
     for (const { m } of group) {
-      for (const r of m.rows) rows.push(r);
+      appendBatch(batch, m.batch);
       for (const c of m.cursors) cursors.push(c);
       spans += m.spans;
     }
     try {
-      await this.committer.commitRows(rows, spans, cursors);
+      await this.committer.commitRows(batch, spans, cursors);
     } catch (err) {
       for (const g of group) g.reply(err);
       return;

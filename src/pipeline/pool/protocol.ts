@@ -7,7 +7,7 @@
 import type { ContentOptions } from '../../content/options.js';
 import type { ReviewLink } from '../../rollout/review-link.js';
 import type { Cursor } from '../../store/cursors.js';
-import type { Bind } from '../../store/spans.js';
+import type { RowBatch } from '../../store/spans.js';
 import type { ReportFields } from '../report.js';
 import type { FileJob, RunFilesOptions } from '../run-files.js';
 import type { RunSummary } from '../summary.js';
@@ -31,7 +31,7 @@ export type ToWorker = { type: 'jobs'; jobs: FileJob[] } | { type: 'ack'; id: nu
 
 /** worker → main */
 export type FromWorker =
-  | { type: 'commit'; id: number; rows: Bind[][]; spans: number; cursors: Cursor[] }
+  | { type: 'commit'; id: number; batch: RowBatch; spans: number; cursors: Cursor[] }
   | { type: 'rename'; from: string; to: string }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: ReportFields }
   | { type: 'progress'; files: number; bytes: number; spans: number }

@@ -7,7 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { SinkError, type CursorCommitter, type Sink } from '../../sinks/sink.js';
 import type { CursorStore } from '../../store/cursor-store.js';
 import type { Cursor } from '../../store/cursors.js';
-import { handOffRow, latestSpans } from '../../store/spans.js';
+import { handOffBatch, latestSpans } from '../../store/spans.js';
 import type { SpanEffect } from '../../trace/effects.js';
 import type { Reporter, ReportFields } from '../report.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -59,8 +59,8 @@ export class RemoteCommitter implements Sink, CursorCommitter {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      // compressed here, so that the committing thread only writes
-      post(this.port, { type: 'commit', id, rows: spans.map(handOffRow), spans: spans.length, cursors: [...cursors] });
+      // packed and compressed here (one or more blocks per commit), so that the committing thread only writes
+      post(this.port, { type: 'commit', id, batch: handOffBatch(spans), spans: spans.length, cursors: [...cursors] });
     });
   }
 
