@@ -34,20 +34,46 @@ export const joinParts = (parts: readonly InputPart[]): string => parts.map((p) 
 /** extra code units redacted past the cut, so a secret straddling the cut is still recognised whole */
 const WINDOW_MARGIN = 8192;
 
-/** redact then truncate, redacting only a window around the kept part of very long text */
-function redactAndTruncate(text: string, maxBytes: number, extra: readonly RegExp[]): string {
+/** a text to redact then truncate, seen through what the window needs of it */
+interface Windowed {
+  readonly length: number;
+  charAt(pos: number): number;
+  /** the text up to `end`, redacted; null when it cannot be (then nothing is returned) */
+  redactTo(end: number): string | null;
+  /** UTF-8 length of the text from `end` on */
+  utf8From(end: number): number;
+}
+
+/**
+ * Redacts then truncates, redacting only a window around the kept part of very long text
+ * (never splitting a surrogate pair); the window doubles until the kept part lies well inside it.
+ */
+function windowed(t: Windowed, maxBytes: number): string | null {
   let window = maxBytes + WINDOW_MARGIN;
-  while (window < text.length) {
-    const code = text.charCodeAt(window - 1);
+  while (window < t.length) {
+    const code = t.charAt(window - 1);
     const end = code >= 0xd800 && code <= 0xdbff ? window - 1 : window;
-    const head = redactSecrets(text.slice(0, end), extra);
+    const head = t.redactTo(end);
+    if (head === null) return null;
     const { units } = fittingPrefix(head, maxBytes);
     if (head.length - units >= WINDOW_MARGIN / 2) {
-      return head.slice(0, units) + truncationMarker(utf8Length(head, units) + utf8Length(text, end));
+      return head.slice(0, units) + truncationMarker(utf8Length(head, units) + t.utf8From(end));
     }
     window *= 2;
   }
-  return truncateUtf8(redactSecrets(text, extra), maxBytes);
+  const all = t.redactTo(t.length);
+  return all === null ? null : truncateUtf8(all, maxBytes);
+}
+
+/** `windowed` over one text */
+function redactAndTruncate(text: string, maxBytes: number, extra: readonly RegExp[]): string {
+  const t: Windowed = {
+    length: text.length,
+    charAt: (pos) => text.charCodeAt(pos),
+    redactTo: (end) => redactSecrets(end === text.length ? text : text.slice(0, end), extra),
+    utf8From: (end) => utf8Length(text, end),
+  };
+  return windowed(t, maxBytes) as string;
 }
 
 /**
@@ -165,20 +191,13 @@ type RedactWhole = (raw: string, text: string) => Redaction;
  */
 function joinedRedacted(parts: readonly InputPart[], maxBytes: number, redactWhole: RedactWhole): string | null {
   const laid = lay(parts);
-  let window = maxBytes + WINDOW_MARGIN;
-  while (window < laid.length) {
-    const code = charAt(laid, window - 1);
-    const end = code >= 0xd800 && code <= 0xdbff ? window - 1 : window;
-    const head = redactLaid(laid, end, redactWhole);
-    if (head === null) return null;
-    const { units } = fittingPrefix(head, maxBytes);
-    if (head.length - units >= WINDOW_MARGIN / 2) {
-      return head.slice(0, units) + truncationMarker(utf8Length(head, units) + utf8From(laid, end));
-    }
-    window *= 2;
-  }
-  const all = redactLaid(laid, laid.length, redactWhole);
-  return all === null ? null : truncateUtf8(all, maxBytes);
+  const t: Windowed = {
+    length: laid.length,
+    charAt: (pos) => charAt(laid, pos),
+    redactTo: (end) => redactLaid(laid, end, redactWhole),
+    utf8From: (end) => utf8From(laid, end),
+  };
+  return windowed(t, maxBytes);
 }
 
 /** the joined text up to `end`, redacted part by part, or null (see `joinedRedacted`) */
@@ -210,7 +229,6 @@ function redactLaid(laid: Laid, end: number, redactWhole: RedactWhole): string |
   return (mask & K8S) !== 0 && (edges & Edge.kindSecret) !== 0 ? null : out;
 }
 
-/** `label + text` redacted: the text through the memo when the label lets it stand apart, else both as one */
 /** a part redacted: `start` the edge flags of its start, `edges` of its end */
 interface Joinable {
   readonly text: string;
@@ -219,6 +237,7 @@ interface Joinable {
   readonly edges: number;
 }
 
+/** `label + text` redacted: the text through the memo when the label lets it stand apart, else both as one */
 function redactPart(label: string, raw: string, text: string, redactWhole: RedactWhole): Joinable {
   if (label === '') {
     return joinable(redactWhole(raw, text));

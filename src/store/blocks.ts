@@ -14,7 +14,8 @@
  *
  * Blocks are immutable and their ids are never reused (AUTOINCREMENT), so a decompressed block
  * can be cached by id on a reading connection whatever other connections write meanwhile. A
- * block no span references any longer (its spans re-written) is deleted by a trigger (db.ts).
+ * block no span references any longer (its spans re-written) is deleted by the commit that
+ * moved them (`SpanTable`), or by a trigger when spans are deleted (db.ts).
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type Database from 'better-sqlite3';
