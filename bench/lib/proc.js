@@ -56,7 +56,7 @@ export async function backfill(codexHome, stateDir, nodeArgs = []) {
 /**
  * Starts `codex-tracer watch`; `caughtUp` resolves with { wallMs, loggedMs, files } when
  * it logs "caught up" (wallMs: from spawn). With `live`, it runs at --log-level debug and
- * `caughtUp` also waits for "watcher live" (its native watches set and the gap walked):
+ * `caughtUp` also waits for "watcher live" (its native watches set, logged after "caught up"):
  * then it holds `liveWallMs` too. `stop()` sends SIGTERM and waits for exit.
  */
 export function startWatcher(codexHome, stateDir, { idle = '30m', timeoutMs = 120_000, live = false } = {}) {

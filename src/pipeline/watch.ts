@@ -3,9 +3,7 @@
  * rollout as Codex writes it. Sessions idle for `idleMs` are finalized; a file
  * whose delivery failed is retried with backoff (its cursor holds meanwhile).
  */
-import { stat } from 'node:fs/promises';
 import {
-  classifyChange,
   createCoalescer,
   discover,
   fileIdentitySync,
@@ -31,15 +29,12 @@ export interface WatchOptions {
 export interface WatchHandle {
   /** caught up: every file changed since its stored cursor has had its pass */
   ready: Promise<void>;
-  /** the watcher is live too, and what changed between the catch-up and that moment has had its pass */
+  /** the watcher is live (its native watches were set before the catch-up's walk): resolves with `ready` */
   live: Promise<void>;
   stop(): Promise<void>;
   /** set once native watches ran out: what is polled instead */
   degraded(): Degraded | undefined;
 }
-
-/** chokidar starts at the latest this long after the catch-up began (see startWatch). */
-const WATCHER_LATEST_MS = 1000;
 
 interface RetryAt {
   at: number;
@@ -65,46 +60,31 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
     await Promise.all(passes.map((p) => p.coalescer.idle()));
   };
   const started = now();
-  const watcher = lateWatcher(opts.codexHome, notify, log, stopping);
+  const watcher = rootWatcher(opts.codexHome, notify, log);
   /** One synchronous walk (~3x faster than the async one, and the event loop has little else to do); each lane gets its passes. */
-  const walk = async (needsPass: (f: DiscoveredFile) => boolean): Promise<DiscoveredFile[]> => {
+  const walk = async (): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
     for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
     for (const f of found.files) first.noteFile(f.path);
-    const todo = found.files.filter((f) => needsPass(f) && passes.some((p) => !p.set.settled(f.path, f)));
+    const todo = found.files.filter((f) => passes.some((p) => !p.set.settled(f.path, f)));
     // review threads whose header names no parent (0.104) are linked before their pass, as backfill does
     if (todo.length > 0) await linkReviewsIn(first, todo, found.files).catch((err: unknown) => log.debug('review linking failed', { error: String(err) }));
     // a file as its finalized cursor left it needs no pass now: it is watched, and its next change gets one
     for (const f of todo) for (const p of passes) if (!p.set.settled(f.path, f)) p.coalescer.notify(f.path);
     return found.files;
   };
-  const firstWalk = (async () => {
-    const homeMissing = !(await isDir(opts.codexHome));
-    if (homeMissing) await (await watcher.start()).ready; // nothing to catch up on until the home appears
-    return { files: await walk(() => true), homeMissing };
-  })();
-  // each lane is caught up when its own passes are done (a lane whose sink hangs does not hold up the others)
+  // The native watches are set before the walk (chokidar lists the folders: ~0.1 s of CPU over
+  // 8,193 rollouts, see FolderWatcher in source/watch.ts): a change after a folder's watch was set
+  // sends an event, one before it is seen by the walk, so nothing falls in between and no second
+  // walk is needed. A missing home is waited for there (the watcher is ready once it appears).
   const ready = (async () => {
-    const { files } = await firstWalk;
+    const root = await watcher.root;
+    await root.ready;
+    const files = stopping.value ? [] : await walk();
+    // each lane is caught up when its own passes are done (a lane whose sink hangs does not hold up the others)
     await Promise.all(passes.map(async (p) => p.coalescer.idle().then(() => (p.state.caughtUp = true))));
     opts.onCaughtUp?.(files.length, now() - started);
-    if (!stopping.value) void watcher.start();
-  })();
-  // Once the watcher is live, a second walk closes the gap: a file made or changed after the
-  // first walk but before chokidar took in its folder sent no event, and gets its pass here.
-  const live = (async () => {
-    const before = await firstWalk.catch(() => undefined);
-    await watcher.started;
-    if (stopping.value) return;
-    await (
-      await watcher.start()
-    ).ready;
-    if (!before || before.homeMissing || stopping.value) return;
-    const seen = new Map(before.files.map((f) => [f.path, f]));
-    let changed = 0;
-    await walk((f) => changedSince(seen.get(f.path), f) && ++changed > 0);
-    await idle();
-    log.debug('watcher live', { changedSinceCatchUp: changed, ms: now() - started });
+    log.debug('watcher live', { ms: now() - started });
   })();
   const tick = setInterval(() => {
     for (const p of passes) housekeeping(p.set, p.coalescer, p.retryAt, now);
@@ -112,64 +92,47 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
   tick.unref();
   return {
     ready,
-    live,
+    live: ready,
     degraded: () => watcher.degraded(),
     async stop() {
       clearInterval(tick);
       stopping.value = true;
       await watcher.close();
-      await live.catch(() => undefined);
+      await ready.catch(() => undefined);
       await idle();
       await Promise.all(lanes.map((set) => set.opts.delivery.flush().catch(() => undefined)));
     },
   };
 }
 
-interface LateWatcher {
-  /** starts chokidar (once) */
-  start(): Promise<RootWatcher>;
-  /** resolves once start() was called, or close() */
-  started: Promise<void>;
+interface StartedWatcher {
+  root: Promise<RootWatcher>;
   degraded(): Degraded | undefined;
   close(): Promise<void>;
 }
 
-/**
- * chokidar, started once caught up (`start()`), or after WATCHER_LATEST_MS when the catch-up is
- * slow (a long backlog, a sink down): its initial scan (an lstat of every entry of every folder)
- * would compete with the catch-up's passes for the CPU and the thread pool at each of their awaits.
- */
-function lateWatcher(codexHome: string, notify: (path: string) => void, log: Reporter, stopping: { value: boolean }): LateWatcher {
-  let root: RootWatcher | undefined;
-  let starting: Promise<RootWatcher> | undefined;
-  let markStarted = (): void => {};
-  const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const start = (): Promise<RootWatcher> => {
-    markStarted();
-    return (starting ??= watchRoots(
-      codexHome,
-      (e) => {
-        if (e.type !== 'unlink') notify(e.path);
-      },
-      {
-        onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
-        onWatchLimit: (info) =>
-          log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
-            limit: info.limit,
-            fix: info.fix,
-          }),
-      },
-    ).then((w) => (root = w)));
-  };
-  const slow = setTimeout(() => stopping.value || void start(), WATCHER_LATEST_MS);
+/** chokidar over the home, started at once; its events become passes. */
+function rootWatcher(codexHome: string, notify: (path: string) => void, log: Reporter): StartedWatcher {
+  let started: RootWatcher | undefined;
+  const root = watchRoots(
+    codexHome,
+    (e) => {
+      if (e.type !== 'unlink') notify(e.path);
+    },
+    {
+      onError: (err) => log.warn('watcher error', { error: err instanceof Error ? err.message : String(err) }),
+      onWatchLimit: (info) =>
+        log.warn('out of inotify watches: the files and folders that could not be watched are polled instead (every 2 s if recent, else every 30 s)', {
+          limit: info.limit,
+          fix: info.fix,
+        }),
+    },
+  ).then((w) => (started = w));
   return {
-    start,
-    started,
-    degraded: () => root?.degraded(),
+    root,
+    degraded: () => started?.degraded(),
     async close() {
-      clearTimeout(slow);
-      markStarted(); // nothing waits for a watcher that will not start
-      await (await starting)?.close();
+      await (await root).close();
     },
   };
 }
@@ -226,18 +189,6 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
       retryAt.delete(path);
     }
   };
-}
-
-async function isDir(path: string): Promise<boolean> {
-  return stat(path).then(
-    (st) => st.isDirectory(),
-    () => false,
-  );
-}
-
-/** New since the first walk, or not the same bytes (the one change rule, `classifyChange`). */
-function changedSince(before: DiscoveredFile | undefined, now: DiscoveredFile): boolean {
-  return !before || classifyChange({ ...before, committedOffset: before.size }, now) !== 'unchanged';
 }
 
 /**
