@@ -14,6 +14,7 @@ import {
   type RootWatcher,
 } from '../source/index.js';
 import { linkReviewsIn } from './heads.js';
+import { isIdle } from './lifecycle.js';
 import type { Reporter } from './report.js';
 import type { TracerSet } from './tracers.js';
 
@@ -172,12 +173,16 @@ function makePass(set: TracerSet, opts: WatchOptions, retryAt: Map<string, Retry
     }
     set.noteFile(path);
     const followed = (set.tracers.get(path)?.reads ?? 0) > 0;
-    const r = await set.step(path, id);
-    const t = set.tracer(path);
-    if (!t) return;
     // growth counts for idleness once live; a file with no record yet counts from its first read, so it
     // stays followed (and polled) for --idle before the idle rule may end it
-    if (r === 'read' && (followed || state.caughtUp || t.lastRecordTime === undefined)) t.lastLiveGrowth = now();
+    const growsLive = (last: string | undefined): boolean => followed || state.caughtUp || last === undefined;
+    // a session idle once read (by the rule below) ends in the read's own commit: one commit, not two
+    // (at start-up a grown finalized file is replayed, re-opened and ended again)
+    const finalizeWhen = (last: string | undefined): boolean => isIdle(last, growsLive(last) ? now() : set.tracer(path)?.lastLiveGrowth, opts.idleMs, now());
+    const r = await set.step(path, id, { finalizeWhen });
+    const t = set.tracer(path);
+    if (!t) return;
+    if (r === 'read' && growsLive(t.lastRecordTime)) t.lastLiveGrowth = now();
     if (r !== 'blocked' && t.status === 'open' && t.idle(opts.idleMs, now())) {
       if (!(await t.finalize())) set.noteBlocked(path);
     }
