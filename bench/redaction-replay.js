@@ -134,8 +134,8 @@ async function child() {
   const file = opt('in', DEFAULT_FILE);
   const rounds = Number(opt('rounds', '5'));
   const [{ makeContentFilter }, { DEFAULT_CONTENT }] = await Promise.all([
-    dist(opt('checkout', '.'), 'content/redact.js'),
-    dist(opt('checkout', '.'), 'content/options.js'),
+    dist(opt('checkout', join(HERE, '..')), 'content/redact.js'),
+    dist(opt('checkout', join(HERE, '..')), 'content/options.js'),
   ]);
   const list = load(file);
   const outputs = new Array(list.length);

@@ -111,8 +111,9 @@ function buildTable({ next, out, mark }: Trie): { table: Int32Array; outputs: In
 export function makeTriggerScanner(triggers: readonly (readonly string[])[], marks: readonly string[] = []): TriggerScanner {
   if (triggers.length > 32 || marks.length > 31) throw new Error('at most 32 rules with triggers and 31 marks');
   const { table: next, outputs, marks: marked } = buildTable(buildTrie(triggers, marks));
-  // a move into a state with outputs or marks is stored as ~state (negative): one load per character
-  const table = next.map((s) => ((outputs[s] as number) !== 0 || (marked[s] as number) !== 0 ? ~s : s));
+  // a move is stored as the next state's row (state << 7: no shift in the loop's chain of
+  // dependent loads), into a state with outputs or marks as ~row (negative): one load per character
+  const table = next.map((s) => ((outputs[s] as number) !== 0 || (marked[s] as number) !== 0 ? ~(s << 7) : s << 7));
   return { scan: (text: string, hits?: TriggerHits): number => scanText(table, outputs, marked, text, hits) };
 }
 
@@ -143,20 +144,20 @@ function scanText(table: Int32Array, outputs: Int32Array, marks: Int32Array, tex
 
 /** the Aho–Corasick pass over the first n code units (see `TriggerScanner.scan`) */
 function scanUnits(table: Int32Array, outputs: Int32Array, marks: Int32Array, units: Uint16Array, n: number, hits: TriggerHits | undefined): number {
-  let state = 0;
+  let row = 0;
   let found = 0;
   let marked = 0;
   const mask = hits?.mask ?? 0;
   for (let i = 0; i < n; i++) {
-    const to = table[(state << 7) | (FOLD[units[i] as number] as number)] as number;
+    const to = table[row | (FOLD[units[i] as number] as number)] as number;
     if (to >= 0) {
-      state = to;
+      row = to;
       continue;
     }
-    state = ~to;
-    const out = outputs[state] as number;
+    row = ~to;
+    const out = outputs[row >> 7] as number;
     found |= out;
-    marked |= marks[state] as number;
+    marked |= marks[row >> 7] as number;
     if ((out & mask) !== 0) record(hits as TriggerHits, out & mask, i);
   }
   if (hits !== undefined) hits.marks = marked;
