@@ -8,7 +8,7 @@
  * a hash of what the filter returned (the same for two builds that redact alike).
  *
  *   npm run build
- *   node bench/redaction-replay.js record --codex-home bench/.corpus/mb200-huge0-seed1-real420k-s1 [--out FILE]
+ *   node bench/redaction-replay.js record --codex-home bench/.corpus/mb200-huge0-seed1-real420k-s1 [--out FILE] [--checkout DIR]
  *   node bench/redaction-replay.js run [--in FILE] [--rounds 5] [--procs 6] [--checkout DIR]
  *
  * The recording (default: bench/.corpus/redaction-calls.json) does not depend on the build (the
@@ -43,7 +43,7 @@ async function record() {
   const home = opt('codex-home');
   if (home === undefined) throw new Error('record needs --codex-home DIR');
   const out = opt('out', DEFAULT_FILE);
-  const here = join(HERE, '..');
+  const here = resolve(opt('checkout', join(HERE, '..')));
   const [
     { makeContentFilter },
     { DEFAULT_CONTENT },
