@@ -128,18 +128,26 @@ export function makeTriggerScanner(triggers: readonly (readonly string[])[], mar
  */
 let units = new Uint16Array(1 << 15);
 let unitBytes = Buffer.from(units.buffer);
+/** the largest scratch array kept between scans (2 MiB); a longer text gets one of its own */
+const KEPT_UNITS = 1 << 20;
 /** 'utf16le' lays the units as a Uint16Array reads them only on a little-endian machine */
 const LITTLE_ENDIAN = new Uint16Array(Uint8Array.of(1, 0).buffer)[0] === 1;
 
 function scanText(table: Int32Array, outputs: Int32Array, marks: Int32Array, text: string, hits: TriggerHits | undefined): number {
   const n = text.length;
-  if (units.length < n) {
-    units = new Uint16Array(Math.max(n, units.length * 2));
-    unitBytes = Buffer.from(units.buffer);
+  let u = units;
+  let bytes = unitBytes;
+  if (u.length < n) {
+    u = new Uint16Array(Math.max(n, Math.min(u.length * 2, KEPT_UNITS)));
+    bytes = Buffer.from(u.buffer);
+    if (u.length <= KEPT_UNITS) {
+      units = u;
+      unitBytes = bytes;
+    }
   }
-  if (LITTLE_ENDIAN) unitBytes.write(text, 0, 'utf16le');
-  else for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  return scanUnits(table, outputs, marks, units, n, hits);
+  if (LITTLE_ENDIAN) bytes.write(text, 0, 'utf16le');
+  else for (let i = 0; i < n; i++) u[i] = text.charCodeAt(i);
+  return scanUnits(table, outputs, marks, u, n, hits);
 }
 
 /** the Aho–Corasick pass over the first n code units (see `TriggerScanner.scan`) */
