@@ -3,9 +3,10 @@
  * The content filter alone, on the calls a backfill makes: the corpus is traced once (one thread,
  * in memory, spans thrown away) through a filter that records every call it gets (`filter(text)`
  * and `filter.joined(parts)`), then the recorded calls are replayed, N rounds in each of P fresh
- * processes (V8's inlining choices differ from process to process: one process says little),
+ * processes (V8's optimized code differs from process to process: one process says little),
  * each round with a fresh filter (an empty memo), and the CPU time of each round is printed, with
- * a hash of what the filter returned (the same for two builds that redact alike).
+ * a hash of what the filter returned (the same for two builds that redact alike). `record` prints
+ * the filter's own CPU time inside that trace too.
  *
  *   npm run build
  *   node bench/redaction-replay.js record --codex-home bench/.corpus/mb200-huge0-seed1-real420k-s1 [--out FILE] [--checkout DIR]
@@ -84,7 +85,9 @@ async function record() {
   const inner = makeContentFilter(DEFAULT_CONTENT);
   // the filter's own CPU time inside the trace (a getrusage around each call: ~1 µs, the same for any build)
   let cpu = 0;
+  let n = 0;
   const timed = (f) => {
+    n++;
     const t0 = process.cpuUsage();
     const out = f();
     const d = process.cpuUsage(t0);
@@ -117,7 +120,7 @@ async function record() {
   writeFileSync(out, JSON.stringify({ home, strings, calls }));
   const chars = strings.reduce((a, s) => a + s.length, 0);
   process.stdout.write(
-    `${files.length} files: ${load(out).length} filter calls over ${strings.length} distinct texts (${(chars / 1e6).toFixed(1)}M characters), ${(cpu / 1000).toFixed(0)} CPU ms in the filter → ${out}\n`,
+    `${files.length} files: ${n} filter calls over ${strings.length} distinct texts (${(chars / 1e6).toFixed(1)}M characters), ${(cpu / 1000).toFixed(0)} CPU ms in the filter → ${out}\n`,
   );
 }
 
@@ -193,4 +196,7 @@ const cmd = args[0];
 if (cmd === 'record') await record();
 else if (cmd === 'child') await child();
 else if (cmd === 'run') run();
-else process.stderr.write('usage: redaction-replay.js record --codex-home DIR [--out FILE] | run [--in FILE] [--rounds N] [--procs P] [--checkout DIR]\n');
+else
+  process.stderr.write(
+    'usage: redaction-replay.js record --codex-home DIR [--out FILE] [--checkout DIR] | run [--in FILE] [--rounds N] [--procs P] [--checkout DIR]\n',
+  );
