@@ -75,9 +75,9 @@ export class TracerSet {
     return out;
   }
 
-  noteFile(path: string): void {
-    const id = parseRolloutName(basename(path))?.threadId;
-    if (id) this.knownThreads.add(id);
+  /** The file's thread is known in this run; `threadId`: parsed from its name already (a walk's), else parsed here. */
+  noteFile(path: string, threadId = parseRolloutName(basename(path))?.threadId): void {
+    if (threadId) this.knownThreads.add(threadId);
   }
 
   /**

@@ -66,7 +66,7 @@ export async function startWatch(sets: TracerSet | readonly TracerSet[], opts: W
   const walk = async (): Promise<DiscoveredFile[]> => {
     const found = await discover(opts.codexHome, { sync: true }).catch(() => ({ files: [], warnings: [] }));
     for (const w of found.warnings) log.warn('skipped path', { path: w.path, reason: w.reason });
-    for (const f of found.files) first.noteFile(f.path);
+    for (const f of found.files) first.noteFile(f.path, f.threadId);
     const todo = found.files.filter((f) => passes.some((p) => !p.set.settled(f.path, f)));
     // review threads whose header names no parent (0.104) are linked before their pass, as backfill does
     if (todo.length > 0) await linkReviewsIn(first, todo, found.files).catch((err: unknown) => log.debug('review linking failed', { error: String(err) }));
