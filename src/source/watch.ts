@@ -15,7 +15,8 @@
  * lists (see FolderWatcher). `ignored` is decided by
  * name (no stat) for everything outside the roots, below the day folders, and for every
  * file; no `alwaysStat`; `atomic` off (Codex appends, it never renames a temp file over a
- * rollout). Callers should not wait for `ready` before catching up: see startWatch.
+ * rollout). `ready` means every folder has its native watch: startWatch walks the home only then,
+ * so that no change falls between its walk and the watches.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
