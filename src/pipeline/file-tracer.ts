@@ -8,6 +8,7 @@ import { SessionProcessor, type FileWarning, type ProcessorStats } from './proce
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
 import {
+  batchLines,
   classifyChange,
   containerOf,
   fileIdentitySync,
@@ -39,6 +40,9 @@ export interface TracerEnv {
   /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
 }
+
+/** effects gathered before they go into their parcel (staged there when the sink stages) */
+const STAGE_EVERY = 32;
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
 
@@ -307,24 +311,31 @@ export class FileTracer {
    * (all of its registers) is kept while it waits for a commit.
    */
   private reduce(batch: Line[], proc: SessionProcessor): Parcel | undefined {
+    const parcel = this.env.delivery.parcel();
     const effects: SpanEffect[] = [];
     let end = this.readOffset;
-    for (const line of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const line = batch[i] as Line;
+      // a line traced is let go at once (and its effects every few records, see STAGE_EVERY):
+      // a collection in the middle of the batch then finds only the lines to come alive
+      batch[i] = undefined as unknown as Line;
       if (this.replayFinalized && line.offset >= this.replayUntil) {
         proc.finalize(); // re-establish "was finalized": a resume then re-opens the root
         this.replayFinalized = false;
       }
       this.collect(proc.push(line), line.offset, effects);
       end = line.end;
+      if (effects.length >= STAGE_EVERY) {
+        parcel.add(effects);
+        effects.length = 0;
+      }
     }
     batch.length = 0;
+    parcel.add(effects);
     this.bytesRead += end - this.readOffset;
     if (end > this.readOffset && end > this.replayUntil) this.finalized = false; // new records: a resumed session
     this.readOffset = end;
-    if (end <= this.replayUntil && effects.length === 0) return undefined;
-    const parcel = this.env.delivery.parcel();
-    parcel.add(effects);
-    return parcel;
+    return end <= this.replayUntil && parcel.size === 0 ? undefined : parcel;
   }
 
   private collect(produced: Effect[], offset: number, into: SpanEffect[]): void {
@@ -404,16 +415,4 @@ export class FileTracer {
     this.env.onEffects(this.path, parcel);
     return true;
   }
-}
-
-async function* batchLines(lines: AsyncIterable<Line>, size = 1024): AsyncGenerator<Line[]> {
-  let batch: Line[] = [];
-  for await (const l of lines) {
-    batch.push(l);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
