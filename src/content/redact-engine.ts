@@ -10,7 +10,19 @@ import { makeTriggerScanner, type TriggerHits } from './redact-scan.js';
 import { edgesOf } from './redact-join.js';
 import { makeView, type View } from './redact-view.js';
 
-const SCANNER = makeTriggerScanner(RULES.map((r) => r.triggers));
+/**
+ * Mark words the pre-scan finds beside the triggers: a backslash or an escape character (ESC or
+ * CSI, which the scan folds together), without which `makeView` has nothing to undo (it is not
+ * called: three `indexOf` passes over every text saved), and `kind:`, without which no text
+ * says `kind: Secret` (`edgesOf`).
+ */
+const MARK_WORDS = ['\\', '\x1b', 'kind:'];
+const ESCAPES = 0b011;
+const KIND = 0b100;
+const SCANNER = makeTriggerScanner(
+  RULES.map((r) => r.triggers),
+  MARK_WORDS,
+);
 /** rules without triggers run on every string */
 const ALWAYS = RULES.reduce((mask, r, i) => (r.triggers.length === 0 ? mask | (1 << i) : mask), 0);
 /** rules with a `reach`: tried only at the positions a trigger occurrence allows (see `applyNear`) */
@@ -148,18 +160,36 @@ function merge(kept: Edit[], edits: readonly Edit[]): Edit[] {
   return out;
 }
 
-/** the rules whose triggers the last `findEdits` found (set there: one result object fewer per call) */
+/** what the last `prescan` found: its trigger hits and the rules that may apply (set there: one result object fewer per call) */
+let hits: TriggerHits = { mask: NEAR, at: [], marks: 0 };
 let lastActive = 0;
 
-/** every rule's edits of text, in order, not overlapping */
+function prescan(text: string): void {
+  hits = { mask: NEAR, at: [], marks: 0 };
+  lastActive = SCANNER.scan(text, hits) | ALWAYS;
+}
+
+/**
+ * The view of text redaction matches against (null: the text itself), pre-scanned (`prescan`):
+ * the text is scanned first, and its view made and scanned only when the text holds a backslash or
+ * an escape character (`makeView` gives null for any other).
+ */
+function prepare(text: string): View | null {
+  prescan(text);
+  if ((hits.marks & ESCAPES) === 0) return null;
+  const view = makeView(text);
+  if (view !== null) prescan(view.text);
+  return view;
+}
+
+/** every rule's edits of text, in order, not overlapping; text is what `prepare` last scanned */
 function findEdits(text: string, extraPatterns: readonly RegExp[], near: boolean): Edit[] {
   let kept: Edit[] = [];
-  const hits: TriggerHits = { mask: NEAR, at: [] };
-  const active = SCANNER.scan(text, hits) | ALWAYS;
-  lastActive = active;
+  const active = lastActive;
+  const at = hits.at;
   RULES.forEach((rule, i) => {
     if ((active & (1 << i)) === 0) return;
-    const ends = hits.at[i];
+    const ends = at[i];
     const sticky = STICKY[i];
     const finder = FINDER[i];
     const edits: Edit[] = [];
@@ -200,7 +230,7 @@ function applyEdits(text: string, edits: readonly Edit[]): string {
  * `near: false` searches every rule over the whole text (what the fast path must equal).
  */
 export function redactSecrets(text: string, extraPatterns: readonly RegExp[] = [], near = true): string {
-  const view = makeView(text);
+  const view = prepare(text);
   if (view === null) return applyEdits(text, findEdits(text, extraPatterns, near));
   return applyEdits(text, toOriginal(view, findEdits(view.text, extraPatterns, near)));
 }
@@ -214,12 +244,14 @@ export class Redaction {
     readonly mask: number,
     private raw: string,
     private seen: string,
+    /** whether `kind:` may occur in the text matched (the pre-scan's mark, case-insensitive) */
+    private readonly kind: boolean,
   ) {}
 
   /** what the text's start and end allow when it is joined (`Edge` flags): worked out when first asked, most texts never are */
   get edges(): number {
     if (this.flags < 0) {
-      this.flags = edgesOf(this.raw, this.seen, this.mask);
+      this.flags = edgesOf(this.raw, this.seen, this.mask, this.kind);
       this.raw = '';
       this.seen = '';
     }
@@ -229,11 +261,12 @@ export class Redaction {
 
 /** `redactSecrets` with the built-in rules only, reporting what a join needs */
 export function redactReport(text: string): Redaction {
-  const view = makeView(text);
+  const view = prepare(text);
   const seen = view === null ? text : view.text;
-  const edits = findEdits(seen, [], true);
   const mask = lastActive;
-  return new Redaction(applyEdits(text, view === null ? edits : toOriginal(view, edits)), mask, text, seen);
+  const kind = (hits.marks & KIND) !== 0;
+  const edits = findEdits(seen, [], true);
+  return new Redaction(applyEdits(text, view === null ? edits : toOriginal(view, edits)), mask, text, seen, kind);
 }
 
 /**

@@ -98,9 +98,10 @@ const hasEscape = (s: string): boolean => s.includes('\x1b') || s.includes('\x9b
 
 /**
  * The `Edge` flags of a text: `raw` as given, `seen` what redaction matched (its view),
- * `mask` the rules whose triggers occur in `seen`. Reads a few hundred characters at each end.
+ * `mask` the rules whose triggers occur in `seen`, `kind` false when `seen` is known not to hold
+ * `kind:` (the pre-scan's mark). Reads a few hundred characters at each end.
  */
-export function edgesOf(raw: string, seen: string, mask: number): number {
+export function edgesOf(raw: string, seen: string, mask: number, kind = true): number {
   let edges = 0;
   const head = seen.slice(0, 256);
   if (head.startsWith('-')) edges |= Edge.afterLabel;
@@ -115,7 +116,7 @@ export function edgesOf(raw: string, seen: string, mask: number): number {
   // (a text the view left as it is holds no backslash and no escape character)
   if (seen !== raw && hasEscape(raw.slice(-8192))) edges |= Edge.beforeSep;
   if ((mask & PRIVATE_KEY) !== 0 && keyRunsToEnd(seen)) edges |= Edge.beforeSep;
-  if (seen.includes('kind:') && KIND_SECRET.test(seen)) edges |= Edge.kindSecret;
+  if (kind && seen.includes('kind:') && KIND_SECRET.test(seen)) edges |= Edge.kindSecret;
   return edges;
 }
 

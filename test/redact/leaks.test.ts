@@ -17,6 +17,8 @@ describe('the wide leak corpus', () => {
     raw: (t) => t,
     'JSON-escaped': (t) => JSON.stringify({ output: t }),
     coloured: (t) => `\x1b[31m${t}\x1b[0m`,
+    // the 8-bit CSI: the pre-scan folds it into ESC's mark, which alone makes the view
+    'coloured with the 8-bit CSI': (t) => `\x9b31m${t}\x9b0m`,
   };
   for (const p of LEAK_CORPUS) {
     it(`removes ${p.format}`, () => {

@@ -46,6 +46,14 @@ describe('redactSecrets: rules searched only near their triggers', () => {
     for (const v of variants) expect(redactSecrets(v), v).toBe(redactSecrets(v, [], false));
   });
 
+  it('finds triggers in a text longer than the pre-scan keeps a scratch array for, and in short texts after it', () => {
+    // the pre-scan copies a text's code units into a scratch array it keeps up to 2^20 units
+    const token = `ghp_${'a1'.repeat(18)}`;
+    const long = `${'é'.repeat(1_100_000)} ${token} sk-${'b2'.repeat(12)}`;
+    expect(redactSecrets(long)).toBe(`${'é'.repeat(1_100_000)} [REDACTED:github_token] [REDACTED:openai_key]`);
+    expect(redactSecrets(`x ${token}`)).toBe('x [REDACTED:github_token]');
+  });
+
   it('give the same for every real rollout fixture line', () => {
     const root = join(import.meta.dirname, '../../fixtures');
     for (const dir of readdirSync(root).filter((d) => d.startsWith('codex-'))) {
