@@ -4,9 +4,10 @@
  * local store) and holds these cursors, spans and cursor go in one transaction
  * (exactly-once for free).
  */
-import { commitsCursors, SinkError, type CursorCommitter, type Sink } from '../sinks/sink.js';
+import { commitsCursors, SinkError, stages, type CursorCommitter, type Sink, type Staged, type Stager } from '../sinks/sink.js';
 import type { Cursor, CursorStore } from '../store/index.js';
 import type { SpanEffect } from '../trace/effects.js';
+import { countDelivered, emptyCounts, type SpanCounts } from './summary.js';
 
 export interface DeliveryCounts {
   batches: number;
@@ -15,8 +16,29 @@ export interface DeliveryCounts {
   lastError?: string;
 }
 
+/**
+ * One commit's effects, gathered part by part (a file's read batch, its session's end). When the
+ * only sink stages (Stager) they are staged as they come and not kept: `effects` is then empty,
+ * and what the run counts of them is counted here (`counts`) as they are added.
+ */
+export class Parcel {
+  readonly effects: SpanEffect[] = [];
+  readonly counts: SpanCounts = emptyCounts();
+  /** effects added */
+  size = 0;
+  constructor(readonly staged?: Staged) {}
+
+  add(effects: readonly SpanEffect[]): void {
+    if (effects.length === 0) return;
+    this.size += effects.length;
+    countDelivered(this.counts, effects);
+    if (this.staged) this.staged.add(effects);
+    else for (const e of effects) this.effects.push(e);
+  }
+}
+
 interface QueuedCommit {
-  effects: readonly SpanEffect[];
+  parcel: Parcel;
   cursor: Cursor | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -36,13 +58,23 @@ export class Delivery {
 
   /** set when the only sink holds the cursors: spans and cursor commit together */
   private readonly atomicStore?: CursorCommitter;
+  /** set when that sink stages effects as they are produced */
+  private readonly stager?: Stager;
 
   constructor(
     readonly sinks: readonly Sink[],
     readonly cursors: CursorStore,
   ) {
     const only = sinks.length === 1 ? sinks[0] : undefined;
-    if (only && commitsCursors(only) && only.cursors === cursors) this.atomicStore = only;
+    if (only && commitsCursors(only) && only.cursors === cursors) {
+      this.atomicStore = only;
+      if (stages(only)) this.stager = only;
+    }
+  }
+
+  /** an empty parcel for one commit (staged by the sink if it can) */
+  parcel(): Parcel {
+    return new Parcel(this.stager?.stage());
   }
 
   /** true when span+cursor commits run in the store's writer thread, beside the reading */
@@ -51,12 +83,14 @@ export class Delivery {
   }
 
   /** Delivers the effects to every sink, then records the cursor. Throws a SinkError if any sink failed. */
-  async commit(effects: readonly SpanEffect[], cursor: Cursor | undefined): Promise<void> {
+  async commit(batch: readonly SpanEffect[] | Parcel, cursor: Cursor | undefined): Promise<void> {
+    let parcel = batch as Parcel;
+    if (!(batch instanceof Parcel)) (parcel = this.parcel()).add(batch as readonly SpanEffect[]);
     try {
       if (this.atomicStore) {
-        await this.groupCommit(effects, cursor);
+        await this.groupCommit(parcel, cursor);
       } else {
-        if (effects.length > 0) await Promise.all(this.sinks.map((s) => s.write(effects)));
+        if (parcel.size > 0) await Promise.all(this.sinks.map((s) => s.write(parcel.effects)));
         if (cursor) this.cursors.put(cursor);
       }
     } catch (err) {
@@ -66,7 +100,7 @@ export class Delivery {
       throw e;
     }
     this.counts.batches++;
-    this.counts.effects += effects.length;
+    this.counts.effects += parcel.size;
   }
 
   /**
@@ -75,9 +109,9 @@ export class Delivery {
    * group. One group is written at a time: callers wait for their own commit before
    * reading on, so what waits here is bounded by the files traced at once.
    */
-  private groupCommit(effects: readonly SpanEffect[], cursor: Cursor | undefined): Promise<void> {
+  private groupCommit(parcel: Parcel, cursor: Cursor | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queued.push({ effects, cursor, resolve, reject });
+      this.queued.push({ parcel, cursor, resolve, reject });
       if (this.writing) return;
       if (this.queued.length >= this.groupCommits) {
         void this.flushGroup();
@@ -96,15 +130,14 @@ export class Delivery {
     while (this.queued.length > 0) {
       const group = this.queued;
       this.queued = [];
-      const effects: SpanEffect[] = [];
       const cursors: Cursor[] = [];
-      for (const q of group) {
-        for (const e of q.effects) effects.push(e);
-        if (q.cursor) cursors.push(q.cursor);
-      }
+      for (const q of group) if (q.cursor) cursors.push(q.cursor);
       this.writing = true;
       try {
-        await (this.atomicStore as CursorCommitter).commitWithCursors(effects, cursors);
+        await this.commitGroup(
+          group.map((q) => q.parcel),
+          cursors,
+        );
         for (const q of group) q.resolve();
       } catch (err) {
         for (const q of group) q.reject(err);
@@ -112,6 +145,17 @@ export class Delivery {
         this.writing = false;
       }
     }
+  }
+
+  private commitGroup(parcels: readonly Parcel[], cursors: readonly Cursor[]): Promise<void> {
+    if (this.stager)
+      return this.stager.commitStaged(
+        parcels.map((p) => p.staged as Staged),
+        cursors,
+      );
+    const effects: SpanEffect[] = [];
+    for (const p of parcels) for (const e of p.effects) effects.push(e);
+    return (this.atomicStore as CursorCommitter).commitWithCursors(effects, cursors);
   }
 
   async flush(): Promise<void> {

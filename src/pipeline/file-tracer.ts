@@ -8,6 +8,7 @@ import { SessionProcessor, type FileWarning, type ProcessorStats } from './proce
 import { decideLine } from '../rollout/fastpath.js';
 import { parseTsEraDocument } from '../rollout/parse.js';
 import {
+  batchLines,
   classifyChange,
   containerOf,
   fileIdentitySync,
@@ -23,14 +24,15 @@ import {
 import type { Cursor } from '../store/index.js';
 import type { Effect, SpanEffect } from '../trace/effects.js';
 import type { ReducerOptions } from '../trace/reduce.js';
-import type { Delivery } from './delivery.js';
+import type { Delivery, Parcel } from './delivery.js';
 import { isIdle, settled, type TracerStatus } from './lifecycle.js';
 import { notRolloutFile } from './sniff.js';
 
 export interface TracerEnv {
   delivery: Delivery;
   reducer: (path: string) => ReducerOptions;
-  onEffects: (path: string, effects: readonly SpanEffect[]) => void;
+  /** a commit's effects were delivered (with a staging sink `delivered.effects` is empty: see Parcel) */
+  onEffects: (path: string, delivered: Parcel) => void;
   onWarning: (w: FileWarning) => void;
   /** a record of a type or event name the format knowledge does not know (drift), once per record */
   onUnknown?: (name: string) => void;
@@ -38,6 +40,9 @@ export interface TracerEnv {
   /** bytes read per delivery batch at most (at least 64 KiB; default 1 MiB): each read is one commit */
   batchBytes?: number;
 }
+
+/** effects gathered before they go into their parcel (staged there when the sink stages) */
+const STAGE_EVERY = 32;
 
 export type StepResult = 'idle' | 'read' | 'blocked' | 'gone';
 
@@ -50,7 +55,7 @@ export interface StepOptions {
 }
 
 interface Pending {
-  effects: SpanEffect[];
+  parcel: Parcel;
   cursor: Cursor;
 }
 
@@ -68,6 +73,8 @@ export class FileTracer {
   private inFlight = 0;
   private warnedNotRollout = false;
   bytesRead = 0;
+  /** where the reader's last chunk ended (`readOffset` is where its last complete line did) */
+  private readEnd = 0;
   /** wall-clock ms when the file last grew while being followed live (watch); idle counts from here too */
   lastLiveGrowth?: number;
   /** steps that read new bytes */
@@ -211,7 +218,7 @@ export class FileTracer {
     this.replayUntil = 0;
     this.replayFinalized = false;
     this.finalized = true;
-    return (await this.deliver([])) ? 'idle' : 'blocked';
+    return (await this.deliver(this.env.delivery.parcel())) ? 'idle' : 'blocked';
   }
 
   /** The file as last seen; its mtime bounds the times its records may have (see SessionProcessor.fileWrittenAt). */
@@ -244,8 +251,8 @@ export class FileTracer {
   private async retryPending(): Promise<boolean> {
     const p = this.pending as Pending;
     try {
-      await this.commit(p.effects, p.cursor);
-      this.env.onEffects(this.path, p.effects);
+      await this.commit(p.parcel, p.cursor);
+      this.env.onEffects(this.path, p.parcel);
       this.pending = undefined;
       return true;
     } catch {
@@ -257,12 +264,12 @@ export class FileTracer {
     // a read buffer no larger than what there is to read (most rollouts are small)
     const remaining = (this.identity?.size ?? 0) - this.readOffset + 1;
     const hwm = Math.max(64 * 1024, Math.min(this.env.batchBytes ?? 1024 * 1024, remaining));
-    const onChunk =
-      this.readOffset === 0 && this.firstLineHash === undefined
-        ? (buf: Buffer, n: number, pos: number) => {
-            if (pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
-          }
-        : undefined;
+    const hashFirst = this.readOffset === 0 && this.firstLineHash === undefined;
+    this.readEnd = this.readOffset;
+    const onChunk = (buf: Buffer, n: number, pos: number): void => {
+      this.readEnd = pos + n;
+      if (hashFirst && pos === 0) this.firstLineHash = firstLineHashOf(buf, n);
+    };
     // records nobody traces are recognised on their bytes and never decoded (src/rollout/fastpath.ts)
     const opts = { maxLineBytes: this.env.maxLineBytes, highWaterMark: hwm, onChunk, decide: decideLine };
     if (this.kind === 'zst') return batchLines(readZstLines(this.path, this.readOffset, opts));
@@ -270,39 +277,65 @@ export class FileTracer {
   }
 
   /**
-   * Reads to the end of the file, delivering batch by batch. Each batch is held until
-   * the next one is read, so that the last one can carry the session's end when
-   * `finalizeWhen` says so: a small file costs one commit.
+   * Reads to the end of the file, delivering batch by batch. The batch that reaches the end of
+   * the file (as last seen) is held until the reader confirms there is nothing after it, so that
+   * it can carry the session's end when `finalizeWhen` says so: a small file costs one commit.
+   * The others are delivered before the next batch is read: what waits for a commit is then
+   * its parcel (a staging sink has made rows of it: see Parcel), not also the next batch's lines.
    */
   private async readNew(finalizeWhen?: StepOptions['finalizeWhen']): Promise<StepResult> {
     if (this.kind === 'json') return this.readJsonDocument();
     const proc = this.proc as SessionProcessor;
-    let held: SpanEffect[] | undefined;
+    let held: Parcel | undefined;
     for await (const batch of this.batches()) {
       if (held && !(await this.deliver(held))) return 'blocked';
+      held = this.reduce(batch, proc);
+      if (held === undefined) continue;
+      // a zst file's offsets are past the bytes its size counts: held as every batch used to be
+      if (this.kind === 'zst' || this.readEnd >= (this.identity as FileIdentity).size) continue;
+      if (!(await this.deliver(held))) return 'blocked';
       held = undefined;
-      const effects: SpanEffect[] = [];
-      let end = this.readOffset;
-      for (const line of batch) {
-        if (this.replayFinalized && line.offset >= this.replayUntil) {
-          proc.finalize(); // re-establish "was finalized": a resume then re-opens the root
-          this.replayFinalized = false;
-        }
-        this.collect(proc.push(line), line.offset, effects);
-        end = line.end;
-      }
-      this.bytesRead += end - this.readOffset;
-      if (end > this.readOffset && end > this.replayUntil) this.finalized = false; // new records: a resumed session
-      this.readOffset = end;
-      if (end <= this.replayUntil && effects.length === 0) continue;
-      held = effects;
     }
     if (!this.finalized && finalizeWhen?.(proc.lastRecordTime)) {
-      held ??= [];
+      held ??= this.env.delivery.parcel();
       this.finalizeInto(held);
     }
     if (held && !(await this.deliver(held))) return 'blocked';
     return 'read';
+  }
+
+  /**
+   * A batch's effects in a parcel (undefined: only records delivered before), the read offset
+   * moved past it. The batch is emptied, as the reader's generator, suspended until the next
+   * read, still holds it; and its effects are never in a variable of `readNew`, whose frame
+   * (all of its registers) is kept while it waits for a commit.
+   */
+  private reduce(batch: Line[], proc: SessionProcessor): Parcel | undefined {
+    const parcel = this.env.delivery.parcel();
+    const effects: SpanEffect[] = [];
+    let end = this.readOffset;
+    for (let i = 0; i < batch.length; i++) {
+      const line = batch[i] as Line;
+      // a line traced is let go at once (and its effects every few records, see STAGE_EVERY):
+      // a collection in the middle of the batch then finds only the lines to come alive
+      batch[i] = undefined as unknown as Line;
+      if (this.replayFinalized && line.offset >= this.replayUntil) {
+        proc.finalize(); // re-establish "was finalized": a resume then re-opens the root
+        this.replayFinalized = false;
+      }
+      this.collect(proc.push(line), line.offset, effects);
+      end = line.end;
+      if (effects.length >= STAGE_EVERY) {
+        parcel.add(effects);
+        effects.length = 0;
+      }
+    }
+    batch.length = 0;
+    parcel.add(effects);
+    this.bytesRead += end - this.readOffset;
+    if (end > this.readOffset && end > this.replayUntil) this.finalized = false; // new records: a resumed session
+    this.readOffset = end;
+    return end <= this.replayUntil && parcel.size === 0 ? undefined : parcel;
   }
 
   private collect(produced: Effect[], offset: number, into: SpanEffect[]): void {
@@ -321,25 +354,29 @@ export class FileTracer {
     doc.records.forEach((r, i) => this.collect(proc.pushRecord(r, i), Number.MAX_SAFE_INTEGER, effects));
     this.readOffset = Buffer.byteLength(text);
     this.bytesRead += this.readOffset;
-    return (await this.deliver(effects)) ? 'read' : 'blocked';
+    const parcel = this.env.delivery.parcel();
+    parcel.add(effects);
+    return (await this.deliver(parcel)) ? 'read' : 'blocked';
   }
 
   /** Ends the session (idle, or the run ends) and records the file as finalized. */
   async finalize(): Promise<boolean> {
     if (!this.proc || this.finalized) return true;
     if (this.pending && !(await this.retryPending())) return false;
-    const effects: SpanEffect[] = [];
-    this.finalizeInto(effects);
-    return this.deliver(effects);
+    const parcel = this.env.delivery.parcel();
+    this.finalizeInto(parcel);
+    return this.deliver(parcel);
   }
 
-  private finalizeInto(effects: SpanEffect[]): void {
+  private finalizeInto(parcel: Parcel): void {
     const produced = (this.proc as SessionProcessor).finalize();
     for (const e of produced) {
       // the end of the session is not a line: its warnings (e.g. a tool without output) name the end of the file
       if (e.type === 'warning') this.env.onWarning({ file: this.path, offset: this.readOffset, code: e.code, message: e.message });
     }
+    const effects: SpanEffect[] = [];
     this.collect(produced, Number.MAX_SAFE_INTEGER, effects);
+    parcel.add(effects);
     this.finalized = true;
   }
 
@@ -358,36 +395,24 @@ export class FileTracer {
     };
   }
 
-  private async commit(effects: SpanEffect[], cursor: Cursor): Promise<void> {
+  private async commit(parcel: Parcel, cursor: Cursor): Promise<void> {
     this.inFlight++;
     try {
-      await this.env.delivery.commit(effects, cursor);
+      await this.env.delivery.commit(parcel, cursor);
     } finally {
       this.inFlight--;
     }
   }
 
-  private async deliver(effects: SpanEffect[]): Promise<boolean> {
+  private async deliver(parcel: Parcel): Promise<boolean> {
     const cursor = this.cursor();
     try {
-      await this.commit(effects, cursor);
+      await this.commit(parcel, cursor);
     } catch {
-      this.pending = { effects, cursor };
+      this.pending = { parcel, cursor };
       return false;
     }
-    this.env.onEffects(this.path, effects);
+    this.env.onEffects(this.path, parcel);
     return true;
   }
-}
-
-async function* batchLines(lines: AsyncIterable<Line>, size = 1024): AsyncGenerator<Line[]> {
-  let batch: Line[] = [];
-  for await (const l of lines) {
-    batch.push(l);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }

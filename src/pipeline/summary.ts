@@ -58,8 +58,38 @@ function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** what `countDelivered` counts */
+export type SpanCounts = Pick<
+  RunSummary,
+  'sessions' | 'turns' | 'modelCalls' | 'toolCalls' | 'inputTokens' | 'cachedTokens' | 'outputTokens' | 'reasoningTokens' | 'errorSpans' | 'spansDelivered'
+>;
+
+const SPAN_COUNTS = [
+  'sessions',
+  'turns',
+  'modelCalls',
+  'toolCalls',
+  'inputTokens',
+  'cachedTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'errorSpans',
+  'spansDelivered',
+] as const satisfies readonly (keyof SpanCounts)[];
+
+export function emptyCounts(): SpanCounts {
+  const c = {} as SpanCounts;
+  for (const k of SPAN_COUNTS) c[k] = 0;
+  return c;
+}
+
+/** Adds counts made before the spans were delivered (pipeline/delivery.ts `Parcel`). */
+export function addCounts(into: SpanCounts, from: Readonly<SpanCounts>): void {
+  for (const k of SPAN_COUNTS) into[k] += from[k];
+}
+
 /** Counts each span once, at its (first) end. */
-export function countDelivered(s: RunSummary, effects: readonly SpanEffect[]): void {
+export function countDelivered(s: SpanCounts, effects: readonly SpanEffect[]): void {
   for (const e of effects) {
     if (e.type !== 'span_ended' || e.repeat) continue;
     s.spansDelivered++;

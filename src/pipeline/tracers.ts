@@ -12,7 +12,7 @@ import type { ReducerOptions } from '../trace/reduce.js';
 import type { Delivery } from './delivery.js';
 import type { FileTracer, StepOptions, StepResult } from './file-tracer.js';
 import { settled } from './lifecycle.js';
-import { countDelivered, emptySummary, type RunSummary } from './summary.js';
+import { addCounts, emptySummary, type RunSummary } from './summary.js';
 import type { FileWarning } from './processor.js';
 import type { Reporter } from './report.js';
 
@@ -24,7 +24,7 @@ export interface TracerSetOptions {
   onWarning?: (w: FileWarning) => void;
   maxLineBytes?: number;
   batchBytes?: number;
-  /** called after effects were delivered (watch measures latency here) */
+  /** called after effects were delivered (watch measures latency here); not given them when the sink stages (pool threads, see Parcel) */
   onDelivered?: (path: string, effects: readonly SpanEffect[]) => void;
   /**
    * The first lane of the run when this set is another one (sink-lanes.ts): the thread ids and
@@ -116,9 +116,9 @@ export class TracerSet {
           reducer: this.reducerFor,
           maxLineBytes: this.opts.maxLineBytes,
           batchBytes: this.opts.batchBytes,
-          onEffects: (p, effects) => {
-            countDelivered(this.summary, effects);
-            this.opts.onDelivered?.(p, effects);
+          onEffects: (p, delivered) => {
+            addCounts(this.summary, delivered.counts);
+            this.opts.onDelivered?.(p, delivered.effects);
           },
           onUnknown: (name) => {
             this.summary.unknownRecords[name] = (this.summary.unknownRecords[name] ?? 0) + 1;

@@ -62,3 +62,27 @@ export interface CursorCommitter {
 export function commitsCursors(s: Sink): s is Sink & CursorCommitter {
   return typeof (s as Partial<CursorCommitter>).commitWithCursors === 'function' && (s as Partial<CursorCommitter>).cursors !== undefined;
 }
+
+/** What a Stager made of span effects so far (its own form; the pipeline only adds to it and hands it back). */
+export interface Staged {
+  /** more effects of the same commit, in the order they were produced (a later state of a span supersedes an earlier one) */
+  add(effects: readonly SpanEffect[]): void;
+}
+
+/**
+ * A capability of a CursorCommitter (the pool's pipeline threads, pool/remote.ts): effects are
+ * turned into what it writes as they are produced (`stage`), not when the commit goes out, so
+ * that what waits for the commit (the next read batch, the committing thread's answer) is no
+ * longer the span objects with their content strings: those then die young, instead of being
+ * copied by every young-generation collection and promoted to the old generation.
+ */
+export interface Stager {
+  /** an empty staging area for one commit */
+  stage(): Staged;
+  /** `commitWithCursors` of staged effects: the latest state of each span over `parts` (a later part wins); a part may be committed again after a failure */
+  commitStaged(parts: readonly Staged[], cursors: readonly Cursor[]): Promise<void>;
+}
+
+export function stages(s: Sink): s is Sink & Stager {
+  return typeof (s as Partial<Stager>).stage === 'function' && typeof (s as Partial<Stager>).commitStaged === 'function';
+}

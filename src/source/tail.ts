@@ -108,6 +108,19 @@ export function* readLineBatchesSync(path: string, fromOffset: number, opts: Rea
   }
 }
 
+/** Lines gathered `size` at a time (for a reader that yields them one by one, such as `readZstLines`). */
+export async function* batchLines(lines: AsyncIterable<Line>, size = 1024): AsyncGenerator<Line[]> {
+  let batch: Line[] = [];
+  for await (const l of lines) {
+    batch.push(l);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** bytes per read of `readFirstLine`: a session header is a few KB to a few tens of KB */
 const FIRST_LINE_CHUNK = 64 * 1024;
 

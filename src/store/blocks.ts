@@ -63,8 +63,19 @@ export class BlockPacker {
     let bound = textBound(t);
     if (this.n + bound > this.buf.length && bound > BLOCK_BYTES) bound = textBytes(t); // a huge value: no 3× room
     this.room(this.n + bound);
-    const at = this.n;
-    const length = writeText(t, this.buf, at);
+    return this.placed(this.n, writeText(t, this.buf, this.n));
+  }
+
+  /** `add` of a text already written as UTF-8: the bytes `ref` (`refOf`) points at in `src` */
+  addBytes(src: Buffer, ref: number): number {
+    const length = refLength(ref);
+    this.room(this.n + length);
+    const at = refAt(ref);
+    return this.placed(this.n, src.copy(this.buf, this.n, at, at + length));
+  }
+
+  /** the text just written at `at`: its reference, after sealing the block before it if the block is full */
+  private placed(at: number, length: number): number {
     this.n += length;
     if (at === 0 || this.n <= BLOCK_BYTES) return refOf(at, length);
     // past the limit: what came before is a block, this text starts the next one

@@ -30,9 +30,9 @@ const COLUMNS = [
  * position of `content` in a row: the large values' text (content.ts) in a row from `toRow`,
  * until it is packed into a block; then where that text is in the block (blocks.ts `refOf`)
  */
-const CONTENT = COLUMNS.indexOf('content');
+export const CONTENT = COLUMNS.indexOf('content');
 /** position of `block`: the index of the row's block in its batch (`RowBatch.blocks`) until written, then the block's id */
-const BLOCK = COLUMNS.indexOf('block');
+export const BLOCK = COLUMNS.indexOf('block');
 /** position of `end_time` (null: the span is open) */
 const END = COLUMNS.indexOf('end_time');
 /** string attributes at least this long go to a compressed block (blocks.ts), `content` pointing at them */
@@ -146,7 +146,7 @@ export function appendBatch(into: RowBatch, b: RowBatch): void {
 }
 
 /** the row, its content and block null, and the text of its large values (null: none) */
-function rowOf(s: Span): { row: Bind[]; text: LargeText | null } {
+export function rowOf(s: Span): { row: Bind[]; text: LargeText | null } {
   const a = s.attributes;
   const { small, large: text } = splitLarge(a);
   const row = [

@@ -53,7 +53,7 @@ function run(sink: MemorySink = new MemorySink(), cursors = new MemoryCursors(),
   const env: TracerEnv = {
     delivery,
     reducer: (p) => defaultReducerOptions(threadIdOfPath(p)),
-    onEffects: (_p, effects) => delivered.push(...effects),
+    onEffects: (_p, parcel) => delivered.push(...parcel.effects),
     onWarning: (w) => warnings.push(w),
     batchBytes,
   };

@@ -11,7 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_BYTES, BlockCache, CONTENT_SQL, sliceText } from '../../src/store/blocks.js';
 import { migrate, MIGRATIONS } from '../../src/store/db.js';
 import { TraceReader, TraceStore } from '../../src/store/index.js';
-import { handOffBatch, LARGE_VALUE_CHARS, packSpans } from '../../src/store/spans.js';
+import { handOffBatch, LARGE_VALUE_CHARS, latestSpans, packSpans } from '../../src/store/spans.js';
+import { handOffStaged, StagedRows } from '../../src/store/staged.js';
+import type { SpanEffect } from '../../src/trace/effects.js';
 import type { Span } from '../../src/trace/span.js';
 import { ended, incompressible, span, testStore } from './records.js';
 import { runCleanups, testDir } from '../helpers/temp.js';
@@ -80,6 +82,41 @@ describe('the block format', () => {
     store.commitRows(group, []);
     expect(blockCount(store)).toBe(2);
     expect(asJson(store.getTraceSpans(T))).toEqual(asJson([...a, ...b]));
+  });
+});
+
+describe('staged commits (the pipeline threads: rows and bytes made as the spans come)', () => {
+  const started = (s: Span): SpanEffect => ({ type: 'span_started', span: s });
+
+  it('make the same spans as the effects handed off at once: the latest state of each span over the parts wins', () => {
+    const turn = { ...tool(1, 3000), kind: 'turn' as const, endTime: null };
+    const a = tool(2, 4000);
+    const b = tool(3, 5000);
+    const reopened = { ...a, endTime: null, name: 'reopened' };
+    const parts: SpanEffect[][] = [
+      [started(turn), started({ ...a, endTime: null }), ended(a)],
+      [ended(b), started(reopened)], // a re-opened after it ended: its ended row must not stay
+      [ended({ ...b, name: 'b again' }), ended({ ...turn, endTime: '2025-01-01T00:09:00.000Z' })],
+    ];
+    const staged = parts.map((effects) => {
+      const p = new StagedRows();
+      p.add(effects);
+      return p;
+    });
+    const { batch, spans } = handOffStaged(staged);
+    const sent = structuredClone(batch); // as postMessage hands it over
+    expect(spans).toBe(3);
+    const viaStaged = testStore();
+    viaStaged.commitRows(structuredClone(batch), []);
+    const direct = testStore();
+    direct.commitRows(handOffBatch(latestSpans(parts.flat())), []);
+    expect(asJson(viaStaged.getTraceSpans(T))).toEqual(asJson(direct.getTraceSpans(T)));
+    expect(viaStaged.getTraceSpans(T).find((s) => s.spanId === a.spanId)).toEqual(reopened);
+    expect(orphans(viaStaged)).toBe(0);
+    // committed again (a retry after a failure): the same rows and blocks
+    const again = handOffStaged(staged);
+    expect(again.batch).toEqual(sent);
+    for (const p of staged) p.release();
   });
 });
 

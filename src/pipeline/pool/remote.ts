@@ -4,10 +4,11 @@
  * cursors as this worker sees them, and a reporter that forwards to the main thread.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { SinkError, type CursorCommitter, type Sink } from '../../sinks/sink.js';
+import { SinkError, type CursorCommitter, type Sink, type Staged, type Stager } from '../../sinks/sink.js';
 import type { CursorStore } from '../../store/cursor-store.js';
 import type { Cursor } from '../../store/cursors.js';
-import { handOffBatch, latestSpans } from '../../store/spans.js';
+import { handOffBatch, latestSpans, type RowBatch } from '../../store/spans.js';
+import { handOffStaged, StagedRows } from '../../store/staged.js';
 import type { SpanEffect } from '../../trace/effects.js';
 import type { Reporter, ReportFields } from '../report.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -42,12 +43,16 @@ export class PoolCursors implements CursorStore {
   }
 }
 
-/** Commits go to the main thread as rows; each resolves once the main thread committed it. */
-export class RemoteCommitter implements Sink, CursorCommitter {
+/**
+ * Commits go to the main thread as rows; each resolves once the main thread committed it. The
+ * pipeline stages its effects here as they are produced (Stager): rows and bytes wait for the
+ * answer, not span objects.
+ */
+export class RemoteCommitter implements Sink, CursorCommitter, Stager {
   readonly name = 'local';
   readonly threaded = true;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: SinkError) => void }>();
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: SinkError) => void; parts: readonly StagedRows[] }>();
 
   constructor(
     readonly cursors: PoolCursors,
@@ -56,11 +61,25 @@ export class RemoteCommitter implements Sink, CursorCommitter {
 
   commitWithCursors(effects: readonly SpanEffect[], cursors: readonly Cursor[]): Promise<void> {
     const spans = latestSpans(effects);
+    // packed and compressed here (one or more blocks per commit), so that the committing thread only writes
+    return this.send(handOffBatch(spans), spans.length, cursors, []);
+  }
+
+  stage(): Staged {
+    return new StagedRows();
+  }
+
+  commitStaged(parts: readonly Staged[], cursors: readonly Cursor[]): Promise<void> {
+    const staged = parts as readonly StagedRows[]; // made by `stage`
+    const { batch, spans } = handOffStaged(staged);
+    return this.send(batch, spans, cursors, staged);
+  }
+
+  private send(batch: RowBatch, spans: number, cursors: readonly Cursor[], parts: readonly StagedRows[]): Promise<void> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      // packed and compressed here (one or more blocks per commit), so that the committing thread only writes
-      post(this.port, { type: 'commit', id, batch: handOffBatch(spans), spans: spans.length, cursors: [...cursors] });
+      this.waiting.set(id, { resolve, reject, parts });
+      post(this.port, { type: 'commit', id, batch, spans, cursors: [...cursors] });
     });
   }
 
@@ -69,8 +88,12 @@ export class RemoteCommitter implements Sink, CursorCommitter {
     const w = this.waiting.get(m.id);
     if (!w) return;
     this.waiting.delete(m.id);
-    if (m.error) w.reject(new SinkError(this.name, m.error.message, m.error.transient));
-    else w.resolve();
+    if (m.error) {
+      w.reject(new SinkError(this.name, m.error.message, m.error.transient)); // the parts are kept: committed again later
+      return;
+    }
+    for (const p of w.parts) p.release();
+    w.resolve();
   }
 
   write(batch: readonly SpanEffect[]): Promise<void> {
