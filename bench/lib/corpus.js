@@ -41,10 +41,14 @@ export function scratch(name) {
   return dir;
 }
 
-/** A writable copy of a corpus or state dir. */
+/**
+ * A writable copy of a corpus or state dir. Links are followed (`dereference`): a corpus folder
+ * that is a symlink to another checkout's corpus is copied, not linked, so that a run that writes
+ * into its copy (the restart measures grow files) never writes into the corpus itself.
+ */
 export function copyDir(from, to) {
   rmSync(to, { recursive: true, force: true });
-  cpSync(from, to, { recursive: true });
+  cpSync(from, to, { recursive: true, dereference: true });
   return to;
 }
 
