@@ -131,4 +131,13 @@ describe('backfill then watch', () => {
     const expected = await showFiles([path]);
     expect(spanDiff(expected, await waitForSpans(state, expected)), 'the resume, finalized again').toEqual([]);
   });
+
+  it('ends a session that grew while it was down, idle once read, in the commit of its read', async () => {
+    const { home, state, path, resume } = await backfilledHome();
+    appendFileSync(path, resume); // the fixture's records are old: idle as soon as they are read
+    watcher = await startTestWatch(home, state, 1000);
+    const expected = await showFiles([path]);
+    expect(spanDiff(expected, await waitForSpans(state, expected, 0)), 'replayed and finalized again by the catch-up').toEqual([]);
+    expect(watcher.set.opts.delivery.counts.batches, 'one commit: the read and the session end together').toBe(1);
+  });
 });
